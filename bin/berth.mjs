@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Runs the bundled CLI, rebuilding it first when the sources are newer (a fresh clone, or a developer's edit).
+import { pathToFileURL } from 'node:url';
+import { isStale, buildCli, entry } from '../scripts/build.mjs';
+
+if (isStale()) await buildCli();
+const { main } = await import(pathToFileURL(entry).href);
+process.exitCode = await main(process.argv);

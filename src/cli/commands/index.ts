@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+
+/**
+ * Every command, in the order `berth --help` lists them. A command module only declares flags;
+ * its action imports the heavy code lazily so that `berth --help` stays fast.
+ */
+export const commands: ReadonlyArray<() => Command> = [];

@@ -1,0 +1,38 @@
+import { Command, CommanderError } from 'commander';
+import { BerthError, ExitError, EXIT_ERROR } from '../errors.js';
+import { commands } from './commands/index.js';
+import { printError } from './output.js';
+
+export const VERSION = '0.1.0';
+
+export function createProgram(): Command {
+  const program = new Command('berth')
+    .description('Typed Kubernetes applications: synth TypeScript templates to manifests and deploy them as named releases.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    .exitOverride();
+  for (const make of commands) program.addCommand(make());
+  program.commands.forEach((c) => c.exitOverride());
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. The one place that turns errors into messages. */
+export async function main(argv: string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof ExitError) return err.exitCode;
+    if (err instanceof BerthError) {
+      printError(err.message, err.hint);
+      return EXIT_ERROR;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    printError(`internal error: ${message}`, 'this is a bug in Berth; run with BERTH_DEBUG=1 for the stack trace and report it');
+    if (process.env.BERTH_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return EXIT_ERROR;
+  }
+}
