@@ -1,0 +1,25 @@
+import type { KubeObject } from '../../synth/manifest-set.js';
+import { condition, failed, generationPending, num, ready, reasonOf, specOf, statusOf, waiting, type Readiness } from './types.js';
+
+/**
+ * A Deployment is ready when the rollout of the latest generation is complete: every replica updated,
+ * no old replica left, every updated replica available (the rules of `kubectl rollout status`).
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#deployment-status
+ */
+export function deploymentReadiness(obj: KubeObject): Readiness {
+  const progressing = condition(obj, 'Progressing');
+  if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
+    return failed(`rollout failed: ${reasonOf(progressing)}`);
+  }
+  const pending = generationPending(obj);
+  if (pending) return pending;
+  const status = statusOf(obj);
+  const desired = num(specOf(obj).replicas, 1);
+  const total = num(status.replicas);
+  const updated = num(status.updatedReplicas);
+  const available = num(status.availableReplicas);
+  if (updated < desired) return waiting(`${updated} of ${desired} replicas updated`);
+  if (total > updated) return waiting(`${total - updated} old replicas pending termination`);
+  if (available < updated) return waiting(`${available} of ${updated} updated replicas available`);
+  return ready(`${available} of ${desired} replicas available`);
+}

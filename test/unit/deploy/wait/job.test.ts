@@ -1,0 +1,25 @@
+import { jobReadiness } from '../../../../src/deploy/wait/job.js';
+import { live } from './fixtures.js';
+
+const job = (status: object) => live('batch/v1', 'Job', { status });
+
+describe('jobReadiness', () => {
+  it('waits while pods are active', () => {
+    expect(jobReadiness(job({ active: 1 }))).toEqual({ done: false, ok: false, message: '1 active, 0 succeeded, 0 failed' });
+  });
+
+  it('is ready when complete', () => {
+    expect(jobReadiness(job({ succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] }))).toEqual({
+      done: true,
+      ok: true,
+      message: 'completed (1 succeeded)',
+    });
+  });
+
+  it('fails with the cluster reason', () => {
+    const r = jobReadiness(
+      job({ failed: 6, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] }),
+    );
+    expect(r).toEqual({ done: true, ok: false, message: 'job failed: BackoffLimitExceeded: Job has reached the specified backoff limit' });
+  });
+});
