@@ -1,0 +1,233 @@
+import { isDeepStrictEqual } from 'node:util';
+import { objectDiff } from '../diff/object-diff.js';
+import { UserError } from '../errors.js';
+import {
+  ANNOTATION_KEEP,
+  ANNOTATION_RELEASE,
+  LABEL_NAME,
+  objectKey,
+  objectRef,
+  sortObjects,
+  type KubeObject,
+  type ManifestSet,
+  type ServiceInfo,
+} from '../synth/manifest-set.js';
+
+export type ChangeAction = 'create' | 'update' | 'delete' | 'unchanged';
+
+/** Why an object is pruned. */
+export type PruneReason = 'no longer rendered' | 'left by an interrupted run';
+
+export interface PlannedChange {
+  readonly action: ChangeAction;
+  /** `apiVersion/kind/namespace/name`. */
+  readonly key: string;
+  /** `Kind/name`. */
+  readonly ref: string;
+  /** The service the object belongs to (`app.kubernetes.io/name`), if any. */
+  readonly service?: string;
+  /** What to apply (create / update / unchanged) or to delete (delete). May hold Secret data: never print it. */
+  readonly object: KubeObject;
+  /** Unified diff of the changed fields, Secret values redacted unless `showSecrets`; empty when unchanged. */
+  readonly diff: string;
+  readonly reason?: PruneReason;
+}
+
+/** An existing object that belongs to another release or another tool. */
+export interface OwnershipConflict {
+  readonly key: string;
+  readonly ref: string;
+  /** `release dev/other` or `another tool (managers: kubectl-client-side-apply)`. */
+  readonly owner: string;
+}
+
+export interface Plan {
+  readonly release: string;
+  readonly namespace: string;
+  readonly app: string;
+  readonly version: string;
+  readonly env: string;
+  readonly changes: readonly PlannedChange[];
+  /** Objects Berth refuses to change; empty when `adopt` is set (they are then adopted). */
+  readonly conflicts: readonly OwnershipConflict[];
+  /** Objects that would be pruned but carry `berth.dev/keep`. */
+  readonly kept: readonly string[];
+  /** Services in apply order: each wave after every service of the previous one is ready. */
+  readonly waves: readonly (readonly string[])[];
+  readonly summary: Readonly<Record<ChangeAction, number>>;
+  readonly hasChanges: boolean;
+}
+
+/** What the cluster says about one desired object. */
+export interface LiveState {
+  /** The object as stored now; undefined when it does not exist. */
+  readonly current?: KubeObject;
+  /**
+   * The object as the server would store it after our apply (server-side dry run), so defaults appear on both
+   * sides and are no noise. Undefined when it could not be dry-run (its namespace does not exist yet).
+   */
+  readonly applied?: KubeObject;
+}
+
+export interface PlanOptions {
+  /** Take over objects owned by another release or tool. @default false */
+  readonly adopt?: boolean;
+  /** Show Secret values in diffs. @default false */
+  readonly showSecrets?: boolean;
+}
+
+export interface PlanInput {
+  readonly desired: ManifestSet;
+  /** By `objectKey` of each desired object. */
+  readonly live: ReadonlyMap<string, LiveState>;
+  /** Manifests of the last deployed revision. */
+  readonly previous: readonly KubeObject[];
+  /** Keys of every object recorded in any stored revision of the release. */
+  readonly recorded: ReadonlySet<string>;
+  /** Live objects found by the release's labels, and live versions of the previous revision's objects. */
+  readonly existing: readonly KubeObject[];
+  readonly options?: PlanOptions;
+}
+
+/** The `berth.dev/release` annotation value of a release. */
+export function releaseId(namespace: string, release: string): string {
+  return `${namespace}/${release}`;
+}
+
+const VOLATILE_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink'];
+
+/** The object without what the server maintains (status, bookkeeping metadata): what a diff should compare. */
+export function normalize(obj: KubeObject): KubeObject {
+  const { status: _status, ...rest } = obj;
+  const metadata = { ...obj.metadata };
+  for (const k of VOLATILE_METADATA) delete metadata[k];
+  if (metadata.annotations && Object.keys(metadata.annotations).length === 0) delete metadata.annotations;
+  return { ...rest, metadata } as KubeObject;
+}
+
+/** Who owns an existing object, or undefined when it is ours. */
+export function ownerOf(current: KubeObject, id: string): string | undefined {
+  const annotated = current.metadata.annotations?.[ANNOTATION_RELEASE];
+  if (annotated === id) return undefined;
+  if (annotated) return `release ${annotated}`;
+  const managers = Array.isArray(current.metadata.managedFields)
+    ? [...new Set((current.metadata.managedFields as { manager?: string }[]).map((m) => m.manager ?? 'unknown'))]
+    : [];
+  return `another tool (managers: ${managers.length > 0 ? managers.join(', ') : 'unknown'})`;
+}
+
+/**
+ * Services grouped in waves: a service is in the wave after the last of its dependencies.
+ * Throws on a dependency that does not exist or on a cycle, naming them.
+ */
+export function computeWaves(services: readonly ServiceInfo[]): string[][] {
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const depth = new Map<string, number>();
+  const visit = (name: string, path: string[]): number => {
+    const known = depth.get(name);
+    if (known !== undefined) return known;
+    if (path.includes(name)) {
+      throw new UserError(`services depend on each other in a cycle: ${[...path.slice(path.indexOf(name)), name].join(' → ')}`, {
+        hint: 'remove one of these dependsOn links',
+      });
+    }
+    const s = byName.get(name)!;
+    let d = 0;
+    for (const dep of s.dependsOn) {
+      if (!byName.has(dep)) {
+        throw new UserError(`service '${name}' depends on '${dep}', which is not a service of this application`, {
+          hint: `known services: ${[...byName.keys()].join(', ')}`,
+        });
+      }
+      d = Math.max(d, visit(dep, [...path, name]) + 1);
+    }
+    depth.set(name, d);
+    return d;
+  };
+  for (const s of services) visit(s.name, []);
+  const waves: string[][] = [];
+  for (const s of services) (waves[depth.get(s.name)!] ??= []).push(s.name);
+  return waves.map((w) => w.sort());
+}
+
+/**
+ * The plan of a deploy: a pure function of the desired manifests, what the cluster holds (including a
+ * server-side dry run of every desired object) and the release's history. `berth diff`, `deploy --dry-run`
+ * and `deploy` all use it, so what is shown is what is applied.
+ */
+export function plan(input: PlanInput): Plan {
+  const { desired, options = {} } = input;
+  const id = releaseId(desired.namespace, desired.release);
+  const changes: PlannedChange[] = [];
+  const conflicts: OwnershipConflict[] = [];
+  const desiredKeys = new Set<string>();
+
+  for (const obj of sortObjects(desired.objects)) {
+    const key = objectKey(obj);
+    desiredKeys.add(key);
+    const live = input.live.get(key) ?? {};
+    const base = { key, ref: objectRef(obj), service: obj.metadata.labels?.[LABEL_NAME], object: obj };
+    if (!live.current) {
+      changes.push({ ...base, action: 'create', diff: objectDiff(undefined, normalize(obj), options) });
+      continue;
+    }
+    const owner = ownerOf(live.current, id);
+    if (owner && !options.adopt) conflicts.push({ key, ref: base.ref, owner });
+    const before = normalize(live.current);
+    const after = normalize(live.applied ?? obj);
+    if (!owner && isDeepStrictEqual(before, after)) {
+      changes.push({ ...base, action: 'unchanged', diff: '' });
+    } else {
+      changes.push({ ...base, action: 'update', diff: objectDiff(before, after, options) });
+    }
+  }
+
+  const previousKeys = new Set(input.previous.map(objectKey));
+  const kept: string[] = [];
+  const seen = new Set<string>();
+  const pruned: PlannedChange[] = [];
+  for (const obj of input.existing) {
+    const key = objectKey(obj);
+    if (desiredKeys.has(key) || seen.has(key)) continue;
+    seen.add(key);
+    // Only what this release wrote is ever deleted: a label match alone could be a copy made by hand.
+    if (obj.metadata.annotations?.[ANNOTATION_RELEASE] !== id) continue;
+    const reason: PruneReason | undefined = previousKeys.has(key)
+      ? 'no longer rendered'
+      : input.recorded.has(key)
+        ? undefined
+        : 'left by an interrupted run';
+    if (!reason) continue;
+    if (obj.metadata.annotations?.[ANNOTATION_KEEP] !== undefined) {
+      kept.push(objectRef(obj));
+      continue;
+    }
+    pruned.push({
+      action: 'delete',
+      key,
+      ref: objectRef(obj),
+      service: obj.metadata.labels?.[LABEL_NAME],
+      object: obj,
+      reason,
+      diff: objectDiff(normalize(obj), undefined, options),
+    });
+  }
+  // Deleted in reverse apply order: consumers before what they consume.
+  changes.push(...sortObjects(pruned.map((c) => c.object)).reverse().map((o) => pruned.find((c) => c.object === o)!));
+
+  const summary = { create: 0, update: 0, delete: 0, unchanged: 0 };
+  for (const c of changes) summary[c.action]++;
+  return {
+    release: desired.release,
+    namespace: desired.namespace,
+    app: desired.app,
+    version: desired.version,
+    env: desired.env,
+    changes,
+    conflicts,
+    kept: kept.sort(),
+    waves: computeWaves(desired.services),
+    summary,
+    hasChanges: summary.create + summary.update + summary.delete > 0,
+  };
+}
