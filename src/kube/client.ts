@@ -1,0 +1,496 @@
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+import pLimit from 'p-limit';
+import { ClusterError, UserError } from '../errors.js';
+import type { KubeObject } from '../synth/manifest-set.js';
+import { ApiResponseError, toClusterError, unreachable, type ApiStatus, type RequestSubject } from './errors.js';
+import { backoffDelay, isRetryableStatus, isTransientNetworkError, sleep, type RetryOptions } from './retry.js';
+
+/** The field manager of every server-side apply Berth makes. */
+export const FIELD_MANAGER = 'berth';
+
+export interface ConnectOptions {
+  /** Path of the kubeconfig file. @default $KUBECONFIG, then ~/.kube/config, then the in-cluster service account */
+  readonly kubeconfig?: string;
+  /** Kubeconfig context. @default the current context of the kubeconfig */
+  readonly context?: string;
+  readonly retry?: RetryOptions;
+  /** Timeout of one HTTP request. @default 30000 ms */
+  readonly requestTimeoutMs?: number;
+}
+
+/** Enough of an object to address it. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+}
+
+export interface ApplyOptions {
+  /** Server-side dry run: validated and defaulted by the server, nothing persisted. */
+  readonly dryRun?: boolean;
+  /** Take over fields another field manager owns instead of failing with 409. @default false */
+  readonly force?: boolean;
+}
+
+export interface DeleteOptions {
+  /** Wait until the object is gone (finalizers done). */
+  readonly wait?: boolean;
+  /** How long `wait` waits. @default 120000 ms */
+  readonly timeoutMs?: number;
+  /** @default 'Background' */
+  readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  /** Delete only this exact version of the object (409 otherwise). */
+  readonly preconditions?: { readonly resourceVersion?: string; readonly uid?: string };
+}
+
+export interface ListOptions {
+  /** Omitted: every namespace. */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  /** Only `metadata` of each item (PartialObjectMetadata): cheap for big objects such as stored revisions. */
+  readonly metadataOnly?: boolean;
+}
+
+/** One resource type as discovery reports it. */
+export interface ApiResource {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** Plural URL segment: `deployments`. */
+  readonly resource: string;
+  readonly namespaced: boolean;
+  readonly verbs: readonly string[];
+}
+
+interface RequestInput {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly query?: Record<string, string | number | boolean | undefined>;
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly accept?: string;
+}
+
+/**
+ * A thin, typed layer over the Kubernetes REST API. Authentication comes from @kubernetes/client-node's KubeConfig;
+ * requests go out as plain JSON so objects round-trip exactly (the generated model classes drop unknown fields and
+ * turn timestamps into Dates, which would make diffs and stored revisions lossy).
+ */
+export class KubeClient {
+  /** Loads the kubeconfig and selects the context. Does not contact the cluster. */
+  static async connect(options: ConnectOptions = {}): Promise<KubeClient> {
+    const kc = new KubeConfig();
+    try {
+      if (options.kubeconfig) {
+        if (!existsSync(options.kubeconfig)) {
+          throw new UserError(`kubeconfig ${options.kubeconfig} does not exist`, {
+            hint: 'pass the path of an existing file with --kubeconfig, or start the local cluster with `berth cluster up`',
+          });
+        }
+        kc.loadFromFile(options.kubeconfig);
+      } else {
+        kc.loadFromDefault();
+      }
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      throw new UserError(`cannot read the kubeconfig ${options.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config'}: ${(err as Error).message}`, {
+        hint: 'check the file is a valid kubeconfig (kubectl config view)',
+      });
+    }
+    if (options.context) {
+      if (!kc.getContextObject(options.context)) {
+        const known = kc.getContexts().map((c) => c.name);
+        throw new UserError(`context ${options.context} is not in the kubeconfig`, {
+          hint: known.length > 0 ? `known contexts: ${known.join(', ')}` : 'the kubeconfig has no contexts',
+        });
+      }
+      kc.setCurrentContext(options.context);
+    }
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) {
+      throw new UserError(`the kubeconfig has no cluster for context ${kc.getCurrentContext() || '(none)'}`, {
+        hint: 'pick a context with --context, or start the local cluster with `berth cluster up`',
+      });
+    }
+    return new KubeClient(kc, options);
+  }
+
+  readonly server: string;
+  readonly context: string;
+  /** Namespace of the kubeconfig context, `default` when it names none. */
+  readonly defaultNamespace: string;
+
+  private readonly retry: RetryOptions;
+  private readonly requestTimeoutMs: number;
+  private authCache?: { opts: https.RequestOptions; at: number };
+  private readonly resourcesByApiVersion = new Map<string, Promise<ApiResource[]>>();
+  private allResources?: Promise<ApiResource[]>;
+
+  private constructor(
+    readonly kubeConfig: KubeConfig,
+    options: ConnectOptions,
+  ) {
+    this.server = kubeConfig.getCurrentCluster()!.server;
+    this.context = kubeConfig.getCurrentContext();
+    this.defaultNamespace = kubeConfig.getContextObject(this.context)?.namespace ?? 'default';
+    this.retry = options.retry ?? {};
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  }
+
+  /** Server-side apply with field manager `berth`. Returns the object as the server stored (or would store) it. */
+  async apply<T extends KubeObject = KubeObject>(obj: KubeObject, options: ApplyOptions = {}): Promise<T> {
+    const { path } = await this.objectPath(obj, 'apply');
+    return this.call<T>(
+      {
+        method: 'PATCH',
+        path,
+        query: { fieldManager: FIELD_MANAGER, force: options.force ? true : undefined, dryRun: options.dryRun ? 'All' : undefined },
+        body: obj,
+        // JSON is YAML, so the apply content type takes the JSON body as it is.
+        contentType: 'application/apply-patch+yaml',
+      },
+      this.subject('apply', obj),
+    );
+  }
+
+  /** Creates an object; a 409 AlreadyExists surfaces as a ClusterError with status 409. */
+  async create<T extends KubeObject = KubeObject>(obj: KubeObject, options: { dryRun?: boolean } = {}): Promise<T> {
+    const { collection } = await this.objectPath(obj, 'create');
+    return this.call<T>(
+      { method: 'POST', path: collection, query: { fieldManager: FIELD_MANAGER, dryRun: options.dryRun ? 'All' : undefined }, body: obj },
+      this.subject('create', obj),
+    );
+  }
+
+  /** Full update guarded by `metadata.resourceVersion` (optimistic concurrency: 409 when someone changed it). */
+  async replace<T extends KubeObject = KubeObject>(obj: KubeObject): Promise<T> {
+    const { path } = await this.objectPath(obj, 'update');
+    return this.call<T>({ method: 'PUT', path, query: { fieldManager: FIELD_MANAGER }, body: obj }, this.subject('update', obj));
+  }
+
+  /** JSON merge patch (RFC 7386), for small changes such as one label. */
+  async mergePatch<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: unknown): Promise<T> {
+    const { path } = await this.objectPath(ref, 'patch');
+    return this.call<T>(
+      { method: 'PATCH', path, query: { fieldManager: FIELD_MANAGER }, body: patch, contentType: 'application/merge-patch+json' },
+      this.subject('patch', ref),
+    );
+  }
+
+  /** The live object, or undefined when it does not exist (or its kind is not served). */
+  async read<T extends KubeObject = KubeObject>(ref: ObjectRef): Promise<T | undefined> {
+    const resource = await this.resourceFor(ref.apiVersion, ref.kind);
+    if (!resource) return undefined;
+    const { path } = this.pathFor(resource, ref);
+    try {
+      return await this.call<T>({ method: 'GET', path }, this.subject('read', ref));
+    } catch (err) {
+      if (err instanceof ClusterError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Deletes an object. Returns false when it was already gone. */
+  async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<boolean> {
+    const { path } = await this.objectPath(ref, 'delete');
+    try {
+      await this.call(
+        { method: 'DELETE', path, body: {
+            kind: 'DeleteOptions',
+            apiVersion: 'v1',
+            propagationPolicy: options.propagationPolicy ?? 'Background',
+            preconditions: options.preconditions,
+          },
+        },
+        this.subject('delete', ref),
+      );
+    } catch (err) {
+      if (err instanceof ClusterError && err.status === 404) return false;
+      throw err;
+    }
+    if (options.wait) await this.waitForDeletion(ref, options.timeoutMs ?? 120_000);
+    return true;
+  }
+
+  /** Every object of one kind, following `continue` tokens. */
+  async list<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, options: ListOptions = {}): Promise<T[]> {
+    const resource = await this.resourceFor(apiVersion, kind);
+    if (!resource) {
+      throw new ClusterError(`the cluster at ${this.server} does not serve ${kind} in ${apiVersion}`, {
+        hint: 'install the CustomResourceDefinition (or enable the API group) first',
+      });
+    }
+    return this.listResource<T>(resource, options);
+  }
+
+  /**
+   * Every object in `namespace` matching `labelSelector`, across every listable kind the server serves
+   * (discovery, cached per client). With `clusterScoped`, cluster-scoped kinds are searched too.
+   */
+  async listByLabel(namespace: string, labelSelector: string, options: { clusterScoped?: boolean } = {}): Promise<KubeObject[]> {
+    const resources = (await this.discoverAll()).filter(
+      (r) => r.verbs.includes('list') && (r.namespaced || options.clusterScoped) && !EVENT_KINDS.has(r.kind),
+    );
+    const limit = pLimit(8);
+    const lists = await Promise.all(
+      resources.map((r) =>
+        limit(async () => {
+          try {
+            return await this.listResource(r, { namespace: r.namespaced ? namespace : undefined, labelSelector });
+          } catch (err) {
+            // An aggregated API that is down, or a kind this user may not list, does not hide everything else.
+            if (err instanceof ClusterError && (err.status === 403 || err.status === 404 || err.status === 503)) return [];
+            throw err;
+          }
+        }),
+      ),
+    );
+    return lists.flat();
+  }
+
+  /** Creates the namespace when it does not exist. Returns true when it was created. */
+  async ensureNamespace(name: string): Promise<boolean> {
+    const ref = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+    if (await this.read(ref)) return false;
+    try {
+      await this.create(ref);
+      return true;
+    } catch (err) {
+      if (err instanceof ClusterError && err.status === 409) return false;
+      throw err;
+    }
+  }
+
+  /** Discovery: the resource serving `kind` in `apiVersion`, or undefined. Re-queried once on a miss (new CRDs). */
+  async resourceFor(apiVersion: string, kind: string): Promise<ApiResource | undefined> {
+    const found = (await this.resourcesOf(apiVersion)).find((r) => r.kind === kind);
+    if (found) return found;
+    this.resourcesByApiVersion.delete(apiVersion);
+    this.allResources = undefined;
+    return (await this.resourcesOf(apiVersion)).find((r) => r.kind === kind);
+  }
+
+  /** Server version (`v1.34.1`), also a cheap reachability check. */
+  async version(): Promise<string> {
+    const v = await this.call<{ gitVersion: string }>({ method: 'GET', path: '/version' }, { verb: 'read', what: 'the server version', server: this.server, context: this.context });
+    return v.gitVersion;
+  }
+
+  /** Low-level request with retries and typed errors, for what the methods above do not cover. */
+  async call<T>(input: RequestInput, subject: RequestSubject): Promise<T> {
+    const attempts = Math.max(1, this.retry.attempts ?? 5);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.send(input)) as T;
+      } catch (err) {
+        const last = attempt >= attempts;
+        if (err instanceof ApiResponseError) {
+          if (!last && isRetryableStatus(err.status)) {
+            await sleep(err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : backoffDelay(attempt, this.retry));
+            continue;
+          }
+          throw toClusterError(err, subject);
+        }
+        if (err instanceof UserError || err instanceof ClusterError) throw err;
+        if (isTransientNetworkError(err) && !last) {
+          await sleep(backoffDelay(attempt, this.retry));
+          continue;
+        }
+        throw unreachable(err as Error, subject);
+      }
+    }
+  }
+
+  private subject(verb: string, ref: ObjectRef): RequestSubject {
+    return {
+      verb,
+      what: `${ref.kind}/${ref.metadata.name}`,
+      namespace: ref.metadata.namespace,
+      server: this.server,
+      context: this.context,
+    };
+  }
+
+  private async objectPath(ref: ObjectRef, verb: string): Promise<{ path: string; collection: string }> {
+    const resource = await this.resourceFor(ref.apiVersion, ref.kind);
+    if (!resource) {
+      throw new ClusterError(`cannot ${verb} ${ref.kind}/${ref.metadata.name}: the cluster does not serve kind ${ref.kind} in ${ref.apiVersion}`, {
+        hint: 'check apiVersion and kind; for a custom resource install its CustomResourceDefinition first',
+      });
+    }
+    return this.pathFor(resource, ref);
+  }
+
+  private pathFor(resource: ApiResource, ref: ObjectRef): { path: string; collection: string } {
+    const namespace = resource.namespaced ? (ref.metadata.namespace ?? this.defaultNamespace) : undefined;
+    const collection = `${groupVersionPath(resource.apiVersion)}${namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${resource.resource}`;
+    return { collection, path: `${collection}/${encodeURIComponent(ref.metadata.name)}` };
+  }
+
+  private async listResource<T extends KubeObject>(resource: ApiResource, options: ListOptions): Promise<T[]> {
+    const items: T[] = [];
+    const base = `${groupVersionPath(resource.apiVersion)}${resource.namespaced && options.namespace ? `/namespaces/${encodeURIComponent(options.namespace)}` : ''}/${resource.resource}`;
+    let token: string | undefined;
+    do {
+      const page = await this.call<{ items?: T[]; metadata?: { continue?: string } }>(
+        {
+          method: 'GET',
+          path: base,
+          query: { labelSelector: options.labelSelector, limit: 500, continue: token },
+          accept: options.metadataOnly ? 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json' : undefined,
+        },
+        { verb: 'list', what: `${resource.kind} objects`, namespace: options.namespace, server: this.server, context: this.context },
+      );
+      // List items carry no apiVersion / kind of their own; put them back so every object is self-describing.
+      for (const item of page.items ?? []) items.push({ ...item, apiVersion: resource.apiVersion, kind: resource.kind });
+      token = page.metadata?.continue || undefined;
+    } while (token);
+    return items;
+  }
+
+  private resourcesOf(apiVersion: string): Promise<ApiResource[]> {
+    let cached = this.resourcesByApiVersion.get(apiVersion);
+    if (!cached) {
+      cached = this.call<{ resources?: RawResource[] }>(
+        { method: 'GET', path: groupVersionPath(apiVersion) },
+        { verb: 'discover', what: `API ${apiVersion}`, server: this.server, context: this.context },
+      )
+        .then((list) => toResources(apiVersion, list.resources ?? []))
+        .catch((err: unknown) => {
+          this.resourcesByApiVersion.delete(apiVersion);
+          if (err instanceof ClusterError && err.status === 404) return [];
+          throw err;
+        });
+      this.resourcesByApiVersion.set(apiVersion, cached);
+    }
+    return cached;
+  }
+
+  /** Every resource of the preferred version of every API group. */
+  private discoverAll(): Promise<ApiResource[]> {
+    if (!this.allResources) {
+      this.allResources = (async () => {
+        const core = await this.call<{ versions: string[] }>(
+          { method: 'GET', path: '/api' },
+          { verb: 'discover', what: 'the core API', server: this.server, context: this.context },
+        );
+        const groups = await this.call<{ groups: { name: string; preferredVersion?: { groupVersion: string }; versions: { groupVersion: string }[] }[] }>(
+          { method: 'GET', path: '/apis' },
+          { verb: 'discover', what: 'the API groups', server: this.server, context: this.context },
+        );
+        const apiVersions = [
+          ...core.versions,
+          ...groups.groups.map((g) => g.preferredVersion?.groupVersion ?? g.versions[0]!.groupVersion),
+        ];
+        const limit = pLimit(8);
+        const all = await Promise.all(
+          apiVersions.map((v) =>
+            limit(() =>
+              this.resourcesOf(v).catch((err: unknown) => {
+                // Aggregated APIs (metrics-server ...) can be unavailable; they hold no release objects.
+                if (err instanceof ClusterError && err.status === 503) return [];
+                throw err;
+              }),
+            ),
+          ),
+        );
+        return all.flat();
+      })();
+      this.allResources.catch(() => (this.allResources = undefined));
+    }
+    return this.allResources;
+  }
+
+  private async waitForDeletion(ref: ObjectRef, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let delay = 100;
+    while (await this.read(ref)) {
+      if (Date.now() > deadline) {
+        throw new ClusterError(
+          `${ref.kind}/${ref.metadata.name}${ref.metadata.namespace ? ` in namespace ${ref.metadata.namespace}` : ''} is still there ${Math.round(timeoutMs / 1000)}s after it was deleted`,
+          { hint: 'a finalizer is probably holding it; look at metadata.finalizers of the object' },
+        );
+      }
+      await sleep(delay);
+      delay = Math.min(1000, delay * 2);
+    }
+  }
+
+  private async httpOptions(): Promise<https.RequestOptions> {
+    // Credentials (exec plugins, tokens) are re-read now and then so a long deploy outlives a short-lived token.
+    if (!this.authCache || Date.now() - this.authCache.at > 60_000) {
+      const opts: https.RequestOptions = {};
+      try {
+        await this.kubeConfig.applyToHTTPSOptions(opts);
+      } catch (err) {
+        throw new UserError(`cannot use the credentials of context ${this.context}: ${(err as Error).message}`, {
+          hint: 'check the user and cluster entries of this context in the kubeconfig',
+        });
+      }
+      this.authCache = { opts, at: Date.now() };
+    }
+    return this.authCache.opts;
+  }
+
+  private async send(input: RequestInput): Promise<unknown> {
+    const base = await this.httpOptions();
+    const url = new URL(this.server.replace(/\/+$/, '') + input.path);
+    for (const [k, v] of Object.entries(input.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const payload = input.body === undefined ? undefined : Buffer.from(JSON.stringify(input.body));
+    const headers: Record<string, string | number> = { ...(base.headers as Record<string, string>), Accept: input.accept ?? 'application/json' };
+    if (payload) {
+      headers['Content-Type'] = input.contentType ?? 'application/json';
+      headers['Content-Length'] = payload.length;
+    }
+    const transport = url.protocol === 'http:' ? http : https;
+    return new Promise((resolve, reject) => {
+      const req = transport.request(
+        url,
+        { ...base, method: input.method, headers, timeout: this.requestTimeoutMs },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: unknown = text;
+            try {
+              body = text ? JSON.parse(text) : undefined;
+            } catch {
+              // not JSON (a proxy's error page): keep the text for the message
+            }
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) return resolve(body);
+            const retryAfter = Number(res.headers['retry-after']);
+            reject(new ApiResponseError(status, body as ApiStatus | string | undefined, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined));
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${this.requestTimeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      if (payload) req.write(payload);
+      req.end();
+    });
+  }
+}
+
+const EVENT_KINDS = new Set(['Event']);
+
+interface RawResource {
+  name: string;
+  kind: string;
+  namespaced: boolean;
+  verbs?: string[];
+}
+
+function toResources(apiVersion: string, raw: RawResource[]): ApiResource[] {
+  return raw
+    .filter((r) => !r.name.includes('/'))
+    .map((r) => ({ apiVersion, kind: r.kind, resource: r.name, namespaced: r.namespaced, verbs: r.verbs ?? [] }));
+}
+
+function groupVersionPath(apiVersion: string): string {
+  return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+}

@@ -1,0 +1,335 @@
+import { ClusterError, UserError } from '../errors.js';
+import type { KubeClient } from '../kube/client.js';
+import type { KubeObject } from '../synth/manifest-set.js';
+import { CHUNK_BYTES, decodePayload, encodePayload, PayloadError } from './codec.js';
+import { lastDeployedRevision, revisionsToPrune } from './history.js';
+import { REVISION_STATUSES, type ChangeSummary, type ReleaseSummary, type Revision, type RevisionInfo, type RevisionStatus } from './types.js';
+
+/**
+ * Revisions live in the release's namespace, one Secret each (DESIGN.md, Release store):
+ * `berth.release.v1.<release>.v<N>`, type `berth.dev/release.v1`, labels owner / release / revision / status.
+ * The payload is gzip(JSON); beyond CHUNK_BYTES it continues in chunk Secrets `<name>.c1`, `<name>.c2` ...
+ * and the sha256 of the whole gzip stream is checked on read.
+ * Status, update time and error live in labels / annotations of the head Secret, so `history` and `list` never
+ * download payloads and a status change never rewrites one.
+ */
+export const SECRET_TYPE = 'berth.dev/release.v1';
+export const CHUNK_SECRET_TYPE = 'berth.dev/release.v1.chunk';
+export const LABEL_OWNER = 'owner';
+export const LABEL_RELEASE = 'release';
+export const LABEL_REVISION = 'revision';
+export const LABEL_STATUS = 'status';
+export const LABEL_CHUNK = 'chunk';
+export const OWNER = 'berth';
+
+const ANN_SUMMARY = 'berth.dev/summary';
+const ANN_UPDATED_AT = 'berth.dev/updated-at';
+const ANN_ERROR = 'berth.dev/error';
+const ANN_CHUNKS = 'berth.dev/chunks';
+const ANN_SHA256 = 'berth.dev/sha256';
+const PAYLOAD_KEY = 'release';
+const CHUNK_KEY = 'chunk';
+/** Annotations are limited to 256 KiB in total; an error message does not need more than this. */
+const MAX_ERROR_CHARS = 8000;
+
+/** The head Secret of revision `n`. */
+export function revisionSecretName(release: string, n: number): string {
+  return `berth.release.v1.${release}.v${n}`;
+}
+
+function chunkSecretName(release: string, n: number, chunk: number): string {
+  return `${revisionSecretName(release, n)}.c${chunk}`;
+}
+
+/** Label selector of every head Secret of `release`, or of every release when omitted. */
+export function revisionSelector(release?: string): string {
+  return `${LABEL_OWNER}=${OWNER},!${LABEL_CHUNK}${release ? `,${LABEL_RELEASE}=${release}` : ''}`;
+}
+
+interface Summary {
+  app: string;
+  version: string;
+  env: string;
+  description: string;
+  createdAt: string;
+  user: string;
+  sourceCommit?: string;
+  changeSummary?: ChangeSummary;
+}
+
+interface SecretObject extends KubeObject {
+  type?: string;
+  data?: Record<string, string>;
+  immutable?: boolean;
+}
+
+export class RevisionStore {
+  constructor(
+    readonly client: KubeClient,
+    readonly namespace: string,
+    private readonly chunkBytes: number = CHUNK_BYTES,
+  ) {}
+
+  /** Every revision of `release`, oldest first, without payloads. Empty when the release does not exist. */
+  async list(release: string): Promise<RevisionInfo[]> {
+    const heads = await this.client.list('v1', 'Secret', { namespace: this.namespace, labelSelector: revisionSelector(release), metadataOnly: true });
+    return heads.map(infoFromHead).sort((a, b) => a.revision - b.revision);
+  }
+
+  /** Like `list`, but a release with no revisions is a UserError naming it, with a hint to `berth list -A`. */
+  async history(release: string): Promise<RevisionInfo[]> {
+    const revisions = await this.list(release);
+    if (revisions.length === 0) throw releaseNotFound(release, this.namespace);
+    return revisions;
+  }
+
+  /** Revision `n` with its payload, or undefined when there is none. */
+  async find(release: string, n: number): Promise<Revision | undefined> {
+    const head = await this.client.read<SecretObject>({ apiVersion: 'v1', kind: 'Secret', metadata: { name: revisionSecretName(release, n), namespace: this.namespace } });
+    if (!head) return undefined;
+    return this.decode(head);
+  }
+
+  /** Revision `n` with its payload; a UserError naming the release and the revisions there are when it is missing. */
+  async get(release: string, n: number): Promise<Revision> {
+    const found = await this.find(release, n);
+    if (found) return found;
+    const known = await this.list(release);
+    if (known.length === 0) throw releaseNotFound(release, this.namespace);
+    throw new UserError(`release ${release} in namespace ${this.namespace} has no revision ${n}`, {
+      hint: `its revisions are ${known.map((r) => r.revision).join(', ')} (berth history ${release} -n ${this.namespace})`,
+    });
+  }
+
+  /** The newest revision, whatever its status. */
+  async latest(release: string): Promise<RevisionInfo | undefined> {
+    return (await this.list(release)).at(-1);
+  }
+
+  /** The newest `deployed` revision with its payload: what a rollback or a failed upgrade returns to. */
+  async lastDeployed(release: string): Promise<Revision | undefined> {
+    const info = lastDeployedRevision(await this.list(release));
+    return info ? this.get(release, info.revision) : undefined;
+  }
+
+  /** The number the next revision gets. */
+  async nextRevision(release: string): Promise<number> {
+    return ((await this.latest(release))?.revision ?? 0) + 1;
+  }
+
+  /** Stores a new revision. Fails with a ClusterError (status 409) if revision `rev.revision` exists already. */
+  async create(rev: Revision): Promise<void> {
+    checkRevision(rev);
+    const name = revisionSecretName(rev.release, rev.revision);
+    if (await this.client.read({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: this.namespace } })) {
+      throw new ClusterError(`revision ${rev.revision} of release ${rev.release} already exists in namespace ${this.namespace}`, {
+        status: 409,
+        reason: 'AlreadyExists',
+        hint: 'another deploy of this release wrote it meanwhile; run the command again',
+      });
+    }
+    const payload = encodePayload({ ...rev, namespace: this.namespace }, this.chunkBytes);
+    const labels = { [LABEL_OWNER]: OWNER, [LABEL_RELEASE]: rev.release, [LABEL_REVISION]: String(rev.revision) };
+    // Chunks first, head last: a revision exists once its head does, so a reader never sees a partial one.
+    // Apply (not create) so chunks left by a run killed before its head was written are overwritten.
+    for (let i = 1; i < payload.chunks.length; i++) {
+      await this.client.apply(
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: chunkSecretName(rev.release, rev.revision, i), namespace: this.namespace, labels: { ...labels, [LABEL_CHUNK]: String(i) } },
+          type: CHUNK_SECRET_TYPE,
+          data: { [CHUNK_KEY]: payload.chunks[i]!.toString('base64') },
+        },
+        { force: true },
+      );
+    }
+    const summary: Summary = {
+      app: rev.app,
+      version: rev.version,
+      env: rev.env,
+      description: rev.description,
+      createdAt: rev.createdAt,
+      user: rev.user,
+      sourceCommit: rev.sourceCommit,
+      changeSummary: rev.changeSummary,
+    };
+    const head: SecretObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name,
+        namespace: this.namespace,
+        labels: { ...labels, [LABEL_STATUS]: rev.status },
+        annotations: {
+          [ANN_SUMMARY]: JSON.stringify(summary),
+          [ANN_UPDATED_AT]: rev.updatedAt,
+          [ANN_CHUNKS]: String(payload.chunks.length),
+          [ANN_SHA256]: payload.sha256,
+          ...(rev.error ? { [ANN_ERROR]: rev.error.slice(0, MAX_ERROR_CHARS) } : {}),
+        },
+      },
+      type: SECRET_TYPE,
+      immutable: true,
+      data: { [PAYLOAD_KEY]: (payload.chunks[0] ?? Buffer.alloc(0)).toString('base64') },
+    };
+    await this.client.create(head);
+  }
+
+  /** Sets the status of revision `n` (and its error, cleared when not given). */
+  async setStatus(release: string, n: number, status: RevisionStatus, error?: string): Promise<void> {
+    const ref = { apiVersion: 'v1', kind: 'Secret', metadata: { name: revisionSecretName(release, n), namespace: this.namespace } };
+    try {
+      await this.client.mergePatch(ref, {
+        metadata: {
+          labels: { [LABEL_STATUS]: status },
+          annotations: { [ANN_UPDATED_AT]: new Date().toISOString(), [ANN_ERROR]: error ? error.slice(0, MAX_ERROR_CHARS) : null },
+        },
+      });
+    } catch (err) {
+      if (err instanceof ClusterError && err.status === 404) {
+        throw new ClusterError(`cannot set revision ${n} of release ${release} in namespace ${this.namespace} to ${status}: the revision does not exist`, {
+          status: 404,
+          cause: err,
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** Marks `n` deployed and every other deployed revision superseded. */
+  async markDeployed(release: string, n: number): Promise<void> {
+    await this.setStatus(release, n, 'deployed');
+    for (const r of await this.list(release)) {
+      if (r.revision !== n && r.status === 'deployed') await this.setStatus(release, r.revision, 'superseded');
+    }
+  }
+
+  /**
+   * Marks every `pending` revision `interrupted`. Call it holding the release lock: then no run is writing them,
+   * so a pending revision is one whose deploy was killed (helm/helm#7476). Returns the revisions it changed.
+   */
+  async interruptPending(release: string, reason: string): Promise<number[]> {
+    const pending = (await this.list(release)).filter((r) => r.status === 'pending');
+    for (const r of pending) await this.setStatus(release, r.revision, 'interrupted', reason);
+    return pending.map((r) => r.revision);
+  }
+
+  /** Deletes revisions beyond `max` (see `revisionsToPrune`). Returns the deleted revision numbers. */
+  async pruneHistory(release: string, max: number): Promise<number[]> {
+    const doomed = revisionsToPrune(await this.list(release), max);
+    for (const n of doomed) await this.deleteRevision(release, n);
+    return doomed;
+  }
+
+  /** Deletes one revision, head first so that it disappears at once, then its chunks. */
+  async deleteRevision(release: string, n: number): Promise<void> {
+    await this.client.delete({ apiVersion: 'v1', kind: 'Secret', metadata: { name: revisionSecretName(release, n), namespace: this.namespace } });
+    const chunks = await this.client.list('v1', 'Secret', {
+      namespace: this.namespace,
+      labelSelector: `${LABEL_OWNER}=${OWNER},${LABEL_RELEASE}=${release},${LABEL_REVISION}=${n},${LABEL_CHUNK}`,
+      metadataOnly: true,
+    });
+    for (const c of chunks) await this.client.delete(c);
+  }
+
+  /** Deletes the whole history of `release` (uninstall without --keep-history). */
+  async deleteAll(release: string): Promise<void> {
+    const all = await this.client.list('v1', 'Secret', {
+      namespace: this.namespace,
+      labelSelector: `${LABEL_OWNER}=${OWNER},${LABEL_RELEASE}=${release}`,
+      metadataOnly: true,
+    });
+    // Heads first, so no reader sees a revision whose chunks are gone.
+    const heads = all.filter((s) => s.metadata.labels?.[LABEL_CHUNK] === undefined);
+    const chunks = all.filter((s) => s.metadata.labels?.[LABEL_CHUNK] !== undefined);
+    for (const s of [...heads, ...chunks]) await this.client.delete(s);
+  }
+
+  private async decode(head: SecretObject): Promise<Revision> {
+    const info = infoFromHead(head);
+    const damaged = (why: string) =>
+      new ClusterError(`revision ${info.revision} of release ${info.release} in namespace ${this.namespace} is damaged: ${why}`, {
+        hint: `delete it (kubectl delete secret -n ${this.namespace} ${head.metadata.name}) or roll back to another revision`,
+      });
+    const count = Number(head.metadata.annotations?.[ANN_CHUNKS] ?? '1');
+    const sha256 = head.metadata.annotations?.[ANN_SHA256];
+    if (!Number.isInteger(count) || count < 1 || !sha256) throw damaged(`annotations ${ANN_CHUNKS} / ${ANN_SHA256} are missing or invalid`);
+    const chunks: Buffer[] = [Buffer.from(head.data?.[PAYLOAD_KEY] ?? '', 'base64')];
+    for (let i = 1; i < count; i++) {
+      const name = chunkSecretName(info.release, info.revision, i);
+      const chunk = await this.client.read<SecretObject>({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: this.namespace } });
+      if (!chunk) throw damaged(`chunk ${i + 1} of ${count} (Secret ${name}) is missing`);
+      chunks.push(Buffer.from(chunk.data?.[CHUNK_KEY] ?? '', 'base64'));
+    }
+    let payload: Revision;
+    try {
+      payload = decodePayload<Revision>(chunks, sha256);
+    } catch (err) {
+      if (err instanceof PayloadError) throw damaged(err.message);
+      throw err;
+    }
+    // Labels and annotations hold what changes after creation; they win over the payload written at creation.
+    return { ...payload, status: info.status, updatedAt: info.updatedAt, error: info.error };
+  }
+}
+
+/** The newest revision of every release in `namespace`, or in every namespace when it is undefined (`list -A`). */
+export async function listReleases(client: KubeClient, namespace: string | undefined): Promise<ReleaseSummary[]> {
+  const heads = await client.list('v1', 'Secret', { namespace, labelSelector: revisionSelector(), metadataOnly: true });
+  const newest = new Map<string, RevisionInfo>();
+  for (const head of heads) {
+    const info = infoFromHead(head);
+    const key = `${info.namespace}/${info.release}`;
+    const seen = newest.get(key);
+    if (!seen || seen.revision < info.revision) newest.set(key, info);
+  }
+  return [...newest.values()]
+    .map((r) => ({ release: r.release, namespace: r.namespace, revision: r.revision, status: r.status, app: r.app, version: r.version, env: r.env, updatedAt: r.updatedAt }))
+    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.release.localeCompare(b.release));
+}
+
+export function releaseNotFound(release: string, namespace: string): UserError {
+  return new UserError(`release ${release} not found in namespace ${namespace}`, {
+    hint: 'berth list -A shows every release in every namespace',
+  });
+}
+
+function checkRevision(rev: Revision): void {
+  if (!Number.isInteger(rev.revision) || rev.revision < 1) throw new RangeError(`revision (${rev.revision}) must be a positive integer`);
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(rev.release) || rev.release.length > 53) {
+    throw new UserError(`release name '${rev.release}' is not valid`, {
+      hint: 'use at most 53 lowercase letters, digits and dashes, starting and ending with a letter or digit',
+    });
+  }
+  if (!REVISION_STATUSES.includes(rev.status)) throw new RangeError(`status (${rev.status}) must be one of ${REVISION_STATUSES.join(', ')}`);
+}
+
+/** What labels and annotations of a head Secret say, tolerant of a missing or foreign summary. */
+function infoFromHead(head: KubeObject): RevisionInfo {
+  const labels = head.metadata.labels ?? {};
+  const annotations = head.metadata.annotations ?? {};
+  let summary: Partial<Summary> = {};
+  try {
+    summary = JSON.parse(annotations[ANN_SUMMARY] ?? '{}') as Partial<Summary>;
+  } catch {
+    // a hand-edited annotation: show what the labels say
+  }
+  const status = labels[LABEL_STATUS] as RevisionStatus;
+  return {
+    release: labels[LABEL_RELEASE] ?? '',
+    namespace: head.metadata.namespace ?? '',
+    revision: Number(labels[LABEL_REVISION]),
+    status: REVISION_STATUSES.includes(status) ? status : 'failed',
+    app: summary.app ?? '',
+    version: summary.version ?? '',
+    env: summary.env ?? '',
+    description: summary.description ?? '',
+    changeSummary: summary.changeSummary,
+    createdAt: summary.createdAt ?? '',
+    updatedAt: annotations[ANN_UPDATED_AT] ?? summary.createdAt ?? '',
+    user: summary.user ?? '',
+    sourceCommit: summary.sourceCommit,
+    error: annotations[ANN_ERROR],
+  };
+}

@@ -1,0 +1,59 @@
+import type { KubeObject, ServiceInfo } from '../synth/manifest-set.js';
+
+/** Lifecycle of a revision (DESIGN.md, Release store). */
+export type RevisionStatus = 'pending' | 'deployed' | 'superseded' | 'failed' | 'interrupted' | 'uninstalled';
+
+export const REVISION_STATUSES: readonly RevisionStatus[] = ['pending', 'deployed', 'superseded', 'failed', 'interrupted', 'uninstalled'];
+
+/** Counts of the plan a revision was deployed with. */
+export interface ChangeSummary {
+  readonly create: number;
+  readonly update: number;
+  readonly delete: number;
+  readonly unchanged: number;
+}
+
+/** One immutable record of one deploy of a release; only `status`, `updatedAt` and `error` change afterwards. */
+export interface Revision {
+  readonly release: string;
+  readonly namespace: string;
+  /** 1, 2, 3 ... per release and namespace. */
+  readonly revision: number;
+  readonly status: RevisionStatus;
+  /** Application name (`shop`). */
+  readonly app: string;
+  /** Application version (`app.kubernetes.io/version`). */
+  readonly version: string;
+  readonly env: string;
+  /** The rendered objects, Berth-generated Secrets included (the store keeps them inside a Secret). */
+  readonly manifests: KubeObject[];
+  readonly services: ServiceInfo[];
+  /** Config values used; secret-marked values only as `sha256:<hex>` hashes. */
+  readonly values: unknown;
+  /** One line: what this revision was (`Install complete`, `Rollback to 1`, `Upgrade failed: ...`). */
+  readonly description: string;
+  readonly changeSummary?: ChangeSummary;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Who deployed it: `user@host`. */
+  readonly user: string;
+  readonly sourceCommit?: string;
+  /** Why it failed or was interrupted. */
+  readonly error?: string;
+}
+
+/** A revision without its payload: what `history` and `list` need, read from labels and annotations only. */
+export type RevisionInfo = Omit<Revision, 'manifests' | 'services' | 'values'>;
+
+/** One release as `berth list` shows it: its newest revision. */
+export interface ReleaseSummary {
+  readonly release: string;
+  readonly namespace: string;
+  readonly revision: number;
+  readonly status: RevisionStatus;
+  readonly app: string;
+  readonly version: string;
+  readonly env: string;
+  readonly updatedAt: string;
+}
