@@ -41,6 +41,8 @@ export interface ManifestSet {
   readonly services: readonly ServiceInfo[];
   /** Objects in apply order (see `sortObjects`). */
   readonly objects: readonly KubeObject[];
+  /** The config values the application was rendered with (secret-marked values in clear: never print or store as is). */
+  readonly config?: unknown;
 }
 
 /** Labels and annotations every Berth object carries (DESIGN.md, Naming and labels). */

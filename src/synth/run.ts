@@ -1,0 +1,72 @@
+import { join, relative } from 'node:path';
+import { findApp, listApps } from './apps.js';
+import { chooseEnv, loadApp, PROJECT_ROOT, render, synthesize } from './synthesize.js';
+import { toYamlDocuments, withoutSecretValues, writeManifests } from './write.js';
+import type { ManifestSet } from './manifest-set.js';
+import { UserError } from '../errors.js';
+
+export interface SynthRequest {
+  readonly app?: string;
+  readonly env?: string;
+  readonly release?: string;
+  readonly namespace?: string;
+  readonly values: readonly string[];
+  readonly set: readonly string[];
+  readonly out: string;
+  readonly stdout?: boolean;
+}
+
+export interface SynthReport {
+  readonly app: string;
+  readonly env: string;
+  readonly release: string;
+  readonly namespace: string;
+  readonly dir?: string;
+  readonly objects: number;
+  readonly files: readonly string[];
+  readonly ms: number;
+}
+
+/** Every (app, env) the request covers, each rendered and written (or streamed to stdout). */
+export async function synthToDisk(req: SynthRequest, root = PROJECT_ROOT): Promise<SynthReport[]> {
+  const hasValues = req.values.length > 0 || req.set.length > 0;
+  const sources = req.app ? [findApp(root, req.app)] : listApps(root);
+  if (sources.length === 0) {
+    throw new UserError(`no apps found under ${join(root, 'apps')}`, { hint: 'create apps/<name>/index.ts' });
+  }
+  const reports: SynthReport[] = [];
+  for (const source of sources) {
+    const envs = req.env || hasValues || source.envs.length === 0 ? [chooseEnv(source, req.env, hasValues)] : source.envs;
+    const mod = await loadApp(source, root);
+    for (const env of envs) {
+      const start = performance.now();
+      const set: ManifestSet = hasValues
+        ? await synthesize({ app: source.dir, env: req.env, release: req.release, namespace: req.namespace, root, values: { files: req.values, set: req.set } })
+        : render(mod, source, {
+            env,
+            release: req.release ?? source.name,
+            namespace: req.namespace ?? (env === 'default' ? 'default' : env),
+            config: mod.envs[env] ?? {},
+          });
+      let dir: string | undefined;
+      let files: string[] = [];
+      if (req.stdout) {
+        process.stdout.write(toYamlDocuments(set.objects.map(withoutSecretValues)));
+      } else {
+        dir = join(req.out, source.name, env);
+        files = writeManifests(set, dir);
+      }
+      reports.push({
+        app: source.name,
+        env,
+        release: set.release,
+        namespace: set.namespace,
+        dir: dir && relative(process.cwd(), dir),
+        objects: set.objects.length,
+        files,
+        ms: Math.round(performance.now() - start),
+      });
+    }
+  }
+  return reports;
+}

@@ -1,0 +1,149 @@
+import { App, type Chart } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { UserError } from '../errors.js';
+import { findApp, type AppSource } from './apps.js';
+import { bundleApp } from './bundle.js';
+import { canonical } from './canonical.js';
+import { sortObjects, type KubeObject, type ManifestSet, type ServiceInfo } from './manifest-set.js';
+
+/** The repository root: where apps/, lib/ and node_modules are. */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface SynthOptions {
+  /** App name under apps/ or a path to an app directory. */
+  readonly app: string;
+  /** Environment: `apps/<app>/env/<env>.ts` gives the config. Required when the app has more than one. */
+  readonly env?: string;
+  /** @default the app name */
+  readonly release?: string;
+  /** @default the env name, or `default` */
+  readonly namespace?: string;
+  /** Config overrides merged over the env module, validated against the config schema. */
+  readonly values?: { readonly files: readonly string[]; readonly set: readonly string[] };
+  /** @default PROJECT_ROOT */
+  readonly root?: string;
+}
+
+/** What an app's bundle exports: the Application class and its env modules' configs. */
+interface AppModule {
+  readonly AppClass: new (scope: App, id: string, props: unknown) => Chart & { describe(): AppDescription };
+  readonly envs: Record<string, unknown>;
+}
+
+interface AppDescription {
+  readonly app: string;
+  readonly version: string;
+  readonly services: readonly ServiceInfo[];
+}
+
+const loaded = new Map<string, AppModule>();
+
+/** Compiles (or takes from the cache) and imports an app with all its env modules. */
+export async function loadApp(source: AppSource, root = PROJECT_ROOT): Promise<AppModule> {
+  const spec = (p: string) => JSON.stringify(p);
+  const entrySource = [
+    `export { default as AppClass } from ${spec(source.index)};`,
+    ...source.envs.map((env, i) => `import env${i} from ${spec(join(source.dir, 'env', `${env}.ts`))};`),
+    `export const envs = { ${source.envs.map((env, i) => `${JSON.stringify(env)}: env${i}`).join(', ')} };`,
+  ].join('\n');
+  const bundle = await bundleApp({ root, key: source.dir, entrySource, resolveDir: source.dir });
+  const cachedModule = loaded.get(bundle.path);
+  if (cachedModule) return cachedModule;
+  const mod = (await import(pathToFileURL(bundle.path).href)) as AppModule;
+  if (typeof mod.AppClass !== 'function') {
+    throw new UserError(`${relative(root, source.index)} has no default export`, {
+      hint: 'end it with `export default class MyApp extends Application<MyConfig> { ... }`',
+    });
+  }
+  loaded.set(bundle.path, mod);
+  return mod;
+}
+
+function constructErrors(app: App): string[] {
+  const errors: string[] = [];
+  const visit = (c: IConstruct) => {
+    for (const message of c.node.validate()) errors.push(`${c.node.path}: ${message}`);
+    c.node.children.forEach(visit);
+  };
+  visit(app);
+  return errors;
+}
+
+/** Renders one release of a loaded app with a given config. Pure apart from running the app's code. */
+export function render(
+  mod: AppModule,
+  source: AppSource,
+  opts: { env: string; release: string; namespace: string; config: unknown },
+): ManifestSet {
+  const app = new App({ outdir: '.' });
+  let instance;
+  try {
+    instance = new mod.AppClass(app, source.name, {
+      config: opts.config,
+      release: { name: opts.release, namespace: opts.namespace, env: opts.env },
+    });
+  } catch (err) {
+    throw new UserError(`${source.name} (env ${opts.env}): ${err instanceof Error ? err.message : String(err)}`, {
+      hint: 'fix the props or config named above',
+    });
+  }
+  const errors = constructErrors(app);
+  if (errors.length) {
+    throw new UserError(`${source.name} (env ${opts.env}) is not valid:\n  ${errors.join('\n  ')}`);
+  }
+  const objects: KubeObject[] = [];
+  for (const chart of app.charts) objects.push(...(chart.toJson() as KubeObject[]));
+  const description = instance.describe();
+  return {
+    app: description.app,
+    version: description.version,
+    release: opts.release,
+    namespace: opts.namespace,
+    env: opts.env,
+    services: description.services.map((s) => ({ ...s, dependsOn: [...s.dependsOn] })),
+    objects: sortObjects(objects.map((o) => canonical(o))),
+    config: opts.config,
+  };
+}
+
+/** Picks the env to use, or explains which ones exist. */
+export function chooseEnv(source: AppSource, env: string | undefined, hasValues: boolean): string {
+  if (env !== undefined) {
+    if (!source.envs.includes(env)) {
+      throw new UserError(`app ${source.name} has no environment '${env}' (no ${join(source.dir, 'env', `${env}.ts`)})`, {
+        hint: source.envs.length ? `environments: ${source.envs.join(', ')}` : 'the app has no env/ directory: pass values with -f values.yaml',
+      });
+    }
+    return env;
+  }
+  if (source.envs.length === 1) return source.envs[0]!;
+  if (source.envs.length === 0 || hasValues) return 'default';
+  throw new UserError(`app ${source.name} has several environments: choose one with --env`, {
+    hint: `environments: ${source.envs.join(', ')}`,
+  });
+}
+
+/** Synthesizes one release: load → pick env → merge values → render. */
+export async function synthesize(opts: SynthOptions): Promise<ManifestSet> {
+  const root = opts.root ?? PROJECT_ROOT;
+  const source = findApp(root, opts.app);
+  const hasValues = Boolean(opts.values && (opts.values.files.length || opts.values.set.length));
+  const env = chooseEnv(source, opts.env, hasValues);
+  const mod = await loadApp(source, root);
+  const base = mod.envs[env] ?? {};
+  const config = hasValues ? await applyValues(source, base, opts.values!) : base;
+  return render(mod, source, {
+    env,
+    release: opts.release ?? source.name,
+    namespace: opts.namespace ?? (env === 'default' ? 'default' : env),
+    config,
+  });
+}
+
+async function applyValues(source: AppSource, base: unknown, values: NonNullable<SynthOptions['values']>): Promise<unknown> {
+  // TEMPORARY until src/config lands (values.ts / schema.ts): do not commit.
+  void source; void base; void values;
+  throw new UserError('values files are not supported yet');
+}

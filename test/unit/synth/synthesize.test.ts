@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findApp } from '../../../src/synth/apps.js';
+import { synthesize, chooseEnv, PROJECT_ROOT } from '../../../src/synth/synthesize.js';
+import { synthToDisk } from '../../../src/synth/run.js';
+import { UserError } from '../../../src/errors.js';
+
+const fixtures = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures', 'apps');
+
+describe('synthesize', () => {
+  it('renders an app with the env config, release and namespace, objects in kind order with sorted keys', async () => {
+    const set = await synthesize({ app: join(fixtures, 'plain'), env: 'prod', release: 'r1' });
+    expect(set.namespace).toBe('prod');
+    expect(set.release).toBe('r1');
+    expect(set.version).toBe('1.2.3');
+    expect(set.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ConfigMap/r1-web-config',
+      'Secret/r1-web-secret',
+      'Deployment/r1-web',
+    ]);
+    expect(Object.keys(set.objects[2]!.spec as object)).toEqual(['alpha', 'replicas', 'zeta']);
+    expect((set.objects[2]!.spec as { replicas: number }).replicas).toBe(3);
+    expect(set.objects.every((o) => o.metadata.namespace === 'prod')).toBe(true);
+  });
+
+  it('asks for --env when an app has several environments', async () => {
+    await expect(synthesize({ app: join(fixtures, 'plain') })).rejects.toThrow(
+      'app plain has several environments: choose one with --env',
+    );
+  });
+
+  it('names the environments that exist when the env is unknown', () => {
+    const source = findApp(PROJECT_ROOT, join(fixtures, 'plain'));
+    expect(() => chooseEnv(source, 'staging', false)).toThrow(UserError);
+    try {
+      chooseEnv(source, 'staging', false);
+    } catch (err) {
+      expect((err as UserError).hint).toBe('environments: dev, prod');
+    }
+  });
+
+  it('reports construct validation errors with the construct path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-synth-'));
+    cpSync(join(fixtures, 'plain'), dir, { recursive: true });
+    writeFileSync(join(dir, 'env', 'dev.ts'), "export default { message: 'x', replicas: -1 };\n");
+    await expect(synthesize({ app: dir, env: 'dev' })).rejects.toThrow(/is not valid:\n {2}\S+: 'replicas' \(-1\) must be >= 0/);
+  });
+
+  it('turns a compile error into a user error with file and line', async () => {
+    await expect(synthesize({ app: join(fixtures, 'broken') })).rejects.toThrow(/the app does not compile:[\s\S]*broken\/index.ts:4:0/);
+  });
+
+  it('refuses an unknown app and lists the known ones', () => {
+    expect(() => findApp(PROJECT_ROOT, 'no-such-app')).toThrow(/no application 'no-such-app'/);
+  });
+});
+
+describe('synthToDisk', () => {
+  it('writes one file per service, byte-identical across runs, with secret values emptied', async () => {
+    const out1 = mkdtempSync(join(tmpdir(), 'berth-out-'));
+    const out2 = mkdtempSync(join(tmpdir(), 'berth-out-'));
+    const reports = await synthToDisk({ app: join(fixtures, 'plain'), values: [], set: [], out: out1 });
+    await synthToDisk({ app: join(fixtures, 'plain'), values: [], set: [], out: out2 });
+    expect(reports.map((r) => r.env)).toEqual(['dev', 'prod']);
+    for (const env of ['dev', 'prod']) {
+      const files = readdirSync(join(out1, 'plain', env));
+      expect(files).toEqual(['web.yaml']);
+      const a = readFileSync(join(out1, 'plain', env, 'web.yaml'), 'utf8');
+      expect(readFileSync(join(out2, 'plain', env, 'web.yaml'), 'utf8')).toBe(a);
+      expect(a).not.toContain(Buffer.from('hunter2').toString('base64'));
+      expect(a).toContain('berth.dev/values-redacted: "true"');
+      expect(a).toContain('token: ""');
+    }
+  });
+});
