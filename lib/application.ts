@@ -1,0 +1,178 @@
+import { Chart } from 'cdk8s';
+import type { Construct, IConstruct } from 'constructs';
+import type { Workload, WorkloadKind } from './workload.js';
+import { dns1035Problem, dns1123LabelProblem } from './private/naming.js';
+
+/** Where an application is being deployed: the release name, its namespace and the environment's name. */
+export interface ReleaseContext {
+  /** Release name, the `app.kubernetes.io/instance` label and the prefix of every object name (`shop-prod`). */
+  readonly name: string;
+  /** Namespace every object of the release goes into. */
+  readonly namespace: string;
+  /** Environment name (`dev`, `prod`): the env file the config came from. */
+  readonly env: string;
+}
+
+export interface ApplicationProps<TConfig> {
+  /** The typed config object, usually the default export of `apps/<app>/env/<env>.ts`. */
+  readonly config: TConfig;
+  /** Release name, namespace and environment name. */
+  readonly release: ReleaseContext;
+  /**
+   * Application version, the label `app.kubernetes.io/version` on every object.
+   * @default '0.1.0'
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
+   */
+  readonly version?: string;
+}
+
+/** What the engine needs to know about one service (same shape as `ServiceInfo` in src/synth/manifest-set.ts). */
+export interface ServiceDescription {
+  readonly name: string;
+  readonly kind: WorkloadKind;
+  readonly dependsOn: string[];
+  readonly configHash: string;
+}
+
+export interface ApplicationDescription {
+  readonly app: string;
+  readonly version: string;
+  readonly services: ServiceDescription[];
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * The services of one system under one typed config object. Subclass it, create the services in the
+ * constructor and default-export the class from `apps/<app>/index.ts`:
+ *
+ * ```ts
+ * export default class Shop extends Application<ShopConfig> {
+ *   constructor(scope: Construct, id: string, props: ApplicationProps<ShopConfig>) {
+ *     super(scope, id, props);
+ *     const db = new StatefulApp(this, 'db', { image: props.config.db.image, ports: [{ port: 5432 }] });
+ *     new StatelessApp(this, 'api', { image: props.config.api.image, ports: [{ port: 8080 }] }).dependsOn(db);
+ *   }
+ * }
+ * ```
+ *
+ * The id is the application name (`app.kubernetes.io/part-of`); every object goes into `release.namespace`.
+ */
+export class Application<TConfig = unknown> extends Chart {
+  /** The application containing `scope`; throws when there is none. */
+  static of(scope: IConstruct): Application {
+    for (const s of [...scope.node.scopes].reverse()) {
+      if (s instanceof Application) return s;
+    }
+    throw new Error(
+      `${scope.node.path}: must be created inside an Application: pass the application (\`this\` in its constructor) as the scope`,
+    );
+  }
+
+  readonly config: TConfig;
+  readonly release: ReleaseContext;
+  /** Application name: the construct id (`shop`). */
+  readonly appName: string;
+  readonly version: string;
+  private readonly registered: Workload[] = [];
+
+  constructor(scope: Construct, id: string, props: ApplicationProps<TConfig>) {
+    super(scope, id, { namespace: props.release.namespace, disableResourceNameHashes: true });
+    this.config = props.config;
+    this.release = props.release;
+    this.appName = id;
+    this.version = props.version ?? '0.1.0';
+
+    const idProblem = dns1123LabelProblem(id);
+    if (idProblem) throw new Error(`${this.node.path}: the application name '${id}' ${idProblem}`);
+    const releaseProblem = dns1035Problem(props.release.name);
+    if (releaseProblem) {
+      throw new Error(`${this.node.path}: the release name '${props.release.name}' ${releaseProblem}; choose another release name`);
+    }
+    const nsProblem = dns1123LabelProblem(props.release.namespace);
+    if (nsProblem) throw new Error(`${this.node.path}: the namespace '${props.release.namespace}' ${nsProblem}`);
+    if (this.version.length > 63 || !LABEL_VALUE.test(this.version)) {
+      throw new Error(
+        `${this.node.path}: 'version' ('${this.version}') is not a valid label value: use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
+      );
+    }
+    this.node.addValidation({ validate: () => this.validateServices() });
+  }
+
+  /** The services of this application, in creation order. */
+  get services(): readonly Workload[] {
+    return [...this.registered];
+  }
+
+  /** Plain data for the engine: services, their kinds, dependencies and config hashes. */
+  describe(): ApplicationDescription {
+    return {
+      app: this.appName,
+      version: this.version,
+      services: this.registered.map((w) => ({
+        name: w.name,
+        kind: w.kind,
+        dependsOn: w.dependencies.filter((d) => Application.of(d) === this).map((d) => d.name),
+        configHash: w.configHash,
+      })),
+    };
+  }
+
+  /** @internal Called by the Workload constructor. */
+  _registerService(workload: Workload): void {
+    this.registered.push(workload);
+  }
+
+  private validateServices(): string[] {
+    const errors: string[] = [];
+    const byName = new Map<string, Workload>();
+    for (const w of this.registered) {
+      const other = byName.get(w.name);
+      if (other) {
+        errors.push(
+          `${w.node.path}: service name '${w.name}' is already used by ${other.node.path}: service names must be unique within an application; set a different 'name'`,
+        );
+      }
+      byName.set(w.name, w);
+      for (const dep of w.dependencies) {
+        const depApp = Application.of(dep);
+        if (depApp !== this) {
+          errors.push(
+            `${w.node.path}: depends on '${dep.node.path}', a service of application '${depApp.appName}': dependencies must stay inside application '${this.appName}'; reach other applications by address (config) instead`,
+          );
+        }
+      }
+    }
+    const cycle = findCycle(this.registered);
+    if (cycle) {
+      errors.push(
+        `${this.node.path}: dependency cycle ${cycle.map((w) => w.name).join(' -> ')}: remove one of these dependsOn() calls`,
+      );
+    }
+    return errors;
+  }
+}
+
+/** The first dependency cycle found (first service repeated at the end), or undefined. */
+function findCycle(services: readonly Workload[]): Workload[] | undefined {
+  const state = new Map<Workload, 'visiting' | 'done'>();
+  const stack: Workload[] = [];
+  const visit = (w: Workload): Workload[] | undefined => {
+    if (state.get(w) === 'done') return undefined;
+    if (state.get(w) === 'visiting') return [...stack.slice(stack.indexOf(w)), w];
+    state.set(w, 'visiting');
+    stack.push(w);
+    for (const d of w.dependencies) {
+      const found = visit(d);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(w, 'done');
+    return undefined;
+  };
+  for (const w of services) {
+    const found = visit(w);
+    if (found) return found;
+  }
+  return undefined;
+}

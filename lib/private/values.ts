@@ -1,0 +1,6 @@
+import { k8s } from 'cdk8s-plus-27';
+
+/** A count or a percentage in the Kubernetes IntOrString shape. */
+export function intOrString(value: number | string): k8s.IntOrString {
+  return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
+}

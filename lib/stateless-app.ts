@@ -1,0 +1,268 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
+import { Workload, type WorkloadProps } from './workload.js';
+import { propError } from './private/errors.js';
+import { dns1123SubdomainProblem } from './private/naming.js';
+import { intOrString } from './private/values.js';
+import { checkInt, checkIntOrPercent } from './private/validate.js';
+
+export interface RollingUpdateOptions {
+  /**
+   * Pods created above `replicas` during an update: a count or a percentage.
+   * @default '25%'
+   */
+  readonly maxSurge?: number | string;
+  /**
+   * Pods that may be unavailable during an update: a count or a percentage.
+   * @default '25%'
+   */
+  readonly maxUnavailable?: number | string;
+}
+
+/**
+ * How a Deployment replaces its pods.
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#strategy
+ */
+export class DeploymentStrategy {
+  /** Replace pods gradually, keeping the service up. */
+  static rollingUpdate(options: RollingUpdateOptions = {}): DeploymentStrategy {
+    return new DeploymentStrategy('RollingUpdate', options);
+  }
+
+  /** Stop all old pods before starting new ones: for apps that cannot run two versions at once. */
+  static recreate(): DeploymentStrategy {
+    return new DeploymentStrategy('Recreate', {});
+  }
+
+  private constructor(
+    readonly type: 'RollingUpdate' | 'Recreate',
+    readonly options: RollingUpdateOptions,
+  ) {}
+}
+
+/** Kinds of Service in front of the pods. */
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+
+export interface IngressOptions {
+  /** Host name the Ingress answers for, e.g. `shop.example.com`. */
+  readonly host: string;
+  /**
+   * URL path prefixes routed to the service.
+   * @default ['/']
+   */
+  readonly paths?: readonly string[];
+  /**
+   * Secret (type kubernetes.io/tls) holding the certificate for `host`, created out of band or by cert-manager.
+   * @default no TLS
+   */
+  readonly tlsSecret?: string;
+  /**
+   * IngressClass to use.
+   * @default the cluster's default class
+   */
+  readonly className?: string;
+  /**
+   * Annotations for the ingress controller.
+   * @default none
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+export interface AutoscalingOptions {
+  /**
+   * Fewest replicas.
+   * @default 1
+   */
+  readonly minReplicas?: number;
+  /** Most replicas. */
+  readonly maxReplicas: number;
+  /**
+   * Target average CPU use, percent of the CPU request.
+   * @default 80 when no target is given
+   */
+  readonly cpuUtilization?: number;
+  /**
+   * Target average memory use, percent of the memory request.
+   * @default none
+   */
+  readonly memoryUtilization?: number;
+}
+
+export interface DisruptionBudgetOptions {
+  /**
+   * Pods that must stay up during voluntary disruptions (node drains): a count or a percentage.
+   * @default 1 when neither field is set
+   */
+  readonly minAvailable?: number | string;
+  /** Pods that may be down during voluntary disruptions: a count or a percentage. Excludes `minAvailable`. */
+  readonly maxUnavailable?: number | string;
+}
+
+export interface StatelessAppProps extends WorkloadProps {
+  /**
+   * Number of pods. Not rendered when `autoscaling` is set: the autoscaler owns it.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * How pods are replaced on update.
+   * @default DeploymentStrategy.rollingUpdate() (25% surge, 25% unavailable)
+   */
+  readonly strategy?: DeploymentStrategy;
+  /**
+   * Type of the Service created when `ports` is set.
+   * @default 'ClusterIP'
+   * @see https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types
+   */
+  readonly serviceType?: ServiceType;
+  /**
+   * Route outside HTTP traffic to the first port.
+   * @default no Ingress
+   * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
+   */
+  readonly ingress?: IngressOptions;
+  /**
+   * Scale between min and max replicas on CPU / memory use (autoscaling/v2).
+   * @default fixed `replicas`
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
+   */
+  readonly autoscaling?: AutoscalingOptions;
+  /**
+   * Limit voluntary disruptions with a PodDisruptionBudget.
+   * @default no budget
+   * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/
+   */
+  readonly disruptionBudget?: DisruptionBudgetOptions;
+}
+
+/**
+ * A stateless service: a Deployment, a Service when it has ports, and optionally an Ingress, a
+ * HorizontalPodAutoscaler and a PodDisruptionBudget. Everything is named `<release>-<service>`.
+ */
+export class StatelessApp extends Workload {
+  readonly deployment: k8s.KubeDeployment;
+  readonly service?: k8s.KubeService;
+  readonly ingress?: k8s.KubeIngress;
+  readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+
+  constructor(scope: Construct, id: string, props: StatelessAppProps) {
+    super(scope, id, props, 'stateless');
+    checkInt(this, 'replicas', props.replicas, 0);
+    const strategy = props.strategy ?? DeploymentStrategy.rollingUpdate();
+    checkIntOrPercent(this, 'strategy.maxSurge', strategy.options.maxSurge);
+    checkIntOrPercent(this, 'strategy.maxUnavailable', strategy.options.maxUnavailable);
+    if (strategy.options.maxSurge === 0 && strategy.options.maxUnavailable === 0) {
+      throw propError(this, 'strategy.maxUnavailable', 0, "cannot be 0 when 'strategy.maxSurge' is 0 too: the rollout could never proceed");
+    }
+    if (props.serviceType && this.ports.length === 0) {
+      throw propError(this, 'serviceType', props.serviceType, "needs 'ports': a Service is only created for a workload with ports");
+    }
+
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: this.metadata(this.resourceName),
+      spec: Lazy.any({
+        produce: (): k8s.DeploymentSpec => ({
+          replicas: props.autoscaling ? undefined : (props.replicas ?? 1),
+          selector: { matchLabels: { ...this.selectorLabels } },
+          strategy:
+            strategy.type === 'Recreate'
+              ? { type: 'Recreate' }
+              : {
+                  type: 'RollingUpdate',
+                  rollingUpdate: {
+                    maxSurge: intOrString(strategy.options.maxSurge ?? '25%'),
+                    maxUnavailable: intOrString(strategy.options.maxUnavailable ?? '25%'),
+                  },
+                },
+          template: this.renderPodTemplate(),
+        }),
+      }),
+    });
+    if (this.ports.length > 0) {
+      this.service = this.createService('Service', this.resourceName, { type: props.serviceType ?? 'ClusterIP' });
+    }
+    if (props.ingress) this.ingress = this.createIngress(props.ingress);
+    if (props.autoscaling) this.autoscaler = this.createAutoscaler(props.autoscaling);
+    if (props.disruptionBudget) this.disruptionBudget = this.createDisruptionBudget(props.disruptionBudget);
+  }
+
+  private createIngress(o: IngressOptions): k8s.KubeIngress {
+    if (this.ports.length === 0) throw propError(this, 'ingress.host', o.host, "needs 'ports': the Ingress routes to the first port");
+    const hostProblem = dns1123SubdomainProblem(o.host.replace(/^\*\./, 'wildcard.'));
+    if (hostProblem) throw propError(this, 'ingress.host', o.host, `${hostProblem}, e.g. 'shop.example.com'`);
+    const paths = o.paths ?? ['/'];
+    if (paths.length === 0) throw propError(this, 'ingress.paths', paths, "must list at least one path, e.g. ['/']");
+    for (const [i, path] of paths.entries()) {
+      if (!path.startsWith('/')) throw propError(this, `ingress.paths[${i}]`, path, "must start with '/'");
+    }
+    return new k8s.KubeIngress(this, 'Ingress', {
+      metadata: {
+        ...this.metadata(this.resourceName),
+        annotations: { ...o.annotations, ...this.annotations },
+      },
+      spec: {
+        ingressClassName: o.className,
+        tls: o.tlsSecret ? [{ hosts: [o.host], secretName: o.tlsSecret }] : undefined,
+        rules: [
+          {
+            host: o.host,
+            http: {
+              paths: paths.map((path) => ({
+                path,
+                pathType: 'Prefix',
+                backend: { service: { name: this.resourceName, port: { name: this.ports[0]!.name } } },
+              })),
+            },
+          },
+        ],
+      },
+    });
+  }
+
+  private createAutoscaler(o: AutoscalingOptions): k8s.KubeHorizontalPodAutoscalerV2 {
+    const min = o.minReplicas ?? 1;
+    checkInt(this, 'autoscaling.minReplicas', min, 1);
+    checkInt(this, 'autoscaling.maxReplicas', o.maxReplicas, 1);
+    if (o.maxReplicas < min) {
+      throw propError(this, 'autoscaling.maxReplicas', o.maxReplicas, `must be >= 'autoscaling.minReplicas' (${min})`);
+    }
+    checkInt(this, 'autoscaling.cpuUtilization', o.cpuUtilization, 1);
+    checkInt(this, 'autoscaling.memoryUtilization', o.memoryUtilization, 1);
+    const cpu = o.cpuUtilization ?? (o.memoryUtilization === undefined ? 80 : undefined);
+    const metric = (name: string, averageUtilization: number): k8s.MetricSpecV2 => ({
+      type: 'Resource',
+      resource: { name, target: { type: 'Utilization', averageUtilization } },
+    });
+    const metrics: k8s.MetricSpecV2[] = [];
+    if (cpu !== undefined) metrics.push(metric('cpu', cpu));
+    if (o.memoryUtilization !== undefined) metrics.push(metric('memory', o.memoryUtilization));
+    return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      metadata: this.metadata(this.resourceName),
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.resourceName },
+        minReplicas: min,
+        maxReplicas: o.maxReplicas,
+        metrics,
+      },
+    });
+  }
+
+  private createDisruptionBudget(o: DisruptionBudgetOptions): k8s.KubePodDisruptionBudget {
+    if (o.minAvailable !== undefined && o.maxUnavailable !== undefined) {
+      throw propError(this, 'disruptionBudget.maxUnavailable', o.maxUnavailable, "conflicts with 'disruptionBudget.minAvailable': set only one");
+    }
+    checkIntOrPercent(this, 'disruptionBudget.minAvailable', o.minAvailable);
+    checkIntOrPercent(this, 'disruptionBudget.maxUnavailable', o.maxUnavailable);
+    const minAvailable = o.maxUnavailable === undefined ? (o.minAvailable ?? 1) : undefined;
+    return new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: this.metadata(this.resourceName),
+      spec: {
+        selector: { matchLabels: { ...this.selectorLabels } },
+        minAvailable: minAvailable === undefined ? undefined : intOrString(minAvailable),
+        maxUnavailable: o.maxUnavailable === undefined ? undefined : intOrString(o.maxUnavailable),
+      },
+    });
+  }
+}

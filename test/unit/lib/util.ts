@@ -1,0 +1,41 @@
+import { Testing } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { Application, type ReleaseContext } from '../../../lib/index.js';
+
+export interface KubeObj {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  // Tests index freely into synthesized objects.
+  [key: string]: any;
+}
+
+export const RELEASE: ReleaseContext = { name: 'shop-prod', namespace: 'prod', env: 'prod' };
+
+/** An empty application `shop` in release `shop-prod`, namespace `prod`, inside a fresh cdk8s test app. */
+export function makeApp(release: ReleaseContext = RELEASE): Application {
+  return new Application(Testing.app(), 'shop', { config: {}, release });
+}
+
+/** Builds an application with `build`, validates it like the synth driver and returns its objects. */
+export function synth(build: (app: Application) => void, release: ReleaseContext = RELEASE): KubeObj[] {
+  const app = makeApp(release);
+  build(app);
+  const errors = app.node.findAll().flatMap((c) => c.node.validate());
+  if (errors.length > 0) throw new Error(errors.join('\n'));
+  return app.toJson() as KubeObj[];
+}
+
+/** The one object of `kind` (named `name` when given); fails when there is not exactly one. */
+export function find(objects: readonly KubeObj[], kind: string, name?: string): KubeObj {
+  const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (found.length !== 1) {
+    throw new Error(`expected one ${kind}${name ? ` named ${name}` : ''}, found ${found.map((o) => o.metadata.name).join(', ') || 'none'}`);
+  }
+  return found[0]!;
+}
+
+/** Validation errors of the whole construct tree, as the synth driver collects them. */
+export function validationErrors(scope: Construct): string[] {
+  return scope.node.findAll().flatMap((c) => c.node.validate());
+}
