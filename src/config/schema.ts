@@ -1,0 +1,400 @@
+/**
+ * Extracts an application's config type as JSON Schema (draft 2020-12) with ts-morph: the TypeScript type is the
+ * single source of truth, there is no hand-written schema. The app is `apps/<app>/index.ts` default-exporting
+ * `class X extends Application<XConfig>`; the schema describes `XConfig`.
+ */
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+// ts-morph bundles its own TypeScript: flags and checker objects must come from that copy, not from `typescript`.
+import { Node, Project, ts, type Symbol as MorphSymbol, type Type, type TypeNode } from 'ts-morph';
+import { UserError } from '../errors.js';
+import { FileCache, findProjectRoot } from './file-cache.js';
+import { JSON_SCHEMA_DRAFT, SECRET_KEYWORD, type ConfigSchema, type JsonSchema } from './json-schema.js';
+
+export type { ConfigSchema, JsonSchema } from './json-schema.js';
+
+/** Bumped whenever the extractor's output changes for the same input, so old cache entries are ignored. */
+const EXTRACTOR_VERSION = 1;
+
+/** The type alias that marks a config field secret (exported by `lib/config.ts`). */
+const SECRET_ALIAS = 'Secret';
+
+export interface ExtractSchemaOptions {
+  /** tsconfig.json to resolve imports with (the `berth` path alias). Default: the nearest one above the app. */
+  readonly tsConfigFilePath?: string;
+  /** Skip the content-hash cache (default false). */
+  readonly noCache?: boolean;
+}
+
+/**
+ * The JSON Schema of the config type of the application whose entry file is `appIndexPath`.
+ * Cached by the content of every source file the type is built from, in `.cache/berth/schema/`.
+ */
+export function extractSchema(appIndexPath: string, options: ExtractSchemaOptions = {}): ConfigSchema {
+  const entry = resolve(appIndexPath);
+  if (!existsSync(entry)) {
+    throw new UserError(`app entry ${appIndexPath} does not exist`, {
+      hint: 'an application is apps/<app>/index.ts default-exporting `class X extends Application<XConfig>`',
+    });
+  }
+  const tsConfigFilePath = resolve(options.tsConfigFilePath ?? join(findProjectRoot(entry), 'tsconfig.json'));
+  const root = findProjectRoot(tsConfigFilePath);
+  const cache = new FileCache<ConfigSchema>(root, 'schema', `v${EXTRACTOR_VERSION} ts${ts.version} ${tsConfigFilePath}`);
+  if (!options.noCache) {
+    const hit = cache.get(entry);
+    if (hit) return hit;
+  }
+
+  const project = new Project({
+    ...(existsSync(tsConfigFilePath) ? { tsConfigFilePath } : {}),
+    skipAddingFilesFromTsConfig: true,
+    // Global type packages (@types/node, @types/jest) take seconds to load and config types do not use them.
+    compilerOptions: { types: [] },
+  });
+  const sourceFile = project.addSourceFileAtPath(entry);
+  project.resolveSourceFileDependencies();
+  const schema = new SchemaBuilder(project, entry, root).build(sourceFile);
+
+  const involved = project
+    .getSourceFiles()
+    .map((f) => f.getFilePath() as string)
+    .filter((p) => !p.includes('/node_modules/'));
+  if (existsSync(tsConfigFilePath)) involved.push(tsConfigFilePath);
+  if (!options.noCache) cache.set(entry, involved, schema);
+  return schema;
+}
+
+class SchemaBuilder {
+  private readonly checker: ts.TypeChecker;
+  /** Object types being converted, innermost last: meeting one again means the type is recursive. */
+  private readonly stack: ts.Type[] = [];
+  private readonly recursive = new Set<ts.Type>();
+  private readonly defs: Record<string, JsonSchema> = {};
+  private anchor!: Node;
+
+  constructor(
+    project: Project,
+    private readonly entry: string,
+    private readonly root: string,
+  ) {
+    this.checker = project.getTypeChecker().compilerObject;
+  }
+
+  build(sourceFile: import('ts-morph').SourceFile): ConfigSchema {
+    const where = relative(this.root, this.entry);
+    const exported = sourceFile.getDefaultExportSymbol();
+    const symbol = exported?.isAlias() ? exported.getAliasedSymbol() ?? exported : exported;
+    const cls = symbol?.getDeclarations().find(Node.isClassDeclaration);
+    if (!cls) {
+      throw new UserError(`${where} has no default-exported class`, {
+        hint: 'write `export default class Shop extends Application<ShopConfig> { ... }`',
+      });
+    }
+    this.anchor = cls;
+    const configType = this.findConfigType(cls, where);
+    const name = configType.getAliasSymbol()?.getName() ?? configType.getSymbol()?.getName() ?? 'Config';
+    const body = this.convert(configType, undefined, '');
+    const object = this.deref(body);
+    if (object.type !== 'object') {
+      throw new UserError(`the config type of ${where} (${configType.getText(cls)}) is not an object type`, {
+        hint: 'the type argument of Application<...> must be an interface or an object type alias',
+      });
+    }
+    const schema: ConfigSchema = {
+      $schema: JSON_SCHEMA_DRAFT,
+      title: name,
+      ...object,
+      type: 'object',
+    };
+    if (Object.keys(this.defs).length > 0) schema.$defs = this.defs;
+    return schema;
+  }
+
+  private deref(schema: JsonSchema): JsonSchema {
+    if (!schema.$ref) return schema;
+    return this.defs[schema.$ref.replace('#/$defs/', '')] ?? schema;
+  }
+
+  /** The type argument of the first `extends Something<Config>` in the class's base chain. */
+  private findConfigType(cls: import('ts-morph').ClassDeclaration, where: string): Type {
+    for (let current: import('ts-morph').ClassDeclaration | undefined = cls; current; current = current.getBaseClass()) {
+      const heritage = current.getExtends();
+      if (!heritage) break;
+      const [arg] = heritage.getTypeArguments();
+      if (arg) return arg.getType();
+    }
+    throw new UserError(`the default-exported class ${cls.getName() ?? ''} in ${where} does not extend Application<Config>`, {
+      hint: 'declare the config type as the type argument: `class Shop extends Application<ShopConfig>`',
+    });
+  }
+
+  private convert(type: Type, typeNode: TypeNode | undefined, path: string): JsonSchema {
+    const schema = this.convertType(type, typeNode, path);
+    if (this.isSecret(type, typeNode)) {
+      schema[SECRET_KEYWORD] = true;
+      schema.writeOnly = true;
+    }
+    return schema;
+  }
+
+  private convertType(type: Type, typeNode: TypeNode | undefined, path: string): JsonSchema {
+    const flags = type.getFlags();
+    if (flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return {};
+    if (type.isNull()) return { type: 'null' };
+    if (type.isBoolean()) return { type: 'boolean' };
+    if (type.isUnion()) return this.convertUnion(type, typeNode, path);
+    if (type.isString() || type.isTemplateLiteral() || flags & ts.TypeFlags.StringMapping) return { type: 'string' };
+    if (type.isNumber()) return { type: 'number' };
+    if (type.isStringLiteral() || type.isNumberLiteral()) return { const: type.getLiteralValue() };
+    if (type.isBooleanLiteral()) return { const: type.getText() === 'true' };
+    if (type.isEnumLiteral()) return { const: type.getLiteralValue() };
+    if (flags & (ts.TypeFlags.BigInt | ts.TypeFlags.BigIntLiteral | ts.TypeFlags.ESSymbolLike)) {
+      this.unsupported(path, type, 'bigint and symbol values cannot be written in YAML or JSON');
+    }
+    if (flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void | ts.TypeFlags.Never)) {
+      this.unsupported(path, type, 'a field that can only be undefined carries no config; remove it or give it a type');
+    }
+    if (type.isIntersection()) {
+      // A branded primitive (`string & { __brand: 'Secret' }`) is its primitive; object intersections merge below.
+      const primitive = type.getIntersectionTypes().find((t) => t.isString() || t.isNumber() || t.isBoolean());
+      if (primitive) return this.convertType(primitive, undefined, path);
+    }
+    if (type.isArray() || type.isReadonlyArray()) {
+      const element = type.getArrayElementTypeOrThrow();
+      return { type: 'array', items: this.convert(element, elementTypeNode(typeNode), `${path}[]`) };
+    }
+    if (type.isTuple()) {
+      const elements = type.getTupleElements();
+      return {
+        type: 'array',
+        prefixItems: elements.map((e, i) => this.convert(e, undefined, `${path}[${i}]`)),
+        items: false,
+        minItems: elements.length,
+      };
+    }
+    if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) {
+      this.unsupported(path, type, 'config is plain data: functions and classes cannot come from a values file');
+    }
+    if (type.getSymbol()?.getName() === 'Date') return { type: 'string', format: 'date-time' };
+    if (type.isObject() || type.isIntersection()) return this.convertObject(type, typeNode, path);
+    return this.unsupported(path, type, 'this kind of type has no JSON Schema equivalent');
+  }
+
+  private convertUnion(type: Type, typeNode: TypeNode | undefined, path: string): JsonSchema {
+    const members = type.getUnionTypes().filter((t) => !(t.getFlags() & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
+    if (members.length === 0) return this.unsupported(path, type, 'a field that can only be undefined carries no config');
+    if (members.length === 1) return this.convertType(members[0]!, typeNode, path);
+    const literals: unknown[] = [];
+    const literalTypes = new Set<'string' | 'number' | 'boolean'>();
+    const rest: Type[] = [];
+    let sawTrue = false;
+    let sawFalse = false;
+    for (const m of members) {
+      if (m.isStringLiteral() || (m.isEnumLiteral() && typeof m.getLiteralValue() === 'string')) {
+        literals.push(m.getLiteralValue());
+        literalTypes.add('string');
+      } else if (m.isNumberLiteral() || (m.isEnumLiteral() && typeof m.getLiteralValue() === 'number')) {
+        literals.push(m.getLiteralValue());
+        literalTypes.add('number');
+      } else if (m.isBooleanLiteral()) {
+        if (m.getText() === 'true') sawTrue = true;
+        else sawFalse = true;
+      } else {
+        rest.push(m);
+      }
+    }
+    const parts: JsonSchema[] = [];
+    if (sawTrue && sawFalse) parts.push({ type: 'boolean' });
+    else if (sawTrue || sawFalse) {
+      literals.push(sawTrue);
+      literalTypes.add('boolean');
+    }
+    if (literals.length > 0) {
+      const types = [...literalTypes];
+      parts.push({ type: types.length === 1 ? types[0]! : types, enum: literals });
+    }
+    for (const m of rest) parts.push(this.convertType(m, undefined, path));
+    if (parts.length === 1) return parts[0]!;
+    // `string | null`, `number | boolean`: a type list reads better than anyOf and gives better errors.
+    const simple = parts.every((p) => Object.keys(p).length === 1 && typeof p.type === 'string');
+    if (simple) return { type: parts.map((p) => p.type as JsonSchema['type'] & string) };
+    return { anyOf: parts };
+  }
+
+  private convertObject(type: Type, typeNode: TypeNode | undefined, path: string): JsonSchema {
+    const compilerType = type.compilerType;
+    const refName = this.defName(type);
+    if (this.stack.includes(compilerType)) {
+      this.recursive.add(compilerType);
+      return { $ref: `#/$defs/${refName}` };
+    }
+    this.stack.push(compilerType);
+    const schema: JsonSchema = { type: 'object' };
+    const doc = type.getAliasSymbol() ?? type.getSymbol();
+    const typeDescription = doc && !doc.getName().startsWith('__') ? this.documentation(doc).description : undefined;
+    if (typeDescription) schema.description = typeDescription;
+    const properties: Record<string, JsonSchema> = {};
+    const required: string[] = [];
+    for (const prop of type.getProperties()) {
+      const name = prop.getName();
+      const propPath = path === '' ? name : `${path}.${name}`;
+      properties[name] = this.convertProperty(prop, propPath);
+      if (!prop.isOptional() && !includesUndefined(prop.getTypeAtLocation(this.anchor))) required.push(name);
+    }
+    if (Object.keys(properties).length > 0) schema.properties = properties;
+    if (required.length > 0) schema.required = required;
+    const index = type.getStringIndexType() ?? type.getNumberIndexType();
+    schema.additionalProperties = index ? this.convert(index, recordValueTypeNode(typeNode), `${path}.*`) : false;
+    this.stack.pop();
+    if (this.recursive.has(compilerType)) {
+      this.defs[refName] = schema;
+      return { $ref: `#/$defs/${refName}` };
+    }
+    return schema;
+  }
+
+  private convertProperty(prop: MorphSymbol, path: string): JsonSchema {
+    const declaration = prop.getValueDeclaration() ?? prop.getDeclarations()[0];
+    const typeNode =
+      declaration && (Node.isPropertySignature(declaration) || Node.isPropertyDeclaration(declaration))
+        ? declaration.getTypeNode()
+        : undefined;
+    const propType = prop.getTypeAtLocation(this.anchor);
+    const converted = this.convert(propType, typeNode, path);
+    const { description, tags } = this.documentation(prop);
+    // The field's own doc comment wins over the doc comment of its type.
+    const schema: JsonSchema = { ...converted };
+    if (description) schema.description = description;
+    this.applyTags(schema, tags, path);
+    return schema;
+  }
+
+  private applyTags(schema: JsonSchema, tags: ReadonlyArray<readonly [string, string]>, path: string): void {
+    const target = schema;
+    for (const [name, text] of tags) {
+      switch (name) {
+        case 'default': {
+          const value = parseDefault(text);
+          if (value.prose !== undefined) target['x-berth-default-text'] = value.prose;
+          else target.default = value.value;
+          break;
+        }
+        case 'secret':
+          target[SECRET_KEYWORD] = true;
+          target.writeOnly = true;
+          break;
+        case 'integer':
+          if (target.type === 'number') target.type = 'integer';
+          else this.badTag(path, name, text, 'only number fields can be @integer');
+          break;
+        case 'minimum':
+        case 'maximum':
+        case 'exclusiveMinimum':
+        case 'exclusiveMaximum':
+        case 'minLength':
+        case 'maxLength':
+        case 'minItems':
+        case 'maxItems': {
+          const n = Number(text.trim());
+          if (text.trim() === '' || !Number.isFinite(n)) this.badTag(path, name, text, 'write a number, e.g. `@' + name + ' 1`');
+          target[name] = n;
+          break;
+        }
+        case 'pattern':
+          try {
+            new RegExp(text.trim(), 'u');
+          } catch (err) {
+            this.badTag(path, name, text, `it is not a valid regular expression (${(err as Error).message})`);
+          }
+          target.pattern = text.trim();
+          break;
+        case 'format':
+          target.format = text.trim();
+          break;
+        case 'example':
+          target.examples = [...(target.examples ?? []), parseDefault(text).value ?? text.trim()];
+          break;
+        case 'deprecated':
+          target.deprecated = true;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private badTag(path: string, tag: string, text: string, fix: string): never {
+    throw new UserError(`config field ${path} has an invalid @${tag} tag (${JSON.stringify(text.trim())}): ${fix}`);
+  }
+
+  private documentation(symbol: MorphSymbol): { description?: string; tags: Array<readonly [string, string]> } {
+    const s = symbol.compilerSymbol;
+    const description = ts.displayPartsToString(s.getDocumentationComment(this.checker)).trim();
+    const tags = s.getJsDocTags(this.checker).map((t) => [t.name, ts.displayPartsToString(t.text ?? [])] as const);
+    return { ...(description ? { description } : {}), tags };
+  }
+
+  /** A field is secret when its declared type is the `Secret` alias (also inside `Secret | undefined`, arrays, records). */
+  private isSecret(type: Type, typeNode: TypeNode | undefined): boolean {
+    if (type.getAliasSymbol()?.getName() === SECRET_ALIAS) return true;
+    if (!typeNode) return false;
+    if (Node.isParenthesizedTypeNode(typeNode)) return this.isSecret(type, typeNode.getTypeNode());
+    if (Node.isUnionTypeNode(typeNode)) {
+      return typeNode.getTypeNodes().some((n) => Node.isTypeReference(n) && this.refersToSecret(n));
+    }
+    return Node.isTypeReference(typeNode) && this.refersToSecret(typeNode);
+  }
+
+  private refersToSecret(node: import('ts-morph').TypeReferenceNode): boolean {
+    const name = node.getTypeName();
+    let symbol = name.getSymbol();
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+    return symbol?.getName() === SECRET_ALIAS && symbol.getDeclarations().some(Node.isTypeAliasDeclaration);
+  }
+
+  private defName(type: Type): string {
+    const base = type.getAliasSymbol()?.getName() ?? type.getSymbol()?.getName() ?? 'Object';
+    return base.startsWith('__') ? 'Object' : base;
+  }
+
+  private unsupported(path: string, type: Type, why: string): never {
+    throw new UserError(`config field ${path || '(root)'} has type ${type.getText(this.anchor)}, which a values file cannot express: ${why}`);
+  }
+}
+
+function includesUndefined(type: Type): boolean {
+  return type.isUnion() && type.getUnionTypes().some((t) => t.getFlags() & ts.TypeFlags.Undefined);
+}
+
+/** `T[]`, `readonly T[]`, `Array<T>`, `ReadonlyArray<T>` → the node of T, so that `Secret[]` is seen. */
+function elementTypeNode(node: TypeNode | undefined): TypeNode | undefined {
+  if (!node) return undefined;
+  if (Node.isTypeOperatorTypeNode(node)) return elementTypeNode(node.getTypeNode());
+  if (Node.isArrayTypeNode(node)) return node.getElementTypeNode();
+  if (Node.isTypeReference(node) && /^(Readonly)?Array$/.test(node.getTypeName().getText())) return node.getTypeArguments()[0];
+  return undefined;
+}
+
+/** `Record<string, T>` → the node of T; `{ [key: string]: T }` → the node of T. */
+function recordValueTypeNode(node: TypeNode | undefined): TypeNode | undefined {
+  if (!node) return undefined;
+  if (Node.isTypeReference(node) && /^(Readonly)?Record$/.test(node.getTypeName().getText())) return node.getTypeArguments()[1];
+  if (Node.isTypeReference(node) && node.getTypeName().getText() === 'Readonly') return recordValueTypeNode(node.getTypeArguments()[0]);
+  if (Node.isTypeLiteral(node)) return node.getIndexSignatures()[0]?.getReturnTypeNode();
+  return undefined;
+}
+
+/**
+ * `@default 3` and `@default {"a": 1}` are values (JSON); `@default 'x'` and `@default postgres` are strings;
+ * `@default - one per node` (the cdk8s-plus convention) describes a computed default and is prose, not a value.
+ */
+export function parseDefault(text: string): { value?: unknown; prose?: string } {
+  const t = text.trim();
+  if (t.startsWith('- ') || t === '-') return { prose: t.replace(/^-\s*/, '') };
+  try {
+    return { value: JSON.parse(t) };
+  } catch {
+    const quoted = /^(['`])(.*)\1$/s.exec(t);
+    return { value: quoted ? quoted[2] : t };
+  }
+}

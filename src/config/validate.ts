@@ -1,0 +1,251 @@
+/**
+ * Validates config values against the schema extracted from the app's config type (ajv, JSON Schema 2020-12)
+ * and turns ajv's errors into messages an operator can act on: the path, what was expected, what was given,
+ * where it was set, and "did you mean" for a misspelt key. All problems are reported at once.
+ */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { closest, distance } from 'fastest-levenshtein';
+import { UserError } from '../errors.js';
+import { describeType, deref, formatPath, joinPath, SECRET_KEYWORD, type JsonSchema } from './json-schema.js';
+import type { ValueOrigins } from './values.js';
+
+// ajv-formats is CommonJS: under NodeNext the default import is module.exports, whose `default` is the plugin.
+const addFormats = addFormatsModule.default;
+
+export interface ValidateOptions {
+  /** Where the values came from, for the headline (`prod.yaml, --set`). */
+  readonly source?: string;
+  /** Where each value was set (from `loadValuesWithOrigins`), appended to each problem. */
+  readonly origins?: ValueOrigins;
+  /** The app name, for the hint (`berth schema shop`). */
+  readonly app?: string;
+}
+
+interface Problem {
+  readonly instancePath: string;
+  /** Problems from inside an anyOf branch are grouped by it, so they keep the schema path they came from. */
+  readonly schemaPath: string;
+  readonly keyword: string;
+  readonly message: string;
+  /** Display path the origin is looked up for. */
+  readonly at: string;
+}
+
+const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+
+function compile(schema: JsonSchema): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false });
+    addFormats(ajv);
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+/** Throws one UserError listing every problem when `values` do not match `schema`. */
+export function validateValues(schema: JsonSchema, values: unknown, options: ValidateOptions = {}): void {
+  const problems = findProblems(schema, values);
+  if (problems.length === 0) return;
+  const lines = problems.map((p) => {
+    const origin = originOf(options.origins, p.at);
+    return `  - ${p.message}${origin ? ` (${origin})` : ''}`;
+  });
+  const what = schema.title ? `the config type ${schema.title}` : 'the config type';
+  const from = options.source ? `values from ${options.source}` : 'config values';
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  throw new UserError(`${from} do not match ${what} (${count}):\n${lines.join('\n')}`, {
+    hint: `run \`berth schema ${options.app ?? '<app>'}\` to list every field with its type and default`,
+  });
+}
+
+/** The problems as messages, `[]` when the values are valid. */
+export function findProblems(schema: JsonSchema, values: unknown): Problem[] {
+  const validate = compile(schema);
+  if (validate(values)) return [];
+  const errors = (validate.errors ?? []) as ErrorObject[];
+  let problems: Problem[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'anyOf') problems.push(...translate(schema, e));
+  }
+  // Innermost anyOf first, so an outer one sees its branches' problems already summarised.
+  const anyOfs = errors.filter((e) => e.keyword === 'anyOf').sort((a, b) => b.schemaPath.length - a.schemaPath.length);
+  for (const a of anyOfs) {
+    const prefix = `${a.schemaPath}/`;
+    const branches = new Map<number, Problem[]>();
+    for (const p of problems) {
+      if (!p.schemaPath.startsWith(prefix)) continue;
+      const index = Number(p.schemaPath.slice(prefix.length).split('/')[0]);
+      branches.set(index, [...(branches.get(index) ?? []), p]);
+    }
+    problems = problems.filter((p) => !p.schemaPath.startsWith(prefix));
+    problems.push(...summariseAnyOf(schema, a, branches));
+  }
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(p.message) && seen.add(p.message));
+}
+
+/**
+ * A value matched no branch of a union. When every branch disagrees about the same field's literal value (the
+ * discriminator, `kind: redis | memcached`), say that; when one branch came closest, report its problems;
+ * otherwise say which types were allowed.
+ */
+function summariseAnyOf(root: JsonSchema, a: ErrorObject, branches: Map<number, Problem[]>): Problem[] {
+  const path = displayPath(a.instancePath);
+  const branchSchemas = ((a.parentSchema as JsonSchema | undefined)?.anyOf ?? []).map((b) => deref(root, b));
+  const all = [...branches.values()];
+  const discriminator = all.length === branchSchemas.length ? sharedLiteralMismatch(all) : undefined;
+  if (discriminator) {
+    const allowed = branchSchemas.flatMap((b) => literalValues(b.properties?.[discriminator.key]));
+    return [
+      {
+        ...a,
+        at: discriminator.at,
+        message: `${discriminator.at}: expected one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(discriminator.data, false)}`,
+      },
+    ];
+  }
+  const wrongShape = (ps: Problem[]) => ps.some((p) => p.keyword === 'type' && p.instancePath === a.instancePath);
+  const candidates = all.filter((ps) => !wrongShape(ps)).sort((x, y) => x.length - y.length);
+  if (candidates.length > 0 && (candidates.length === 1 || candidates[0]!.length < candidates[1]!.length)) {
+    return candidates[0]!.map((p) => ({ ...p, schemaPath: a.schemaPath }));
+  }
+  const expected = describeType(root, a.parentSchema as JsonSchema);
+  return [{ ...a, at: path, message: `${label(path)}: expected ${expected}, got ${describeValue(a.data, false)}` }];
+}
+
+function sharedLiteralMismatch(branches: Problem[][]): { key: string; at: string; data: unknown } | undefined {
+  let found: { key: string; at: string; data: unknown } | undefined;
+  for (const problems of branches) {
+    const literal = problems.find((p) => p.keyword === 'const' || p.keyword === 'enum') as (Problem & { data?: unknown }) | undefined;
+    if (!literal) return undefined;
+    const key = literal.instancePath.split('/').pop()!;
+    if (found && found.at !== literal.at) return undefined;
+    found = { key: unescapePointer(key), at: literal.at, data: literal.data };
+  }
+  return found;
+}
+
+function literalValues(schema: JsonSchema | undefined): unknown[] {
+  if (!schema) return [];
+  if (schema.const !== undefined) return [schema.const];
+  return schema.enum ?? [];
+}
+
+function translate(root: JsonSchema, e: ErrorObject): Array<Problem & { data?: unknown }> {
+  const path = displayPath(e.instancePath);
+  const parent = (e.parentSchema ?? {}) as JsonSchema;
+  const secret = parent[SECRET_KEYWORD] === true;
+  const given = describeValue(e.data, secret);
+  const base = { instancePath: e.instancePath, schemaPath: e.schemaPath, keyword: e.keyword, at: path, data: e.data };
+  const params = e.params as Record<string, unknown>;
+  const at = label(path);
+  switch (e.keyword) {
+    case 'type':
+      return [{ ...base, message: `${at}: expected ${describeType(root, parent)}, got ${given}` }];
+    case 'required': {
+      const key = String(params.missingProperty);
+      const child = joinPath(path, key);
+      const childSchema = parent.properties?.[key];
+      const type = childSchema ? ` (${describeType(root, childSchema)})` : '';
+      return [{ ...base, at: path, message: `${child}: required field is missing; add it${type}` }];
+    }
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const child = joinPath(path, key);
+      const allowed = Object.keys(parent.properties ?? {});
+      const suggestion = suggest(key, allowed);
+      const fix = suggestion
+        ? `did you mean \`${suggestion}\`?`
+        : allowed.length > 0
+          ? `allowed fields here: ${allowed.join(', ')}`
+          : 'this object takes no fields';
+      return [{ ...base, instancePath: `${e.instancePath}/${key}`, at: child, message: `${child}: unknown field; ${fix}` }];
+    }
+    case 'enum':
+      return [
+        {
+          ...base,
+          message: `${at}: expected one of ${(parent.enum ?? []).map((v) => JSON.stringify(v)).join(', ')}, got ${given}`,
+        },
+      ];
+    case 'const':
+      return [{ ...base, message: `${at}: expected ${JSON.stringify(parent.const)}, got ${given}` }];
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const op = { minimum: '>=', maximum: '<=', exclusiveMinimum: '>', exclusiveMaximum: '<' }[e.keyword];
+      return [{ ...base, message: `${at}: expected a number ${op} ${String(params.limit)}, got ${given}` }];
+    }
+    case 'pattern':
+      return [{ ...base, message: `${at}: expected a string matching /${String(params.pattern)}/, got ${given}` }];
+    case 'format':
+      return [{ ...base, message: `${at}: expected a ${String(params.format)} string, got ${given}` }];
+    case 'minLength':
+    case 'maxLength': {
+      const op = e.keyword === 'minLength' ? 'at least' : 'at most';
+      return [{ ...base, message: `${at}: expected ${op} ${String(params.limit)} characters, got ${given}` }];
+    }
+    case 'minItems':
+    case 'maxItems':
+    case 'items': {
+      const op = e.keyword === 'minItems' ? 'at least' : 'at most';
+      return [{ ...base, message: `${at}: expected ${op} ${String(params.limit)} items, got ${given}` }];
+    }
+    default:
+      return [{ ...base, message: `${at}: ${e.message ?? 'is invalid'}` }];
+  }
+}
+
+/** The closest allowed key if it is close enough to be a typo (at most a third of the key's length, min 2). */
+export function suggest(key: string, allowed: readonly string[]): string | undefined {
+  if (allowed.length === 0) return undefined;
+  const lower = key.toLowerCase();
+  const caseOnly = allowed.find((a) => a.toLowerCase() === lower);
+  if (caseOnly) return caseOnly;
+  const best = closest(key, [...allowed]);
+  return distance(key, best) <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+/** A JSON pointer (`/database/replicas`, `/hosts/0`) as a display path (`database.replicas`, `hosts[0]`). */
+function displayPath(pointer: string): string {
+  if (pointer === '') return '';
+  return formatPath(pointer.slice(1).split('/').map((s) => (/^\d+$/.test(s) ? Number(s) : unescapePointer(s))));
+}
+
+
+function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function label(path: string): string {
+  return path === '' ? '(top level)' : path;
+}
+
+/** `string "three"`, `number 0`, `a list of 2 items`; secret values are never shown. */
+export function describeValue(value: unknown, secret: boolean): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  if (typeof value === 'object') return 'an object';
+  if (secret) return `a ${typeof value} (value hidden: the field is secret)`;
+  if (typeof value === 'string') {
+    const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    return `string ${JSON.stringify(shown)}`;
+  }
+  return `${typeof value} ${String(value)}`;
+}
+
+/** The origin of the value at `path`, or of its nearest parent that has one (a missing field has none itself). */
+function originOf(origins: ValueOrigins | undefined, path: string): string | undefined {
+  if (!origins) return undefined;
+  for (let p = path; ; ) {
+    const origin = origins.get(p);
+    if (origin) return origin;
+    const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+    if (cut <= 0) return undefined;
+    p = p.slice(0, cut);
+  }
+}
