@@ -21,7 +21,7 @@ interface CacheRecord {
   readonly inputs: Record<string, string>;
 }
 
-function sha256(data: string | Buffer): string {
+function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 

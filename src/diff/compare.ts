@@ -1,0 +1,46 @@
+import { isDeepStrictEqual } from 'node:util';
+import { computeWaves, type Plan, type PlannedChange } from '../deploy/plan.js';
+import { LABEL_NAME, objectKey, objectRef, sortObjects, type KubeObject, type ManifestSet } from '../synth/manifest-set.js';
+import { objectDiff, type ObjectDiffOptions } from './object-diff.js';
+
+/**
+ * Compares two renderings of a release without a cluster (e.g. a git revision against the working tree).
+ * The result has the shape of a deploy Plan so the same renderers print it; there is no live state, so no
+ * ownership conflicts and no prune reasons.
+ */
+export function compareManifestSets(before: ManifestSet | undefined, after: ManifestSet, options: ObjectDiffOptions = {}): Plan {
+  const old = new Map((before?.objects ?? []).map((o) => [objectKey(o), o]));
+  const changes: PlannedChange[] = [];
+  const change = (action: PlannedChange['action'], object: KubeObject, diff: string): PlannedChange => ({
+    action,
+    key: objectKey(object),
+    ref: objectRef(object),
+    service: object.metadata.labels?.[LABEL_NAME],
+    object,
+    diff,
+  });
+  for (const obj of after.objects) {
+    const prev = old.get(objectKey(obj));
+    if (!prev) changes.push(change('create', obj, objectDiff(undefined, obj, options)));
+    else if (isDeepStrictEqual(prev, obj)) changes.push(change('unchanged', obj, ''));
+    else changes.push(change('update', obj, objectDiff(prev, obj, options)));
+  }
+  const afterKeys = new Set(after.objects.map(objectKey));
+  const removed = sortObjects([...old.values()].filter((o) => !afterKeys.has(objectKey(o)))).reverse();
+  for (const obj of removed) changes.push(change('delete', obj, objectDiff(obj, undefined, options)));
+  const summary = { create: 0, update: 0, delete: 0, unchanged: 0 };
+  for (const c of changes) summary[c.action]++;
+  return {
+    release: after.release,
+    namespace: after.namespace,
+    app: after.app,
+    version: after.version,
+    env: after.env,
+    changes,
+    conflicts: [],
+    kept: [],
+    waves: computeWaves(after.services),
+    summary,
+    hasChanges: summary.create + summary.update + summary.delete > 0,
+  };
+}

@@ -1,0 +1,68 @@
+import { isDeepStrictEqual } from 'node:util';
+
+/** One changed leaf of a config object. `before` / `after` are undefined when the path was added / removed. */
+export interface ConfigChange {
+  readonly path: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  /** The path is secret-marked: values are never shown, only that they changed. */
+  readonly secret: boolean;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Leaves of a config object by dotted path; arrays are leaves (compared whole). */
+export function flattenConfig(value: unknown, prefix = ''): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  if (isPlainObject(value)) {
+    for (const key of Object.keys(value).sort()) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      for (const [p, v] of flattenConfig(value[key], path)) out.set(p, v);
+    }
+  } else if (prefix) {
+    out.set(prefix, value);
+  }
+  return out;
+}
+
+/** A path is secret when it, or an object above it, is secret-marked (`db.password`, or `db` marking all of it). */
+function isSecretPath(path: string, secretPaths: readonly string[]): boolean {
+  return secretPaths.some((s) => path === s || path.startsWith(`${s}.`));
+}
+
+/** Changed config leaves between two config objects, sorted by path. */
+export function configChanges(before: unknown, after: unknown, secretPaths: readonly string[] = []): ConfigChange[] {
+  const a = flattenConfig(before);
+  const b = flattenConfig(after);
+  const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const changes: ConfigChange[] = [];
+  for (const path of paths) {
+    if (isDeepStrictEqual(a.get(path), b.get(path))) continue;
+    changes.push({ path, before: a.get(path), after: b.get(path), secret: isSecretPath(path, secretPaths) });
+  }
+  return changes;
+}
+
+function show(value: unknown, secret: boolean): string {
+  if (value === undefined) return '(unset)';
+  if (secret) return '(secret)';
+  return JSON.stringify(value);
+}
+
+/** `path: old → new`, one line per change (secret values never shown). */
+export function renderConfigChangesText(changes: readonly ConfigChange[]): string {
+  return changes.map((c) => `${c.path}: ${show(c.before, c.secret)} → ${show(c.after, c.secret)}${c.secret ? ' (secret changed)' : ''}`).join('\n');
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** A GitHub-flavoured markdown table of config changes. */
+export function renderConfigChangesMarkdown(changes: readonly ConfigChange[]): string {
+  if (changes.length === 0) return '_No config changes._\n';
+  const rows = changes.map((c) => `| \`${cell(c.path)}\` | ${cell(show(c.before, c.secret))} | ${cell(show(c.after, c.secret))} |`);
+  return ['| config | before | after |', '| --- | --- | --- |', ...rows].join('\n') + '\n';
+}
