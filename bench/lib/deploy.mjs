@@ -1,0 +1,272 @@
+// Deploy benchmarks against the local control plane, for one N: Berth, Helm (each version) and
+// `kubectl apply --server-side` deploy the same system into their own namespace, through the scenarios
+// first deploy → no-op redeploy → one-service change → rollback. Every step records its wall time and
+// peak RSS, which objects it wrote (spec changes seen in the cluster), the API server's count of mutating
+// requests during the step, and the size of the stored release.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandFailed, runOnce } from './measure.mjs';
+import { BERTH, ROOT } from './tools.mjs';
+import { berthSynthArgs, helmEnv } from './synth.mjs';
+import { RELEASE } from '../spec.mjs';
+
+const KINDS = 'deployments,services,configmaps,ingresses.networking.k8s.io,horizontalpodautoscalers.autoscaling,secrets';
+const WRITE_VERBS = new Set(['POST', 'PUT', 'PATCH', 'APPLY', 'DELETE']);
+const TOOL_RESOURCES = new Set(['deployments', 'services', 'configmaps', 'ingresses', 'horizontalpodautoscalers', 'secrets', 'leases']);
+const WAIT_TIMEOUT = '600s';
+
+class Kube {
+  constructor(kubectl, kubeconfig) {
+    this.kubectl = kubectl;
+    this.kubeconfig = kubeconfig;
+  }
+
+  run(args, { input, allowFail = false } = {}) {
+    const r = spawnSync(this.kubectl, ['--kubeconfig', this.kubeconfig, ...args], { encoding: 'utf8', input, maxBuffer: 1 << 30 });
+    if (r.status !== 0 && !allowFail) throw new Error(`kubectl ${args.join(' ')}: ${(r.stderr || r.stdout).trim()}`);
+    return r;
+  }
+
+  json(args) {
+    return JSON.parse(this.run([...args, '-o', 'json']).stdout);
+  }
+
+  /** Deletes the namespace and waits until it is gone, then creates it empty. */
+  freshNamespace(ns) {
+    this.run(['delete', 'namespace', ns, '--ignore-not-found', '--wait=true', '--timeout=600s']);
+    this.run(['create', 'namespace', ns]);
+    // The root CA ConfigMap and the default ServiceAccount are written by controllers; let them land
+    // before the first snapshot so they are not counted as the tool's writes.
+    for (let i = 0; i < 50; i++) {
+      if (this.run(['get', 'configmap', 'kube-root-ca.crt', '-n', ns], { allowFail: true }).status === 0) break;
+      spawnSync('sleep', ['0.2']);
+    }
+  }
+
+  /**
+   * Identity → change marker of the benchmark's objects in a namespace. Objects with a generation
+   * (Deployment, Ingress, HPA) are compared by generation, so controllers' status updates do not count;
+   * the others by resourceVersion.
+   */
+  snapshot(ns) {
+    const items = this.json(['get', KINDS, '-n', ns]).items;
+    const out = new Map();
+    for (const o of items) {
+      if (o.kind === 'ConfigMap' && o.metadata.name === 'kube-root-ca.crt') continue;
+      const marker = o.metadata.generation !== undefined ? `g${o.metadata.generation}` : `rv${o.metadata.resourceVersion}`;
+      out.set(`${o.kind}/${o.metadata.name}`, marker);
+    }
+    return out;
+  }
+
+  /** Mutating requests the API server has served, by `VERB resource`, for the kinds a deploy tool writes. */
+  writeCounters() {
+    const text = this.run(['get', '--raw', '/metrics']).stdout;
+    const counts = new Map();
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('apiserver_request_total{')) continue;
+      const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+      if (!WRITE_VERBS.has(labels.verb) || labels.subresource || !TOOL_RESOURCES.has(labels.resource)) continue;
+      const key = `${labels.verb} ${labels.resource}`;
+      counts.set(key, (counts.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+    }
+    return counts;
+  }
+
+  /** Size of the release records a tool keeps in Secrets: `{ secrets, bytes }` (bytes of `data`, decoded). */
+  releaseStore(ns, selector) {
+    const items = this.json(['get', 'secrets', '-n', ns, '-l', selector]).items;
+    let bytes = 0;
+    for (const s of items) for (const v of Object.values(s.data ?? {})) bytes += Buffer.from(v, 'base64').length;
+    return { secrets: items.length, bytes };
+  }
+
+  waitReady(ns) {
+    this.run(['wait', '--for=condition=Available', 'deployments', '--all', '-n', ns, `--timeout=${WAIT_TIMEOUT}`]);
+  }
+}
+
+function diffSnapshots(before, after) {
+  const written = [];
+  for (const [key, marker] of after) if (before.get(key) !== marker) written.push(key);
+  for (const key of before.keys()) if (!after.has(key)) written.push(`${key} (deleted)`);
+  return written.sort();
+}
+
+function diffCounters(before, after) {
+  const out = {};
+  let total = 0;
+  for (const [key, v] of after) {
+    const d = v - (before.get(key) ?? 0);
+    if (d > 0) {
+      out[key] = d;
+      total += d;
+    }
+  }
+  return { total, byVerb: out };
+}
+
+/** Summary of written objects: count, and which services/kinds when few. */
+function summariseWritten(written) {
+  const workload = written.filter((k) => !k.startsWith('Secret/'));
+  const secrets = written.filter((k) => k.startsWith('Secret/'));
+  return { objects: workload.length, releaseSecrets: secrets.length, list: written.length <= 12 ? written : undefined };
+}
+
+/**
+ * The scenarios for one tool. `steps` maps scenario → `{ cmd, args, env, ready }` where `ready` says
+ * whether the command itself waits for readiness (otherwise `kubectl wait` runs after it, timed separately).
+ */
+async function runScenarios({ kube, ns, tool, steps, storeSelector, log }) {
+  const out = { tool, namespace: ns, steps: {} };
+  for (const [name, step] of Object.entries(steps)) {
+    const before = kube.snapshot(ns);
+    const counters = kube.writeCounters();
+    const r = await runOnce(step.cmd, step.args, { cwd: step.cwd ?? ROOT, env: step.env, input: step.input });
+    if (r.code !== 0) {
+      const err = new CommandFailed(`${tool} ${name}`, r);
+      log(`  ${tool.padEnd(22)} ${name.padEnd(20)} FAILED: ${err.message.split('\n').slice(0, 6).join('\n      ')}`);
+      out.steps[name] = { failed: err.message };
+      return out;
+    }
+    let waitMs = 0;
+    if (!step.waits) {
+      const w = Date.now();
+      kube.waitReady(ns);
+      waitMs = Date.now() - w;
+    }
+    const writes = diffCounters(counters, kube.writeCounters());
+    const written = summariseWritten(diffSnapshots(before, kube.snapshot(ns)));
+    const store = storeSelector ? kube.releaseStore(ns, storeSelector) : undefined;
+    out.steps[name] = { wallMs: r.wallMs, waitMs, totalMs: r.wallMs + waitMs, peakRssMiB: r.rssMiB, written, apiWrites: writes, releaseStore: store };
+    log(
+      `  ${tool.padEnd(22)} ${name.padEnd(20)} ${String(r.wallMs + waitMs).padStart(6)} ms` +
+        `${waitMs ? ` (${r.wallMs} + wait ${waitMs})` : ''}  RSS ${r.rssMiB ?? '?'} MiB  objects written ${written.objects}` +
+        `  API writes ${writes.total}${store ? `  store ${store.secrets} secrets ${store.bytes} B` : ''}`,
+    );
+    if (!step.waits) kube.waitReady(ns);
+  }
+  return out;
+}
+
+export async function deployBenchmarks({ paths, tools, kubeconfig, log }) {
+  const { n } = paths;
+  const results = [];
+  const skip = (tool, reason) => {
+    log(`  ${tool.padEnd(22)} skipped: ${reason}`);
+    results.push({ tool, n, skipped: reason });
+  };
+  if (!tools.kubectl.available) {
+    skip('all deploy benchmarks', tools.kubectl.reason);
+    return results;
+  }
+  if (!kubeconfig) {
+    skip('all deploy benchmarks', 'no running local control plane: run `node bin/berth.mjs cluster up` (or set BERTH_BENCH_KUBECONFIG)');
+    return results;
+  }
+  const kube = new Kube(tools.kubectl.path, kubeconfig);
+  const kenv = { KUBECONFIG: kubeconfig };
+  log(`deploy N=${n} against ${kubeconfig}`);
+
+  // The manifests kubectl applies: Berth's synth output when Berth can synth, else Helm's rendering.
+  const work = mkdtempSync(join(tmpdir(), 'berth-bench-deploy-'));
+  const manifests = { default: join(work, 'default'), change: join(work, 'change') };
+  let manifestSource;
+  try {
+    const canSynth = tools.berth.available && tools.berth.commands.includes('synth');
+    const firstHelm = Object.entries(tools.helm).find(([, h]) => h.available);
+    for (const env of ['default', 'change']) {
+      if (canSynth) {
+        const r = await runOnce(process.execPath, berthSynthArgs(paths, manifests[env], env), { cwd: ROOT });
+        if (r.code !== 0) throw new CommandFailed('berth synth', r);
+        manifestSource = 'berth synth';
+      } else if (firstHelm) {
+        const values = env === 'default' ? 'values.yaml' : 'values-change.yaml';
+        const r = await runOnce(firstHelm[1].path, ['template', RELEASE, paths.helm, '-f', join(paths.helm, values)], { env: helmEnv() });
+        if (r.code !== 0) throw new CommandFailed('helm template', r);
+        mkdirSync(manifests[env], { recursive: true });
+        writeFileSync(join(manifests[env], 'all.yaml'), r.stdout);
+        manifestSource = `helm template ${firstHelm[0]}`;
+      }
+    }
+
+    // kubectl apply --server-side: the floor for applying these objects (no release record, no ownership checks).
+    if (!manifestSource) skip('kubectl apply', 'neither berth synth nor a helm build is available to render the manifests');
+    else {
+      const ns = `${RELEASE}-kubectl`;
+      kube.freshNamespace(ns);
+      const apply = (dir) => ({
+        cmd: tools.kubectl.path,
+        args: ['apply', '--server-side', '--field-manager=bench', '-n', ns, '-R', '-f', dir],
+        env: kenv,
+        waits: false,
+      });
+      const r = await runScenarios({
+        kube,
+        ns,
+        tool: 'kubectl apply --server-side',
+        steps: { first: apply(manifests.default), noop: apply(manifests.default), change: apply(manifests.change), rollback: apply(manifests.default) },
+        log,
+      });
+      results.push({ ...r, n, manifests: manifestSource, note: 'wall = apply, then kubectl wait for Available, timed separately' });
+    }
+
+    // Helm upgrade --install --wait, each version
+    for (const [version, helm] of Object.entries(tools.helm)) {
+      const tool = `helm ${version}`;
+      if (!helm.available) {
+        skip(tool, helm.reason);
+        continue;
+      }
+      const ns = `${RELEASE}-helm-${version.split('.')[0]}`;
+      kube.freshNamespace(ns);
+      const upgrade = (values) => ({
+        cmd: helm.path,
+        args: ['upgrade', '--install', RELEASE, paths.helm, '-n', ns, '-f', join(paths.helm, values), '--wait', `--timeout=${WAIT_TIMEOUT.replace('s', '')}s`],
+        env: helmEnv(kenv),
+        waits: true,
+      });
+      const r = await runScenarios({
+        kube,
+        ns,
+        tool,
+        steps: {
+          first: upgrade('values.yaml'),
+          noop: upgrade('values.yaml'),
+          change: upgrade('values-change.yaml'),
+          rollback: { cmd: helm.path, args: ['rollback', RELEASE, '-n', ns, '--wait', `--timeout=${WAIT_TIMEOUT}`], env: helmEnv(kenv), waits: true },
+        },
+        storeSelector: `owner=helm,name=${RELEASE}`,
+        log,
+      });
+      results.push({ ...r, n });
+    }
+
+    // Berth deploy
+    const berthCommands = tools.berth.commands ?? [];
+    if (!tools.berth.available) skip('berth', tools.berth.reason);
+    else if (!berthCommands.includes('deploy')) skip('berth', 'the berth CLI has no deploy command yet');
+    else {
+      const ns = `${RELEASE}-berth`;
+      kube.freshNamespace(ns);
+      const deploy = (env) => ({
+        cmd: process.execPath,
+        args: [BERTH, 'deploy', paths.berthApp, '-r', RELEASE, '-n', ns, '--env', env, `--timeout=${WAIT_TIMEOUT}`],
+        env: kenv,
+        waits: true,
+      });
+      const steps = { first: deploy('default'), noop: deploy('default'), change: deploy('change') };
+      if (berthCommands.includes('rollback')) {
+        steps.rollback = { cmd: process.execPath, args: [BERTH, 'rollback', RELEASE, '-n', ns, `--timeout=${WAIT_TIMEOUT}`], env: kenv, waits: true };
+      }
+      const r = await runScenarios({ kube, ns, tool: 'berth', steps, storeSelector: `owner=berth,release=${RELEASE}`, log });
+      if (!steps.rollback) r.steps.rollback = { skipped: 'the berth CLI has no rollback command yet' };
+      results.push({ ...r, n });
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return results;
+}

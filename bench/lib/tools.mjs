@@ -1,0 +1,94 @@
+// Finds the tools the benchmark compares and describes the machine. A tool that is not there is reported
+// with the reason, never replaced by a number.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { cpus, homedir, totalmem, release, platform, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BENCH_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
+export const ROOT = dirname(BENCH_DIR);
+export const CACHE = process.env.BERTH_BENCH_CACHE ?? join(homedir(), '.cache', 'berth', 'bench');
+export const BERTH = join(ROOT, 'bin', 'berth.mjs');
+export const CDK8S = join(ROOT, 'node_modules', '.bin', 'cdk8s');
+export const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
+}
+
+export function helmVersions() {
+  return readFileSync(join(BENCH_DIR, 'helm-versions.txt'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+/** `{ available, path?, version?, reason? }` for one tool. */
+function tool(path, versionArgs, missing) {
+  if (!existsSync(path)) return { available: false, reason: missing };
+  const v = run(path, versionArgs);
+  if (!v.ok) return { available: false, path, reason: `${path} ${versionArgs.join(' ')} failed: ${v.out.split('\n')[0]}` };
+  return { available: true, path, version: v.out.split('\n')[0] };
+}
+
+/** The Berth CLI and which of its commands exist yet. */
+export function berthTool() {
+  const help = run(process.execPath, [BERTH, '--help'], { cwd: ROOT });
+  if (!help.ok) return { available: false, reason: `node bin/berth.mjs --help failed: ${help.out.split('\n').slice(-3).join(' ')}` };
+  const commands = new Set(
+    help.out
+      .split('\n')
+      .map((l) => /^\s{2}([a-z][a-z-]*)\b/.exec(l)?.[1])
+      .filter(Boolean),
+  );
+  const commit = run('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).out;
+  return { available: true, path: BERTH, version: `${run(process.execPath, [BERTH, '--version'], { cwd: ROOT }).out} (${commit})`, commands: [...commands] };
+}
+
+export function findTools() {
+  const helm = {};
+  for (const v of helmVersions()) {
+    helm[v] = tool(join(CACHE, `helm-${v}`, 'bin', 'helm'), ['version', '--short'], `helm ${v} is not built yet: run bash bench/build-helm.sh`);
+  }
+  const kubectlPinned = join(homedir(), '.cache', 'berth', 'cluster', 'kubernetes-v1.34.4', 'bin', 'kubectl');
+  return {
+    berth: berthTool(),
+    cdk8s: tool(CDK8S, ['--version'], 'cdk8s-cli is not installed: npm install (it is a devDependency)'),
+    helm,
+    kubectl: tool(kubectlPinned, ['version', '--client'], `kubectl is not built yet (${kubectlPinned}); the cluster build makes it`),
+  };
+}
+
+export function machine(tools) {
+  const cpu = cpus();
+  const go = run('go', ['version']);
+  return {
+    cpuModel: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    os: `${platform()} ${release()}`,
+    loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+    node: process.version,
+    go: go.ok ? go.out : null,
+    berth: tools.berth.version ?? null,
+    cdk8sCli: tools.cdk8s.version ?? null,
+    helm: Object.fromEntries(Object.entries(tools.helm).map(([v, t]) => [v, t.version ?? null])),
+    kubectl: tools.kubectl.version ?? null,
+  };
+}
+
+/** Running clusters of `berth cluster up`: kubeconfigs under the kwok work directory that answer. */
+export function findKubeconfig(kubectl) {
+  if (process.env.BERTH_BENCH_KUBECONFIG) return process.env.BERTH_BENCH_KUBECONFIG;
+  const clusters = join(homedir(), '.cache', 'berth', 'kwok', 'clusters');
+  if (!existsSync(clusters) || !kubectl.available) return undefined;
+  for (const name of readdirSync(clusters)) {
+    const kubeconfig = join(clusters, name, 'kubeconfig.yaml');
+    if (existsSync(kubeconfig) && run(kubectl.path, ['--kubeconfig', kubeconfig, 'get', '--raw', '/readyz'], { timeout: 10_000 }).ok) {
+      return kubeconfig;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// `npm run bench`: generates the N-service system, measures Berth against cdk8s, Helm and kubectl,
+// writes bench/results/<timestamp>.json (with the machine) and the tables in bench/README.md.
+//
+//   node bench/run.mjs [--sizes 10,100,500] [--reps 5] [--reps-slow 3] [--deploy-n 100]
+//                      [--skip-synth] [--skip-deploy] [--no-write]
+//
+// Tools that are not there yet are skipped with the reason in the output and the JSON, never faked.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generate } from './generate.mjs';
+import { deployBenchmarks } from './lib/deploy.mjs';
+import { ensureGnuTime } from './lib/measure.mjs';
+import { renderReadme } from './lib/report.mjs';
+import { synthBenchmarks } from './lib/synth.mjs';
+import { BENCH_DIR, findKubeconfig, findTools, machine } from './lib/tools.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '10,100,500' },
+    reps: { type: 'string', default: '5' },
+    'reps-slow': { type: 'string', default: '3' },
+    'deploy-n': { type: 'string', default: '100' },
+    'skip-synth': { type: 'boolean', default: false },
+    'skip-deploy': { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+
+const positive = (name, v) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`bench: --${name} must be a positive integer, got '${v}'`);
+    process.exit(1);
+  }
+  return n;
+};
+const sizes = opts.sizes.split(',').map((s) => positive('sizes', s));
+const reps = positive('reps', opts.reps);
+const repsSlow = positive('reps-slow', opts['reps-slow']);
+const deployN = positive('deploy-n', opts['deploy-n']);
+const log = (line) => console.log(line);
+
+const started = new Date();
+if (!ensureGnuTime(log)) log('GNU time (/usr/bin/time) is missing: peak RSS is not measured in this run');
+const tools = findTools();
+for (const [name, t] of Object.entries({ berth: tools.berth, cdk8s: tools.cdk8s, kubectl: tools.kubectl, ...Object.fromEntries(Object.entries(tools.helm).map(([v, h]) => [`helm ${v}`, h])) })) {
+  log(`${name.padEnd(14)} ${t.available ? t.version : `not available: ${t.reason}`}`);
+}
+
+const allSizes = [...new Set([...sizes, deployN])].sort((a, b) => a - b);
+const sets = generate({ sizes: allSizes });
+const bySize = new Map(sets.map((s) => [s.n, s]));
+
+const results = {
+  startedAt: started.toISOString(),
+  machine: machine(tools),
+  options: { sizes, reps, repsSlow, deployN },
+  synth: opts['skip-synth'] ? [] : await synthBenchmarks({ sets: sizes.map((n) => bySize.get(n)), tools, reps, repsSlow, log }),
+  deploy: [],
+};
+if (!opts['skip-deploy']) {
+  const kubeconfig = findKubeconfig(tools.kubectl);
+  results.deploy = await deployBenchmarks({ paths: bySize.get(deployN), tools, kubeconfig, log });
+}
+results.finishedAt = new Date().toISOString();
+
+if (!opts['no-write']) {
+  const dir = join(BENCH_DIR, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${started.toISOString().slice(0, 16).replace(':', '-')}Z.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  const readme = join(BENCH_DIR, 'README.md');
+  writeFileSync(readme, renderReadme(readFileSync(readme, 'utf8'), results, file));
+  log(`results: ${file}\ntables: ${readme}`);
+}
