@@ -62,7 +62,7 @@ export class Application<TConfig = unknown> extends Chart {
   /** The application containing `scope`; throws when there is none. */
   static of(scope: IConstruct): Application {
     for (const s of [...scope.node.scopes].reverse()) {
-      if (s instanceof Application) return s;
+      if (s instanceof Application) return s as Application;
     }
     throw new Error(
       `${scope.node.path}: must be created inside an Application: pass the application (\`this\` in its constructor) as the scope`,

@@ -5,3 +5,6 @@ export * from './probe.js';
 export * from './volume.js';
 export * from './workload.js';
 export * from './stateless-app.js';
+export * from './stateful-app.js';
+export * from './daemon-app.js';
+export * from './batch-job.js';
