@@ -1,0 +1,98 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ensureBinaries,
+  formatSeconds,
+  kubernetesLdflags,
+  kubernetesWrapperGoMod,
+  missingBinaries,
+  parseGoVersion,
+  stagingModulesFromGoMod,
+  sumdbUnreachable,
+} from '../../../src/cluster/build.js';
+import { UserError } from '../../../src/errors.js';
+
+const KUBERNETES_GO_MOD = `module k8s.io/kubernetes
+
+go 1.24.0
+
+require (
+	k8s.io/api v0.0.0
+	k8s.io/client-go v0.0.0
+)
+
+replace (
+	k8s.io/api => ./staging/src/k8s.io/api
+	k8s.io/client-go => ./staging/src/k8s.io/client-go
+	k8s.io/cri-api => ./staging/src/k8s.io/cri-api
+	github.com/example/other => github.com/example/other v1.2.3
+)
+
+replace k8s.io/kms => ./staging/src/k8s.io/kms
+`;
+
+describe('stagingModulesFromGoMod', () => {
+  it('takes every k8s.io module replaced by a ./staging path, in block and single-line form', () => {
+    expect(stagingModulesFromGoMod(KUBERNETES_GO_MOD)).toEqual(['k8s.io/api', 'k8s.io/client-go', 'k8s.io/cri-api', 'k8s.io/kms']);
+  });
+
+  it('ignores replaces that point at versions', () => {
+    expect(stagingModulesFromGoMod('replace k8s.io/foo => k8s.io/foo v0.1.0\n')).toEqual([]);
+  });
+});
+
+describe('kubernetesWrapperGoMod', () => {
+  it('requires kubernetes and pins each staging module to the matching v0 version', () => {
+    const mod = kubernetesWrapperGoMod(['k8s.io/api', 'k8s.io/client-go']);
+    expect(mod).toContain('require k8s.io/kubernetes v1.34.4');
+    expect(mod).toContain('replace k8s.io/api => k8s.io/api v0.34.4');
+    expect(mod).toContain('replace k8s.io/client-go => k8s.io/client-go v0.34.4');
+  });
+});
+
+describe('kubernetesLdflags', () => {
+  it('stamps the semver version, major and minor into component-base and client-go', () => {
+    const flags = kubernetesLdflags('v1.34.4');
+    expect(flags).toContain('-X k8s.io/component-base/version.gitVersion=v1.34.4');
+    expect(flags).toContain('-X k8s.io/component-base/version.gitMinor=34');
+    expect(flags).toContain('-X k8s.io/client-go/pkg/version.gitMajor=1');
+  });
+
+  it('refuses a version that is not semver', () => {
+    expect(() => kubernetesLdflags('1.34')).toThrow("Kubernetes version '1.34' is not semver");
+  });
+});
+
+describe('parseGoVersion', () => {
+  it('reads major and minor from `go version`', () => {
+    expect(parseGoVersion('go version go1.26.8 linux/amd64')).toEqual([1, 26]);
+    expect(parseGoVersion('bash: go: not found')).toBeUndefined();
+  });
+});
+
+describe('sumdbUnreachable', () => {
+  it('recognises a checksum database that cannot be reached', () => {
+    expect(sumdbUnreachable('verifying go.etcd.io/etcd@v3.6.16: Get "https://sum.golang.org/lookup/x": dial tcp: lookup sum.golang.org: no such host')).toBe(true);
+    expect(sumdbUnreachable('compile: syntax error')).toBe(false);
+  });
+});
+
+describe('formatSeconds', () => {
+  it('prints seconds below a minute and minutes with seconds above', () => {
+    expect(formatSeconds(6.84)).toBe('6.8s');
+    expect(formatSeconds(384.67)).toBe('6m25s');
+  });
+});
+
+describe('ensureBinaries', () => {
+  it('fails with a UserError naming Go when binaries are missing and go is not on PATH', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'berth-build-'));
+    const env = { XDG_CACHE_HOME: cache, PATH: '/nonexistent' };
+    expect(missingBinaries(env)).toContain('kube-apiserver');
+    const err = await ensureBinaries({ env }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toBe('building the local control plane needs Go, and `go` is not on PATH');
+    expect((err as UserError).hint).toContain(join(cache, 'berth', 'cluster'));
+  });
+});

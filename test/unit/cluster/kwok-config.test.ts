@@ -1,0 +1,53 @@
+import { parseAllDocuments } from 'yaml';
+import {
+  ANNOTATION_FAIL,
+  ANNOTATION_NEVER_READY,
+  kwokConfigYaml,
+  stages,
+  storageClassManifest,
+} from '../../../src/cluster/kwok-config.js';
+
+type Expr = { key?: string; operator?: string; values?: string[]; cel?: { expression: string } };
+const exprs = (name: string): Expr[] => {
+  const s = stages().find((x) => (x.metadata as { name: string }).name === name);
+  if (!s) throw new Error(`no stage ${name}`);
+  return ((s.spec as { selector: { matchExpressions: Expr[] } }).selector.matchExpressions);
+};
+const annotationKey = (a: string) => `.metadata.annotations["${a}"]`;
+
+describe('kwok stages', () => {
+  it('keep the ordinary pod-ready and pod-complete stages away from pods with an injection annotation', () => {
+    for (const name of ['pod-ready', 'pod-complete']) {
+      expect(exprs(name)).toEqual(
+        expect.arrayContaining([
+          { key: annotationKey(ANNOTATION_NEVER_READY), operator: 'NotIn', values: ['true'] },
+          { key: annotationKey(ANNOTATION_FAIL), operator: 'NotIn', values: ['true'] },
+        ]),
+      );
+    }
+  });
+
+  it('select never-ready and failing pods only by their annotation, split by restart policy for failures', () => {
+    expect(exprs('berth-pod-never-ready')).toContainEqual({ key: annotationKey(ANNOTATION_NEVER_READY), operator: 'In', values: ['true'] });
+    expect(exprs('berth-pod-crash-loop')).toContainEqual({ key: '.spec.restartPolicy', operator: 'In', values: ['Always'] });
+    expect(exprs('berth-pod-failed')).toContainEqual({ key: '.spec.restartPolicy', operator: 'NotIn', values: ['Always'] });
+  });
+
+  it('provision volumes only for the Berth storage class', () => {
+    const cls = storageClassManifest();
+    expect((cls.metadata as { annotations: Record<string, string> }).annotations['storageclass.kubernetes.io/is-default-class']).toBe('true');
+    expect(exprs('berth-pvc-provision')).toContainEqual({ cel: { expression: "self.spec.storageClassName == 'berth-local'" } });
+  });
+
+  it('render as one kwokctl config: cluster options on 127.0.0.1 with local binaries, then the stages', () => {
+    const env = { XDG_CACHE_HOME: '/cache', PATH: '' };
+    const docs = parseAllDocuments(kwokConfigYaml(env)).map((d) => d.toJS() as Record<string, any>);
+    expect(docs[0]!.kind).toBe('KwokctlConfiguration');
+    expect(docs[0]!.options.bindAddress).toBe('127.0.0.1');
+    expect(docs[0]!.options.kubeApiserverBinary).toBe('/cache/berth/cluster/kubernetes-v1.34.4/bin/kube-apiserver');
+    expect(docs[0]!.componentsPatches[0]).toEqual({ name: 'kube-apiserver', extraArgs: [{ key: 'advertise-address', value: '127.0.0.1' }] });
+    expect(docs.slice(1).map((d) => d.metadata.name)).toEqual(stages().map((s) => (s.metadata as { name: string }).name));
+    // Templates survive the YAML round trip byte for byte.
+    expect(docs.find((d) => d.metadata?.name === 'pod-ready')!.spec.next.statusTemplate).toContain('phase: Running');
+  });
+});
