@@ -1,0 +1,34 @@
+import { Command } from 'commander';
+import { withClusterFlags, type ClusterFlags } from './list.js';
+
+export function historyCommand(): Command {
+  return withClusterFlags(new Command('history'))
+    .description('Show the revisions of a release: number, status, time, app version and what happened')
+    .argument('<release>', 'release name')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  berth history shop -n prod
+  berth history shop -n prod -o json`,
+    )
+    .action(async (release: string, opts: ClusterFlags) => {
+      const { KubeClient } = await import('../../kube/client.js');
+      const { RevisionStore } = await import('../../release/store.js');
+      const { historyAction, shortTime } = await import('../../release/queries.js');
+      const { printJson, table } = await import('../output.js');
+      const client = await KubeClient.connect(opts);
+      const store = new RevisionStore(client, opts.namespace ?? client.defaultNamespace);
+      const revisions = await historyAction(store, release);
+      if (opts.output === 'json') return printJson(revisions);
+      const rows = revisions.map((r) => [
+        String(r.revision),
+        shortTime(r.updatedAt),
+        r.status,
+        r.app,
+        r.version,
+        r.error ? `${r.description} (${r.error.split('\n')[0]})` : r.description,
+      ]);
+      process.stdout.write(table(['REVISION', 'UPDATED (UTC)', 'STATUS', 'APP', 'VERSION', 'DESCRIPTION'], rows));
+    });
+}

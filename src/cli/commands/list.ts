@@ -1,0 +1,61 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+/**
+ * Flags every release command shares (`-n`, `--kubeconfig`, `--context`, `-o`), declared once here for
+ * list / status / history / get.
+ */
+export interface ClusterFlags {
+  namespace?: string;
+  kubeconfig?: string;
+  context?: string;
+  output: 'text' | 'json';
+}
+
+export function withClusterFlags(cmd: Command, namespaceHelp = 'namespace of the release (default: the namespace of the kubeconfig context)'): Command {
+  return cmd
+    .option('-n, --namespace <ns>', namespaceHelp)
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context (default: its current context)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+}
+
+/** Parses `--revision N`: a positive integer. */
+export function parseRevision(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`revision '${value}' must be a positive integer (see berth history)`);
+  return n;
+}
+
+export function listCommand(): Command {
+  return withClusterFlags(new Command('list'), 'namespace to list (default: the namespace of the kubeconfig context)')
+    .description('List releases: the newest revision of each, with its status')
+    .option('-A, --all-namespaces', 'list releases in every namespace')
+    .option('-a, --all', 'include uninstalled releases (kept with uninstall --keep-history)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  berth list -n dev
+  berth list -A -o json`,
+    )
+    .action(async (opts: ClusterFlags & { allNamespaces?: boolean; all?: boolean }) => {
+      const { KubeClient } = await import('../../kube/client.js');
+      const { listAction, shortTime } = await import('../../release/queries.js');
+      const { info, printJson, table } = await import('../output.js');
+      if (opts.allNamespaces && opts.namespace) {
+        const { UserError } = await import('../../errors.js');
+        throw new UserError(`-n ${opts.namespace} and -A contradict each other`, { hint: 'use -n NS for one namespace or -A for all of them' });
+      }
+      const client = await KubeClient.connect(opts);
+      const namespace = opts.allNamespaces ? undefined : (opts.namespace ?? client.defaultNamespace);
+      const releases = (await listAction(client, namespace)).filter((r) => opts.all || r.status !== 'uninstalled');
+      if (opts.output === 'json') return printJson(releases);
+      if (releases.length === 0) {
+        info(`no releases ${namespace ? `in namespace ${namespace}` : 'in any namespace'}`);
+        return;
+      }
+      const header = ['NAMESPACE', 'NAME', 'REVISION', 'STATUS', 'APP', 'VERSION', 'ENV', 'UPDATED (UTC)'];
+      const rows = releases.map((r) => [r.namespace, r.release, String(r.revision), r.status, r.app, r.version, r.env, shortTime(r.updatedAt)]);
+      process.stdout.write(namespace ? table(header.slice(1), rows.map((r) => r.slice(1))) : table(header, rows));
+    });
+}
