@@ -1,6 +1,6 @@
 import { join, relative } from 'node:path';
 import { findApp, listApps } from './apps.js';
-import { chooseEnv, loadApp, PROJECT_ROOT, render, synthesize } from './synthesize.js';
+import { checkEnvModule, chooseEnv, loadApp, PROJECT_ROOT, render, synthesize } from './synthesize.js';
 import { toYamlDocuments, withoutSecretValues, writeManifests } from './write.js';
 import type { ManifestSet } from './manifest-set.js';
 import { UserError } from '../errors.js';
@@ -40,6 +40,7 @@ export async function synthToDisk(req: SynthRequest, root = PROJECT_ROOT): Promi
     const mod = await loadApp(source, root);
     for (const env of envs) {
       const start = performance.now();
+      if (!hasValues) await checkEnvModule(source, env);
       const set: ManifestSet = hasValues
         ? await synthesize({ app: source.dir, env: req.env, release: req.release, namespace: req.namespace, root, values: { files: req.values, set: req.set } })
         : render(mod, source, {

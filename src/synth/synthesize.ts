@@ -125,12 +125,23 @@ export function chooseEnv(source: AppSource, env: string | undefined, hasValues:
   });
 }
 
-/** Synthesizes one release: load → pick env → merge values → render. */
+/**
+ * Type-checks the env module against the app's config type (esbuild only strips types). Cached by content,
+ * so an unchanged app costs a few file hashes.
+ */
+export async function checkEnvModule(source: AppSource, env: string): Promise<void> {
+  if (!source.envs.includes(env)) return;
+  const { typecheckEnvModule } = await import('../config/typecheck.js');
+  typecheckEnvModule(source.dir, env);
+}
+
+/** Synthesizes one release: load → pick env → type-check → merge values → render. */
 export async function synthesize(opts: SynthOptions): Promise<ManifestSet> {
   const root = opts.root ?? PROJECT_ROOT;
   const source = findApp(root, opts.app);
   const hasValues = Boolean(opts.values && (opts.values.files.length || opts.values.set.length));
   const env = chooseEnv(source, opts.env, hasValues);
+  await checkEnvModule(source, env);
   const mod = await loadApp(source, root);
   const base = mod.envs[env] ?? {};
   const config = hasValues ? await applyValues(source, base, opts.values!) : base;
@@ -142,8 +153,16 @@ export async function synthesize(opts: SynthOptions): Promise<ManifestSet> {
   });
 }
 
+/** Merges values files and --set over the env config and validates the result against the config schema. */
 async function applyValues(source: AppSource, base: unknown, values: NonNullable<SynthOptions['values']>): Promise<unknown> {
-  // TEMPORARY until src/config lands (values.ts / schema.ts): do not commit.
-  void source; void base; void values;
-  throw new UserError('values files are not supported yet');
+  const { loadValuesWithOrigins, mergeValues, validateValues } = await import('../config/values.js');
+  const { extractSchema } = await import('../config/schema.js');
+  const overlay = loadValuesWithOrigins({ files: values.files, set: values.set });
+  const merged = mergeValues((base ?? {}) as Record<string, unknown>, overlay.values);
+  validateValues(extractSchema(source.index), merged, {
+    source: [...values.files, ...(values.set.length ? ['--set'] : [])].join(', '),
+    origins: overlay.origins,
+    app: source.name,
+  });
+  return merged;
 }
