@@ -117,6 +117,19 @@ export function ownerOf(current: KubeObject, id: string): string | undefined {
 }
 
 /**
+ * True when this release wrote the object itself. A label match alone is not enough: controllers copy labels and
+ * annotations to what they create (ReplicaSets, Pods, EndpointSlices, PVCs of a StatefulSet), and a copy made by
+ * hand carries them too; deleting those would be wrong, so pruning requires our annotation, no owner reference
+ * and a server-side apply by the `berth` field manager.
+ */
+export function appliedByRelease(obj: KubeObject, id: string): boolean {
+  if (obj.metadata.annotations?.[ANNOTATION_RELEASE] !== id) return false;
+  if (Array.isArray(obj.metadata.ownerReferences) && obj.metadata.ownerReferences.length > 0) return false;
+  const managers = Array.isArray(obj.metadata.managedFields) ? (obj.metadata.managedFields as { manager?: string; operation?: string }[]) : [];
+  return managers.some((m) => m.manager === 'berth' && m.operation === 'Apply');
+}
+
+/**
  * Services grouped in waves: a service is in the wave after the last of its dependencies.
  * Throws on a dependency that does not exist or on a cycle, naming them.
  */
@@ -190,8 +203,7 @@ export function plan(input: PlanInput): Plan {
     const key = objectKey(obj);
     if (desiredKeys.has(key) || seen.has(key)) continue;
     seen.add(key);
-    // Only what this release wrote is ever deleted: a label match alone could be a copy made by hand.
-    if (obj.metadata.annotations?.[ANNOTATION_RELEASE] !== id) continue;
+    if (!appliedByRelease(obj, id)) continue;
     const reason: PruneReason | undefined = previousKeys.has(key)
       ? 'no longer rendered'
       : input.recorded.has(key)

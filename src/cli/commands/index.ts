@@ -5,9 +5,14 @@ import { listCommand } from './list.js';
 import { statusCommand } from './status.js';
 import { historyCommand } from './history.js';
 import { getCommand } from './get.js';
+import { deployCommand } from './deploy.js';
+import { diffCommand } from './diff.js';
+import { rollbackCommand } from './rollback.js';
+import { uninstallCommand } from './uninstall.js';
+import { diffRevisionsCommand } from './diff-revisions.js';
 
 /**
  * Every command, in the order `berth --help` lists them. A command module only declares flags;
  * its action imports the heavy code lazily so that `berth --help` stays fast.
  */
-export const commands: ReadonlyArray<() => Command> = [synthCommand, clusterCommand, listCommand, statusCommand, historyCommand, getCommand];
+export const commands: ReadonlyArray<() => Command> = [synthCommand, clusterCommand, listCommand, statusCommand, historyCommand, getCommand, diffCommand, deployCommand, rollbackCommand, diffRevisionsCommand, uninstallCommand];

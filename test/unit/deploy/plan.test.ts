@@ -25,7 +25,7 @@ function stored(o: KubeObject, defaults: Record<string, unknown> = {}): KubeObje
   return {
     ...o,
     ...defaults,
-    metadata: { ...o.metadata, uid: 'u-1', resourceVersion: '42', generation: 3, creationTimestamp: '2026-01-01T00:00:00Z', managedFields: [{ manager: 'berth' }] },
+    metadata: { ...o.metadata, uid: 'u-1', resourceVersion: '42', generation: 3, creationTimestamp: '2026-01-01T00:00:00Z', managedFields: [{ manager: 'berth', operation: 'Apply' }] },
     status: { replicas: 1 },
   };
 }
@@ -106,16 +106,20 @@ describe('plan', () => {
     expect(p.changes[0]!.action).toBe('update');
   });
 
-  it('prunes objects of the previous revision no longer rendered, and leftovers of interrupted runs', () => {
+  it('prunes objects of the previous revision no longer rendered and leftovers of interrupted runs, never what controllers made', () => {
     const oldCm = obj('ConfigMap', 'shop-old');
     const leftover = obj('Service', 'shop-left');
     const olderRecorded = obj('ConfigMap', 'shop-older');
     const foreign = { ...obj('ConfigMap', 'copy'), metadata: { ...obj('ConfigMap', 'copy').metadata, annotations: {} } };
+    const rs = stored(obj('ReplicaSet', 'shop-api-5d9'));
+    rs.metadata.ownerReferences = [{ kind: 'Deployment', name: 'shop-api' }];
+    const byController = stored(obj('PersistentVolumeClaim', 'data-shop-db-0'));
+    byController.metadata.managedFields = [{ manager: 'kube-controller-manager', operation: 'Update' }];
     const p = plan(
       input([deployment], [], {
         previous: [deployment, oldCm],
         recorded: new Set([objectKey(deployment), objectKey(oldCm), objectKey(olderRecorded)]),
-        existing: [stored(oldCm), stored(leftover), stored(olderRecorded), stored(foreign), stored(deployment)],
+        existing: [stored(oldCm), stored(leftover), stored(olderRecorded), stored(foreign), stored(deployment), rs, byController],
       }),
     );
     const deletes = p.changes.filter((c) => c.action === 'delete').map((c) => [c.ref, c.reason]);

@@ -1,0 +1,126 @@
+import { Command, Option } from 'commander';
+import { collect } from '../options.js';
+
+/** Flags of every release command: where the release lives. */
+export interface ClusterFlags {
+  namespace?: string;
+  kubeconfig?: string;
+  context?: string;
+}
+
+/** Flags of the commands that synthesize an app for a release (deploy, diff). */
+export interface AppFlags extends ClusterFlags {
+  release?: string;
+  env?: string;
+  values: string[];
+  set: string[];
+  adopt?: boolean;
+  showSecrets?: boolean;
+}
+
+export function clusterFlags(cmd: Command): Command {
+  return cmd
+    .option('-n, --namespace <ns>', 'namespace of the release (default: the namespace of the kubeconfig context)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context (default: its current context)');
+}
+
+export function appFlags(cmd: Command): Command {
+  return clusterFlags(cmd)
+    .argument('<app>', 'app name under apps/ or a path to an app directory')
+    .option('-r, --release <name>', 'release name (default: the app name)')
+    .option('-e, --env <env>', 'environment (apps/<app>/env/<env>.ts)')
+    .option('-f, --values <file>', 'values file (YAML or JSON) merged over the env config; repeatable', collect, [])
+    .option('--set <path=value>', 'set one config value, e.g. --set api.replicas=3; repeatable', collect, [])
+    .option('--adopt', 'take over existing objects owned by another release or another tool')
+    .option('--show-secrets', 'show Secret values in diffs instead of REDACTED (N bytes)');
+}
+
+export function deployCommand(): Command {
+  return appFlags(new Command('deploy'))
+    .description('Deploy an app as a named release: synth → plan → apply in waves → wait until ready → record a revision')
+    .option('--create-namespace', 'create the namespace when it does not exist')
+    .option('--timeout <duration>', 'how long to wait for readiness (90s, 5m, 1m30s)', '5m')
+    .option('--atomic', 'on failure or timeout, roll back to the last deployed revision')
+    .option('--dry-run', 'print the plan (same as berth diff) and change nothing')
+    .option('--history-max <n>', 'revisions to keep (the last deployed one is always kept); 0 keeps all', '10')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  berth deploy shop -r shop -n dev --env dev --create-namespace
+  berth deploy shop -r shop -n prod --env prod --atomic --timeout 10m
+  berth deploy shop -n prod --env prod --dry-run
+
+Objects are applied with server-side apply (field manager berth) in kind order, service by service in
+dependency order; each service waits for the ones it depends on to be ready. Objects of the previous
+revision that are no longer rendered are deleted unless annotated berth.dev/keep. Exit code 1 when the
+deploy failed (the revision records why).`,
+    )
+    .action(runDeploy);
+}
+
+type DeployFlags = AppFlags & { createNamespace?: boolean; timeout: string; atomic?: boolean; dryRun?: boolean; historyMax: string; output: 'text' | 'json' };
+
+/** Parses `--history-max`: a whole number, 0 for no limit. */
+export async function parseHistoryMax(value: string): Promise<number> {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    const { UserError } = await import('../../errors.js');
+    throw new UserError(`--history-max '${value}' must be a whole number`, { hint: 'for example --history-max 10; 0 keeps every revision' });
+  }
+  return n;
+}
+
+/** Synthesizes the app for the release the flags name and connects to the cluster. */
+export async function loadRelease(app: string, opts: AppFlags, progressFormat: 'text' | 'json' | 'markdown') {
+  const { synthesize } = await import('../../synth/synthesize.js');
+  const { openContext } = await import('../../deploy/setup.js');
+  const { createProgress } = await import('../../deploy/progress.js');
+  const { isInteractive } = await import('../output.js');
+  const progress = createProgress(process.stderr, isInteractive() && progressFormat === 'text');
+  const ctx = await openContext({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace, progress });
+  const set = await synthesize({
+    app,
+    env: opts.env,
+    release: opts.release,
+    namespace: ctx.namespace,
+    values: { files: opts.values, set: opts.set },
+  });
+  return { ctx, set };
+}
+
+async function runDeploy(app: string, opts: DeployFlags): Promise<void> {
+  const { parseDuration } = await import('../../deploy/duration.js');
+  const { deploy } = await import('../../deploy/deploy.js');
+  const { renderPlan, summaryLine } = await import('../../diff/render.js');
+  const { deployJson, deployReport } = await import('../../deploy/report.js');
+  const { info, printJson } = await import('../output.js');
+  const { ExitError, EXIT_ERROR } = await import('../../errors.js');
+  const timeoutMs = parseDuration(opts.timeout);
+  const historyMax = await parseHistoryMax(opts.historyMax);
+  const { ctx, set } = await loadRelease(app, opts, opts.output);
+  let result;
+  try {
+    if (!opts.dryRun && opts.output === 'text') info(`deploying ${set.app} ${set.version} (env ${set.env}) as release ${set.namespace}/${set.release}`);
+    result = await deploy(ctx, set, {
+      timeoutMs,
+      historyMax,
+      atomic: opts.atomic,
+      adopt: opts.adopt,
+      dryRun: opts.dryRun,
+      createNamespace: opts.createNamespace,
+      showSecrets: opts.showSecrets,
+    });
+  } finally {
+    ctx.progress.stop();
+  }
+  if (opts.output === 'json') printJson(deployJson(result));
+  else if (result.dryRun) process.stdout.write(renderPlan(result.plan, 'text', { color: Boolean(process.stdout.isTTY) }));
+  else {
+    if (result.plan.hasChanges) info(`plan: ${summaryLine(result.plan)}`);
+    process.stdout.write(deployReport(result));
+  }
+  if (result.outcome?.status === 'failed') throw new ExitError(EXIT_ERROR);
+}

@@ -1,0 +1,30 @@
+import { Command, Option } from 'commander';
+import { appFlags, loadRelease, type AppFlags } from './deploy.js';
+
+export function diffCommand(): Command {
+  return appFlags(new Command('diff'))
+    .description('Show what deploy would change: per object create / update / delete / unchanged, with a diff against a server-side dry run')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .option('--exit-code', 'exit with 2 when there are changes')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  berth diff shop -n prod --env prod
+  berth diff shop -n prod --env prod -o markdown > plan.md
+  berth diff shop -n prod --env prod --exit-code || echo "changes pending"
+
+The diff compares the live objects with what a server-side dry-run apply returns, so server defaults
+are not noise. Secret values show as REDACTED (N bytes) unless --show-secrets.`,
+    )
+    .action(async (app: string, opts: AppFlags & { output: 'text' | 'markdown' | 'json'; exitCode?: boolean }) => {
+      const { deploy } = await import('../../deploy/deploy.js');
+      const { renderPlan } = await import('../../diff/render.js');
+      const { ExitError, EXIT_DIFF } = await import('../../errors.js');
+      const { ctx, set } = await loadRelease(app, opts, opts.output);
+      // The dry run of deploy: the very plan deploy would apply.
+      const result = await deploy(ctx, set, { dryRun: true, adopt: opts.adopt, showSecrets: opts.showSecrets }).finally(() => ctx.progress.stop());
+      process.stdout.write(renderPlan(result.plan, opts.output, { color: Boolean(process.stdout.isTTY) }));
+      if (opts.exitCode && result.plan.hasChanges) throw new ExitError(EXIT_DIFF);
+    });
+}

@@ -1,0 +1,44 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { clusterFlags, parseHistoryMax, type ClusterFlags } from './deploy.js';
+
+function revisionArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`revision '${value}' must be a positive integer (see berth history)`);
+  return n;
+}
+
+export function rollbackCommand(): Command {
+  return clusterFlags(new Command('rollback'))
+    .description('Deploy the manifests of an earlier revision again, as a new revision')
+    .argument('<release>', 'release name')
+    .argument('[revision]', 'revision to return to (default: the previous deployed one)', revisionArg)
+    .option('--timeout <duration>', 'how long to wait for readiness', '5m')
+    .option('--adopt', 'take over existing objects owned by another release or another tool')
+    .option('--dry-run', 'print the plan and change nothing')
+    .option('--history-max <n>', 'revisions to keep', '10')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', `\nExamples:\n  berth rollback shop -n prod        # back to the previous deployed revision\n  berth rollback shop 3 -n prod`)
+    .action(async (release: string, revision: number | undefined, opts: ClusterFlags & { timeout: string; adopt?: boolean; dryRun?: boolean; historyMax: string; output: 'text' | 'json' }) => {
+      const { parseDuration } = await import('../../deploy/duration.js');
+      const { rollback } = await import('../../deploy/rollback.js');
+      const { openContext } = await import('../../deploy/setup.js');
+      const { createProgress } = await import('../../deploy/progress.js');
+      const { renderPlan } = await import('../../diff/render.js');
+      const { rollbackJson, rollbackReport } = await import('../../deploy/report.js');
+      const { isInteractive, printJson } = await import('../output.js');
+      const { ExitError, EXIT_ERROR } = await import('../../errors.js');
+      const timeoutMs = parseDuration(opts.timeout);
+      const historyMax = await parseHistoryMax(opts.historyMax);
+      const progress = createProgress(process.stderr, isInteractive() && opts.output === 'text');
+      const ctx = await openContext({ ...opts, progress });
+      const result = await rollback(ctx, ctx.namespace, release, revision, { timeoutMs, historyMax, adopt: opts.adopt, dryRun: opts.dryRun }).finally(() =>
+        progress.stop(),
+      );
+      if (opts.output === 'json') printJson(rollbackJson(result));
+      else if (opts.dryRun) process.stdout.write(renderPlan(result.plan, 'text'));
+      else process.stdout.write(rollbackReport(result));
+      if (result.outcome?.status === 'failed') throw new ExitError(EXIT_ERROR);
+    });
+}
+
+export { revisionArg };

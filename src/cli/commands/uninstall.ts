@@ -1,0 +1,26 @@
+import { Command, Option } from 'commander';
+import { clusterFlags, type ClusterFlags } from './deploy.js';
+
+export function uninstallCommand(): Command {
+  return clusterFlags(new Command('uninstall'))
+    .description('Delete every object a release owns and wait until they are gone; delete its history unless --keep-history')
+    .argument('<release>', 'release name')
+    .option('--keep-history', 'keep the revisions, marked uninstalled')
+    .option('--timeout <duration>', 'how long to wait for the objects to be gone', '5m')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', `\nExamples:\n  berth uninstall shop -n dev\n  berth uninstall shop -n dev --keep-history`)
+    .action(async (release: string, opts: ClusterFlags & { keepHistory?: boolean; timeout: string; output: 'text' | 'json' }) => {
+      const { parseDuration } = await import('../../deploy/duration.js');
+      const { uninstall } = await import('../../deploy/uninstall.js');
+      const { openContext } = await import('../../deploy/setup.js');
+      const { createProgress } = await import('../../deploy/progress.js');
+      const { uninstallReport } = await import('../../deploy/report.js');
+      const { isInteractive, printJson } = await import('../output.js');
+      const timeoutMs = parseDuration(opts.timeout);
+      const progress = createProgress(process.stderr, isInteractive() && opts.output === 'text');
+      const ctx = await openContext({ ...opts, progress });
+      const result = await uninstall(ctx, ctx.namespace, release, { keepHistory: opts.keepHistory, timeoutMs }).finally(() => progress.stop());
+      if (opts.output === 'json') printJson(result);
+      else process.stdout.write(uninstallReport(result));
+    });
+}

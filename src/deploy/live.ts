@@ -1,0 +1,44 @@
+import pLimit from 'p-limit';
+import type { KubeClient } from '../kube/client.js';
+import { LABEL_INSTANCE, objectKey, type KubeObject, type ManifestSet } from '../synth/manifest-set.js';
+import type { LiveState } from './plan.js';
+
+/** Requests in flight at once against the API server while reading state or applying. */
+export const API_CONCURRENCY = 8;
+
+export interface LiveSnapshot {
+  readonly live: Map<string, LiveState>;
+  /** Objects carrying the release's instance label, plus the live versions of the previous revision's objects. */
+  readonly existing: KubeObject[];
+  readonly namespaceExists: boolean;
+}
+
+/**
+ * Reads what the cluster holds for a release: each desired object as it is and as a server-side dry-run apply
+ * would leave it (so server defaults are on both sides of the diff), and every object the release may have left.
+ */
+export async function readLiveState(client: KubeClient, desired: ManifestSet, previous: readonly KubeObject[]): Promise<LiveSnapshot> {
+  const limit = pLimit(API_CONCURRENCY);
+  const namespaceExists = (await client.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: desired.namespace } })) !== undefined;
+  const live = new Map<string, LiveState>();
+  await Promise.all(
+    desired.objects.map((obj) =>
+      limit(async () => {
+        const namespaced = obj.metadata.namespace !== undefined;
+        // In a namespace that does not exist yet there is nothing to read and nothing the server can dry-run.
+        if (namespaced && !namespaceExists) return live.set(objectKey(obj), {});
+        const current = await client.read(obj);
+        const applied = await client.apply(obj, { dryRun: true, force: true });
+        return live.set(objectKey(obj), { current, applied });
+      }),
+    ),
+  );
+  const existing: KubeObject[] = [];
+  if (namespaceExists) existing.push(...(await client.listByLabel(desired.namespace, `${LABEL_INSTANCE}=${desired.release}`)));
+  const listed = new Set(existing.map(objectKey));
+  const desiredKeys = new Set(desired.objects.map(objectKey));
+  const stale = previous.filter((o) => !desiredKeys.has(objectKey(o)) && !listed.has(objectKey(o)));
+  const found = await Promise.all(stale.map((o) => limit(() => client.read(o))));
+  for (const o of found) if (o) existing.push(o);
+  return { live, existing, namespaceExists };
+}

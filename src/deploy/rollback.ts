@@ -1,0 +1,70 @@
+import { UserError } from '../errors.js';
+import { releaseNotFound } from '../release/store.js';
+import type { DeployContext } from './context.js';
+import { execute, planRelease, revisionToSet, withReleaseLock, type DeployOptions, type RunOutcome } from './deploy.js';
+import { loadHistory, type ReleaseHistory } from './history.js';
+import type { Plan } from './plan.js';
+
+export interface RollbackResult {
+  readonly release: string;
+  readonly namespace: string;
+  /** The revision whose manifests were deployed again. */
+  readonly toRevision: number;
+  readonly plan: Plan;
+  readonly outcome?: RunOutcome;
+  readonly durationMs: number;
+}
+
+/** The revision `rollback` returns to by default: the newest deployed-once revision before the current one. */
+export function defaultRollbackTarget(history: ReleaseHistory): number | undefined {
+  const current = history.lastDeployed?.revision ?? Number.POSITIVE_INFINITY;
+  return history.revisions
+    .filter((r) => r.revision < current && (r.status === 'superseded' || r.status === 'deployed'))
+    .map((r) => r.revision)
+    .sort((a, b) => b - a)[0];
+}
+
+/**
+ * Deploys the manifests of an earlier revision as a new revision (history is never rewritten).
+ * `target` defaults to the previous deployed revision.
+ */
+export async function rollback(
+  ctx: DeployContext,
+  namespace: string,
+  release: string,
+  target: number | undefined,
+  options: DeployOptions = {},
+): Promise<RollbackResult> {
+  const started = Date.now();
+  const pick = (history: ReleaseHistory): number => {
+    if (history.revisions.length === 0) throw releaseNotFound(release, namespace);
+    const n = target ?? defaultRollbackTarget(history);
+    if (n === undefined) {
+      throw new UserError(`release ${release} in namespace ${namespace} has no earlier deployed revision to roll back to`, {
+        hint: `name one: berth rollback ${release} <revision> -n ${namespace} (berth history ${release} lists them)`,
+      });
+    }
+    return n;
+  };
+  if (options.dryRun) {
+    const history = await loadHistory(ctx.store, release);
+    const n = pick(history);
+    const rev = await ctx.store.get(release, n);
+    const p = await planRelease(ctx, revisionToSet(rev), history, options);
+    return { release, namespace, toRevision: n, plan: p, durationMs: Date.now() - started };
+  }
+  return withReleaseLock(ctx, namespace, release, async (lock) => {
+    const history = await loadHistory(ctx.store, release);
+    const n = pick(history);
+    const rev = await ctx.store.get(release, n);
+    const set = revisionToSet(rev);
+    const p = await planRelease(ctx, set, history, options);
+    if (p.conflicts.length > 0) {
+      throw new UserError(`rollback of ${release} to revision ${n} would change objects it does not own: ${p.conflicts.map((c) => `${c.ref} (${c.owner})`).join(', ')}`, {
+        hint: 'pass --adopt to take them over',
+      });
+    }
+    const outcome = await execute(ctx, lock, set, p, history.nextRevision, `Rollback to ${n}`, options);
+    return { release, namespace, toRevision: n, plan: p, outcome, durationMs: Date.now() - started };
+  });
+}

@@ -1,0 +1,81 @@
+import pLimit from 'p-limit';
+import { releaseNotFound } from '../release/store.js';
+import { ANNOTATION_KEEP, LABEL_INSTANCE, objectKey, objectRef, sortObjects, type KubeObject } from '../synth/manifest-set.js';
+import type { DeployContext } from './context.js';
+import { DEFAULT_TIMEOUT_MS, withReleaseLock } from './deploy.js';
+import { loadHistory } from './history.js';
+import { API_CONCURRENCY } from './live.js';
+import { appliedByRelease, releaseId } from './plan.js';
+
+export interface UninstallOptions {
+  /** Keep the revision records (marked uninstalled) instead of deleting them. @default false */
+  readonly keepHistory?: boolean;
+  /** How long to wait for the objects to be gone. @default 5 minutes */
+  readonly timeoutMs?: number;
+}
+
+export interface UninstallResult {
+  readonly release: string;
+  readonly namespace: string;
+  /** `Kind/name` of every deleted object, in deletion order. */
+  readonly deleted: readonly string[];
+  /** Objects left in place because of `berth.dev/keep`. */
+  readonly kept: readonly string[];
+  readonly keptHistory: boolean;
+  readonly durationMs: number;
+}
+
+/**
+ * Deletes every object the release owns (found by its label and by its recorded manifests, and only those it
+ * applied itself), waits until they are gone, then deletes or marks its history.
+ */
+export async function uninstall(ctx: DeployContext, namespace: string, release: string, options: UninstallOptions = {}): Promise<UninstallResult> {
+  const started = Date.now();
+  const id = releaseId(namespace, release);
+  return withReleaseLock(ctx, namespace, release, async (lock) => {
+    const history = await loadHistory(ctx.store, release);
+    if (history.revisions.length === 0) throw releaseNotFound(release, namespace);
+    const found = new Map<string, KubeObject>();
+    for (const o of await ctx.client.listByLabel(namespace, `${LABEL_INSTANCE}=${release}`)) found.set(objectKey(o), o);
+    const recorded = new Map<string, KubeObject>();
+    for (const r of history.revisions) for (const o of r.manifests) recorded.set(objectKey(o), o);
+    const limit = pLimit(API_CONCURRENCY);
+    await Promise.all(
+      [...recorded].filter(([k]) => !found.has(k)).map(([k, o]) =>
+        limit(async () => {
+          const live = await ctx.client.read(o);
+          if (live) found.set(k, live);
+        }),
+      ),
+    );
+    const owned = sortObjects([...found.values()].filter((o) => appliedByRelease(o, id))).reverse();
+    const kept = owned.filter((o) => o.metadata.annotations?.[ANNOTATION_KEEP] !== undefined);
+    const doomed = owned.filter((o) => o.metadata.annotations?.[ANNOTATION_KEEP] === undefined);
+    lock.assertHeld();
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
+    await Promise.all(
+      doomed.map((o) =>
+        limit(async () => {
+          ctx.progress.note(`deleting ${objectRef(o)}`);
+          await ctx.client.delete(o, { wait: true, propagationPolicy: 'Foreground', timeoutMs: Math.max(5000, deadline - Date.now()) });
+        }),
+      ),
+    );
+    if (options.keepHistory) {
+      for (const r of history.revisions) {
+        if (r.status === 'deployed' || r.status === 'pending') await ctx.store.setStatus(release, r.revision, 'uninstalled');
+      }
+    } else {
+      await ctx.store.deleteAll(release);
+    }
+    return {
+      release,
+      namespace,
+      deleted: doomed.map(objectRef),
+      kept: kept.map(objectRef),
+      keptHistory: options.keepHistory ?? false,
+      durationMs: Date.now() - started,
+    };
+  });
+}

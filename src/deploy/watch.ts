@@ -1,0 +1,104 @@
+import pLimit from 'p-limit';
+import type { KubeClient } from '../kube/client.js';
+import { sleep } from '../kube/retry.js';
+import { LABEL_NAME, objectRef, type KubeObject } from '../synth/manifest-set.js';
+import type { ServiceState } from './context.js';
+import { API_CONCURRENCY } from './live.js';
+import { hasReadinessRule, readiness, type Readiness } from './wait/index.js';
+
+export interface WaitOutcome {
+  readonly ok: boolean;
+  /** Why not: the first terminal failure, or every object still not ready at the deadline. */
+  readonly message: string;
+}
+
+export interface WaitOptions {
+  /** Epoch milliseconds after which waiting stops with a failure. */
+  readonly deadline: number;
+  /** Total timeout as given by the user, for the message. */
+  readonly timeoutMs: number;
+  readonly intervalMs?: number;
+  readonly onService?: (service: string, state: ServiceState, message: string) => void;
+}
+
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+
+/** The most telling problem of a workload's pods (a waiting container's reason, an unschedulable pod), if any. */
+export async function podProblem(client: KubeClient, workload: KubeObject): Promise<string | undefined> {
+  const matchLabels = ((workload.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels) ?? {};
+  const selector = Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`).join(',');
+  if (!selector || !workload.metadata.namespace) return undefined;
+  const pods = await client.list('v1', 'Pod', { namespace: workload.metadata.namespace, labelSelector: selector });
+  for (const pod of pods) {
+    const status = (pod.status ?? {}) as {
+      containerStatuses?: { name: string; state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number } } }[];
+      conditions?: { type: string; status: string; reason?: string; message?: string }[];
+    };
+    for (const c of status.containerStatuses ?? []) {
+      const w = c.state?.waiting;
+      if (w?.reason && w.reason !== 'ContainerCreating') return `pod ${pod.metadata.name}: ${w.reason}${w.message ? `: ${w.message}` : ''}`;
+    }
+    const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled');
+    if (scheduled?.status === 'False') return `pod ${pod.metadata.name}: ${scheduled.reason ?? 'not scheduled'}${scheduled.message ? `: ${scheduled.message}` : ''}`;
+    const ready = status.conditions?.find((c) => c.type === 'Ready');
+    if (ready?.status === 'False' && ready.reason && ready.reason !== 'ContainersNotReady') {
+      return `pod ${pod.metadata.name}: ${ready.reason}${ready.message ? `: ${ready.message}` : ''}`;
+    }
+  }
+  return undefined;
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${s % 60 ? `${s % 60}s` : ''}` : `${s}s`;
+}
+
+/**
+ * Polls the objects until every one is ready, one fails for good, or the deadline passes. Reports each service's
+ * state as it changes (ready / waiting with the cluster's reason / failed).
+ */
+export async function waitForReady(client: KubeClient, objects: readonly KubeObject[], options: WaitOptions): Promise<WaitOutcome> {
+  const watched = objects.filter((o) => hasReadinessRule(o));
+  const services = new Map<string, KubeObject[]>();
+  for (const o of objects) {
+    const s = o.metadata.labels?.[LABEL_NAME];
+    if (s) services.set(s, [...(services.get(s) ?? []), o]);
+  }
+  const limit = pLimit(API_CONCURRENCY);
+  const last = new Map<KubeObject, Readiness>();
+  for (;;) {
+    await Promise.all(
+      watched.map((o) =>
+        limit(async () => {
+          const current = await client.read(o);
+          let r: Readiness = current ? readiness(current) : { done: false, ok: false, message: 'not found' };
+          if (current && !r.done && WORKLOADS.has(o.kind)) {
+            const problem = await podProblem(client, current);
+            if (problem) r = { ...r, message: `${r.message}; ${problem}` };
+          }
+          last.set(o, r);
+        }),
+      ),
+    );
+    for (const [service, objs] of services) {
+      const states = objs.map((o) => ({ o, r: last.get(o) ?? { done: true, ok: true, message: 'exists' } }));
+      const failed = states.find((s) => s.r.done && !s.r.ok);
+      const pending = states.find((s) => !s.r.done);
+      if (failed) options.onService?.(service, 'failed', `${objectRef(failed.o)}: ${failed.r.message}`);
+      else if (pending) options.onService?.(service, 'waiting', `${objectRef(pending.o)}: ${pending.r.message}`);
+      else options.onService?.(service, 'ready', states.filter((s) => hasReadinessRule(s.o)).map((s) => `${objectRef(s.o)}: ${s.r.message}`).join('; ') || 'exists');
+    }
+    const results = watched.map((o) => ({ o, r: last.get(o)! }));
+    const failure = results.find((x) => x.r.done && !x.r.ok);
+    if (failure) return { ok: false, message: `${objectRef(failure.o)} failed: ${failure.r.message}` };
+    const notReady = results.filter((x) => !x.r.done);
+    if (notReady.length === 0) return { ok: true, message: 'ready' };
+    if (Date.now() >= options.deadline) {
+      return {
+        ok: false,
+        message: `timed out after ${formatDuration(options.timeoutMs)} waiting for ${notReady.map((x) => `${objectRef(x.o)} (${x.r.message})`).join(', ')}`,
+      };
+    }
+    await sleep(Math.min(options.intervalMs ?? 1000, Math.max(0, options.deadline - Date.now())));
+  }
+}
