@@ -111,12 +111,15 @@ export function listFields(root: JsonSchema): SchemaField[] {
     }
     if (typeof s.additionalProperties === 'object') visit(s.additionalProperties, joinPath(path, '*'), false, refs);
     if (typeof s.items === 'object' && hasChildren(root, s.items)) visit(s.items, joinPath(path, '[]'), true, refs);
-    for (const branch of s.anyOf ?? []) {
-      const b = deref(root, branch);
-      for (const [key, child] of Object.entries(b.properties ?? {})) {
-        const childPath = joinPath(path, key);
-        if (!rows.some((r) => r.path === childPath)) visit(child, childPath, (b.required ?? []).includes(key), refs);
-      }
+    // A union of object types: one row per key of any branch, its type the union of the branches' types.
+    const branches = (s.anyOf ?? []).map((b) => deref(root, b)).filter((b) => b.properties);
+    const keys = [...new Set(branches.flatMap((b) => Object.keys(b.properties!)))];
+    for (const key of keys) {
+      const having = branches.filter((b) => b.properties![key]);
+      const types = [...new Set(having.map((b) => describeType(root, b.properties![key]!)))];
+      const first = having[0]!.properties![key]!;
+      const merged: JsonSchema = types.length === 1 ? first : { ...deref(root, first), anyOf: having.map((b) => b.properties![key]!) };
+      visit(merged, joinPath(path, key), having.length === branches.length && having.every((b) => b.required?.includes(key)), refs);
     }
   };
   visit(root, '', true, []);
@@ -132,6 +135,9 @@ function hasChildren(root: JsonSchema, schema: JsonSchema): boolean {
 export function describeType(root: JsonSchema, schema: JsonSchema): string {
   const s = deref(root, schema);
   if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
+  if (s.anyOf && s.anyOf.every((b) => deref(root, b).const !== undefined)) {
+    return s.anyOf.map((b) => JSON.stringify(deref(root, b).const)).join(' | ');
+  }
   if (s.const !== undefined) return JSON.stringify(s.const);
   if (s.anyOf) return s.anyOf.map((b) => describeType(root, b)).join(' | ');
   const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
@@ -146,6 +152,7 @@ export function describeType(root: JsonSchema, schema: JsonSchema): string {
       if (t === 'object' && !s.properties && typeof s.additionalProperties === 'object') {
         return `Record<string, ${describeType(root, s.additionalProperties)}>`;
       }
+      if (t === 'object' && s.title && s !== root) return s.title;
       return t;
     })
     .join(' | ');

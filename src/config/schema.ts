@@ -5,16 +5,31 @@
  */
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-// ts-morph bundles its own TypeScript: flags and checker objects must come from that copy, not from `typescript`.
-import { Node, Project, ts, type Symbol as MorphSymbol, type Type, type TypeNode } from 'ts-morph';
+import { createRequire } from 'node:module';
+import type * as Morph from 'ts-morph';
 import { UserError } from '../errors.js';
 import { FileCache, findProjectRoot } from './file-cache.js';
-import { JSON_SCHEMA_DRAFT, SECRET_KEYWORD, type ConfigSchema, type JsonSchema } from './json-schema.js';
+import { JSON_SCHEMA_DRAFT, SECRET_KEYWORD, type ConfigSchema, type JsonSchema, type JsonSchemaType } from './json-schema.js';
 
 export type { ConfigSchema, JsonSchema } from './json-schema.js';
 
+type Type = Morph.Type;
+type TypeNode = Morph.TypeNode;
+type MorphSymbol = Morph.Symbol;
+
+// ts-morph (with the TypeScript it bundles) takes about half a second to load, so it is loaded only when the
+// cache misses. Its own `ts` must be used for flags and checker objects, not the `typescript` package.
+const require = createRequire(import.meta.url);
+let Node: typeof Morph.Node;
+let ts: typeof Morph.ts;
+let Project: typeof Morph.Project;
+function loadTsMorph(): void {
+  if (!Project) ({ Node, ts, Project } = require('ts-morph') as typeof Morph);
+}
+const TS_MORPH_VERSION = (require('ts-morph/package.json') as { version: string }).version;
+
 /** Bumped whenever the extractor's output changes for the same input, so old cache entries are ignored. */
-const EXTRACTOR_VERSION = 1;
+const EXTRACTOR_VERSION = 3;
 
 /** The type alias that marks a config field secret (exported by `lib/config.ts`). */
 const SECRET_ALIAS = 'Secret';
@@ -39,12 +54,13 @@ export function extractSchema(appIndexPath: string, options: ExtractSchemaOption
   }
   const tsConfigFilePath = resolve(options.tsConfigFilePath ?? join(findProjectRoot(entry), 'tsconfig.json'));
   const root = findProjectRoot(tsConfigFilePath);
-  const cache = new FileCache<ConfigSchema>(root, 'schema', `v${EXTRACTOR_VERSION} ts${ts.version} ${tsConfigFilePath}`);
+  const cache = new FileCache<ConfigSchema>(root, 'schema', `v${EXTRACTOR_VERSION} ts-morph${TS_MORPH_VERSION} ${tsConfigFilePath}`);
   if (!options.noCache) {
     const hit = cache.get(entry);
     if (hit) return hit;
   }
 
+  loadTsMorph();
   const project = new Project({
     ...(existsSync(tsConfigFilePath) ? { tsConfigFilePath } : {}),
     skipAddingFilesFromTsConfig: true,
@@ -65,22 +81,22 @@ export function extractSchema(appIndexPath: string, options: ExtractSchemaOption
 }
 
 class SchemaBuilder {
-  private readonly checker: ts.TypeChecker;
+  private readonly checker: Morph.ts.TypeChecker;
   /** Object types being converted, innermost last: meeting one again means the type is recursive. */
-  private readonly stack: ts.Type[] = [];
-  private readonly recursive = new Set<ts.Type>();
+  private readonly stack: Morph.ts.Type[] = [];
+  private readonly recursive = new Set<Morph.ts.Type>();
   private readonly defs: Record<string, JsonSchema> = {};
-  private anchor!: Node;
+  private anchor!: Morph.Node;
 
   constructor(
-    project: Project,
+    project: Morph.Project,
     private readonly entry: string,
     private readonly root: string,
   ) {
     this.checker = project.getTypeChecker().compilerObject;
   }
 
-  build(sourceFile: import('ts-morph').SourceFile): ConfigSchema {
+  build(sourceFile: Morph.SourceFile): ConfigSchema {
     const where = relative(this.root, this.entry);
     const exported = sourceFile.getDefaultExportSymbol();
     const symbol = exported?.isAlias() ? exported.getAliasedSymbol() ?? exported : exported;
@@ -116,8 +132,8 @@ class SchemaBuilder {
   }
 
   /** The type argument of the first `extends Something<Config>` in the class's base chain. */
-  private findConfigType(cls: import('ts-morph').ClassDeclaration, where: string): Type {
-    for (let current: import('ts-morph').ClassDeclaration | undefined = cls; current; current = current.getBaseClass()) {
+  private findConfigType(cls: Morph.ClassDeclaration, where: string): Type {
+    for (let current: Morph.ClassDeclaration | undefined = cls; current; current = current.getBaseClass()) {
       const heritage = current.getExtends();
       if (!heritage) break;
       const [arg] = heritage.getTypeArguments();
@@ -217,7 +233,7 @@ class SchemaBuilder {
     if (parts.length === 1) return parts[0]!;
     // `string | null`, `number | boolean`: a type list reads better than anyOf and gives better errors.
     const simple = parts.every((p) => Object.keys(p).length === 1 && typeof p.type === 'string');
-    if (simple) return { type: parts.map((p) => p.type as JsonSchema['type'] & string) };
+    if (simple) return { type: parts.map((p) => p.type as JsonSchemaType) };
     return { anyOf: parts };
   }
 
@@ -231,6 +247,7 @@ class SchemaBuilder {
     this.stack.push(compilerType);
     const schema: JsonSchema = { type: 'object' };
     const doc = type.getAliasSymbol() ?? type.getSymbol();
+    if (path !== '' && refName !== 'Object') schema.title = refName;
     const typeDescription = doc && !doc.getName().startsWith('__') ? this.documentation(doc).description : undefined;
     if (typeDescription) schema.description = typeDescription;
     const properties: Record<string, JsonSchema> = {};
@@ -274,9 +291,9 @@ class SchemaBuilder {
     for (const [name, text] of tags) {
       switch (name) {
         case 'default': {
-          const value = parseDefault(text);
-          if (value.prose !== undefined) target['x-berth-default-text'] = value.prose;
-          else target.default = value.value;
+          const parsed = parseDefault(text);
+          if (parsed.prose === undefined && fitsType(target, parsed.value)) target.default = parsed.value;
+          else target['x-berth-default-text'] = parsed.prose ?? text.trim();
           break;
         }
         case 'secret':
@@ -345,7 +362,7 @@ class SchemaBuilder {
     return Node.isTypeReference(typeNode) && this.refersToSecret(typeNode);
   }
 
-  private refersToSecret(node: import('ts-morph').TypeReferenceNode): boolean {
+  private refersToSecret(node: Morph.TypeReferenceNode): boolean {
     const name = node.getTypeName();
     let symbol = name.getSymbol();
     if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
@@ -385,8 +402,8 @@ function recordValueTypeNode(node: TypeNode | undefined): TypeNode | undefined {
 }
 
 /**
- * `@default 3` and `@default {"a": 1}` are values (JSON); `@default 'x'` and `@default postgres` are strings;
- * `@default - one per node` (the cdk8s-plus convention) describes a computed default and is prose, not a value.
+ * `@default 3`, `@default {"a": 1}`, `@default 'info'` and `@default postgres` are values; `@default no TLS`
+ * and `@default - one per node` (the cdk8s-plus convention) describe a computed default: prose, not a value.
  */
 export function parseDefault(text: string): { value?: unknown; prose?: string } {
   const t = text.trim();
@@ -395,6 +412,16 @@ export function parseDefault(text: string): { value?: unknown; prose?: string } 
     return { value: JSON.parse(t) };
   } catch {
     const quoted = /^(['`])(.*)\1$/s.exec(t);
-    return { value: quoted ? quoted[2] : t };
+    if (quoted) return { value: quoted[2] };
+    return /\s/.test(t) || t === '' ? { prose: t } : { value: t };
   }
+}
+
+/** A default whose JSON type the field does not accept (`@default none` on a number) is prose too. */
+function fitsType(schema: JsonSchema, value: unknown): boolean {
+  if (schema.enum) return schema.enum.some((v) => v === value);
+  const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
+  if (types.length === 0) return true;
+  const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  return types.some((t) => t === actual || ((t === 'number' || t === 'integer') && actual === 'number'));
 }

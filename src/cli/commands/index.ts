@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { synthCommand } from './synth.js';
+import { schemaCommand } from './schema.js';
 import { clusterCommand } from './cluster.js';
 import { listCommand } from './list.js';
 import { statusCommand } from './status.js';
@@ -15,4 +16,4 @@ import { diffRevisionsCommand } from './diff-revisions.js';
  * Every command, in the order `berth --help` lists them. A command module only declares flags;
  * its action imports the heavy code lazily so that `berth --help` stays fast.
  */
-export const commands: ReadonlyArray<() => Command> = [synthCommand, clusterCommand, listCommand, statusCommand, historyCommand, getCommand, diffCommand, deployCommand, rollbackCommand, diffRevisionsCommand, uninstallCommand];
+export const commands: ReadonlyArray<() => Command> = [synthCommand, schemaCommand, clusterCommand, listCommand, statusCommand, historyCommand, getCommand, diffCommand, deployCommand, rollbackCommand, diffRevisionsCommand, uninstallCommand];
