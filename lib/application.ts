@@ -40,6 +40,9 @@ export interface ApplicationDescription {
   readonly services: ServiceDescription[];
 }
 
+/** Marks applications; a registry symbol so that two bundled copies of the library still recognise each other. */
+const APPLICATION = Symbol.for('berth.Application');
+
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /**
@@ -59,10 +62,18 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
  * The id is the application name (`app.kubernetes.io/part-of`); every object goes into `release.namespace`.
  */
 export class Application<TConfig = unknown> extends Chart {
+  /**
+   * Whether `x` is an Application. Use this, not `instanceof`: cdk8s's Chart answers `instanceof` for every
+   * chart, so `x instanceof Application` is true for any Chart.
+   */
+  static isApplication(x: unknown): x is Application {
+    return x !== null && typeof x === 'object' && APPLICATION in x;
+  }
+
   /** The application containing `scope`; throws when there is none. */
   static of(scope: IConstruct): Application {
     for (const s of [...scope.node.scopes].reverse()) {
-      if (s instanceof Application) return s as Application;
+      if (Application.isApplication(s)) return s;
     }
     throw new Error(
       `${scope.node.path}: must be created inside an Application: pass the application (\`this\` in its constructor) as the scope`,
@@ -78,6 +89,7 @@ export class Application<TConfig = unknown> extends Chart {
 
   constructor(scope: Construct, id: string, props: ApplicationProps<TConfig>) {
     super(scope, id, { namespace: props.release.namespace, disableResourceNameHashes: true });
+    Object.defineProperty(this, APPLICATION, { value: true });
     this.config = props.config;
     this.release = props.release;
     this.appName = id;
