@@ -5,7 +5,7 @@ import { Application, type ReleaseContext } from '../../../lib/index.js';
 export interface KubeObj {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: { name: string; namespace?: string; [key: string]: any };
   // Tests index freely into synthesized objects.
   [key: string]: any;
 }
