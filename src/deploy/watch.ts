@@ -41,8 +41,8 @@ export async function podProblem(client: KubeClient, workload: KubeObject): Prom
     const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled');
     if (scheduled?.status === 'False') return `pod ${pod.metadata.name}: ${scheduled.reason ?? 'not scheduled'}${scheduled.message ? `: ${scheduled.message}` : ''}`;
     const ready = status.conditions?.find((c) => c.type === 'Ready');
-    if (ready?.status === 'False' && ready.reason && ready.reason !== 'ContainersNotReady') {
-      return `pod ${pod.metadata.name}: ${ready.reason}${ready.message ? `: ${ready.message}` : ''}`;
+    if (ready?.status === 'False') {
+      return `pod ${pod.metadata.name} not ready${ready.reason ? `: ${ready.reason}` : ''}${ready.message ? `: ${ready.message}` : ''}`;
     }
   }
   return undefined;
