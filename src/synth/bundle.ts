@@ -1,8 +1,8 @@
 import { build, version as esbuildVersion, formatMessages, type Message } from 'esbuild';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { FileCache, sha256 } from '../config/file-cache.js';
 
 /**
  * An application compiled by esbuild into one ES module. cdk8s, cdk8s-plus and constructs stay external
@@ -15,46 +15,23 @@ export interface AppBundle {
   readonly cached: boolean;
 }
 
-interface CacheRecord {
-  readonly bundle: string;
-  /** Every input file of the bundle with the sha256 of its content when it was built. */
-  readonly inputs: Record<string, string>;
-}
-
-function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-function fileHash(path: string): string | undefined {
-  return existsSync(path) ? sha256(readFileSync(path)) : undefined;
-}
-
-/** Reuses the last bundle for this entry when none of its inputs changed (content hash, not mtime). */
-function cachedBundle(recordPath: string, root: string): string | undefined {
-  if (!existsSync(recordPath)) return undefined;
-  const record = JSON.parse(readFileSync(recordPath, 'utf8')) as CacheRecord;
-  if (!existsSync(record.bundle)) return undefined;
-  for (const [file, hash] of Object.entries(record.inputs)) {
-    if (fileHash(resolve(root, file)) !== hash) return undefined;
-  }
-  return record.bundle;
-}
+const ENTRY_NAME = 'berth-entry.ts';
 
 /**
- * Bundles `entrySource` (a small generated module that imports the app and its env modules) and caches
- * the result under `<root>/node_modules/.cache/berth/bundles`, keyed by the content of every input file.
+ * Bundles `entrySource` (a small generated module that imports the app and its env modules). The bundle is
+ * reused while every file it was built from has the same content. Bundles live in `<root>/.cache/berth/bundles`
+ * so that their bare imports resolve to the project's node_modules.
  */
 export async function bundleApp(opts: { root: string; key: string; entrySource: string; resolveDir: string }): Promise<AppBundle> {
-  const cacheDir = join(opts.root, 'node_modules', '.cache', 'berth', 'bundles');
-  const entryKey = sha256(`${esbuildVersion}\0${opts.key}\0${opts.entrySource}`).slice(0, 24);
-  const recordPath = join(cacheDir, `${entryKey}.json`);
-  const hit = cachedBundle(recordPath, opts.root);
-  if (hit) return { path: hit, cached: true };
+  const cache = new FileCache<string>(opts.root, 'bundle-records', `esbuild ${esbuildVersion}\0${opts.entrySource}`);
+  const subject = join(opts.key, ENTRY_NAME);
+  const hit = cache.get(subject);
+  if (hit && existsSync(hit)) return { path: hit, cached: true };
 
   let result;
   try {
     result = await build({
-      stdin: { contents: opts.entrySource, resolveDir: opts.resolveDir, sourcefile: 'berth-entry.ts', loader: 'ts' },
+      stdin: { contents: opts.entrySource, resolveDir: opts.resolveDir, sourcefile: ENTRY_NAME, loader: 'ts' },
       bundle: true,
       write: false,
       format: 'esm',
@@ -74,17 +51,15 @@ export async function bundleApp(opts: { root: string; key: string; entrySource: 
     throw new UserError(`the app does not compile:\n${text}`, { hint: 'fix the TypeScript above and run synth again' });
   }
   const code = result.outputFiles[0]!.contents;
-  const bundlePath = join(cacheDir, `${entryKey}-${sha256(code).slice(0, 12)}.mjs`);
-  mkdirSync(dirname(bundlePath), { recursive: true });
+  const dir = join(opts.root, '.cache', 'berth', 'bundles');
+  const bundlePath = join(dir, `${sha256(Buffer.from(code)).slice(0, 24)}.mjs`);
+  mkdirSync(dir, { recursive: true });
   if (!existsSync(bundlePath)) writeFileSync(bundlePath, code);
-  const inputs: Record<string, string> = {};
-  for (const input of Object.keys(result.metafile.inputs)) {
-    const abs = resolve(opts.root, input);
-    if (input === '<stdin>' || !existsSync(abs)) continue;
-    inputs[relative(opts.root, abs)] = fileHash(abs)!;
-  }
-  const record: CacheRecord = { bundle: bundlePath, inputs };
-  writeFileSync(`${recordPath}.tmp`, JSON.stringify(record));
-  renameSync(`${recordPath}.tmp`, recordPath);
+  // The generated entry shows up as an input named after `sourcefile`; it is part of the cache key instead.
+  const entryFile = join(opts.resolveDir, ENTRY_NAME);
+  const inputs = Object.keys(result.metafile.inputs)
+    .map((input) => resolve(opts.root, input))
+    .filter((input) => input !== entryFile);
+  cache.set(subject, [...inputs, join(opts.root, 'tsconfig.json')], bundlePath);
   return { path: bundlePath, cached: false };
 }
