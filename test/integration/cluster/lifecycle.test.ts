@@ -1,0 +1,84 @@
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { clusterStatus, down, up } from '../../../src/cluster/control-plane.js';
+import { cacheRoot, clusterDir } from '../../../src/cluster/paths.js';
+
+/** A cluster of its own, so stopping and restarting it never disturbs the shared berth-test cluster. */
+const NAME = 'berth-lifecycle';
+const SLOW = 240_000;
+
+/** Pids of every process on the machine that runs one of our cached binaries for this cluster. */
+function processesOfCluster(): number[] {
+  const binaries = join(cacheRoot(), 'cluster');
+  const dir = clusterDir(NAME);
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const exe = readlinkSync(`/proc/${entry}/exe`);
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (exe.startsWith(binaries) && cmdline.includes(dir)) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked, or it is not ours to read.
+    }
+  }
+  return pids;
+}
+
+beforeAll(async () => {
+  await down({ name: NAME });
+}, SLOW);
+
+afterAll(async () => {
+  await down({ name: NAME });
+}, SLOW);
+
+describe('berth cluster up / down', () => {
+  it('starts a cluster from cached binaries, reuses it, restarts a component with a stale pid file, and stops exactly its processes', async () => {
+    const first = await up({ name: NAME, nodes: 2 });
+    expect(first.reused).toBe(false);
+    expect(first.buildSeconds).toBe(0);
+    expect(first.state).toBe('running');
+    expect(first.nodes).toEqual({ total: 2, ready: 2 });
+
+    const again = await up({ name: NAME, nodes: 2 });
+    expect(again.reused).toBe(true);
+    expect(again.seconds).toBeLessThan(5);
+
+    // The scheduler dies and its pid is taken by an unrelated process (here: this test process).
+    const scheduler = first.components.find((c) => c.component === 'kube-scheduler')!;
+    process.kill(scheduler.pid, 'SIGKILL');
+    writeFileSync(join(clusterDir(NAME), 'pids', 'kube-scheduler.pid'), String(process.pid));
+    expect((await clusterStatus({ name: NAME })).state).toBe('degraded');
+    const recovered = await up({ name: NAME, nodes: 2 });
+    expect(recovered.reused).toBe(false);
+    expect(recovered.state).toBe('running');
+    const newScheduler = recovered.components.find((c) => c.component === 'kube-scheduler')!;
+    expect(newScheduler.running).toBe(true);
+    expect(newScheduler.pid).not.toBe(process.pid);
+
+    const before = processesOfCluster();
+    expect(before.sort()).toEqual(recovered.components.map((c) => c.pid).sort());
+    const result = await down({ name: NAME });
+    expect(result.stopped.map((p) => p.component).sort()).toEqual([
+      'etcd',
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-scheduler',
+      'kwok-controller',
+    ]);
+    expect(processesOfCluster()).toEqual([]);
+    expect(existsSync(clusterDir(NAME))).toBe(false);
+    expect((await clusterStatus({ name: NAME })).state).toBe('absent');
+  }, SLOW);
+
+  it('brings a fresh cluster up again in under 30 seconds once the binaries are cached', async () => {
+    const start = Date.now();
+    const result = await up({ name: NAME, nodes: 3 });
+    const seconds = (Date.now() - start) / 1000;
+    process.stderr.write(`cached start-up of a fresh cluster: ${seconds.toFixed(1)}s\n`);
+    expect(result.state).toBe('running');
+    expect(result.nodes).toEqual({ total: 3, ready: 3 });
+    expect(seconds).toBeLessThan(30);
+  }, SLOW);
+});
