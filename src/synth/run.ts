@@ -27,6 +27,12 @@ export interface SynthReport {
   readonly ms: number;
 }
 
+async function writeAppSchema(index: string, dir: string, root: string): Promise<void> {
+  const { extractSchema } = await import('../config/schema.js');
+  const { writeSchemaFile } = await import('../config/schema-file.js');
+  writeSchemaFile(extractSchema(index, { tsConfigFilePath: join(root, 'tsconfig.json') }), dir);
+}
+
 /** Every (app, env) the request covers, each rendered and written (or streamed to stdout). */
 export async function synthToDisk(req: SynthRequest, root = PROJECT_ROOT): Promise<SynthReport[]> {
   const hasValues = req.values.length > 0 || req.set.length > 0;
@@ -38,6 +44,8 @@ export async function synthToDisk(req: SynthRequest, root = PROJECT_ROOT): Promi
   for (const source of sources) {
     const envs = req.env || hasValues || source.envs.length === 0 ? [chooseEnv(source, req.env, hasValues)] : source.envs;
     const mod = await loadApp(source, root);
+    // The config schema beside the manifests lets editors validate values files (yaml-language-server).
+    if (!req.stdout) await writeAppSchema(source.index, join(req.out, source.name), root);
     for (const env of envs) {
       const start = performance.now();
       if (!hasValues) await checkEnvModule(source, env);
