@@ -110,7 +110,10 @@ export function listFields(root: JsonSchema): SchemaField[] {
       visit(child, joinPath(path, key), (s.required ?? []).includes(key), refs);
     }
     if (typeof s.additionalProperties === 'object') visit(s.additionalProperties, joinPath(path, '*'), false, refs);
-    if (typeof s.items === 'object' && hasChildren(root, s.items)) visit(s.items, joinPath(path, '[]'), true, refs);
+    // Items of a list of plain values (`string[]`) add nothing to the list's own row, unless they are secret.
+    if (typeof s.items === 'object' && (hasChildren(root, s.items) || deref(root, s.items)[SECRET_KEYWORD] === true)) {
+      visit(s.items, joinPath(path, '[]'), true, refs);
+    }
     // A union of object types: one row per key of any branch, its type the union of the branches' types.
     const branches = (s.anyOf ?? []).map((b) => deref(root, b)).filter((b) => b.properties);
     const keys = [...new Set(branches.flatMap((b) => Object.keys(b.properties!)))];

@@ -29,7 +29,7 @@ function loadTsMorph(): void {
 const TS_MORPH_VERSION = (require('ts-morph/package.json') as { version: string }).version;
 
 /** Bumped whenever the extractor's output changes for the same input, so old cache entries are ignored. */
-const EXTRACTOR_VERSION = 3;
+const EXTRACTOR_VERSION = 4;
 
 /** The type alias that marks a config field secret (exported by `lib/config.ts`). */
 const SECRET_ALIAS = 'Secret';
@@ -369,9 +369,12 @@ class SchemaBuilder {
     return symbol?.getName() === SECRET_ALIAS && symbol.getDeclarations().some(Node.isTypeAliasDeclaration);
   }
 
+  /** The name of an interface or type alias the app declares; 'Object' for anonymous and library types (Record). */
   private defName(type: Type): string {
-    const base = type.getAliasSymbol()?.getName() ?? type.getSymbol()?.getName() ?? 'Object';
-    return base.startsWith('__') ? 'Object' : base;
+    const symbol = type.getAliasSymbol() ?? type.getSymbol();
+    const declaredHere = symbol?.getDeclarations().some((d) => !d.getSourceFile().isDeclarationFile());
+    const name = symbol?.getName() ?? '__';
+    return declaredHere && !name.startsWith('__') ? name : 'Object';
   }
 
   private unsupported(path: string, type: Type, why: string): never {
