@@ -39,7 +39,8 @@ export default class Shop extends Application<ShopConfig> {
 
     const cache = new StatelessApp(this, 'cache', {
       image: c.cache.image,
-      args: ['--maxmemory', c.cache.maxMemory, '--maxmemory-policy', 'allkeys-lru', '--save', '', '--appendonly', 'no'],
+      // A pure cache: no RDB snapshots (append-only is off by default).
+      args: ['--maxmemory', c.cache.maxMemory, '--maxmemory-policy', 'allkeys-lru', '--save', ''],
       ports: [{ port: 6379, name: 'redis' }],
       security: { runAsUser: 999, runAsGroup: 999 },
       volumes: [{ path: '/data', volume: Volume.emptyDir('data') }],
