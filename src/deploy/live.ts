@@ -1,7 +1,8 @@
 import pLimit from 'p-limit';
 import type { KubeClient } from '../kube/client.js';
 import { LABEL_INSTANCE, objectKey, type KubeObject, type ManifestSet } from '../synth/manifest-set.js';
-import type { LiveState } from './plan.js';
+import { ClusterError } from '../errors.js';
+import { ownerOf, releaseId, type LiveState } from './plan.js';
 
 /** Requests in flight at once against the API server while reading state or applying. */
 export const API_CONCURRENCY = 8;
@@ -17,7 +18,12 @@ export interface LiveSnapshot {
  * Reads what the cluster holds for a release: each desired object as it is and as a server-side dry-run apply
  * would leave it (so server defaults are on both sides of the diff), and every object the release may have left.
  */
-export async function readLiveState(client: KubeClient, desired: ManifestSet, previous: readonly KubeObject[]): Promise<LiveSnapshot> {
+export async function readLiveState(
+  client: KubeClient,
+  desired: ManifestSet,
+  previous: readonly KubeObject[],
+  options: { adopt?: boolean } = {},
+): Promise<LiveSnapshot> {
   const limit = pLimit(API_CONCURRENCY);
   const namespaceExists = (await client.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: desired.namespace } })) !== undefined;
   const live = new Map<string, LiveState>();
@@ -28,8 +34,17 @@ export async function readLiveState(client: KubeClient, desired: ManifestSet, pr
         // In a namespace that does not exist yet there is nothing to read and nothing the server can dry-run.
         if (namespaced && !namespaceExists) return live.set(objectKey(obj), {});
         const current = await client.read(obj);
-        const applied = await client.apply(obj, { dryRun: true, force: true });
-        return live.set(objectKey(obj), { current, applied });
+        try {
+          const applied = await client.apply(obj, { dryRun: true, force: true });
+          return live.set(objectKey(obj), { current, applied });
+        } catch (err) {
+          // Merged into someone else's object our fields may not validate; that object is refused as a conflict
+          // by the plan anyway, which is the error worth showing. Adopting it makes the dry-run error the real one.
+          if (current && !options.adopt && ownerOf(current, releaseId(desired.namespace, desired.release)) && err instanceof ClusterError) {
+            return live.set(objectKey(obj), { current });
+          }
+          throw err;
+        }
       }),
     ),
   );
