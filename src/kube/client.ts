@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import { ClusterError, UserError } from '../errors.js';
 import type { KubeObject } from '../synth/manifest-set.js';
+import { loadKubeconfig, type Kubeconfig } from './kubeconfig.js';
 import { ApiResponseError, toClusterError, unreachable, type ApiStatus, type RequestSubject } from './errors.js';
 import { backoffDelay, isRetryableStatus, isTransientNetworkError, sleep, type RetryOptions } from './retry.js';
 
@@ -74,47 +73,15 @@ interface RequestInput {
 }
 
 /**
- * A thin, typed layer over the Kubernetes REST API. Authentication comes from @kubernetes/client-node's KubeConfig;
- * requests go out as plain JSON so objects round-trip exactly (the generated model classes drop unknown fields and
- * turn timestamps into Dates, which would make diffs and stored revisions lossy).
+ * A thin, typed layer over the Kubernetes REST API. Requests go out as plain JSON over node:https so objects
+ * round-trip exactly: @kubernetes/client-node's generated model classes drop unknown fields and turn timestamps
+ * into Dates, which would make diffs and stored revisions lossy. Credentials come from kubeconfig.ts, with
+ * client-node's KubeConfig only for exec plugins and auth providers.
  */
 export class KubeClient {
   /** Loads the kubeconfig and selects the context. Does not contact the cluster. */
   static async connect(options: ConnectOptions = {}): Promise<KubeClient> {
-    const kc = new KubeConfig();
-    try {
-      if (options.kubeconfig) {
-        if (!existsSync(options.kubeconfig)) {
-          throw new UserError(`kubeconfig ${options.kubeconfig} does not exist`, {
-            hint: 'pass the path of an existing file with --kubeconfig, or start the local cluster with `berth cluster up`',
-          });
-        }
-        kc.loadFromFile(options.kubeconfig);
-      } else {
-        kc.loadFromDefault();
-      }
-    } catch (err) {
-      if (err instanceof UserError) throw err;
-      throw new UserError(`cannot read the kubeconfig ${options.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config'}: ${(err as Error).message}`, {
-        hint: 'check the file is a valid kubeconfig (kubectl config view)',
-      });
-    }
-    if (options.context) {
-      if (!kc.getContextObject(options.context)) {
-        const known = kc.getContexts().map((c) => c.name);
-        throw new UserError(`context ${options.context} is not in the kubeconfig`, {
-          hint: known.length > 0 ? `known contexts: ${known.join(', ')}` : 'the kubeconfig has no contexts',
-        });
-      }
-      kc.setCurrentContext(options.context);
-    }
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) {
-      throw new UserError(`the kubeconfig has no cluster for context ${kc.getCurrentContext() || '(none)'}`, {
-        hint: 'pick a context with --context, or start the local cluster with `berth cluster up`',
-      });
-    }
-    return new KubeClient(kc, options);
+    return new KubeClient(loadKubeconfig(options), options);
   }
 
   readonly server: string;
@@ -129,12 +96,12 @@ export class KubeClient {
   private allResources?: Promise<ApiResource[]>;
 
   private constructor(
-    readonly kubeConfig: KubeConfig,
-    options: ConnectOptions,
+    private readonly config: Kubeconfig,
+    private readonly options: ConnectOptions,
   ) {
-    this.server = kubeConfig.getCurrentCluster()!.server;
-    this.context = kubeConfig.getCurrentContext();
-    this.defaultNamespace = kubeConfig.getContextObject(this.context)?.namespace ?? 'default';
+    this.server = config.server;
+    this.context = config.context;
+    this.defaultNamespace = config.namespace;
     this.retry = options.retry ?? {};
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   }
@@ -419,19 +386,30 @@ export class KubeClient {
   }
 
   private async httpOptions(): Promise<https.RequestOptions> {
-    // Credentials (exec plugins, tokens) are re-read now and then so a long deploy outlives a short-lived token.
+    // Credentials (exec plugins, token files) are re-read now and then so a long deploy outlives a short-lived token.
     if (!this.authCache || Date.now() - this.authCache.at > 60_000) {
-      const opts: https.RequestOptions = {};
-      try {
-        await this.kubeConfig.applyToHTTPSOptions(opts);
-      } catch (err) {
-        throw new UserError(`cannot use the credentials of context ${this.context}: ${(err as Error).message}`, {
-          hint: 'check the user and cluster entries of this context in the kubeconfig',
-        });
-      }
+      const opts = this.config.needsClientNode ? await this.clientNodeOptions() : this.config.requestOptions();
       this.authCache = { opts, at: Date.now() };
     }
     return this.authCache.opts;
+  }
+
+  /** Exec plugins, auth providers and proxies, through @kubernetes/client-node (loaded only for them). */
+  private async clientNodeOptions(): Promise<https.RequestOptions> {
+    const { KubeConfig } = await import('@kubernetes/client-node');
+    const kc = new KubeConfig();
+    const opts: https.RequestOptions = {};
+    try {
+      if (this.options.kubeconfig) kc.loadFromFile(this.options.kubeconfig);
+      else kc.loadFromDefault();
+      kc.setCurrentContext(this.context);
+      await kc.applyToHTTPSOptions(opts);
+    } catch (err) {
+      throw new UserError(`cannot use the credentials of context ${this.context}: ${(err as Error).message}`, {
+        hint: 'check the user and cluster entries of this context in the kubeconfig (kubectl config view)',
+      });
+    }
+    return opts;
   }
 
   private async send(input: RequestInput): Promise<unknown> {

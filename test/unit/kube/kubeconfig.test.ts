@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { loadKubeconfig } from '../../../src/kube/kubeconfig.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'berth-kubeconfig-'));
+const write = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+const main = write(
+  'main.yaml',
+  `apiVersion: v1
+kind: Config
+current-context: dev
+clusters:
+- name: local
+  cluster: {server: "https://127.0.0.1:6443", certificate-authority: ca.crt}
+- name: insecure
+  cluster: {server: "https://10.0.0.1", insecure-skip-tls-verify: true}
+users:
+- name: certs
+  user: {client-certificate-data: ${Buffer.from('CERT').toString('base64')}, client-key-data: ${Buffer.from('KEY').toString('base64')}}
+- name: tok
+  user: {tokenFile: token}
+- name: plugin
+  user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: aws}}
+contexts:
+- name: dev
+  context: {cluster: local, user: certs, namespace: shop-dev}
+- name: ci
+  context: {cluster: insecure, user: tok}
+- name: eks
+  context: {cluster: insecure, user: plugin}
+`,
+);
+write('ca.crt', 'CA');
+write('token', 'secret-token\n');
+
+describe('loadKubeconfig', () => {
+  it('selects the current context, its namespace, and reads certificates relative to the file', () => {
+    const kc = loadKubeconfig({ kubeconfig: main });
+    expect([kc.context, kc.server, kc.namespace, kc.needsClientNode]).toEqual(['dev', 'https://127.0.0.1:6443', 'shop-dev', false]);
+    const opts = kc.requestOptions();
+    expect([String(opts.ca), String(opts.cert), String(opts.key), opts.rejectUnauthorized]).toEqual(['CA', 'CERT', 'KEY', true]);
+  });
+
+  it('uses a token file and insecure-skip-tls-verify, with namespace default', () => {
+    const kc = loadKubeconfig({ kubeconfig: main, context: 'ci' });
+    expect(kc.namespace).toBe('default');
+    const opts = kc.requestOptions();
+    expect(opts.headers).toEqual({ Authorization: 'Bearer secret-token' });
+    expect(opts.rejectUnauthorized).toBe(false);
+  });
+
+  it('leaves exec plugins to @kubernetes/client-node', () => {
+    expect(loadKubeconfig({ kubeconfig: main, context: 'eks' }).needsClientNode).toBe(true);
+  });
+
+  it('merges a KUBECONFIG list with the first file winning', () => {
+    const other = write('other.yaml', `current-context: ci\ncontexts:\n- name: dev\n  context: {cluster: insecure, user: tok}\n`);
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = [main, other].join(delimiter);
+    try {
+      const kc = loadKubeconfig();
+      expect(kc.context).toBe('dev');
+      expect(kc.server).toBe('https://127.0.0.1:6443');
+      expect(kc.files).toEqual([main, other]);
+    } finally {
+      process.env.KUBECONFIG = saved;
+    }
+  });
+
+  it('names an unknown context and lists the known ones', () => {
+    expect(() => loadKubeconfig({ kubeconfig: main, context: 'prod' })).toThrow('context prod is not in the kubeconfig');
+    try {
+      loadKubeconfig({ kubeconfig: main, context: 'prod' });
+    } catch (err) {
+      expect((err as { hint: string }).hint).toBe('known contexts: dev, ci, eks');
+    }
+  });
+
+  it('names a missing kubeconfig file', () => {
+    expect(() => loadKubeconfig({ kubeconfig: join(dir, 'nope.yaml') })).toThrow(`kubeconfig ${join(dir, 'nope.yaml')} does not exist`);
+  });
+
+  it('names a certificate file that cannot be read', () => {
+    const broken = write('broken.yaml', `current-context: x\nclusters:\n- name: c\n  cluster: {server: "https://h", certificate-authority: missing.crt}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n`);
+    expect(() => loadKubeconfig({ kubeconfig: broken }).requestOptions()).toThrow(/cannot read the certificate authority .*missing\.crt of context x/);
+  });
+});
