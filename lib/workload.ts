@@ -648,10 +648,15 @@ export abstract class Workload extends Construct {
         throw propError(this, `labels.${key}`, p.labels![key], `is set by Berth; ${key === 'app.kubernetes.io/component' ? "use the 'component' prop" : 'remove it'}`);
       }
     }
-    for (const [key, value] of Object.entries({ ...p.config, ...p.secretConfig, ...p.env })) {
-      if (!ENV_NAME.test(key)) {
-        const prop = p.env && key in p.env ? 'env' : p.secretConfig && key in p.secretConfig ? 'secretConfig' : 'config';
-        throw propError(this, `${prop}.${key}`, typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : key, `'${key}' is not an environment variable name: use letters, digits and '_', not starting with a digit, e.g. '${key.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1')}'`);
+    // Keys only: values may be secret and must not reach error messages.
+    for (const prop of ['env', 'config', 'secretConfig'] as const) {
+      for (const key of Object.keys(p[prop] ?? {})) {
+        if (!ENV_NAME.test(key)) {
+          const fix = key.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1');
+          throw new Error(
+            `${this.node.path}: '${prop}' key '${key}' is not an environment variable name: use letters, digits and '_', not starting with a digit, e.g. '${fix}'`,
+          );
+        }
       }
     }
     for (const [key, value] of Object.entries(p.config ?? {})) {
@@ -669,10 +674,23 @@ export abstract class Workload extends Construct {
         throw propError(this, `resources.${res}.request`, range.request, `is more than 'resources.${res}.limit' (${show(range.limit)}): raise the limit or lower the request`);
       }
     }
+    for (const key of Object.keys(p.secretConfig ?? {})) {
+      if (p.config && key in p.config) {
+        throw new Error(
+          `${this.node.path}: 'secretConfig' key '${key}' is also a key of 'config': both become the same environment variable; rename one`,
+        );
+      }
+    }
     const mountPaths = new Set<string>();
+    const volumesByName = new Map<string, Volume>();
     for (const [i, m] of (p.volumes ?? []).entries()) {
       const problem = dns1123LabelProblem(m.volume.name);
       if (problem) throw propError(this, `volumes[${i}].volume.name`, m.volume.name, problem);
+      const sameName = volumesByName.get(m.volume.name);
+      if (sameName && sameName !== m.volume) {
+        throw propError(this, `volumes[${i}].volume.name`, m.volume.name, 'names a different volume already: give each volume its own name, or mount the same Volume object twice');
+      }
+      volumesByName.set(m.volume.name, m.volume);
       if (!m.path.startsWith('/')) throw propError(this, `volumes[${i}].path`, m.path, "must be an absolute path, e.g. '/tmp'");
       if (mountPaths.has(m.path)) throw propError(this, `volumes[${i}].path`, m.path, 'is already mounted: each path can be mounted once');
       mountPaths.add(m.path);

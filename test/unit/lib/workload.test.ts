@@ -126,9 +126,13 @@ describe('Workload container', () => {
 
   test('rejects env names that are not environment variable names', () => {
     expect(() => api({ env: { 'log-level': 'x' } })).toThrow(
-      "shop/api: 'env.log-level' ('x') 'log-level' is not an environment variable name: use letters, digits and '_', not starting with a digit, e.g. 'log_level'",
+      "shop/api: 'env' key 'log-level' is not an environment variable name: use letters, digits and '_', not starting with a digit, e.g. 'log_level'",
     );
-    expect(() => api({ config: { '1X': 1 } })).toThrow("shop/api: 'config.1X' (1) '1X' is not an environment variable name");
+    expect(() => api({ config: { '1X': 1 } })).toThrow("shop/api: 'config' key '1X' is not an environment variable name");
+    expect(() => api({ secretConfig: { 'db.password': 'hunter2' } })).toThrow(/^((?!hunter2).)*$/);
+    expect(() => api({ secretConfig: { 'db.password': 'hunter2' } })).toThrow(
+      "shop/api: 'secretConfig' key 'db.password' is not an environment variable name: use letters, digits and '_', not starting with a digit, e.g. 'db_password'",
+    );
   });
 
   test('exposes ports on the container and the Service, by name', () => {
@@ -281,6 +285,11 @@ describe('Workload container', () => {
     expect(() =>
       api({ volumes: [{ path: '/tmp', volume: Volume.emptyDir('a') }, { path: '/tmp', volume: Volume.emptyDir('b') }] }),
     ).toThrow("shop/api: 'volumes[1].path' ('/tmp') is already mounted: each path can be mounted once");
+    expect(() =>
+      api({ volumes: [{ path: '/a', volume: Volume.emptyDir('tmp') }, { path: '/b', volume: Volume.fromPvc('tmp', 'claim') }] }),
+    ).toThrow(
+      "shop/api: 'volumes[1].volume.name' ('tmp') names a different volume already: give each volume its own name, or mount the same Volume object twice",
+    );
     expect(() => api({ volumes: [{ path: '/tmp', volume: Volume.emptyDir('tmp', { sizeLimit: 'big' }) }] })).toThrow(
       "shop/api: 'volumes[0].volume.sizeLimit' ('big') is not a Kubernetes quantity",
     );
@@ -330,6 +339,12 @@ describe('Workload config', () => {
       { configMapRef: { name: 'shop-prod-api-config' } },
       { secretRef: { name: 'shop-prod-api-secret' } },
     ]);
+  });
+
+  test('rejects a key in both config and secretConfig', () => {
+    expect(() => api({ config: { TOKEN: 'a' }, secretConfig: { TOKEN: 'b' } })).toThrow(
+      "shop/api: 'secretConfig' key 'TOKEN' is also a key of 'config': both become the same environment variable; rename one",
+    );
   });
 
   test('never renders a secret value in clear', () => {
