@@ -22,8 +22,12 @@ export function withoutSecretValues(obj: KubeObject): KubeObject {
   };
 }
 
+/**
+ * YAML that YAML 1.1 readers (kubectl, client-go, PyYAML) read back as written: strings such as `no`, `on`,
+ * `y` or `0755` are quoted, or they would come back as booleans and octal numbers (the "Norway problem").
+ */
 export function toYamlDocuments(objects: readonly KubeObject[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  return objects.map((o) => stringify(o, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 }
 
 /** File name for a service's objects; objects of no service go to `_release.yaml`. */

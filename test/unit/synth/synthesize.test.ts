@@ -42,7 +42,7 @@ describe('synthesize', () => {
   });
 
   it('reports construct validation errors with the construct path', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-synth-'));
+    const dir = join(mkdtempSync(join(tmpdir(), 'berth-synth-')), 'plain');
     cpSync(join(fixtures, 'plain'), dir, { recursive: true });
     writeFileSync(join(dir, 'env', 'dev.ts'), "export default { message: 'x', replicas: -1 };\n");
     await expect(synthesize({ app: dir, env: 'dev' })).rejects.toThrow(/is not valid:\n {2}\S+: 'replicas' \(-1\) must be >= 0/);
