@@ -315,7 +315,7 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env: NodeJS.Proc
 }
 
 export function formatSeconds(s: number): string {
-  if (s < 60) return `${s.toFixed(1)}s`;
-  const m = Math.floor(s / 60);
-  return `${m}m${String(Math.round(s - m * 60)).padStart(2, '0')}s`;
+  if (s < 59.95) return `${s.toFixed(1)}s`;
+  const total = Math.round(s);
+  return `${Math.floor(total / 60)}m${String(total % 60).padStart(2, '0')}s`;
 }

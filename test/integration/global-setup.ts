@@ -2,13 +2,14 @@
  * jest globalSetup for the integration project: one local cluster (`berth-test`) per test run, reused
  * when it already runs. Test files work in their own namespaces (harness.ts createTestNamespace).
  * The kubeconfig path reaches the test workers as BERTH_TEST_KUBECONFIG (workers inherit this process's env).
+ * BERTH_TEST_CLUSTER overrides the cluster name.
  */
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-type ControlPlane = typeof import('../../src/cluster/control-plane.js');
+type ControlPlane = typeof import('../../src/cluster/index.js');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -21,7 +22,7 @@ export async function loadControlPlane(): Promise<ControlPlane> {
   const outfile = join(root, 'build', 'test-cluster', `control-plane-${process.pid}.mjs`);
   if (!existsSync(outfile)) {
     await build({
-      entryPoints: [join(root, 'src', 'cluster', 'control-plane.ts')],
+      entryPoints: [join(root, 'src', 'cluster', 'index.ts')],
       outfile,
       bundle: true,
       format: 'esm',
@@ -35,7 +36,7 @@ export async function loadControlPlane(): Promise<ControlPlane> {
 }
 
 export default async function globalSetup(): Promise<void> {
-  const { up, clusterStatus } = await loadControlPlane();
+  const { up, clusterStatus, registerTestRun } = await loadControlPlane();
   const name = process.env.BERTH_TEST_CLUSTER ?? 'berth-test';
   const log = (line: string) => process.stderr.write(`[${name} cluster] ${line}\n`);
   const before = await clusterStatus({ name });
@@ -43,6 +44,6 @@ export default async function globalSetup(): Promise<void> {
   const result = await up({ name, nodes: 3, onProgress: log });
   log(`ready in ${result.seconds.toFixed(1)}s: ${result.server} (kubeconfig ${result.kubeconfig})`);
   process.env.BERTH_TEST_KUBECONFIG = result.kubeconfig;
-  // Teardown stops the cluster only when this run started it.
-  process.env.BERTH_TEST_CLUSTER_STARTED = before.state === 'running' ? '0' : '1';
+  // Teardown stops the cluster only when a test run started it, and only once the last run using it ends.
+  registerTestRun(name, before.state !== 'running');
 }

@@ -82,6 +82,7 @@ describe('formatSeconds', () => {
   it('prints seconds below a minute and minutes with seconds above', () => {
     expect(formatSeconds(6.84)).toBe('6.8s');
     expect(formatSeconds(384.67)).toBe('6m25s');
+    expect(formatSeconds(119.6)).toBe('2m00s');
   });
 });
 
