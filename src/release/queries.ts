@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { stringify } from 'yaml';
 import { readiness } from '../deploy/wait/index.js';
 import { redactSecret } from '../diff/redact.js';
@@ -61,7 +62,8 @@ export async function statusAction(client: KubeClient, store: RevisionStore, rel
   const rev = await store.get(release, latest.revision);
   // An uninstalled release owns nothing any more: its readiness would only be a list of missing objects.
   const manifests = rev.status === 'uninstalled' ? [] : rev.manifests;
-  const objects = await Promise.all(manifests.map(async (o) => ({ o, status: await objectStatus(client, o) })));
+  const limit = pLimit(16);
+  const objects = await Promise.all(manifests.map((o) => limit(async () => ({ o, status: await objectStatus(client, o) }))));
   const byService = new Map<string, ObjectStatus[]>();
   for (const s of rev.services) byService.set(s.name, []);
   for (const { o, status } of objects) {
