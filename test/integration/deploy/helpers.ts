@@ -23,6 +23,6 @@ export function testContext(namespace: string) {
 export function berth(...args: string[]): Promise<ExecResult> {
   return execFile(process.execPath, ['bin/berth.mjs', ...args, '--kubeconfig', testKubeconfig()], {
     timeoutMs: 180_000,
-    env: { ...process.env, CI: '1', BERTH_LOCK_TTL_SECONDS: '15' },
+    env: { ...process.env, CI: '1', NO_COLOR: '1', BERTH_LOCK_TTL_SECONDS: '15' },
   });
 }
