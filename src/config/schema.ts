@@ -4,7 +4,7 @@
  * `class X extends Application<XConfig>`; the schema describes `XConfig`.
  */
 import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type * as Morph from 'ts-morph';
 import { UserError } from '../errors.js';
@@ -29,7 +29,7 @@ function loadTsMorph(): void {
 const TS_MORPH_VERSION = (require('ts-morph/package.json') as { version: string }).version;
 
 /** Bumped whenever the extractor's output changes for the same input, so old cache entries are ignored. */
-const EXTRACTOR_VERSION = 4;
+const EXTRACTOR_VERSION = 5;
 
 /** The type alias that marks a config field secret (exported by `lib/config.ts`). */
 const SECRET_ALIAS = 'Secret';
@@ -61,26 +61,63 @@ export function extractSchema(appIndexPath: string, options: ExtractSchemaOption
   }
 
   loadTsMorph();
-  const project = new Project({
-    ...(existsSync(tsConfigFilePath) ? { tsConfigFilePath } : {}),
-    skipAddingFilesFromTsConfig: true,
-    // Global type packages (@types/node, @types/jest) take seconds to load and config types do not use them.
-    compilerOptions: { types: [] },
-  });
-  const sourceFile = project.addSourceFileAtPath(entry);
-  project.resolveSourceFileDependencies();
-  const schema = new SchemaBuilder(project, entry, root).build(sourceFile);
-
+  const { project, schema } = buildFromSources(entry, tsConfigFilePath, root);
   const involved = project
     .getSourceFiles()
     .map((f) => f.getFilePath() as string)
     .filter((p) => !p.includes('/node_modules/'));
   if (existsSync(tsConfigFilePath)) involved.push(tsConfigFilePath);
+  // A config type may use a dependency's types (node_modules is not hashed file by file; the lock file pins it).
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(lock)) involved.push(lock);
   if (!options.noCache) cache.set(entry, involved, schema);
   return schema;
 }
 
+/** Thrown when the quick program lacks a file the config type needs: the full program is built instead. */
+class NeedsFullProgram extends Error {}
+
+/**
+ * Tries a quick program first: only the app's own files and the `paths` targets (the `berth` library), with
+ * imports of anything else left unresolved (`noResolve`), which skips parsing cdk8s-plus's large typings
+ * and halves a cold extraction. If the config type touches a file with an unresolved import, or meets a type
+ * that did not resolve, the schema could be incomplete, so it is rebuilt with every import followed.
+ */
+function buildFromSources(entry: string, tsConfigFilePath: string, root: string): { project: Morph.Project; schema: ConfigSchema } {
+  const make = (quick: boolean) =>
+    new Project({
+      ...(existsSync(tsConfigFilePath) ? { tsConfigFilePath } : {}),
+      skipAddingFilesFromTsConfig: true,
+      // Global type packages (@types/node, @types/jest) take seconds to load and config types do not use them.
+      compilerOptions: quick ? { types: [], noResolve: true } : { types: [] },
+    });
+  const quick = make(true);
+  const sourceFile = quick.addSourceFileAtPath(entry);
+  const roots = [join(dirname(entry), '**/*.ts'), ...pathTargetDirs(quick, root).map((d) => join(d, '**/*.ts'))];
+  quick.addSourceFilesAtPaths([...roots, '!**/node_modules/**', '!**/*.d.ts']);
+  try {
+    return { project: quick, schema: new SchemaBuilder(quick, entry, root, true).build(sourceFile) };
+  } catch (err) {
+    if (!(err instanceof NeedsFullProgram)) throw err;
+  }
+  const full = make(false);
+  const fullSource = full.addSourceFileAtPath(entry);
+  full.resolveSourceFileDependencies();
+  return { project: full, schema: new SchemaBuilder(full, entry, root, false).build(fullSource) };
+}
+
+/** Directories of the tsconfig `paths` targets inside the project (`lib/` for `berth`). */
+function pathTargetDirs(project: Morph.Project, root: string): string[] {
+  const { paths = {}, baseUrl = root } = project.getCompilerOptions();
+  return Object.values(paths)
+    .flat()
+    .map((target) => dirname(resolve(baseUrl, target)))
+    .filter((dir) => !relative(root, dir).startsWith('..') && !dir.includes('node_modules') && existsSync(dir));
+}
+
 class SchemaBuilder {
+  /** Source files whose declarations the schema was built from: in a quick program they must be complete. */
+  private readonly visited = new Set<Morph.SourceFile>();
   private readonly checker: Morph.ts.TypeChecker;
   /** Object types being converted, innermost last: meeting one again means the type is recursive. */
   private readonly stack: Morph.ts.Type[] = [];
@@ -92,6 +129,7 @@ class SchemaBuilder {
     project: Morph.Project,
     private readonly entry: string,
     private readonly root: string,
+    private readonly quick: boolean,
   ) {
     this.checker = project.getTypeChecker().compilerObject;
   }
@@ -123,6 +161,7 @@ class SchemaBuilder {
       type: 'object',
     };
     if (Object.keys(this.defs).length > 0) schema.$defs = this.defs;
+    if (this.quick && [...this.visited].some(hasUnresolvedImport)) throw new NeedsFullProgram([...this.visited].filter(hasUnresolvedImport).map((f) => f.getFilePath()).join(" "));
     return schema;
   }
 
@@ -155,6 +194,7 @@ class SchemaBuilder {
 
   private convertType(type: Type, typeNode: TypeNode | undefined, path: string): JsonSchema {
     const flags = type.getFlags();
+    if (this.quick && (type.compilerType as { intrinsicName?: string }).intrinsicName === 'error') throw new NeedsFullProgram();
     if (flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return {};
     if (type.isNull()) return { type: 'null' };
     if (type.isBoolean()) return { type: 'boolean' };
@@ -247,6 +287,7 @@ class SchemaBuilder {
     this.stack.push(compilerType);
     const schema: JsonSchema = { type: 'object' };
     const doc = type.getAliasSymbol() ?? type.getSymbol();
+    for (const d of doc?.getDeclarations() ?? []) this.visited.add(d.getSourceFile());
     if (path !== '' && refName !== 'Object') schema.title = refName;
     const typeDescription = doc && !doc.getName().startsWith('__') ? this.documentation(doc).description : undefined;
     if (typeDescription) schema.description = typeDescription;
@@ -276,6 +317,7 @@ class SchemaBuilder {
       declaration && (Node.isPropertySignature(declaration) || Node.isPropertyDeclaration(declaration))
         ? declaration.getTypeNode()
         : undefined;
+    if (declaration) this.visited.add(declaration.getSourceFile());
     const propType = prop.getTypeAtLocation(this.anchor);
     const converted = this.convert(propType, typeNode, path);
     const { description, tags } = this.documentation(prop);
@@ -380,6 +422,12 @@ class SchemaBuilder {
   private unsupported(path: string, type: Type, why: string): never {
     throw new UserError(`config field ${path || '(root)'} has type ${type.getText(this.anchor)}, which a values file cannot express: ${why}`);
   }
+}
+
+function hasUnresolvedImport(file: Morph.SourceFile): boolean {
+  if (file.isDeclarationFile()) return false;
+  const declarations = [...file.getImportDeclarations(), ...file.getExportDeclarations().filter((d) => d.hasModuleSpecifier())];
+  return declarations.some((d) => d.getModuleSpecifierSourceFile() === undefined);
 }
 
 function includesUndefined(type: Type): boolean {
