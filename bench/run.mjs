@@ -14,7 +14,7 @@ import { deployBenchmarks } from './lib/deploy.mjs';
 import { ensureGnuTime } from './lib/measure.mjs';
 import { renderReadme } from './lib/report.mjs';
 import { synthBenchmarks } from './lib/synth.mjs';
-import { BENCH_DIR, findKubeconfig, findTools, machine } from './lib/tools.mjs';
+import { BENCH_DIR, ensureCluster, findTools, machine } from './lib/tools.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -61,8 +61,8 @@ const results = {
   deploy: [],
 };
 if (!opts['skip-deploy']) {
-  const kubeconfig = findKubeconfig(tools.kubectl);
-  results.deploy = await deployBenchmarks({ paths: bySize.get(deployN), tools, kubeconfig, log });
+  const cluster = tools.kubectl.available ? ensureCluster(tools.berth, log) : { reason: tools.kubectl.reason };
+  results.deploy = await deployBenchmarks({ paths: bySize.get(deployN), tools, cluster, log });
 }
 results.finishedAt = new Date().toISOString();
 

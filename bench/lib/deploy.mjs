@@ -4,7 +4,8 @@
 // peak RSS, which objects it wrote (spec changes seen in the cluster), the API server's count of mutating
 // requests during the step, and the size of the stored release.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandFailed, runOnce } from './measure.mjs';
@@ -14,8 +15,10 @@ import { RELEASE } from '../spec.mjs';
 
 const KINDS = 'deployments,services,configmaps,ingresses.networking.k8s.io,horizontalpodautoscalers.autoscaling,secrets';
 const WRITE_VERBS = new Set(['POST', 'PUT', 'PATCH', 'APPLY', 'DELETE']);
-const TOOL_RESOURCES = new Set(['deployments', 'services', 'configmaps', 'ingresses', 'horizontalpodautoscalers', 'secrets', 'leases']);
+// Leases are left out: the controller manager and scheduler renew theirs every few seconds.
+const TOOL_RESOURCES = new Set(['deployments', 'services', 'configmaps', 'ingresses', 'horizontalpodautoscalers', 'secrets']);
 const WAIT_TIMEOUT = '600s';
+const KUBECTL_NS = `${RELEASE}-kubectl`;
 
 class Kube {
   constructor(kubectl, kubeconfig) {
@@ -46,17 +49,22 @@ class Kube {
   }
 
   /**
-   * Identity → change marker of the benchmark's objects in a namespace. Objects with a generation
-   * (Deployment, Ingress, HPA) are compared by generation, so controllers' status updates do not count;
-   * the others by resourceVersion.
+   * Identity → hash of the desired state of the benchmark's objects in a namespace: labels, annotations,
+   * spec / data, without status and server bookkeeping, so controllers' status updates do not count.
+   * A Deployment's `spec.replicas` is left out too: the HPA owns it here.
    */
   snapshot(ns) {
     const items = this.json(['get', KINDS, '-n', ns]).items;
     const out = new Map();
     for (const o of items) {
       if (o.kind === 'ConfigMap' && o.metadata.name === 'kube-root-ca.crt') continue;
-      const marker = o.metadata.generation !== undefined ? `g${o.metadata.generation}` : `rv${o.metadata.resourceVersion}`;
-      out.set(`${o.kind}/${o.metadata.name}`, marker);
+      const { status, metadata, ...rest } = o;
+      void status;
+      const annotations = { ...metadata.annotations };
+      delete annotations['deployment.kubernetes.io/revision'];
+      if (o.kind === 'Deployment' && rest.spec) rest.spec = { ...rest.spec, replicas: undefined };
+      const desired = JSON.stringify({ labels: metadata.labels, annotations, ...rest });
+      out.set(`${o.kind}/${metadata.name}`, createHash('sha256').update(desired).digest('hex'));
     }
     return out;
   }
@@ -69,7 +77,7 @@ class Kube {
       if (!line.startsWith('apiserver_request_total{')) continue;
       const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
       if (!WRITE_VERBS.has(labels.verb) || labels.subresource || !TOOL_RESOURCES.has(labels.resource)) continue;
-      const key = `${labels.verb} ${labels.resource}`;
+      const key = `${labels.dry_run ? 'dry-run ' : ''}${labels.verb} ${labels.resource}`;
       counts.set(key, (counts.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
     }
     return counts;
@@ -88,6 +96,15 @@ class Kube {
   }
 }
 
+function yamlFiles(dir) {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const p = join(dir, name);
+      return statSync(p).isDirectory() ? yamlFiles(p) : /\.ya?ml$/.test(name) ? [p] : [];
+    });
+}
+
 function diffSnapshots(before, after) {
   const written = [];
   for (const [key, marker] of after) if (before.get(key) !== marker) written.push(key);
@@ -95,24 +112,28 @@ function diffSnapshots(before, after) {
   return written.sort();
 }
 
+/** Mutating requests during a step: real writes and server-side dry runs counted apart. */
 function diffCounters(before, after) {
-  const out = {};
+  const byVerb = {};
   let total = 0;
+  let dryRun = 0;
   for (const [key, v] of after) {
     const d = v - (before.get(key) ?? 0);
-    if (d > 0) {
-      out[key] = d;
-      total += d;
-    }
+    if (d <= 0) continue;
+    byVerb[key] = d;
+    if (key.startsWith('dry-run ')) dryRun += d;
+    else total += d;
   }
-  return { total, byVerb: out };
+  return { total, dryRun, byVerb };
 }
 
 /** Summary of written objects: count, and which services/kinds when few. */
 function summariseWritten(written) {
   const workload = written.filter((k) => !k.startsWith('Secret/'));
   const secrets = written.filter((k) => k.startsWith('Secret/'));
-  return { objects: workload.length, releaseSecrets: secrets.length, list: written.length <= 12 ? written : undefined };
+  const byKind = {};
+  for (const k of workload) byKind[k.split('/')[0]] = (byKind[k.split('/')[0]] ?? 0) + 1;
+  return { objects: workload.length, byKind, releaseSecrets: secrets.length, list: written.length <= 12 ? written : undefined };
 }
 
 /**
@@ -144,14 +165,16 @@ async function runScenarios({ kube, ns, tool, steps, storeSelector, log }) {
     log(
       `  ${tool.padEnd(22)} ${name.padEnd(20)} ${String(r.wallMs + waitMs).padStart(6)} ms` +
         `${waitMs ? ` (${r.wallMs} + wait ${waitMs})` : ''}  RSS ${r.rssMiB ?? '?'} MiB  objects written ${written.objects}` +
-        `  API writes ${writes.total}${store ? `  store ${store.secrets} secrets ${store.bytes} B` : ''}`,
+        `  API writes ${writes.total} (+${writes.dryRun} dry-run)${store ? `  store ${store.secrets} secrets ${store.bytes} B` : ''}`,
     );
+    log(`      written: ${JSON.stringify(written.list ?? written.byKind)}  API writes: ${JSON.stringify(writes.byVerb)}`);
     if (!step.waits) kube.waitReady(ns);
   }
   return out;
 }
 
-export async function deployBenchmarks({ paths, tools, kubeconfig, log }) {
+export async function deployBenchmarks({ paths, tools, cluster, log }) {
+  const { kubeconfig } = cluster;
   const { n } = paths;
   const results = [];
   const skip = (tool, reason) => {
@@ -163,7 +186,7 @@ export async function deployBenchmarks({ paths, tools, kubeconfig, log }) {
     return results;
   }
   if (!kubeconfig) {
-    skip('all deploy benchmarks', 'no running local control plane: run `node bin/berth.mjs cluster up` (or set BERTH_BENCH_KUBECONFIG)');
+    skip('all deploy benchmarks', cluster.reason);
     return results;
   }
   const kube = new Kube(tools.kubectl.path, kubeconfig);
@@ -179,12 +202,12 @@ export async function deployBenchmarks({ paths, tools, kubeconfig, log }) {
     const firstHelm = Object.entries(tools.helm).find(([, h]) => h.available);
     for (const env of ['default', 'change']) {
       if (canSynth) {
-        const r = await runOnce(process.execPath, berthSynthArgs(paths, manifests[env], env), { cwd: ROOT });
+        const r = await runOnce(process.execPath, berthSynthArgs(paths, manifests[env], env, KUBECTL_NS), { cwd: ROOT });
         if (r.code !== 0) throw new CommandFailed('berth synth', r);
         manifestSource = 'berth synth';
       } else if (firstHelm) {
         const values = env === 'default' ? 'values.yaml' : 'values-change.yaml';
-        const r = await runOnce(firstHelm[1].path, ['template', RELEASE, paths.helm, '-f', join(paths.helm, values)], { env: helmEnv() });
+        const r = await runOnce(firstHelm[1].path, ['template', RELEASE, paths.helm, '-n', KUBECTL_NS, '-f', join(paths.helm, values)], { env: helmEnv() });
         if (r.code !== 0) throw new CommandFailed('helm template', r);
         mkdirSync(manifests[env], { recursive: true });
         writeFileSync(join(manifests[env], 'all.yaml'), r.stdout);
@@ -195,11 +218,12 @@ export async function deployBenchmarks({ paths, tools, kubeconfig, log }) {
     // kubectl apply --server-side: the floor for applying these objects (no release record, no ownership checks).
     if (!manifestSource) skip('kubectl apply', 'neither berth synth nor a helm build is available to render the manifests');
     else {
-      const ns = `${RELEASE}-kubectl`;
+      const ns = KUBECTL_NS;
       kube.freshNamespace(ns);
+      // Only the manifests: berth synth also writes the config schema (schema.json) beside them.
       const apply = (dir) => ({
         cmd: tools.kubectl.path,
-        args: ['apply', '--server-side', '--field-manager=bench', '-n', ns, '-R', '-f', dir],
+        args: ['apply', '--server-side', '--field-manager=bench', '-n', ns, ...yamlFiles(dir).flatMap((f) => ['-f', f])],
         env: kenv,
         waits: false,
       });

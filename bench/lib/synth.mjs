@@ -31,8 +31,8 @@ function expectObjects(what, n, text) {
   }
 }
 
-export function berthSynthArgs(paths, out, env = 'default') {
-  return [BERTH, 'synth', paths.berthApp, '--env', env, '--release', RELEASE, '--namespace', RELEASE, '--out', out];
+export function berthSynthArgs(paths, out, env = 'default', namespace = RELEASE) {
+  return [BERTH, 'synth', paths.berthApp, '--env', env, '--release', RELEASE, '--namespace', namespace, '--out', out];
 }
 
 /** Each entry: `{ tool, variant, n, medianMs, minMs, peakRssMiB, reps }` or `{ tool, variant, n, skipped }`. */

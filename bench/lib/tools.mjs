@@ -1,7 +1,7 @@
 // Finds the tools the benchmark compares and describes the machine. A tool that is not there is reported
 // with the reason, never replaced by a number.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, homedir, totalmem, release, platform, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ export const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
-  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
+  return { ok: r.status === 0, stdout: r.stdout ?? '', out: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
 }
 
 export function helmVersions() {
@@ -79,16 +79,22 @@ export function machine(tools) {
   };
 }
 
-/** Running clusters of `berth cluster up`: kubeconfigs under the kwok work directory that answer. */
-export function findKubeconfig(kubectl) {
-  if (process.env.BERTH_BENCH_KUBECONFIG) return process.env.BERTH_BENCH_KUBECONFIG;
-  const clusters = join(homedir(), '.cache', 'berth', 'kwok', 'clusters');
-  if (!existsSync(clusters) || !kubectl.available) return undefined;
-  for (const name of readdirSync(clusters)) {
-    const kubeconfig = join(clusters, name, 'kubeconfig.yaml');
-    if (existsSync(kubeconfig) && run(kubectl.path, ['--kubeconfig', kubeconfig, 'get', '--raw', '/readyz'], { timeout: 10_000 }).ok) {
-      return kubeconfig;
-    }
+/** The cluster the deploy benchmarks use: its own (`berth cluster up --name bench`), so the API server's
+ * request counters see only the benchmark's clients. BERTH_BENCH_KUBECONFIG points at another one. */
+export const BENCH_CLUSTER = 'bench';
+
+/** `{ kubeconfig }` of a running cluster, or `{ reason }` when there is none. */
+export function ensureCluster(berth, log) {
+  if (process.env.BERTH_BENCH_KUBECONFIG) return { kubeconfig: process.env.BERTH_BENCH_KUBECONFIG };
+  if (!berth.available || !berth.commands.includes('cluster')) return { reason: 'the berth CLI has no cluster command yet (set BERTH_BENCH_KUBECONFIG to use another cluster)' };
+  log(`starting the local control plane: node bin/berth.mjs cluster up --name ${BENCH_CLUSTER} --nodes 4`);
+  const r = run(process.execPath, [BERTH, 'cluster', 'up', '--name', BENCH_CLUSTER, '--nodes', '4', '-o', 'json'], { cwd: ROOT, timeout: 30 * 60_000 });
+  const json = r.stdout.slice(r.stdout.indexOf('{'));
+  try {
+    const status = JSON.parse(json);
+    if (r.ok && status.kubeconfig) return { kubeconfig: status.kubeconfig };
+  } catch {
+    // fall through to the reason below
   }
-  return undefined;
+  return { reason: `berth cluster up failed: ${r.out.split('\n').slice(-5).join(' ')}` };
 }
