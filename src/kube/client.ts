@@ -335,39 +335,68 @@ export class KubeClient {
     return cached;
   }
 
-  /** Every resource of the preferred version of every API group. */
+  /**
+   * Every resource of the preferred version of every API group. Uses aggregated discovery (two requests,
+   * Kubernetes 1.30+) and falls back to one request per group version on older servers.
+   */
   private discoverAll(): Promise<ApiResource[]> {
     if (!this.allResources) {
-      this.allResources = (async () => {
-        const core = await this.call<{ versions: string[] }>(
-          { method: 'GET', path: '/api' },
-          { verb: 'discover', what: 'the core API', server: this.server, context: this.context },
-        );
-        const groups = await this.call<{ groups: { name: string; preferredVersion?: { groupVersion: string }; versions: { groupVersion: string }[] }[] }>(
-          { method: 'GET', path: '/apis' },
-          { verb: 'discover', what: 'the API groups', server: this.server, context: this.context },
-        );
-        const apiVersions = [
-          ...core.versions,
-          ...groups.groups.map((g) => g.preferredVersion?.groupVersion ?? g.versions[0]!.groupVersion),
-        ];
-        const limit = pLimit(8);
-        const all = await Promise.all(
-          apiVersions.map((v) =>
-            limit(() =>
-              this.resourcesOf(v).catch((err: unknown) => {
-                // Aggregated APIs (metrics-server ...) can be unavailable; they hold no release objects.
-                if (err instanceof ClusterError && err.status === 503) return [];
-                throw err;
-              }),
-            ),
-          ),
-        );
-        return all.flat();
-      })();
+      this.allResources = (async () => (await this.aggregatedDiscovery()) ?? this.legacyDiscovery())();
       this.allResources.catch(() => (this.allResources = undefined));
     }
     return this.allResources;
+  }
+
+  private async aggregatedDiscovery(): Promise<ApiResource[] | undefined> {
+    const fetchList = (path: string) =>
+      this.call<AggregatedDiscovery>(
+        { method: 'GET', path, accept: `${AGGREGATED_DISCOVERY},application/json` },
+        { verb: 'discover', what: `the APIs at ${path}`, server: this.server, context: this.context },
+      );
+    const [core, groups] = await Promise.all([fetchList('/api'), fetchList('/apis')]);
+    if (core.kind !== 'APIGroupDiscoveryList' || groups.kind !== 'APIGroupDiscoveryList') return undefined;
+    const all: ApiResource[] = [];
+    for (const group of [...(core.items ?? []), ...(groups.items ?? [])]) {
+      // Versions come in order of preference; the first one is the preferred version.
+      const preferred = group.versions?.[0];
+      if (!preferred) continue;
+      const apiVersion = group.metadata?.name ? `${group.metadata.name}/${preferred.version}` : preferred.version;
+      const resources = (preferred.resources ?? []).map((r) => ({
+        apiVersion,
+        kind: r.responseKind?.kind ?? '',
+        resource: r.resource,
+        namespaced: r.scope === 'Namespaced',
+        verbs: r.verbs ?? [],
+      }));
+      if (!this.resourcesByApiVersion.has(apiVersion)) this.resourcesByApiVersion.set(apiVersion, Promise.resolve(resources));
+      all.push(...resources);
+    }
+    return all;
+  }
+
+  private async legacyDiscovery(): Promise<ApiResource[]> {
+    const core = await this.call<{ versions: string[] }>(
+      { method: 'GET', path: '/api' },
+      { verb: 'discover', what: 'the core API', server: this.server, context: this.context },
+    );
+    const groups = await this.call<{ groups: { name: string; preferredVersion?: { groupVersion: string }; versions: { groupVersion: string }[] }[] }>(
+      { method: 'GET', path: '/apis' },
+      { verb: 'discover', what: 'the API groups', server: this.server, context: this.context },
+    );
+    const apiVersions = [...core.versions, ...groups.groups.map((g) => g.preferredVersion?.groupVersion ?? g.versions[0]!.groupVersion)];
+    const limit = pLimit(8);
+    const all = await Promise.all(
+      apiVersions.map((v) =>
+        limit(() =>
+          this.resourcesOf(v).catch((err: unknown) => {
+            // Aggregated APIs (metrics-server ...) can be unavailable; they hold no release objects.
+            if (err instanceof ClusterError && err.status === 503) return [];
+            throw err;
+          }),
+        ),
+      ),
+    );
+    return all.flat();
   }
 
   private async waitForDeletion(ref: ObjectRef, timeoutMs: number): Promise<void> {
@@ -455,6 +484,20 @@ export class KubeClient {
 }
 
 const EVENT_KINDS = new Set(['Event']);
+
+const AGGREGATED_DISCOVERY = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+/** The aggregated discovery document (apidiscovery.k8s.io/v2). */
+interface AggregatedDiscovery {
+  kind?: string;
+  items?: {
+    metadata?: { name?: string };
+    versions?: {
+      version: string;
+      resources?: { resource: string; responseKind?: { kind?: string }; scope?: string; verbs?: string[] }[];
+    }[];
+  }[];
+}
 
 interface RawResource {
   name: string;
