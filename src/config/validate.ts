@@ -84,7 +84,39 @@ export function findProblems(schema: JsonSchema, values: unknown): Problem[] {
     problems.push(...summariseAnyOf(schema, a, branches));
   }
   const seen = new Set<string>();
-  return problems.filter((p) => !seen.has(p.message) && seen.add(p.message));
+  const unique = problems.filter((p) => !seen.has(p.message) && seen.add(p.message));
+  // In the order the values were written (a values file top to bottom), not in the order ajv found them.
+  const rank = valueOrder(values);
+  const rankOf = (path: string): number => {
+    for (let p = path; ; p = parentPath(p)) {
+      const r = rank.get(p);
+      if (r !== undefined) return r + (p === path ? 0 : 0.5);
+      if (p === '') return -1;
+    }
+  };
+  return unique
+    .map((p, i) => ({ p, i, r: rankOf(p.at) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map(({ p }) => p);
+}
+
+/** Display path → position of the value in a depth-first walk in key order. */
+function valueOrder(values: unknown): Map<string, number> {
+  const order = new Map<string, number>();
+  const walk = (value: unknown, path: string): void => {
+    order.set(path, order.size);
+    if (Array.isArray(value)) value.forEach((item, i) => walk(item, joinPath(path, i)));
+    else if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) walk(child, joinPath(path, key));
+    }
+  };
+  walk(values, '');
+  return order;
+}
+
+function parentPath(path: string): string {
+  const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+  return cut <= 0 ? '' : path.slice(0, cut);
 }
 
 /**
@@ -241,11 +273,9 @@ export function describeValue(value: unknown, secret: boolean): string {
 /** The origin of the value at `path`, or of its nearest parent that has one (a missing field has none itself). */
 function originOf(origins: ValueOrigins | undefined, path: string): string | undefined {
   if (!origins) return undefined;
-  for (let p = path; ; ) {
+  for (let p = path; p !== ''; p = parentPath(p)) {
     const origin = origins.get(p);
     if (origin) return origin;
-    const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
-    if (cut <= 0) return undefined;
-    p = p.slice(0, cut);
   }
+  return undefined;
 }

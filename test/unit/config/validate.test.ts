@@ -91,6 +91,14 @@ describe('validateValues', () => {
     ]);
   });
 
+  it('lists problems in the order the values were written', () => {
+    expect(messages({ cache: { kind: 'memcache' }, ...valid, tier: 'huge', debug: 1 })).toEqual([
+      'cache.kind: expected one of "redis", "memcached", got string "memcache"',
+      'tier: expected one of "small", "medium", "large", got string "huge"',
+      'debug: expected boolean, got number 1',
+    ]);
+  });
+
   it('throws one UserError listing every problem with where it was set', () => {
     writeFileSync(join(dir, 'prod.yaml'), 'tier: huge\ndatabase:\n  replicaz: 2\n  password: x\nhosts: []\n');
     const { values, origins } = loadValuesWithOrigins({ files: ['prod.yaml'], set: ['debug=maybe'], cwd: dir });
