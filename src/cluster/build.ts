@@ -117,11 +117,11 @@ async function buildComponent(
   mkdirSync(binDir, { recursive: true });
   const seconds = new Map<string, number>();
   const progress = options.onProgress ?? (() => {});
-  const step = async (label: string, fn: () => Promise<void>): Promise<number> => {
+  const step = async (label: string, fn: () => Promise<void>, verb = 'building', done = 'built'): Promise<number> => {
     const start = Date.now();
-    progress(`building ${label} ...`);
+    progress(`${verb} ${label} ...`);
     const timer = setInterval(
-      () => progress(`  still building ${label} (${formatSeconds((Date.now() - start) / 1000)})`),
+      () => progress(`  still ${verb} ${label} (${formatSeconds((Date.now() - start) / 1000)})`),
       options.heartbeatMs ?? 30_000,
     );
     try {
@@ -130,7 +130,7 @@ async function buildComponent(
       clearInterval(timer);
     }
     const s = (Date.now() - start) / 1000;
-    progress(`built ${label} in ${formatSeconds(s)}`);
+    progress(`${done} ${label} in ${formatSeconds(s)}`);
     return s;
   };
 
@@ -152,7 +152,7 @@ async function buildComponent(
 
   const moduleDir = join(cacheRoot(env), 'cluster', 'build', `${component.name}-${component.version}`);
   mkdirSync(moduleDir, { recursive: true });
-  await step(`the ${component.name} ${component.version} wrapper module (go mod tidy)`, async () => {
+  await step(`modules of ${component.name} ${component.version} (go mod tidy)`, async () => {
     const goMod =
       component.name === 'kubernetes'
         ? kubernetesWrapperGoMod(await kubernetesStagingModules(env, moduleDir))
@@ -160,7 +160,7 @@ async function buildComponent(
     writeFileSync(join(moduleDir, 'go.mod'), goMod);
     writeFileSync(join(moduleDir, 'tools.go'), toolsGo(component));
     await go(['mod', 'tidy', '-e'], { cwd: moduleDir, env, what: `go mod tidy for ${component.name} ${component.version}` });
-  });
+  }, 'resolving', 'resolved');
 
   for (const binary of binaries) {
     const out = join(binDir, binary);

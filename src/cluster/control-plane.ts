@@ -8,6 +8,7 @@ import { kwokConfigYaml, storageClassManifest } from './kwok-config.js';
 import { binaryPath, cacheRoot, clusterDir, kubeconfigPath, kwokWorkdir } from './paths.js';
 import {
   CONTROL_PLANE_COMPONENTS,
+  isAlive,
   readProcesses,
   removeStalePidFiles,
   sleep,
@@ -110,10 +111,57 @@ function binaryRoot(env: NodeJS.ProcessEnv): string {
   return join(cacheRoot(env), 'cluster');
 }
 
+/**
+ * Serialises `up` and `down` of one cluster across processes (two test runs starting at once must not both
+ * create it). The lock file holds the holder's pid; a lock whose holder is gone is taken over.
+ */
+async function withClusterLock<T>(name: string, env: NodeJS.ProcessEnv, progress: (line: string) => void, fn: () => Promise<T>): Promise<T> {
+  const lock = join(kwokWorkdir(env), 'locks', `${name}.lock`);
+  mkdirSync(dirname(lock), { recursive: true });
+  // A first build can hold the lock for many minutes.
+  const deadline = Date.now() + 30 * 60_000;
+  let announced = false;
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let holder = 0;
+    try {
+      holder = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+    } catch {
+      continue; // released between our write and read
+    }
+    if (!Number.isInteger(holder) || holder <= 0 || !isAlive(holder)) {
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (!announced) progress(`waiting for another berth process (pid ${holder}) working on cluster '${name}'`);
+    announced = true;
+    if (Date.now() > deadline) {
+      throw new UserError(`cluster '${name}' is locked by process ${holder} (${lock})`, {
+        hint: `wait for that process to finish, or stop it; the lock is released when it exits`,
+      });
+    }
+    await sleep(500);
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 export async function up(options: UpOptions = {}): Promise<UpResult> {
   const env = options.env ?? process.env;
   const name = validateClusterName(options.name ?? DEFAULT_CLUSTER_NAME);
   const nodes = validateNodeCount(options.nodes ?? DEFAULT_NODES);
+  return withClusterLock(name, env, (line) => options.onProgress?.(line), () => upLocked(name, nodes, options, env));
+}
+
+async function upLocked(name: string, nodes: number, options: UpOptions, env: NodeJS.ProcessEnv): Promise<UpResult> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const start = Date.now();
   const progress = (line: string) => options.onProgress?.(line);
@@ -196,6 +244,10 @@ export interface DownResult {
 export async function down(options: ClusterOptions = {}): Promise<DownResult> {
   const env = options.env ?? process.env;
   const name = validateClusterName(options.name ?? DEFAULT_CLUSTER_NAME);
+  return withClusterLock(name, env, (line) => options.onProgress?.(line), () => downLocked(name, env));
+}
+
+async function downLocked(name: string, env: NodeJS.ProcessEnv): Promise<DownResult> {
   const dir = clusterDir(name, env);
   if (!existsSync(dir)) return { name, stopped: [], existed: false };
   const stopped = await stopProcesses(readProcesses(dir, binaryRoot(env)), binaryRoot(env));

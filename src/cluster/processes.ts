@@ -96,6 +96,16 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
+/** True when a process with this pid exists (whatever it runs). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

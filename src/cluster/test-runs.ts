@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterDir } from './paths.js';
+import { isAlive } from './processes.js';
 
 /**
  * Bookkeeping for test runs sharing one cluster (several engineers, or CI and a developer, on one machine):
@@ -38,13 +39,4 @@ export function leaveTestRun(name: string, env: NodeJS.ProcessEnv = process.env,
         .filter((p) => Number.isInteger(p) && p !== pid && isAlive(p))
     : [];
   return { others, shouldStop: others.length === 0 && existsSync(startedMarker(name, env)) };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
