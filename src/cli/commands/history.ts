@@ -27,8 +27,13 @@ Examples:
         r.status,
         r.app,
         r.version,
-        r.error ? `${r.description} (${r.error.split('\n')[0]})` : r.description,
+        r.error ? `${r.description} (${clip(r.error.split('\n')[0]!, 100)})` : r.description,
       ]);
       process.stdout.write(table(['REVISION', 'UPDATED (UTC)', 'STATUS', 'APP', 'VERSION', 'DESCRIPTION'], rows));
     });
+}
+
+/** The table stays readable; `-o json` and `berth status` carry the whole error. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
