@@ -5,11 +5,20 @@ import { dns1035Problem, dns1123LabelProblem } from './private/naming.js';
 
 /** Where an application is being deployed: the release name, its namespace and the environment's name. */
 export interface ReleaseContext {
-  /** Release name, the `app.kubernetes.io/instance` label and the prefix of every object name (`shop-prod`). */
+  /**
+   * Release name, the `app.kubernetes.io/instance` label and the prefix of every object name (`shop-prod`).
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
+   */
   readonly name: string;
-  /** Namespace every object of the release goes into. */
+  /**
+   * Namespace every object of the release goes into.
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
+   */
   readonly namespace: string;
-  /** Environment name (`dev`, `prod`): the env file the config came from. */
+  /**
+   * Environment name (`dev`, `prod`): the env file the config came from.
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
+   */
   readonly env: string;
 }
 

@@ -24,26 +24,31 @@ export interface BatchJobProps extends WorkloadProps {
    * What happens when a run is due while the previous one still runs: `Allow` both, `Forbid` skips the new run,
    * `Replace` stops the old one.
    * @default 'Allow'
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
    */
   readonly concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
   /**
    * Seconds after a missed schedule time during which the run may still start.
    * @default no deadline
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
    */
   readonly startingDeadlineSeconds?: number;
   /**
    * Finished successful Jobs kept.
    * @default 3
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
    */
   readonly successfulJobsHistoryLimit?: number;
   /**
    * Failed Jobs kept.
    * @default 1
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
    */
   readonly failedJobsHistoryLimit?: number;
   /**
    * Suspend future runs (the CronJob stays).
    * @default false
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
    */
   readonly suspend?: boolean;
   /**
@@ -55,6 +60,7 @@ export interface BatchJobProps extends WorkloadProps {
   /**
    * Pods running at once.
    * @default 1
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/
    */
   readonly parallelism?: number;
   /**
@@ -66,6 +72,7 @@ export interface BatchJobProps extends WorkloadProps {
   /**
    * Seconds the Job may run in total before it is stopped and failed.
    * @default no limit
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/
    */
   readonly activeDeadlineSeconds?: number;
   /**
@@ -77,6 +84,7 @@ export interface BatchJobProps extends WorkloadProps {
   /**
    * `OnFailure` restarts the container in the same pod; `Never` makes a new pod per retry.
    * @default 'OnFailure'
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/
    */
   readonly restartPolicy?: 'OnFailure' | 'Never';
 }

@@ -13,20 +13,31 @@ import { intOrString } from './private/values.js';
  * @see https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
  */
 export interface HostPathMount {
-  /** Volume name, a DNS-1123 label. */
+  /**
+   * Volume name, a DNS-1123 label.
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
+   */
   readonly name: string;
-  /** Absolute path on the node, e.g. `/proc`. */
+  /**
+   * Absolute path on the node, e.g. `/proc`.
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
+   */
   readonly hostPath: string;
-  /** Absolute path in the container. */
+  /**
+   * Absolute path in the container.
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
+   */
   readonly mountPath: string;
   /**
    * Mount read-only.
    * @default true
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
    */
   readonly readOnly?: boolean;
   /**
    * What must exist at `hostPath`.
    * @default '' (no check)
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
    */
   readonly type?: 'Directory' | 'DirectoryOrCreate' | 'File' | 'FileOrCreate' | 'Socket';
 }
@@ -41,11 +52,13 @@ export interface DaemonAppProps extends WorkloadProps {
   /**
    * Use the node's network namespace (sees and binds the node's interfaces). An explicit opt-in.
    * @default false
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
    */
   readonly hostNetwork?: boolean;
   /**
    * Node paths to mount. An explicit opt-in.
    * @default none
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
    */
   readonly hostPaths?: readonly HostPathMount[];
 }

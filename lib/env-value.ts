@@ -4,6 +4,7 @@ export interface EnvRefOptions {
   /**
    * Start the container even when the referenced object or key does not exist.
    * @default false
+   * @see https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/
    */
   readonly optional?: boolean;
 }

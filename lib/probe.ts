@@ -14,21 +14,25 @@ export interface ProbeOptions {
   /**
    * Seconds between probes.
    * @default 10
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
    */
   readonly periodSeconds?: number;
   /**
    * Seconds after which one probe times out.
    * @default 1
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
    */
   readonly timeoutSeconds?: number;
   /**
    * Consecutive failures before the probe counts as failed.
    * @default 3
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
    */
   readonly failureThreshold?: number;
   /**
    * Consecutive successes before a failed probe counts as passing again (must be 1 for liveness and startup).
    * @default 1
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
    */
   readonly successThreshold?: number;
 }
@@ -37,11 +41,13 @@ export interface HttpProbeOptions extends ProbeOptions {
   /**
    * Container port to probe.
    * @default the workload's first port
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
    */
   readonly port?: number;
   /**
    * `HTTP` or `HTTPS` (certificates are not verified).
    * @default 'HTTP'
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
    */
   readonly scheme?: 'HTTP' | 'HTTPS';
 }
@@ -50,6 +56,7 @@ export interface TcpProbeOptions extends ProbeOptions {
   /**
    * Container port to connect to.
    * @default the workload's first port
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
    */
   readonly port?: number;
 }

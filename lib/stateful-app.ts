@@ -15,20 +15,31 @@ export type AccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'R
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#volume-claim-templates
  */
 export interface PersistentStorage {
-  /** Claim name, a DNS-1123 label; the claims are named `<name>-<statefulset>-<ordinal>`. */
+  /**
+   * Claim name, a DNS-1123 label; the claims are named `<name>-<statefulset>-<ordinal>`.
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
+   */
   readonly name: string;
-  /** Absolute mount path in the container. */
+  /**
+   * Absolute mount path in the container.
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
+   */
   readonly mountPath: string;
-  /** Requested size, a Kubernetes quantity such as `10Gi`. */
+  /**
+   * Requested size, a Kubernetes quantity such as `10Gi`.
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
+   */
   readonly size: string;
   /**
    * StorageClass to provision from.
    * @default the cluster's default StorageClass
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
    */
   readonly storageClassName?: string;
   /**
    * Access modes.
    * @default ['ReadWriteOnce']
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
    */
   readonly accessModes?: readonly AccessMode[];
 }
@@ -37,11 +48,13 @@ export interface StatefulAppProps extends WorkloadProps {
   /**
    * Number of replicas, each with a stable name (`<statefulset>-<ordinal>`) and its own storage.
    * @default 1
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/
    */
   readonly replicas?: number;
   /**
    * Per-replica volumes.
    * @default none
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/
    */
   readonly storage?: readonly PersistentStorage[];
   /**

@@ -11,11 +11,13 @@ export interface RollingUpdateOptions {
   /**
    * Pods created above `replicas` during an update: a count or a percentage.
    * @default '25%'
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#rolling-update-deployment
    */
   readonly maxSurge?: number | string;
   /**
    * Pods that may be unavailable during an update: a count or a percentage.
    * @default '25%'
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#rolling-update-deployment
    */
   readonly maxUnavailable?: number | string;
 }
@@ -45,26 +47,33 @@ export class DeploymentStrategy {
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
 
 export interface IngressOptions {
-  /** Host name the Ingress answers for, e.g. `shop.example.com`. */
+  /**
+   * Host name the Ingress answers for, e.g. `shop.example.com`.
+   * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
+   */
   readonly host: string;
   /**
    * URL path prefixes routed to the service.
    * @default ['/']
+   * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
    */
   readonly paths?: readonly string[];
   /**
    * Secret (type kubernetes.io/tls) holding the certificate for `host`, created out of band or by cert-manager.
    * @default no TLS
+   * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
    */
   readonly tlsSecret?: string;
   /**
    * IngressClass to use.
    * @default the cluster's default class
+   * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
    */
   readonly className?: string;
   /**
    * Annotations for the ingress controller.
    * @default none
+   * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
    */
   readonly annotations?: Readonly<Record<string, string>>;
 }
@@ -73,18 +82,24 @@ export interface AutoscalingOptions {
   /**
    * Fewest replicas.
    * @default 1
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
    */
   readonly minReplicas?: number;
-  /** Most replicas. */
+  /**
+   * Most replicas.
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
+   */
   readonly maxReplicas: number;
   /**
    * Target average CPU use, percent of the CPU request.
    * @default 80 when no target is given
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
    */
   readonly cpuUtilization?: number;
   /**
    * Target average memory use, percent of the memory request.
    * @default none
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
    */
   readonly memoryUtilization?: number;
 }
@@ -93,9 +108,13 @@ export interface DisruptionBudgetOptions {
   /**
    * Pods that must stay up during voluntary disruptions (node drains): a count or a percentage.
    * @default 1 when neither field is set
+   * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/
    */
   readonly minAvailable?: number | string;
-  /** Pods that may be down during voluntary disruptions: a count or a percentage. Excludes `minAvailable`. */
+  /**
+   * Pods that may be down during voluntary disruptions: a count or a percentage. Excludes `minAvailable`.
+   * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/
+   */
   readonly maxUnavailable?: number | string;
 }
 
@@ -103,11 +122,13 @@ export interface StatelessAppProps extends WorkloadProps {
   /**
    * Number of pods. Not rendered when `autoscaling` is set: the autoscaler owns it.
    * @default 1
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/
    */
   readonly replicas?: number;
   /**
    * How pods are replaced on update.
    * @default DeploymentStrategy.rollingUpdate() (25% surge, 25% unavailable)
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/
    */
   readonly strategy?: DeploymentStrategy;
   /**

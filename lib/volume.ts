@@ -4,11 +4,13 @@ export interface ConfigMapVolumeOptions {
   /**
    * Only these keys, each at the given relative path.
    * @default every key as a file of the same name
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#configmap
    */
   readonly items?: Readonly<Record<string, string>>;
   /**
    * File mode of the projected files.
    * @default 0o644
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#configmap
    */
   readonly defaultMode?: number;
 }
@@ -19,11 +21,13 @@ export interface EmptyDirOptions {
   /**
    * `Memory` for a tmpfs, counted against the container's memory limit.
    * @default node disk
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#secret
    */
   readonly medium?: 'Memory';
   /**
    * Size limit, a Kubernetes quantity such as `256Mi`.
    * @default no limit
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#secret
    */
   readonly sizeLimit?: string;
 }
@@ -32,6 +36,7 @@ export interface PvcVolumeOptions {
   /**
    * Mount the claim read-only.
    * @default false
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#persistentvolumeclaim
    */
   readonly readOnly?: boolean;
 }

@@ -23,6 +23,7 @@ export interface PortSpec {
   /**
    * Port name (IANA service name, at most 15 characters), used by probes, Ingress and Service.
    * @default 'http' for the first port, `port-<port>` for the others
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
    */
   readonly name?: string;
   /**
@@ -44,9 +45,15 @@ export interface PortSpec {
 
 /** Request and limit of one resource, as Kubernetes quantities (`100m`, `256Mi`). */
 export interface ResourceRange {
-  /** What the scheduler reserves for the container. */
+  /**
+   * What the scheduler reserves for the container.
+   * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+   */
   readonly request?: string;
-  /** The most the container may use: CPU is throttled above it, memory is OOM-killed. */
+  /**
+   * The most the container may use: CPU is throttled above it, memory is OOM-killed.
+   * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+   */
   readonly limit?: string;
 }
 
@@ -123,38 +130,59 @@ export interface SecurityOptions {
 
 /** A volume mounted into the workload's container. */
 export interface VolumeMount {
-  /** Absolute path inside the container. */
+  /**
+   * Absolute path inside the container.
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/
+   */
   readonly path: string;
-  /** The volume: `Volume.emptyDir('tmp')`, `Volume.fromConfigMap(...)`, ... */
+  /**
+   * The volume: `Volume.emptyDir('tmp')`, `Volume.fromConfigMap(...)`, ...
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/
+   */
   readonly volume: Volume;
   /**
    * Mount read-only.
    * @default false
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/
    */
   readonly readOnly?: boolean;
   /**
    * Mount only this path inside the volume.
    * @default the whole volume
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#using-subpath
    */
   readonly subPath?: string;
 }
 
 /** A toleration of node taints. */
 export interface Toleration {
-  /** Taint key; empty with operator `Exists` tolerates everything. */
+  /**
+   * Taint key; empty with operator `Exists` tolerates everything.
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+   */
   readonly key?: string;
   /**
    * `Equal` compares `value`; `Exists` matches any value.
    * @default 'Equal'
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
    */
   readonly operator?: 'Equal' | 'Exists';
+  /**
+   * Taint value to match with operator `Equal`.
+   * @default ''
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+   */
   readonly value?: string;
   /**
    * Taint effect to tolerate.
    * @default all effects
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
    */
   readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-  /** For `NoExecute`: how long the pod stays bound after the taint appears. */
+  /**
+   * For `NoExecute`: how long the pod stays bound after the taint appears.
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+   */
   readonly tolerationSeconds?: number;
 }
 
@@ -162,11 +190,13 @@ export interface DependsOnOptions {
   /**
    * Add an init container that waits until the dependency's Service accepts TCP connections on its first port.
    * @default false
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
    */
   readonly waitForPort?: boolean;
   /**
    * Image of that init container; it needs `sh` and `nc`.
    * @default 'busybox:1.36.1'
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
    */
   readonly waitImage?: string;
 }
@@ -177,6 +207,7 @@ export interface WorkloadProps {
    * Service name, the value of `app.kubernetes.io/name` and the `<service>` in `<release>-<service>`.
    * A DNS-1035 label (no `_`, no dots).
    * @default the construct id
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
    */
   readonly name?: string;
   /**
@@ -187,48 +218,57 @@ export interface WorkloadProps {
   /**
    * When to pull the image.
    * @default Kubernetes' default: `Always` for `:latest` or no tag, else `IfNotPresent`
+   * @see https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy
    */
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   /**
    * Secrets holding registry credentials.
    * @default none
+   * @see https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod
    */
   readonly imagePullSecrets?: readonly string[];
   /**
    * Entrypoint, replaces the image's ENTRYPOINT.
    * @default the image's entrypoint
+   * @see https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/
    */
   readonly command?: readonly string[];
   /**
    * Arguments, replace the image's CMD.
    * @default the image's CMD
+   * @see https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/
    */
   readonly args?: readonly string[];
   /**
    * Environment variables: a string is a literal, an `EnvValue` can point into a ConfigMap, a Secret or a pod field.
    * @default none
+   * @see https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/
    */
   readonly env?: Readonly<Record<string, string | EnvValue>>;
   /**
    * Non-secret config of this service, rendered into the ConfigMap `<release>-<service>-config` and loaded with
    * `envFrom`. Keys are environment variable names. A change rolls only this service's pods.
    * @default none
+   * @see https://kubernetes.io/docs/concepts/configuration/configmap/
    */
   readonly config?: ServiceConfig;
   /**
    * Secret config of this service (fields typed `Secret`), rendered base64 into the Secret
    * `<release>-<service>-secret` and loaded with `envFrom`. Never rendered in clear.
    * @default none
+   * @see https://kubernetes.io/docs/concepts/configuration/secret/
    */
   readonly secretConfig?: ServiceSecretConfig;
   /**
    * Ports the container listens on.
    * @default none
+   * @see https://kubernetes.io/docs/concepts/services-networking/service/
    */
   readonly ports?: readonly PortSpec[];
   /**
    * Resource requests and limits, merged over `DEFAULT_RESOURCES`.
    * @default DEFAULT_RESOURCES
+   * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
    */
   readonly resources?: ResourcesProps;
   /**
@@ -240,36 +280,43 @@ export interface WorkloadProps {
   /**
    * Takes the pod out of its Service while it fails.
    * @default none
+   * @see https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
    */
   readonly readiness?: Probe;
   /**
    * Holds the other probes back until it succeeds once: for slow starters.
    * @default none
+   * @see https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
    */
   readonly startup?: Probe;
   /**
    * Security settings; the defaults are the restricted ones.
    * @default non-root, read-only root filesystem, no privilege escalation, ALL capabilities dropped, seccomp RuntimeDefault
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
    */
   readonly security?: SecurityOptions;
   /**
    * Volumes mounted into the container.
    * @default none
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/
    */
   readonly volumes?: readonly VolumeMount[];
   /**
    * Existing service account to run as. With `createServiceAccount` the generated one is used instead.
    * @default the namespace's `default` service account
+   * @see https://kubernetes.io/docs/concepts/security/service-accounts/
    */
   readonly serviceAccountName?: string;
   /**
    * Create the ServiceAccount `<release>-<service>` and run as it.
    * @default false
+   * @see https://kubernetes.io/docs/concepts/security/service-accounts/
    */
   readonly createServiceAccount?: boolean;
   /**
    * Mount an API token into the pod: only for workloads that talk to the Kubernetes API.
    * @default false
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting
    */
   readonly automountServiceAccountToken?: boolean;
   /**
@@ -293,21 +340,25 @@ export interface WorkloadProps {
   /**
    * Extra labels on every object of the service and its pods. The `app.kubernetes.io/*` labels Berth sets are reserved.
    * @default none
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/
    */
   readonly labels?: Readonly<Record<string, string>>;
   /**
    * Extra annotations on every object of the service and its pods.
    * @default none
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/
    */
   readonly annotations?: Readonly<Record<string, string>>;
   /**
    * Value of the `app.kubernetes.io/component` label.
    * @default the kind: 'stateless', 'stateful', 'daemon' or 'batch'
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
    */
   readonly component?: string;
   /**
    * Seconds the pod gets to shut down after SIGTERM.
    * @default 30
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
    */
   readonly terminationGracePeriodSeconds?: number;
 }
