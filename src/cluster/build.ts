@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, accessSync, constants } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, accessSync, constants } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { cacheRoot, componentBinDir } from './paths.js';
+import { isAlive } from './processes.js';
 import {
   COMPONENTS,
   ETCD_VERSION,
@@ -115,6 +116,7 @@ async function buildComponent(
 ): Promise<Map<string, number>> {
   const binDir = componentBinDir(component, env);
   mkdirSync(binDir, { recursive: true });
+  removeAbandonedTmpFiles(dirname(binDir));
   const seconds = new Map<string, number>();
   const progress = options.onProgress ?? (() => {});
   const step = async (label: string, fn: () => Promise<void>, verb = 'building', done = 'built'): Promise<number> => {
@@ -180,6 +182,23 @@ async function buildComponent(
     seconds.set(binary, s);
   }
   return seconds;
+}
+
+/** Drops `*.tmp-<pid>` files and dirs left by a build that was killed (Ctrl-C, CI timeout); a live build keeps its own. */
+export function removeAbandonedTmpFiles(componentDir: string): string[] {
+  const removed: string[] = [];
+  const dirs = [componentDir, join(componentDir, 'bin')];
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir)) {
+      const m = /\.tmp-(\d+)$/.exec(entry);
+      if (m && !isAlive(Number(m[1]))) {
+        rmSync(join(dir, entry), { recursive: true, force: true });
+        removed.push(join(dir, entry));
+      }
+    }
+  }
+  return removed;
 }
 
 function buildFlags(component: Component): string[] {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -8,6 +8,7 @@ import {
   kubernetesWrapperGoMod,
   missingBinaries,
   parseGoVersion,
+  removeAbandonedTmpFiles,
   stagingModulesFromGoMod,
   sumdbUnreachable,
 } from '../../../src/cluster/build.js';
@@ -95,5 +96,19 @@ describe('ensureBinaries', () => {
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toBe('building the local control plane needs Go, and `go` is not on PATH');
     expect((err as UserError).hint).toContain(join(cache, 'berth', 'cluster'));
+  });
+});
+
+describe('removeAbandonedTmpFiles', () => {
+  it('removes temporary outputs of dead builds and keeps those of a live one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-tmp-'));
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin', 'kubectl.tmp-999999999'), '');
+    writeFileSync(join(dir, 'bin', `kubectl.tmp-${process.pid}`), '');
+    mkdirSync(join(dir, 'bin.tmp-999999998'));
+    writeFileSync(join(dir, 'bin', 'kubectl'), '');
+    expect(removeAbandonedTmpFiles(dir).sort()).toEqual([join(dir, 'bin', 'kubectl.tmp-999999999'), join(dir, 'bin.tmp-999999998')].sort());
+    expect(existsSync(join(dir, 'bin', `kubectl.tmp-${process.pid}`))).toBe(true);
+    expect(existsSync(join(dir, 'bin', 'kubectl'))).toBe(true);
   });
 });
