@@ -112,3 +112,27 @@ describe('removeAbandonedTmpFiles', () => {
     expect(existsSync(join(dir, 'bin', 'kubectl'))).toBe(true);
   });
 });
+
+describe('ensureBinaries with a failing go', () => {
+  it('reports which build failed with the tail of the go output', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-fakego-'));
+    const script = [
+      '#!/bin/sh',
+      'if [ "$1" = version ]; then echo "go version go1.26.0 linux/amd64"; exit 0; fi',
+      'for i in $(seq 1 40); do echo "noise line $i" >&2; done',
+      'echo "go: go.etcd.io/etcd/server/v3@v3.6.16: reading https://proxy.golang.org: 404 Not Found" >&2',
+      'exit 1',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'go'), script, { mode: 0o755 });
+    const env = { XDG_CACHE_HOME: join(dir, 'cache'), PATH: `${dir}:/usr/bin:/bin`, HOME: dir };
+    const lines: string[] = [];
+    const err = await ensureBinaries({ env, onProgress: (l) => lines.push(l) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    const message = (err as UserError).message;
+    expect(message).toMatch(/^building go mod tidy for etcd v3\.6\.16 failed \(go mod exited with 1\):/);
+    expect(message).toContain('404 Not Found');
+    expect(message).not.toContain('noise line 10\n');
+    expect(lines[0]).toBe('resolving modules of etcd v3.6.16 (go mod tidy) ...');
+  });
+});
