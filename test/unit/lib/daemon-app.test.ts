@@ -53,6 +53,9 @@ describe('DaemonApp', () => {
     expect(() => agent({ hostPaths: [{ name: 'proc', hostPath: 'proc', mountPath: '/host/proc' }] })).toThrow(
       "shop/node-agent: 'hostPaths[0].hostPath' ('proc') must be an absolute path, e.g. '/proc'",
     );
+    expect(() => agent({ hostPaths: [{ name: 'proc', hostPath: '/proc', mountPath: 'host/proc' }] })).toThrow(
+      "shop/node-agent: 'hostPaths[0].mountPath' ('host/proc') must be an absolute path, e.g. '/host/proc'",
+    );
     expect(() => agent({ hostPaths: [{ name: 'p_roc', hostPath: '/proc', mountPath: '/host/proc' }] })).toThrow(
       "shop/node-agent: 'hostPaths[0].name' ('p_roc') is not a DNS-1123 label",
     );

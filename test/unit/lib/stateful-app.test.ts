@@ -94,6 +94,9 @@ describe('StatefulApp', () => {
     expect(() =>
       db({ storage: [{ name: 'data', mountPath: '/a', size: '1Gi' }, { name: 'data', mountPath: '/b', size: '1Gi' }] }),
     ).toThrow("shop/db: 'storage[1].name' ('data') is used twice: storage names must be unique");
+    expect(() => db({ storage: [{ name: 'data', mountPath: '/data', size: '1Gi', accessModes: [] }] })).toThrow(
+      "shop/db: 'storage[0].accessModes' ([]) must list at least one mode, e.g. ['ReadWriteOnce']",
+    );
   });
 
   test('matches the snapshot', () => {

@@ -121,6 +121,9 @@ describe('StatelessApp', () => {
       "shop/web: 'ingress.host' ('shop_example.com') is not a DNS-1123 subdomain",
     );
     expect(() => web({ ingress: { host: 'shop.example.com', paths: ['api'] } })).toThrow("shop/web: 'ingress.paths[0]' ('api') must start with '/'");
+    expect(() => web({ ingress: { host: 'shop.example.com', paths: [] } })).toThrow(
+      "shop/web: 'ingress.paths' ([]) must list at least one path, e.g. ['/']",
+    );
     expect(() => web({ ports: [], ingress: { host: 'shop.example.com' } })).toThrow(
       "shop/web: 'ingress.host' ('shop.example.com') needs 'ports': the Ingress routes to the first port",
     );

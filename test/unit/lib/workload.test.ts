@@ -206,6 +206,7 @@ describe('Workload container', () => {
     );
     expect(() => api({ readiness: Probe.http('ready') })).toThrow("shop/api: 'readiness.path' ('ready') must start with '/'");
     expect(() => api({ readiness: Probe.tcp({ periodSeconds: 0 }) })).toThrow("shop/api: 'readiness.periodSeconds' (0) must be an integer >= 1");
+    expect(() => api({ startup: Probe.exec([]) })).toThrow("shop/api: 'startup.command' ([]) must not be empty");
   });
 
   test('applies secure defaults to the container and pod', () => {
@@ -339,6 +340,10 @@ describe('Workload config', () => {
       { configMapRef: { name: 'shop-prod-api-config' } },
       { secretRef: { name: 'shop-prod-api-secret' } },
     ]);
+  });
+
+  test('rejects config values that are not strings, numbers or booleans (e.g. from an untyped values file)', () => {
+    expect(() => api({ config: { LIMITS: { a: 1 } as never } })).toThrow("shop/api: 'config.LIMITS' ({\"a\":1}) must be a string, number or boolean");
   });
 
   test('rejects a key in both config and secretConfig', () => {
