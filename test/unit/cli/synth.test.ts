@@ -1,0 +1,79 @@
+/** The synth command as a user runs it: a real process, exit codes, stderr without stack traces. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../../src/synth/synthesize.js';
+
+function berth(args: string[]) {
+  const res = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'berth.mjs'), ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+/** A copy of apps/hello whose dev env is replaced, so tests never touch the real app. */
+function helloWith(devEnv: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'berth-cli-')), 'hello');
+  cpSync(join(PROJECT_ROOT, 'apps', 'hello'), dir, { recursive: true });
+  writeFileSync(join(dir, 'env', 'dev.ts'), devEnv);
+  return dir;
+}
+
+const NO_STACK = /^\s+at .+:\d+:\d+\)?$/m;
+
+describe('berth synth', () => {
+  it('lists every command in --help and has help of its own', () => {
+    const top = berth(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/^\s+synth \[options\] \[app\]/m);
+    const synth = berth(['synth', '--help']);
+    expect(synth.code).toBe(0);
+    expect(synth.stdout).toContain('--env <env>');
+  });
+
+  it('writes manifests and reports each app and env', () => {
+    const out = mkdtempSync(join(tmpdir(), 'berth-out-'));
+    const res = berth(['synth', 'hello', '--env', 'dev', '--out', out]);
+    expect(res.stderr).toMatch(/^synth hello\/dev release dev\/hello: \d+ objects → /m);
+    expect(res.code).toBe(0);
+    expect(readFileSync(join(out, 'hello', 'dev', 'web.yaml'), 'utf8')).toContain('kind: Deployment');
+  });
+
+  it('fails on replicas: -1 naming the field and value, exit 1, no stack trace', () => {
+    const app = helloWith(
+      "import type { HelloConfig } from '../config.js';\nexport default { image: 'nginx:1.27', message: 'x', replicas: -1 } satisfies HelloConfig;\n",
+    );
+    const res = berth(['synth', app, '--env', 'dev', '--out', mkdtempSync(join(tmpdir(), 'berth-out-'))]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^error: .*'replicas' \(-1\)/m);
+    expect(res.stderr).not.toMatch(NO_STACK);
+  });
+
+  it('fails on a service name with _ naming the name, exit 1, no stack trace', () => {
+    const app = helloWith(
+      "import type { HelloConfig } from '../config.js';\nexport default { image: 'nginx:1.27', message: 'x' } satisfies HelloConfig;\n",
+    );
+    const index = join(app, 'index.ts');
+    writeFileSync(index, readFileSync(index, 'utf8').replace(/new StatelessApp\(this, '([a-z-]+)'/, "new StatelessApp(this, 'web_app'"));
+    expect(readFileSync(index, 'utf8')).toContain("'web_app'");
+    const res = berth(['synth', app, '--env', 'dev', '--out', mkdtempSync(join(tmpdir(), 'berth-out-'))]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^error: .*web_app/m);
+    expect(res.stderr).not.toMatch(NO_STACK);
+  });
+
+  it('rejects a values file with a misspelt key before rendering', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-values-'));
+    writeFileSync(join(dir, 'v.yaml'), 'mesage: hi\n');
+    const res = berth(['synth', 'hello', '--env', 'dev', '-f', join(dir, 'v.yaml'), '--stdout']);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain('did you mean `message`?');
+  });
+
+  it('exits 1 with the known environments for an unknown --env', () => {
+    const res = berth(['synth', 'hello', '--env', 'staging']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("app hello has no environment 'staging'");
+    expect(res.stderr).toContain('hint: environments: dev, prod');
+  });
+});
