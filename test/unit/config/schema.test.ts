@@ -140,6 +140,14 @@ describe('extractSchema', () => {
     expect(() => extract('no-class')).toThrow(new UserError('test/unit/config/fixtures/no-class/index.ts has no default-exported class'));
   });
 
+  it('refuses an application class without a config type argument', () => {
+    expect(() => extract('no-config-type')).toThrow(
+      new UserError('the default-exported class Bare in test/unit/config/fixtures/no-config-type/index.ts does not extend Application<Config>', {
+        hint: 'declare the config type as the type argument: `class Shop extends Application<ShopConfig>`',
+      }),
+    );
+  });
+
   it('refuses a missing entry file', () => {
     expect(() => extractSchema(join(fixtures, 'nope', 'index.ts'))).toThrow(/app entry .*nope\/index.ts does not exist/);
   });

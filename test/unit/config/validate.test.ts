@@ -84,6 +84,12 @@ describe('validateValues', () => {
     ]);
   });
 
+  it('suggests the right key inside the union branch the value chose', () => {
+    expect(messages({ ...valid, cache: { kind: 'redis', memoryMB: 512 } })).toEqual([
+      'cache.memoryMB: unknown field; did you mean `memoryMb`?',
+    ]);
+  });
+
   it('never shows the value of a secret field', () => {
     expect(messages({ ...valid, database: { ...valid.database, password: 12345 }, tokens: { ci: true } })).toEqual([
       'database.password: expected string, got a number (value hidden: the field is secret)',
