@@ -518,7 +518,12 @@ export abstract class Workload extends Construct {
 
   /** `http://<host>:<port>`. */
   get url(): string {
-    return `http://${this.host}:${this.port}`;
+    return this.urlFor('http');
+  }
+
+  /** `<scheme>://<host>:<port>`, e.g. `cache.urlFor('redis')` → `redis://shop-prod-cache:6379`. */
+  urlFor(scheme: string): string {
+    return `${scheme}://${this.host}:${this.port}`;
   }
 
   /**

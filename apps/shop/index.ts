@@ -92,7 +92,7 @@ export default class Shop extends Application<ShopConfig> {
         autoscaling: { minReplicas: a.minReplicas ?? 1, maxReplicas: a.maxReplicas, cpuUtilization: a.cpuTarget ?? 80 },
       }).dependsOn(dbProxy);
 
-    const cacheUrl = `redis://${cache.host}:${cache.port}`;
+    const cacheUrl = cache.urlFor('redis');
     const orders = api('orders', c.orders, { CACHE_URL: cacheUrl }).dependsOn(cache);
     const catalog = api('catalog', c.catalog, {
       CACHE_URL: cacheUrl,

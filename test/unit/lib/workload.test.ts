@@ -396,6 +396,7 @@ describe('Workload dependencies and discovery', () => {
     expect(db.fqdn).toBe('shop-prod-db.prod.svc.cluster.local');
     expect(db.port).toBe(5433);
     expect(db.url).toBe('http://shop-prod-db:5433');
+    expect(db.urlFor('postgres')).toBe('postgres://shop-prod-db:5433');
   });
 
   test('discovery helpers fail on workloads without a Service', () => {
