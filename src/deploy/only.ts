@@ -1,0 +1,33 @@
+import { UserError } from '../errors.js';
+import type { Revision } from '../release/types.js';
+import { LABEL_NAME, sortObjects, type KubeObject, type ManifestSet } from '../synth/manifest-set.js';
+
+/** Parses `--only api,worker` into service names (trimmed, no empties, no duplicates). */
+export function parseOnly(value: string): string[] {
+  return [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
+}
+
+/**
+ * The desired state of a partial deploy (`deploy --only api,worker`): the selected services as rendered now,
+ * every other object exactly as the last deployed revision has it. The plan then finds those unchanged, so the
+ * other services are neither written nor pruned, and the new revision still records the whole release.
+ */
+export function restrictToServices(set: ManifestSet, only: readonly string[], last: Revision | undefined): ManifestSet {
+  const known = set.services.map((s) => s.name);
+  const unknown = only.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new UserError(`--only names ${unknown.length === 1 ? 'a service' : 'services'} the app ${set.app} does not have: ${unknown.join(', ')}`, {
+      hint: `services of ${set.app}: ${known.join(', ')}`,
+    });
+  }
+  if (only.length === 0) throw new UserError('--only needs at least one service name', { hint: `services of ${set.app}: ${known.join(', ')}` });
+  if (!last) {
+    throw new UserError(`release ${set.namespace}/${set.release} has no deployed revision, so --only has nothing to keep the other services at`, {
+      hint: 'deploy the whole release once without --only',
+    });
+  }
+  const selected = (o: KubeObject) => only.includes(o.metadata.labels?.[LABEL_NAME] ?? '');
+  const objects = [...set.objects.filter(selected), ...last.manifests.filter((o) => !selected(o))];
+  const services = set.services.map((s) => (only.includes(s.name) ? s : (last.services.find((p) => p.name === s.name) ?? s)));
+  return { ...set, services, objects: sortObjects(objects) };
+}
