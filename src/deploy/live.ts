@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { KubeClient } from '../kube/client.js';
-import { LABEL_INSTANCE, objectKey, type KubeObject, type ManifestSet } from '../synth/manifest-set.js';
-import { ClusterError } from '../errors.js';
+import { LABEL_INSTANCE, objectKey, objectRef, type KubeObject, type ManifestSet } from '../synth/manifest-set.js';
+import { ClusterError, UserError } from '../errors.js';
 import { ownerOf, releaseId, type LiveState } from './plan.js';
 
 /** Requests in flight at once against the API server while reading state or applying. */
@@ -43,7 +43,7 @@ export async function readLiveState(
           if (current && !options.adopt && ownerOf(current, releaseId(desired.namespace, desired.release)) && err instanceof ClusterError) {
             return live.set(objectKey(obj), { current });
           }
-          throw err;
+          throw immutableHint(err, obj);
         }
       }),
     ),
@@ -56,4 +56,19 @@ export async function readLiveState(
   const found = await Promise.all(stale.map((o) => limit(() => client.read(o))));
   for (const o of found) if (o) existing.push(o);
   return { live, existing, namespaceExists };
+}
+
+/** A change the API server refuses because the field cannot change in place gets the way out as its hint. */
+function immutableHint(err: unknown, obj: KubeObject): unknown {
+  if (!(err instanceof ClusterError) || err.status !== 422) return err;
+  if (!/field is immutable|Forbidden: updates to \w+ spec for fields other than/.test(err.message)) return err;
+  const ns = obj.metadata.namespace ? ` -n ${obj.metadata.namespace}` : '';
+  const how =
+    obj.kind === 'StatefulSet' || obj.kind === 'Deployment' || obj.kind === 'DaemonSet'
+      ? `delete it keeping its pods and volumes (kubectl delete ${obj.kind.toLowerCase()} ${obj.metadata.name}${ns} --cascade=orphan), then deploy again`
+      : `delete it (kubectl delete ${obj.kind.toLowerCase()} ${obj.metadata.name}${ns}), then deploy again`;
+  return new UserError(`${objectRef(obj)} cannot be changed in place: ${err.message}`, {
+    hint: `the change touches a field the API server never updates; ${how}`,
+    cause: err,
+  });
 }

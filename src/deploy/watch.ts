@@ -39,11 +39,40 @@ export async function podProblem(client: KubeClient, workload: KubeObject): Prom
       if (w?.reason && w.reason !== 'ContainerCreating') return `pod ${pod.metadata.name}: ${w.reason}${w.message ? `: ${w.message}` : ''}`;
     }
     const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled');
+    if (scheduled?.status === 'False' && /PersistentVolumeClaim/.test(scheduled.message ?? '')) {
+      const claim = await claimProblem(client, pod);
+      if (claim) return `pod ${pod.metadata.name} waits for ${claim}`;
+    }
     if (scheduled?.status === 'False') return `pod ${pod.metadata.name}: ${scheduled.reason ?? 'not scheduled'}${scheduled.message ? `: ${scheduled.message}` : ''}`;
     const ready = status.conditions?.find((c) => c.type === 'Ready');
     if (ready?.status === 'False') {
       return `pod ${pod.metadata.name} not ready${ready.reason ? `: ${ready.reason}` : ''}${ready.message ? `: ${ready.message}` : ''}`;
     }
+  }
+  return undefined;
+}
+
+/** Why a claim of the pod is not bound, from the newest warning event about it (`ProvisioningFailed: ...`). */
+async function claimProblem(client: KubeClient, pod: KubeObject): Promise<string | undefined> {
+  const namespace = pod.metadata.namespace!;
+  const volumes = ((pod.spec as { volumes?: { persistentVolumeClaim?: { claimName: string } }[] } | undefined)?.volumes ?? [])
+    .map((v) => v.persistentVolumeClaim?.claimName)
+    .filter((n): n is string => Boolean(n));
+  for (const name of volumes) {
+    const pvc = await client.read({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace } });
+    if ((pvc?.status as { phase?: string } | undefined)?.phase === 'Bound') continue;
+    const events = (await client.list('v1', 'Event', { namespace })) as (KubeObject & {
+      involvedObject?: { kind?: string; name?: string };
+      type?: string;
+      reason?: string;
+      message?: string;
+      lastTimestamp?: string;
+      eventTime?: string;
+    })[];
+    const warning = events
+      .filter((e) => e.involvedObject?.kind === 'PersistentVolumeClaim' && e.involvedObject.name === name && e.type === 'Warning')
+      .sort((a, b) => String(b.lastTimestamp ?? b.eventTime ?? '').localeCompare(String(a.lastTimestamp ?? a.eventTime ?? '')))[0];
+    return `PersistentVolumeClaim ${name}${warning ? `: ${warning.reason}: ${warning.message}` : ' to be bound'}`;
   }
   return undefined;
 }
