@@ -14,6 +14,33 @@ export function listSecretPaths(schema: JsonSchema): string[] {
     .map((f) => f.path);
 }
 
+/**
+ * True when the value at display path `path` (`tokens.ci`, `keys[0]`, `db.password`) is secret or contains a secret,
+ * given the patterns of `listSecretPaths` (`tokens.*`, `keys[]`, `db.password`). Compare paths with this, not with
+ * string equality: `tokens.ci` is secret because of `tokens.*`, and a whole list `keys` because of `keys[]`.
+ */
+export function isSecretPath(path: string, secretPaths: readonly string[]): boolean {
+  const segments = splitPath(path);
+  return secretPaths.some((pattern) => {
+    const wanted = splitPath(pattern);
+    const n = Math.min(wanted.length, segments.length);
+    for (let i = 0; i < n; i++) {
+      const w = wanted[i]!;
+      const s = segments[i]!;
+      const isIndex = /^\[\d*\]$/.test(s);
+      if (w === '*' ? isIndex : w === '[]' ? !isIndex : w !== s) return false;
+    }
+    return true;
+  });
+}
+
+/** `a.b[0]["c.d"]` → `a`, `b`, `[0]`, `c.d`. */
+function splitPath(path: string): string[] {
+  return [...path.matchAll(/\["((?:[^"\\]|\\.)*)"\]|(\[\d*\])|([^.[\]]+)/g)].map((m) =>
+    m[1] !== undefined ? (JSON.parse(`"${m[1]}"`) as string) : (m[2] ?? m[3])!,
+  );
+}
+
 /** `sha256:<hex>` of a value: of the string itself, or of the JSON of anything else. */
 export function hashSecret(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { extractSchema } from '../../../src/config/schema.js';
-import { hashSecret, hashSecretValues, isHashedSecret, listSecretPaths } from '../../../src/config/secrets.js';
+import { hashSecret, hashSecretValues, isHashedSecret, isSecretPath, listSecretPaths } from '../../../src/config/secrets.js';
 import type { ConfigSchema, JsonSchema } from '../../../src/config/json-schema.js';
 
 jest.setTimeout(60_000);
@@ -82,5 +82,30 @@ describe('hashSecretValues', () => {
     expect(hashSecret(1234)).toBe(sha('1234'));
     expect(isHashedSecret(hashSecret('x'))).toBe(true);
     expect(isHashedSecret('sha256:nothex')).toBe(false);
+  });
+});
+
+describe('isSecretPath', () => {
+  const patterns = ['database.password', 'tokens.*', 'keys[]', 'env.*.token', 'annotations["team.io/key"]'];
+
+  it('matches a secret field, any key of a secret record and any item of a secret list', () => {
+    expect(isSecretPath('database.password', patterns)).toBe(true);
+    expect(isSecretPath('tokens.ci', patterns)).toBe(true);
+    expect(isSecretPath('keys[3]', patterns)).toBe(true);
+    expect(isSecretPath('env.api.token', patterns)).toBe(true);
+    expect(isSecretPath('annotations["team.io/key"]', patterns)).toBe(true);
+  });
+
+  it('matches what is inside a secret and what contains one (a list compared whole)', () => {
+    expect(isSecretPath('tokens.ci.value', patterns)).toBe(true);
+    expect(isSecretPath('keys', patterns)).toBe(true);
+  });
+
+  it('does not match neighbours', () => {
+    expect(isSecretPath('database.replicas', patterns)).toBe(false);
+    expect(isSecretPath('database.passwords', patterns)).toBe(false);
+    expect(isSecretPath('env.api.url', patterns)).toBe(false);
+    expect(isSecretPath('hosts[0]', patterns)).toBe(false);
+    expect(isSecretPath('annotations["team.io/name"]', patterns)).toBe(false);
   });
 });
