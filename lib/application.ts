@@ -37,15 +37,22 @@ export interface ApplicationProps<TConfig> {
 
 /** What the engine needs to know about one service (same shape as `ServiceInfo` in src/synth/manifest-set.ts). */
 export interface ServiceDescription {
+  /** Service name, the value of `app.kubernetes.io/name`. */
   readonly name: string;
+  /** Which base kind the service is. */
   readonly kind: WorkloadKind;
+  /** Services of the same application that must be applied and ready first. */
   readonly dependsOn: string[];
+  /** Hash of the service's config and secret config, as on its pod template; '' when it has none. */
   readonly configHash: string;
 }
 
 export interface ApplicationDescription {
+  /** Application name, the value of `app.kubernetes.io/part-of`. */
   readonly app: string;
+  /** Application version, the value of `app.kubernetes.io/version`. */
   readonly version: string;
+  /** The services in creation order. */
   readonly services: ServiceDescription[];
 }
 
@@ -89,10 +96,13 @@ export class Application<TConfig = unknown> extends Chart {
     );
   }
 
+  /** The typed config object the application was created with. */
   readonly config: TConfig;
+  /** Release name, namespace and environment. */
   readonly release: ReleaseContext;
   /** Application name: the construct id (`shop`). */
   readonly appName: string;
+  /** Application version: `props.version` or '0.1.0'. */
   readonly version: string;
   private readonly registered: Workload[] = [];
 

@@ -104,7 +104,9 @@ const CRON_ONLY = [
  * so the Jobs it creates can be named).
  */
 export class BatchJob extends Workload {
+  /** The Job, when there is no `schedule`. */
   readonly job?: k8s.KubeJob;
+  /** The CronJob, when `schedule` is set. */
   readonly cronJob?: k8s.KubeCronJob;
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {

@@ -68,6 +68,7 @@ export interface DaemonAppProps extends WorkloadProps {
  * Choose nodes with `nodeSelector`, `affinity` and `tolerations`.
  */
 export class DaemonApp extends Workload {
+  /** The DaemonSet `<release>-<service>`. */
   readonly daemonSet: k8s.KubeDaemonSet;
 
   constructor(scope: Construct, id: string, props: DaemonAppProps) {

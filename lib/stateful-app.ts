@@ -82,13 +82,17 @@ export interface StatefulAppProps extends WorkloadProps {
  * that gives every pod a stable DNS name, and a client Service `<release>-<service>` over the ready pods.
  */
 export class StatefulApp extends Workload {
+  /** The StatefulSet. */
   readonly statefulSet: k8s.KubeStatefulSet;
+  /** The headless Service `<release>-<service>-headless` behind the per-pod DNS names. */
   readonly headlessService: k8s.KubeService;
+  /** The client Service `<release>-<service>`, when the workload has ports. */
   readonly service?: k8s.KubeService;
   /** Name of the StatefulSet: at most 52 characters, so pod names and revision labels fit. */
   readonly statefulSetName: string;
   /** Name of the headless Service that governs the pods' DNS names. */
   readonly headlessServiceName: string;
+  /** Number of replicas. */
   readonly replicas: number;
 
   constructor(scope: Construct, id: string, props: StatefulAppProps) {

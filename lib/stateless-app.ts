@@ -38,7 +38,9 @@ export class DeploymentStrategy {
   }
 
   private constructor(
+    /** `RollingUpdate` or `Recreate`. */
     readonly type: 'RollingUpdate' | 'Recreate',
+    /** Surge and unavailability limits of a rolling update. */
     readonly options: RollingUpdateOptions,
   ) {}
 }
@@ -162,10 +164,15 @@ export interface StatelessAppProps extends WorkloadProps {
  * HorizontalPodAutoscaler and a PodDisruptionBudget. Everything is named `<release>-<service>`.
  */
 export class StatelessApp extends Workload {
+  /** The Deployment `<release>-<service>`. */
   readonly deployment: k8s.KubeDeployment;
+  /** The Service `<release>-<service>`, when the workload has ports. */
   readonly service?: k8s.KubeService;
+  /** The Ingress, when `ingress` is set. */
   readonly ingress?: k8s.KubeIngress;
+  /** The HorizontalPodAutoscaler, when `autoscaling` is set. */
   readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  /** The PodDisruptionBudget, when `disruptionBudget` is set. */
   readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
 
   constructor(scope: Construct, id: string, props: StatelessAppProps) {

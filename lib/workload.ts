@@ -379,9 +379,13 @@ const NOBODY = 65534;
 
 /** Extra pod spec pieces a kind adds (host paths, per-replica volumes, restart policy). */
 export interface PodTemplateExtras {
+  /** Pod restart policy; Jobs need `OnFailure` or `Never`. */
   readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  /** Use the node's network namespace. */
   readonly hostNetwork?: boolean;
+  /** Pod volumes besides those of the `volumes` prop. */
   readonly volumes?: readonly k8s.Volume[];
+  /** Container mounts besides those of the `volumes` prop. */
   readonly volumeMounts?: readonly k8s.VolumeMount[];
 }
 
@@ -401,7 +405,9 @@ interface ResolvedPort {
 export abstract class Workload extends Construct {
   /** Service name inside the application (`api`). */
   readonly name: string;
+  /** Which base kind this is: 'stateless', 'stateful', 'daemon' or 'batch'. */
   readonly kind: WorkloadKind;
+  /** The application the service belongs to. */
   readonly application: Application;
   /** `<release>-<service>`: the name of the main object and of the Service. */
   readonly resourceName: string;

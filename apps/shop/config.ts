@@ -59,6 +59,7 @@ export interface ShopConfig {
      * @default no PodDisruptionBudget
      */
     readonly minAvailable?: number;
+    /** CPU and memory per pod. */
     readonly resources: ResourceConfig;
   };
   /** Order placement and history. */
@@ -100,6 +101,7 @@ export interface ShopConfig {
      * @default the cluster's default StorageClass
      */
     readonly storageClass?: string;
+    /** CPU and memory per pod. */
     readonly resources: ResourceConfig;
   };
   /** Redis, used as a cache (no persistence). */
@@ -108,6 +110,7 @@ export interface ShopConfig {
     readonly image: string;
     /** Redis `maxmemory`, e.g. '200mb'; keep it below the memory limit. */
     readonly maxMemory: string;
+    /** CPU and memory per pod. */
     readonly resources: ResourceConfig;
   };
   /** PgBouncer between the APIs and PostgreSQL. */
