@@ -68,7 +68,8 @@ export function readValuesFile(path: string, display = path): LoadedValues {
   }
   const text = readFileSync(path, 'utf8');
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // `merge`: the `<<: *defaults` keys Helm users write in values files.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const at = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return `${display}:${line}:${col}`;

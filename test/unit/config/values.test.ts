@@ -45,6 +45,11 @@ describe('loadValues', () => {
     ).toEqual({ database: { replicas: '4' }, debug: true, tier: 'large', hosts: ['a', 'b'], empty: '', version: '1.10' });
   });
 
+  it('resolves anchors and << merge keys', () => {
+    file('anchors.yaml', 'defaults: &res\n  cpu: 100m\n  memory: 128Mi\napi:\n  resources:\n    <<: *res\n    memory: 256Mi\n');
+    expect(loadValues({ files: ['anchors.yaml'], cwd: dir }).api).toEqual({ resources: { cpu: '100m', memory: '256Mi' } });
+  });
+
   it('treats an empty file as no values', () => {
     file('empty.yaml', '# nothing yet\n');
     expect(loadValues({ files: ['empty.yaml'], cwd: dir })).toEqual({});
