@@ -59,6 +59,7 @@ export function rollbackJson(r: RollbackResult): unknown {
 
 export function uninstallReport(r: UninstallResult): string {
   const lines = [`release ${r.namespace}/${r.release} uninstalled: ${r.deleted.length} objects deleted in ${seconds(r.durationMs)}`];
+  if (r.volumes.length > 0) lines.push(`  volumes deleted: ${r.volumes.join(', ')}`);
   if (r.kept.length > 0) lines.push(`  kept (berth.dev/keep): ${r.kept.join(', ')}`);
   lines.push(r.keptHistory ? '  history kept, marked uninstalled' : '  history deleted');
   return `${lines.join('\n')}\n`;

@@ -10,6 +10,8 @@ import { appliedByRelease, releaseId } from './plan.js';
 export interface UninstallOptions {
   /** Keep the revision records (marked uninstalled) instead of deleting them. @default false */
   readonly keepHistory?: boolean;
+  /** Keep the PersistentVolumeClaims the release's StatefulSets created (their data). @default false */
+  readonly keepVolumes?: boolean;
   /** How long to wait for the objects to be gone. @default 5 minutes */
   readonly timeoutMs?: number;
 }
@@ -19,6 +21,8 @@ export interface UninstallResult {
   readonly namespace: string;
   /** `Kind/name` of every deleted object, in deletion order. */
   readonly deleted: readonly string[];
+  /** Claims the release's StatefulSets created from their volume claim templates, deleted unless `keepVolumes`. */
+  readonly volumes: readonly string[];
   /** Objects left in place because of `berth.dev/keep`. */
   readonly kept: readonly string[];
   readonly keptHistory: boolean;
@@ -62,6 +66,15 @@ export async function uninstall(ctx: DeployContext, namespace: string, release: 
         }),
       ),
     );
+    const volumes = options.keepVolumes ? [] : await statefulSetClaims(ctx, namespace, release, [...recorded.values()]);
+    await Promise.all(
+      volumes.map((o) =>
+        limit(async () => {
+          ctx.progress.note(`deleting ${objectRef(o)} (volume of a StatefulSet)`);
+          await ctx.client.delete(o, { wait: true, timeoutMs: Math.max(5000, deadline - Date.now()) });
+        }),
+      ),
+    );
     if (options.keepHistory) {
       for (const r of history.revisions) {
         if (r.status === 'deployed' || r.status === 'pending') await ctx.store.setStatus(release, r.revision, 'uninstalled');
@@ -73,9 +86,26 @@ export async function uninstall(ctx: DeployContext, namespace: string, release: 
       release,
       namespace,
       deleted: doomed.map(objectRef),
+      volumes: volumes.map(objectRef),
       kept: kept.map(objectRef),
       keptHistory: options.keepHistory ?? false,
       durationMs: Date.now() - started,
     };
   });
+}
+
+/**
+ * The claims a StatefulSet of the release created from its `volumeClaimTemplates` (`<template>-<statefulset>-<ordinal>`):
+ * the controller made them, so they are not in any revision, yet they are the release's and carry its labels.
+ */
+async function statefulSetClaims(ctx: DeployContext, namespace: string, release: string, recorded: readonly KubeObject[]): Promise<KubeObject[]> {
+  const prefixes = recorded
+    .filter((o) => o.kind === 'StatefulSet')
+    .flatMap((o) => {
+      const templates = ((o.spec as { volumeClaimTemplates?: { metadata?: { name?: string } }[] } | undefined)?.volumeClaimTemplates ?? []);
+      return templates.map((t) => `${t.metadata?.name}-${o.metadata.name}-`);
+    });
+  if (prefixes.length === 0) return [];
+  const claims = await ctx.client.list('v1', 'PersistentVolumeClaim', { namespace, labelSelector: `${LABEL_INSTANCE}=${release}` });
+  return claims.filter((c) => prefixes.some((p) => c.metadata.name.startsWith(p) && /^\d+$/.test(c.metadata.name.slice(p.length))));
 }

@@ -6,10 +6,11 @@ export function uninstallCommand(): Command {
     .description('Delete every object a release owns and wait until they are gone; delete its history unless --keep-history')
     .argument('<release>', 'release name')
     .option('--keep-history', 'keep the revisions, marked uninstalled')
+    .option('--keep-volumes', "keep the PersistentVolumeClaims the release's StatefulSets created (their data)")
     .option('--timeout <duration>', 'how long to wait for the objects to be gone', '5m')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText('after', `\nExamples:\n  berth uninstall shop -n dev\n  berth uninstall shop -n dev --keep-history`)
-    .action(async (release: string, opts: ClusterFlags & { keepHistory?: boolean; timeout: string; output: 'text' | 'json' }) => {
+    .action(async (release: string, opts: ClusterFlags & { keepHistory?: boolean; keepVolumes?: boolean; timeout: string; output: 'text' | 'json' }) => {
       const { parseDuration } = await import('../../deploy/duration.js');
       const { uninstall } = await import('../../deploy/uninstall.js');
       const { openContext } = await import('../../deploy/setup.js');
@@ -19,7 +20,7 @@ export function uninstallCommand(): Command {
       const timeoutMs = parseDuration(opts.timeout);
       const progress = createProgress(process.stderr, isInteractive() && opts.output === 'text');
       const ctx = await openContext({ ...opts, progress });
-      const result = await uninstall(ctx, ctx.namespace, release, { keepHistory: opts.keepHistory, timeoutMs }).finally(() => progress.stop());
+      const result = await uninstall(ctx, ctx.namespace, release, { keepHistory: opts.keepHistory, keepVolumes: opts.keepVolumes, timeoutMs }).finally(() => progress.stop());
       if (opts.output === 'json') printJson(result);
       else process.stdout.write(uninstallReport(result));
     });
