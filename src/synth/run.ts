@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import { findApp, listApps } from './apps.js';
 import { checkEnvModule, chooseEnv, loadApp, PROJECT_ROOT, render, synthesize } from './synthesize.js';
-import { toYamlDocuments, withoutSecretValues, writeManifests } from './write.js';
+import { printableObjects, toYamlDocuments, writeManifests } from './write.js';
 import type { ManifestSet } from './manifest-set.js';
 import { UserError } from '../errors.js';
 
@@ -60,7 +60,7 @@ export async function synthToDisk(req: SynthRequest, root = PROJECT_ROOT): Promi
       let dir: string | undefined;
       let files: string[] = [];
       if (req.stdout) {
-        process.stdout.write(toYamlDocuments(set.objects.map(withoutSecretValues)));
+        process.stdout.write(toYamlDocuments(printableObjects(set)));
       } else {
         dir = join(req.out, source.name, env);
         files = writeManifests(set, dir);

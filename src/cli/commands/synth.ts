@@ -23,8 +23,8 @@ Examples:
   berth synth hello -f values.yaml --set replicas=3
 
 Output is deterministic: the same sources give byte-identical files, one file per service, objects
-in apply order (kind order, then service, then name) with sorted keys. Values of Secrets generated
-from secret-marked config are left empty in files; berth deploy applies them.`,
+in apply order (kind order, then service, then name) with sorted keys. Secrets generated from
+secret-marked config are not written (each file's header names them); berth deploy applies them.`,
     )
     .action(async (app: string | undefined, opts) => {
       const { synthToDisk } = await import('../../synth/run.js');
