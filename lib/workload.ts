@@ -736,7 +736,10 @@ export abstract class Workload extends Construct {
         throw propError(this, `resources.${res}.request`, range.request, `is more than 'resources.${res}.limit' (${show(range.limit)}): raise the limit or lower the request`);
       }
     }
-    for (const key of Object.keys(p.secretConfig ?? {})) {
+    for (const [key, value] of Object.entries(p.secretConfig ?? {})) {
+      if (typeof value !== 'string') {
+        throw new Error(`${this.node.path}: 'secretConfig.${key}' must be a string, got ${value === null ? 'null' : typeof value}: set the secret value in the env file or values file`);
+      }
       if (p.config && key in p.config) {
         throw new Error(
           `${this.node.path}: 'secretConfig' key '${key}' is also a key of 'config': both become the same environment variable; rename one`,

@@ -346,6 +346,12 @@ describe('Workload config', () => {
     expect(() => api({ config: { LIMITS: { a: 1 } as never } })).toThrow("shop/api: 'config.LIMITS' ({\"a\":1}) must be a string, number or boolean");
   });
 
+  test('rejects a missing secret value without printing secret values', () => {
+    expect(() => api({ secretConfig: { DB_PASSWORD: undefined as never } })).toThrow(
+      "shop/api: 'secretConfig.DB_PASSWORD' must be a string, got undefined: set the secret value in the env file or values file",
+    );
+  });
+
   test('rejects a key in both config and secretConfig', () => {
     expect(() => api({ config: { TOKEN: 'a' }, secretConfig: { TOKEN: 'b' } })).toThrow(
       "shop/api: 'secretConfig' key 'TOKEN' is also a key of 'config': both become the same environment variable; rename one",
