@@ -721,6 +721,11 @@ export abstract class Workload extends Construct {
         }
       }
     }
+    for (const [key, value] of Object.entries(p.env ?? {})) {
+      if (typeof value !== 'string' && !(value instanceof EnvValue)) {
+        throw propError(this, `env.${key}`, value, "must be a string or an EnvValue, e.g. EnvValue.fromSecret('name', 'key')");
+      }
+    }
     for (const [key, value] of Object.entries(p.config ?? {})) {
       if (!['string', 'number', 'boolean'].includes(typeof value)) {
         throw propError(this, `config.${key}`, value, 'must be a string, number or boolean');

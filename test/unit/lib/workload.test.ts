@@ -124,6 +124,12 @@ describe('Workload container', () => {
     ]);
   });
 
+  test('rejects env values that are neither strings nor EnvValues', () => {
+    expect(() => api({ env: { PORT: 8080 as never } })).toThrow(
+      "shop/api: 'env.PORT' (8080) must be a string or an EnvValue, e.g. EnvValue.fromSecret('name', 'key')",
+    );
+  });
+
   test('rejects env names that are not environment variable names', () => {
     expect(() => api({ env: { 'log-level': 'x' } })).toThrow(
       "shop/api: 'env' key 'log-level' is not an environment variable name: use letters, digits and '_', not starting with a digit, e.g. 'log_level'",
