@@ -16,6 +16,7 @@ export interface AppFlags extends ClusterFlags {
   set: string[];
   adopt?: boolean;
   showSecrets?: boolean;
+  only?: string;
 }
 
 export function clusterFlags(cmd: Command): Command {
@@ -33,7 +34,8 @@ export function appFlags(cmd: Command): Command {
     .option('-f, --values <file>', 'values file (YAML or JSON) merged over the env config; repeatable', collect, [])
     .option('--set <path=value>', 'set one config value, e.g. --set api.replicas=3; repeatable', collect, [])
     .option('--adopt', 'take over existing objects owned by another release or another tool')
-    .option('--show-secrets', 'show Secret values in diffs instead of REDACTED (N bytes)');
+    .option('--show-secrets', 'show Secret values in diffs instead of REDACTED (N bytes)')
+    .option('--only <services>', 'change only these services (comma-separated); the others stay as last deployed');
 }
 
 export function deployCommand(): Command {
@@ -52,6 +54,7 @@ Examples:
   berth deploy shop -r shop -n dev --env dev --create-namespace
   berth deploy shop -r shop -n prod --env prod --atomic --timeout 10m
   berth deploy shop -n prod --env prod --dry-run
+  berth deploy shop -n prod --env prod --only orders,payments
 
 Objects are applied with server-side apply (field manager berth) in kind order, service by service in
 dependency order; each service waits for the ones it depends on to be ready. Objects of the previous
@@ -88,7 +91,9 @@ export async function loadRelease(app: string, opts: AppFlags, progressFormat: '
     namespace: ctx.namespace,
     values: { files: opts.values, set: opts.set },
   });
-  return { ctx, set };
+  if (opts.only === undefined) return { ctx, set };
+  const { parseOnly, restrictToServices } = await import('../../deploy/only.js');
+  return { ctx, set: restrictToServices(set, parseOnly(opts.only), await ctx.store.lastDeployed(set.release)) };
 }
 
 async function runDeploy(app: string, opts: DeployFlags): Promise<void> {

@@ -1,0 +1,22 @@
+import { parseDuration } from '../../../src/deploy/duration.js';
+import { UserError } from '../../../src/errors.js';
+
+describe('parseDuration', () => {
+  it.each([
+    ['5m', 300_000],
+    ['90s', 90_000],
+    ['1m30s', 90_000],
+    ['1h', 3_600_000],
+    ['500ms', 500],
+    ['300', 300_000],
+    ['1.5m', 90_000],
+  ])('reads %s as %d ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it('names the flag and the value it cannot read', () => {
+    expect(() => parseDuration('5 minutes')).toThrow(new UserError("--timeout '5 minutes' is not a duration"));
+    expect(() => parseDuration('0s')).toThrow("--timeout '0s' must be longer than zero");
+    expect(() => parseDuration('5x', '--wait')).toThrow("--wait '5x' is not a duration");
+  });
+});
