@@ -91,6 +91,11 @@ class Kube {
     return { secrets: items.length, bytes };
   }
 
+  /** Deletes a tool's namespace once its scenarios ran, so the next tool has the nodes' pod capacity. */
+  deleteNamespace(ns) {
+    this.run(['delete', 'namespace', ns, '--ignore-not-found', '--wait=true', '--timeout=600s']);
+  }
+
   waitReady(ns) {
     this.run(['wait', '--for=condition=Available', 'deployments', '--all', '-n', ns, `--timeout=${WAIT_TIMEOUT}`]);
   }
@@ -150,6 +155,7 @@ async function runScenarios({ kube, ns, tool, steps, storeSelector, log }) {
       const err = new CommandFailed(`${tool} ${name}`, r);
       log(`  ${tool.padEnd(22)} ${name.padEnd(20)} FAILED: ${err.message.split('\n').slice(0, 6).join('\n      ')}`);
       out.steps[name] = { failed: err.message };
+      kube.deleteNamespace(ns);
       return out;
     }
     let waitMs = 0;
@@ -170,6 +176,7 @@ async function runScenarios({ kube, ns, tool, steps, storeSelector, log }) {
     log(`      written: ${JSON.stringify(written.list ?? written.byKind)}  API writes: ${JSON.stringify(writes.byVerb)}`);
     if (!step.waits) kube.waitReady(ns);
   }
+  kube.deleteNamespace(ns);
   return out;
 }
 
