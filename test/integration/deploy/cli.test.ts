@@ -105,6 +105,22 @@ describe('berth deploy, rollback, diff-revisions, uninstall', () => {
   });
 });
 
+describe('berth deploy --only', () => {
+  it('changes only the named services and records the whole release', async () => {
+    const ns = await namespace('cli-only');
+    expect((await berth(...deployArgs(ns, 'v1'))).code).toBe(0);
+    const res = await berth(...deployArgs(ns, 'v1', '--set', 'image=example.com/waves:1.2.0', '--only', 'worker', '-o', 'json'));
+    expect(res.code).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out.plan.changes.filter((c: { action: string }) => c.action !== 'unchanged').map((c: { kind: string; name: string }) => `${c.kind}/${c.name}`)).toEqual([
+      'Deployment/w-worker',
+    ]);
+    const images = Object.fromEntries((await listJson('deployments', ns)).map((d) => [d.metadata.name, d.spec.template.spec.containers[0].image]));
+    expect(images).toEqual({ 'w-api': 'example.com/waves:1.0.0', 'w-db': 'example.com/waves:1.0.0', 'w-worker': 'example.com/waves:1.2.0' });
+    expect((await (await store(ns)).get('w', 2)).manifests).toHaveLength(9);
+  });
+});
+
 describe('release lock', () => {
   it('recovers from a deploy killed with SIGKILL mid-apply with no manual step', async () => {
     const ns = await namespace('cli-kill');

@@ -191,3 +191,27 @@ describe('deploy', () => {
     expect(again.outcome).toMatchObject({ revision: 2, noop: true });
   });
 });
+
+describe('deploy options', () => {
+  it('keeps --history-max revisions, never dropping the last deployed one', async () => {
+    const ns = await namespace('deploy-history');
+    for (let i = 0; i < 4; i++) await deployEnv(ns, 'w', 'v1', { historyMax: 2 });
+    const ctx = await testContext(ns);
+    expect((await ctx.store.list('w')).map((r) => [r.revision, r.status])).toEqual([
+      [3, 'superseded'],
+      [4, 'deployed'],
+    ]);
+  });
+
+  it('plans a release whose namespace does not exist yet as all-create, and deploys it with createNamespace', async () => {
+    const ns = `deploy-newns-${Date.now().toString(36)}`;
+    namespaces.push(ns);
+    const ctx = await testContext(ns);
+    const set = await synthWaves('v1', 'w', ns);
+    const dry = await deploy(ctx, set, { dryRun: true });
+    expect(dry.plan.summary).toEqual({ create: 9, update: 0, delete: 0, unchanged: 0 });
+    await expect(deploy(ctx, set, { timeoutMs: 60_000 })).rejects.toThrow(new UserError(`namespace ${ns} does not exist`));
+    const r = await deploy(ctx, set, { timeoutMs: 60_000, createNamespace: true });
+    expect(r.outcome?.status).toBe('deployed');
+  });
+});
