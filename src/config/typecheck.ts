@@ -43,35 +43,49 @@ const MAX_SHOWN = 20;
  * compiler's messages (`apps/shop/env/prod.ts:12:5 - error TS2322: ...`) when there are errors.
  */
 export function typecheckEnvModule(appDir: string, envFile: string, options: TypecheckOptions = {}): TypecheckResult {
+  return typecheckEnvModules(appDir, [envFile], options)[0]!;
+}
+
+/**
+ * Type-checks several env modules of one app with one program (checking all envs of an app costs about what
+ * checking one does). Results are in the order of `envFiles`; any error stops with all the messages.
+ */
+export function typecheckEnvModules(appDir: string, envFiles: readonly string[], options: TypecheckOptions = {}): TypecheckResult[] {
   const started = performance.now();
   const app = resolve(appDir);
-  const file = resolveEnvFile(app, envFile);
+  const files = envFiles.map((e) => resolveEnvFile(app, e));
   const tsConfigFilePath = resolve(options.tsConfigFilePath ?? join(findProjectRoot(app), 'tsconfig.json'));
   const root = dirname(tsConfigFilePath);
   const cache = new FileCache<true>(root, 'typecheck', `ts${TS_VERSION} ${tsConfigFilePath} ${app}`);
-  if (!options.noCache && cache.get(file)) return { file, cached: true, ms: performance.now() - started };
+  const misses = [...new Set(files.filter((f) => options.noCache || !cache.get(f)))];
+  if (misses.length === 0) return files.map((file) => ({ file, cached: true, ms: performance.now() - started }));
 
   const compilerOptions = { ...readCompilerOptions(tsConfigFilePath), noEmit: true };
   // Global type packages (`types`: @types/node, @types/jest) are most of a program's files, and env modules
   // rarely use them. Leaving them out can only add errors (a missing `process`), never hide one, so a clean
   // check without them is a pass; on any error the check is repeated with the tsconfig's own options, and
   // that run's messages are the ones reported.
-  let program = typescript().createProgram({ rootNames: [file], options: { ...compilerOptions, types: [] } });
-  let diagnostics = errorsOf(program, app, file);
+  let program = typescript().createProgram({ rootNames: misses, options: { ...compilerOptions, types: [] } });
+  let diagnostics = errorsOf(program, app, misses);
   if (diagnostics.length > 0 && !sameTypes(compilerOptions.types, [])) {
-    program = typescript().createProgram({ rootNames: [file], options: compilerOptions });
-    diagnostics = errorsOf(program, app, file);
+    program = typescript().createProgram({ rootNames: misses, options: compilerOptions });
+    diagnostics = errorsOf(program, app, misses);
   }
 
   if (diagnostics.length > 0) {
     const shown = diagnostics.slice(0, MAX_SHOWN).map((d) => formatDiagnostic(d, process.cwd()));
     if (diagnostics.length > MAX_SHOWN) shown.push(`... and ${diagnostics.length - MAX_SHOWN} more`);
     const count = diagnostics.length === 1 ? '1 type error' : `${diagnostics.length} type errors`;
-    throw new UserError(`env module ${displayPath(file)} does not type-check (${count}):\n${shown.join('\n')}`, {
+    const failing = misses.filter((f) => diagnostics.some((d) => d.file && resolve(d.file.fileName) === f));
+    const blamed = failing.length > 0 ? failing : misses;
+    const what = blamed.length === 1 ? `env module ${displayPath(blamed[0]!)}` : `env modules ${blamed.map((f) => displayPath(f)).join(', ')}`;
+    throw new UserError(`${what} ${blamed.length === 1 ? 'does' : 'do'} not type-check (${count}):\n${shown.join('\n')}`, {
       hint: 'fix the env module so that it satisfies the app config type; `npm run typecheck` shows the same errors',
     });
   }
 
+  // Each passing env is cached against every file of the shared program: editing one env module re-checks the
+  // others too, which costs nothing extra when they are checked together, as synth does.
   const involved = program
     .getSourceFiles()
     .map((sf) => resolve(sf.fileName))
@@ -79,14 +93,15 @@ export function typecheckEnvModule(appDir: string, envFile: string, options: Typ
   // Dependencies' types come from node_modules, which the lock file pins.
   const lock = join(root, 'package-lock.json');
   if (!options.noCache) {
-    cache.set(file, [...involved, tsConfigFilePath, ...(existsSync(lock) ? [lock] : [])], true);
+    for (const file of misses) cache.set(file, [...involved, tsConfigFilePath, ...(existsSync(lock) ? [lock] : [])], true);
   }
-  return { file, cached: false, ms: performance.now() - started };
+  const ms = performance.now() - started;
+  return files.map((file) => ({ file, cached: !misses.includes(file), ms }));
 }
 
 /** Errors in the env module and the app files it imports (the library is checked by `npm run typecheck`). */
-function errorsOf(program: ts.Program, app: string, file: string): ts.Diagnostic[] {
-  const checked = program.getSourceFiles().filter((sf) => isInside(app, sf.fileName) || resolve(sf.fileName) === file);
+function errorsOf(program: ts.Program, app: string, files: readonly string[]): ts.Diagnostic[] {
+  const checked = program.getSourceFiles().filter((sf) => isInside(app, sf.fileName) || files.includes(resolve(sf.fileName)));
   return [
     ...program.getOptionsDiagnostics(),
     ...program.getGlobalDiagnostics(),

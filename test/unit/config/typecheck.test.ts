@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { jest } from '@jest/globals';
-import { typecheckEnvModule } from '../../../src/config/typecheck.js';
+import { typecheckEnvModule, typecheckEnvModules } from '../../../src/config/typecheck.js';
 import { UserError } from '../../../src/errors.js';
 
 jest.setTimeout(120_000);
@@ -66,6 +66,27 @@ describe('typecheckEnvModule', () => {
     expect(() => typecheckEnvModule(app, 'dev', { tsConfigFilePath })).toThrow(
       `${shared}:1:14 - error TS2322: Type 'string' is not assignable to type 'number'.`,
     );
+  });
+
+  it('checks several envs with one program and blames only the env with the error', () => {
+    const app = copyApp('multi');
+    const prod = readFileSync(join(app, 'env', 'prod.ts'), 'utf8');
+    writeFileSync(join(app, 'env', 'dev.ts'), prod.replace("tier: 'large'", "tier: 'tiny'"));
+    const dev = relative(process.cwd(), join(app, 'env', 'dev.ts'));
+    expect(() => typecheckEnvModules(app, ['prod', 'dev'], { tsConfigFilePath })).toThrow(
+      new UserError(
+        `env module ${dev} does not type-check (1 type error):\n` +
+          `${dev}:4:3 - error TS2322: Type '"tiny"' is not assignable to type 'Tier'.`,
+      ),
+    );
+
+    writeFileSync(join(app, 'env', 'dev.ts'), prod.replace("tier: 'large'", "tier: 'small'"));
+    const first = typecheckEnvModules(app, ['prod', 'dev'], { tsConfigFilePath });
+    expect(first.map((r) => [r.file, r.cached])).toEqual([
+      [join(app, 'env', 'prod.ts'), false],
+      [join(app, 'env', 'dev.ts'), false],
+    ]);
+    expect(typecheckEnvModules(app, ['prod', 'dev'], { tsConfigFilePath }).map((r) => r.cached)).toEqual([true, true]);
   });
 
   it('names the available envs when the env module does not exist', () => {
