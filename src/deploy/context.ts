@@ -2,7 +2,7 @@ import type { KubeClient } from '../kube/client.js';
 import type { ReleaseLock } from '../release/lock.js';
 import type { RevisionStore } from '../release/store.js';
 
-export type ServiceState = 'applying' | 'waiting' | 'ready' | 'failed' | 'deleting';
+export type ServiceState = 'queued' | 'applying' | 'waiting' | 'ready' | 'failed' | 'deleting';
 
 /** Live progress of a run; the CLI renders it as live lines on a terminal and as plain lines in CI. */
 export interface ProgressReporter {

@@ -229,6 +229,9 @@ async function applyWaves(ctx: DeployContext, lock: ReleaseLock, set: ManifestSe
   };
   const toWrite = new Set(p.changes.filter((c) => c.action === 'create' || c.action === 'update').map((c) => c.key));
   const count = Math.max(1, waves.length);
+  for (const s of set.services) {
+    if (s.dependsOn.length > 0) ctx.progress.service(s.name, 'queued', `after ${s.dependsOn.join(', ')}`);
+  }
   for (let i = 0; i < count; i++) {
     const objects = set.objects.filter((o) => waveOf(o) === i);
     const services = [...(waves[i] ?? [])];

@@ -2,11 +2,12 @@ import { createLogUpdate } from 'log-update';
 import pc from 'picocolors';
 import type { ProgressReporter, ServiceState } from './context.js';
 
-const ICON: Record<ServiceState, string> = { applying: '…', waiting: '…', ready: '✓', failed: '✗', deleting: '…' };
+const ICON: Record<ServiceState, string> = { queued: '·', applying: '…', waiting: '…', ready: '✓', failed: '✗', deleting: '…' };
 
 function paint(state: ServiceState, text: string): string {
   if (state === 'ready') return pc.green(text);
   if (state === 'failed') return pc.red(text);
+  if (state === 'queued') return pc.dim(text);
   return pc.yellow(text);
 }
 
