@@ -98,7 +98,9 @@ function buildFromSources(entry: string, tsConfigFilePath: string, root: string)
   try {
     return { project: quick, schema: new SchemaBuilder(quick, entry, root, true).build(sourceFile) };
   } catch (err) {
-    if (!(err instanceof NeedsFullProgram)) throw err;
+    // Any failure of the quick program (the app class re-exported from outside the app, say) may be an artefact
+    // of the imports it left out; the full program's answer, error or schema, is the authoritative one.
+    if (!(err instanceof NeedsFullProgram) && !(err instanceof UserError)) throw err;
   }
   const full = make(false);
   const fullSource = full.addSourceFileAtPath(entry);
@@ -161,7 +163,8 @@ class SchemaBuilder {
       type: 'object',
     };
     if (Object.keys(this.defs).length > 0) schema.$defs = this.defs;
-    if (this.quick && [...this.visited].some(hasUnresolvedImport)) throw new NeedsFullProgram([...this.visited].filter(hasUnresolvedImport).map((f) => f.getFilePath()).join(" "));
+    const incomplete = this.quick ? [...this.visited].filter(hasUnresolvedImport) : [];
+    if (incomplete.length > 0) throw new NeedsFullProgram(`unresolved imports in ${incomplete.map((f) => f.getFilePath()).join(', ')}`);
     return schema;
   }
 
@@ -329,21 +332,20 @@ class SchemaBuilder {
   }
 
   private applyTags(schema: JsonSchema, tags: ReadonlyArray<readonly [string, string]>, path: string): void {
-    const target = schema;
     for (const [name, text] of tags) {
       switch (name) {
         case 'default': {
           const parsed = parseDefault(text);
-          if (parsed.prose === undefined && fitsType(target, parsed.value)) target.default = parsed.value;
-          else target['x-berth-default-text'] = parsed.prose ?? text.trim();
+          if (parsed.prose === undefined && fitsType(schema, parsed.value)) schema.default = parsed.value;
+          else schema['x-berth-default-text'] = parsed.prose ?? text.trim();
           break;
         }
         case 'secret':
-          target[SECRET_KEYWORD] = true;
-          target.writeOnly = true;
+          schema[SECRET_KEYWORD] = true;
+          schema.writeOnly = true;
           break;
         case 'integer':
-          if (target.type === 'number') target.type = 'integer';
+          if (schema.type === 'number') schema.type = 'integer';
           else this.badTag(path, name, text, 'only number fields can be @integer');
           break;
         case 'minimum':
@@ -356,7 +358,7 @@ class SchemaBuilder {
         case 'maxItems': {
           const n = Number(text.trim());
           if (text.trim() === '' || !Number.isFinite(n)) this.badTag(path, name, text, 'write a number, e.g. `@' + name + ' 1`');
-          target[name] = n;
+          schema[name] = n;
           break;
         }
         case 'pattern':
@@ -365,16 +367,16 @@ class SchemaBuilder {
           } catch (err) {
             this.badTag(path, name, text, `it is not a valid regular expression (${(err as Error).message})`);
           }
-          target.pattern = text.trim();
+          schema.pattern = text.trim();
           break;
         case 'format':
-          target.format = text.trim();
+          schema.format = text.trim();
           break;
         case 'example':
-          target.examples = [...(target.examples ?? []), parseDefault(text).value ?? text.trim()];
+          schema.examples = [...(schema.examples ?? []), parseDefault(text).value ?? text.trim()];
           break;
         case 'deprecated':
-          target.deprecated = true;
+          schema.deprecated = true;
           break;
         default:
           break;
