@@ -22,7 +22,7 @@ export interface ValidateOptions {
   readonly app?: string;
 }
 
-interface Problem {
+export interface Problem {
   readonly instancePath: string;
   /** Problems from inside an anyOf branch are grouped by it, so they keep the schema path they came from. */
   readonly schemaPath: string;
