@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { rmSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { jest } from '@jest/globals';
 import { main } from '../../../src/cli/main.js';
@@ -14,6 +14,8 @@ beforeAll(() => {
   dir = mkdtempSync(join(root, '.cache', 'test-schema-command-'));
   process.env.BERTH_CACHE_DIR = join(dir, 'cache');
 });
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the CLI in-process and returns its exit code and what it wrote. */
 async function berth(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { rmSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { jest } from '@jest/globals';
 import { schemaOfApp, schemaTableRows, writeSchemaFile, yamlSchemaComment } from '../../../src/config/schema-file.js';
@@ -16,6 +16,8 @@ beforeAll(() => {
   process.env.BERTH_CACHE_DIR = join(dir, 'cache');
   schema = schemaOfApp(join(root, 'test/unit/config/fixtures/shop'));
 });
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('schemaTableRows', () => {
   it('lists every field with path, type, required, default, secret and description', () => {

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { extractSchema, parseDefault } from '../../../src/config/schema.js';
 import { UserError } from '../../../src/errors.js';
@@ -12,10 +12,15 @@ const tsConfigFilePath = join(root, 'tsconfig.json');
 const SLOW = 60_000;
 jest.setTimeout(SLOW);
 
+let base: string;
+
 beforeAll(() => {
   mkdirSync(join(root, '.cache'), { recursive: true });
-  process.env.BERTH_CACHE_DIR = mkdtempSync(join(root, '.cache', 'test-schema-'));
+  base = mkdtempSync(join(root, '.cache', 'test-schema-'));
+  process.env.BERTH_CACHE_DIR = join(base, 'cache');
 });
+
+afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 function extract(app: string, noCache = true): ConfigSchema {
   return extractSchema(join(fixtures, app, 'index.ts'), { tsConfigFilePath, noCache });
@@ -153,7 +158,7 @@ describe('extractSchema', () => {
   });
 
   it('reuses the cached schema until a source file involved changes', () => {
-    const dir = mkdtempSync(join(root, '.cache', 'test-schema-app-'));
+    const dir = mkdtempSync(join(base, 'app-'));
     cpSync(join(fixtures, 'shop'), join(dir, 'shop'), { recursive: true });
     writeFileSync(join(dir, 'berth-stub.ts'), readFileSync(join(fixtures, 'berth-stub.ts')));
     const index = join(dir, 'shop', 'index.ts');

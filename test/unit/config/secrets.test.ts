@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { extractSchema } from '../../../src/config/schema.js';
 import { hashSecret, hashSecretValues, isHashedSecret, isSecretPath, listSecretPaths } from '../../../src/config/secrets.js';
@@ -11,9 +11,13 @@ jest.setTimeout(60_000);
 const root = resolve('.');
 let schema: ConfigSchema;
 
+let cacheDir: string;
+
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+
 beforeAll(() => {
   mkdirSync(join(root, '.cache'), { recursive: true });
-  process.env.BERTH_CACHE_DIR = mkdtempSync(join(root, '.cache', 'test-secrets-'));
+  cacheDir = process.env.BERTH_CACHE_DIR = mkdtempSync(join(root, '.cache', 'test-secrets-'));
   schema = extractSchema(join(root, 'test/unit/config/fixtures/shop/index.ts'), { tsConfigFilePath: join(root, 'tsconfig.json') });
 });
 

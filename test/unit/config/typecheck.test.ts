@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rmSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { jest } from '@jest/globals';
 import { typecheckEnvModule, typecheckEnvModules } from '../../../src/config/typecheck.js';
@@ -15,6 +15,8 @@ beforeAll(() => {
   base = mkdtempSync(join(root, '.cache', 'test-typecheck-'));
   process.env.BERTH_CACHE_DIR = join(base, 'cache');
 });
+
+afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 /** A copy of the shop fixture, so that tests can break its env module without touching the repository. */
 function copyApp(name: string): string {

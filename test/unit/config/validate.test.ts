@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { rmSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { jest } from '@jest/globals';
 import { extractSchema } from '../../../src/config/schema.js';
@@ -25,6 +25,8 @@ beforeAll(() => {
   process.env.BERTH_CACHE_DIR = join(dir, 'cache');
   schema = extractSchema(join(root, 'test/unit/config/fixtures/shop/index.ts'), { tsConfigFilePath: join(root, 'tsconfig.json') });
 });
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function messages(values: unknown): string[] {
   return findProblems(schema, values).map((p) => p.message);

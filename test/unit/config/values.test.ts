@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { rmSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   loadValues,
@@ -16,6 +16,8 @@ beforeAll(() => {
   mkdirSync(join(root, '.cache'), { recursive: true });
   dir = mkdtempSync(join(root, '.cache', 'test-values-'));
 });
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function file(name: string, text: string): string {
   writeFileSync(join(dir, name), text);
