@@ -25,6 +25,11 @@ export interface DeployContext {
   readonly progress: ProgressReporter;
   /** `user@host`, recorded in revisions. */
   readonly user: string;
+  /**
+   * Aborting stops a run at the next safe point (between kind groups, while waiting): the revision is recorded
+   * failed as cancelled and the lock released, so nothing is left pending.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** A reporter that drops everything, for callers that do not want progress. */

@@ -9,7 +9,7 @@ import { loadHistory, type ReleaseHistory } from './history.js';
 import { API_CONCURRENCY, readLiveState } from './live.js';
 import { computeWaves, plan, type Plan, type PlanOptions } from './plan.js';
 import { maskSecretValues } from './values.js';
-import { waitForReady } from './watch.js';
+import { abortReason, waitForReady } from './watch.js';
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_HISTORY_MAX = 10;
@@ -25,7 +25,7 @@ export interface DeployOptions extends PlanOptions {
   readonly historyMax?: number;
   /** Create the namespace when missing. @default false */
   readonly createNamespace?: boolean;
-  /** Revision description. @default `Install complete` / `Upgrade complete` / `No changes` */
+  /** Revision description. @default `Install` / `Upgrade` / `No changes` (the status says how it ended) */
   readonly description?: string;
   readonly sourceCommit?: string;
 }
@@ -124,11 +124,11 @@ export async function deploy(ctx: DeployContext, set: ManifestSet, options: Depl
     const history = await loadHistory(ctx.store, set.release);
     const p = await planRelease(ctx, set, history, options);
     if (p.conflicts.length > 0) throw ownershipError(p);
-    const description = options.description ?? (!p.hasChanges ? 'No changes' : history.lastDeployed ? 'Upgrade complete' : 'Install complete');
+    const description = options.description ?? (!p.hasChanges ? 'No changes' : history.lastDeployed ? 'Upgrade' : 'Install');
     const outcome = await execute(ctx, lock, set, p, history.nextRevision, description, options);
     let rollback: DeployResult['rollback'];
     const target = history.lastDeployed;
-    if (outcome.status === 'failed' && options.atomic) {
+    if (outcome.status === 'failed' && options.atomic && !ctx.signal?.aborted) {
       if (target) {
         ctx.progress.note(`revision ${outcome.revision} failed; rolling back to revision ${target.revision} (--atomic)`);
         const after = await loadHistory(ctx.store, set.release);
@@ -236,6 +236,7 @@ async function applyWaves(ctx: DeployContext, lock: ReleaseLock, set: ManifestSe
     const objects = set.objects.filter((o) => waveOf(o) === i);
     const services = [...(waves[i] ?? [])];
     const writes = objects.filter((o) => toWrite.has(objectKey(o)));
+    if (ctx.signal?.aborted) throw new DeployFailure(`cancelled (${abortReason(ctx.signal)}) before wave ${i + 1} of ${count}`);
     lock.assertHeld();
     if (writes.length > 0) {
       for (const s of services) if (writes.some((o) => o.metadata.labels?.[LABEL_NAME] === s)) ctx.progress.service(s, 'applying', `${writes.filter((o) => o.metadata.labels?.[LABEL_NAME] === s).length} objects`);
@@ -243,6 +244,7 @@ async function applyWaves(ctx: DeployContext, lock: ReleaseLock, set: ManifestSe
     }
     const outcome = await waitForReady(ctx.client, objects, {
       deadline,
+      signal: ctx.signal,
       timeoutMs,
       onService: (s, state, message) => ctx.progress.service(s, state, message),
     });

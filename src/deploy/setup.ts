@@ -10,6 +10,7 @@ export interface ContextOptions {
   /** @default the kubeconfig context's namespace */
   readonly namespace?: string;
   readonly progress: ProgressReporter;
+  readonly signal?: AbortSignal;
   /** Lease duration of the release lock. @default 30 */
   readonly lockTtlSeconds?: number;
 }
@@ -36,5 +37,6 @@ export async function openContext(options: ContextOptions): Promise<DeployContex
     acquireLock: (ns, release) => ReleaseLock.acquire(client, ns, release, { ttlSeconds: ttl }),
     progress: options.progress,
     user: currentUser(),
+    signal: options.signal,
   };
 }

@@ -18,6 +18,8 @@ export interface WaitOptions {
   /** Total timeout as given by the user, for the message. */
   readonly timeoutMs: number;
   readonly intervalMs?: number;
+  /** Stops waiting with a failure when aborted (Ctrl-C). */
+  readonly signal?: AbortSignal;
   readonly onService?: (service: string, state: ServiceState, message: string) => void;
 }
 
@@ -122,6 +124,7 @@ export async function waitForReady(client: KubeClient, objects: readonly KubeObj
     if (failure) return { ok: false, message: `${objectRef(failure.o)} failed: ${failure.r.message}` };
     const notReady = results.filter((x) => !x.r.done);
     if (notReady.length === 0) return { ok: true, message: 'ready' };
+    if (options.signal?.aborted) return { ok: false, message: `cancelled (${abortReason(options.signal)})` };
     if (Date.now() >= options.deadline) {
       return {
         ok: false,
@@ -130,4 +133,10 @@ export async function waitForReady(client: KubeClient, objects: readonly KubeObj
     }
     await sleep(Math.min(options.intervalMs ?? 1000, Math.max(0, options.deadline - Date.now())));
   }
+}
+
+/** `SIGINT` when the CLI aborted on Ctrl-C. */
+export function abortReason(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r.message : typeof r === 'string' ? r : 'aborted';
 }

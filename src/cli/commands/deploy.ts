@@ -76,14 +76,30 @@ export async function parseHistoryMax(value: string): Promise<number> {
   return n;
 }
 
+/**
+ * Ctrl-C (or SIGTERM) asks the run to stop at the next safe point, so the revision is recorded as cancelled and the
+ * lock released; a second one quits at once (the next run then takes the lock over and marks the revision interrupted).
+ */
+export function cancelOnSignals(): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`${signal}: stopping at the next safe point and recording the revision as cancelled (again to quit at once)\n`);
+    controller.abort(new Error(signal));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller.signal;
+}
+
 /** Synthesizes the app for the release the flags name and connects to the cluster. */
-export async function loadRelease(app: string, opts: AppFlags, progressFormat: 'text' | 'json' | 'markdown') {
+export async function loadRelease(app: string, opts: AppFlags, progressFormat: 'text' | 'json' | 'markdown', signal?: AbortSignal) {
   const { synthesize } = await import('../../synth/synthesize.js');
   const { openContext } = await import('../../deploy/setup.js');
   const { createProgress } = await import('../../deploy/progress.js');
   const { isInteractive } = await import('../output.js');
   const progress = createProgress(process.stderr, isInteractive() && progressFormat === 'text');
-  const ctx = await openContext({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace, progress });
+  const ctx = await openContext({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace, progress, signal });
   const set = await synthesize({
     app,
     env: opts.env,
@@ -105,7 +121,7 @@ async function runDeploy(app: string, opts: DeployFlags): Promise<void> {
   const { ExitError, EXIT_ERROR } = await import('../../errors.js');
   const timeoutMs = parseDuration(opts.timeout);
   const historyMax = await parseHistoryMax(opts.historyMax);
-  const { ctx, set } = await loadRelease(app, opts, opts.output);
+  const { ctx, set } = await loadRelease(app, opts, opts.output, opts.dryRun ? undefined : cancelOnSignals());
   let result;
   try {
     if (!opts.dryRun && opts.output === 'text') info(`deploying ${set.app} ${set.version} (env ${set.env}) as release ${set.namespace}/${set.release}`);
@@ -127,5 +143,6 @@ async function runDeploy(app: string, opts: DeployFlags): Promise<void> {
     if (result.plan.hasChanges) info(`plan: ${summaryLine(result.plan)}`);
     process.stdout.write(deployReport(result));
   }
+  if (ctx.signal?.aborted) throw new ExitError(130);
   if (result.outcome?.status === 'failed') throw new ExitError(EXIT_ERROR);
 }

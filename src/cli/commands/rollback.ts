@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { clusterFlags, parseHistoryMax, type ClusterFlags } from './deploy.js';
+import { cancelOnSignals, clusterFlags, parseHistoryMax, type ClusterFlags } from './deploy.js';
 
 function revisionArg(value: string): number {
   const n = Number(value);
@@ -30,7 +30,7 @@ export function rollbackCommand(): Command {
       const timeoutMs = parseDuration(opts.timeout);
       const historyMax = await parseHistoryMax(opts.historyMax);
       const progress = createProgress(process.stderr, isInteractive() && opts.output === 'text');
-      const ctx = await openContext({ ...opts, progress });
+      const ctx = await openContext({ ...opts, progress, signal: cancelOnSignals() });
       const result = await rollback(ctx, ctx.namespace, release, revision, { timeoutMs, historyMax, adopt: opts.adopt, dryRun: opts.dryRun }).finally(() =>
         progress.stop(),
       );

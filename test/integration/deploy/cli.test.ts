@@ -55,9 +55,9 @@ describe('berth deploy, rollback, diff-revisions, uninstall', () => {
     const ns = await namespace('cli-cycle');
     const first = await berth(...deployArgs(ns, 'v1', '-o', 'json'));
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout).outcome).toMatchObject({ revision: 1, status: 'deployed', description: 'Install complete' });
+    expect(JSON.parse(first.stdout).outcome).toMatchObject({ revision: 1, status: 'deployed', description: 'Install' });
     const second = await berth(...deployArgs(ns, 'v2'));
-    expect(second.stdout).toBe(`release ${ns}/w: revision 2 deployed (Upgrade complete)\n` + second.stdout.split('\n')[1] + '\n');
+    expect(second.stdout).toBe(`release ${ns}/w: revision 2 deployed (Upgrade)\n` + second.stdout.split('\n')[1] + '\n');
     expect(second.stderr).toContain('api: ready (Deployment/w-api: 1 of 1 replicas available)');
 
     const revs = await berth('diff-revisions', 'w', '1', '2', '-n', ns);
@@ -141,6 +141,32 @@ describe('release lock', () => {
     expect(next.stderr).toContain('revision 1 was left pending by a killed run: marked interrupted');
     expect(next.stdout).toContain(`release ${ns}/w: revision 2 deployed`);
     expect((await (await store(ns)).list('w')).map((r) => r.status)).toEqual(['interrupted', 'deployed']);
+  });
+
+  it('stops on Ctrl-C at a safe point, records the revision as cancelled and releases the lock', async () => {
+    const ns = await namespace('cli-cancel');
+    expect((await berth(...deployArgs(ns, 'v1'))).code).toBe(0);
+    const child = spawn(process.execPath, ['bin/berth.mjs', 'deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'broken', '--timeout', '5m', '--kubeconfig', testKubeconfig()], {
+      env: { ...process.env, CI: '1', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += String(d)));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Waiting for the rollout that never becomes ready.
+    await waitFor(async () => (await (await store(ns)).list('w')).some((r) => r.revision === 2 && r.status === 'pending'), { timeoutMs: 60_000, what: 'revision 2 pending' });
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stdout).toContain(`release ${ns}/w: revision 2 failed: cancelled (SIGINT)`);
+    const s = await store(ns);
+    expect((await s.list('w')).map((r) => [r.revision, r.status])).toEqual([
+      [1, 'deployed'],
+      [2, 'failed'],
+    ]);
+    expect(await getJson('lease', 'berth-release-w', ns)).toBeUndefined();
+    const next = await berth(...deployArgs(ns, 'v1'));
+    expect(next.code).toBe(0);
+    expect(next.stderr).not.toContain('took over the lock');
   });
 
   it('lets one of two deploys started together proceed and fails the other at once naming the holder', async () => {

@@ -26,7 +26,7 @@ describe('apps/shop as release shop in two namespaces', () => {
     for (const ns of [dev, prod]) {
       const res = await berth('deploy', 'shop', '-r', 'shop', '-n', ns, '--env', 'dev', '--timeout', '120s');
       expect(res.stderr).not.toContain('error:');
-      expect(res.stdout).toContain(`release ${ns}/shop: revision 1 deployed (Install complete)`);
+      expect(res.stdout).toContain(`release ${ns}/shop: revision 1 deployed (Install)`);
       expect(res.code).toBe(0);
     }
 
