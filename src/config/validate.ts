@@ -30,6 +30,8 @@ export interface Problem {
   readonly message: string;
   /** Display path the origin is looked up for. */
   readonly at: string;
+  /** A type problem where a string would have been accepted. */
+  readonly wantsString?: boolean;
 }
 
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
@@ -51,7 +53,7 @@ export function validateValues(schema: JsonSchema, values: unknown, options: Val
   if (problems.length === 0) return;
   const lines = problems.map((p) => {
     const origin = originOf(options.origins, p.at);
-    return `  - ${p.message}${origin ? ` (${origin})` : ''}`;
+    return `  - ${p.message}${origin ? ` (${origin})` : ''}${quoteHint(p, origin)}`;
   });
   const what = schema.title ? `the config type ${schema.title}` : 'the config type';
   const from = options.source ? `values from ${options.source}` : 'config values';
@@ -176,7 +178,13 @@ function translate(root: JsonSchema, e: ErrorObject): Array<Problem & { data?: u
   const at = label(path);
   switch (e.keyword) {
     case 'type':
-      return [{ ...base, message: `${at}: expected ${describeType(root, parent)}, got ${given}` }];
+      return [
+        {
+          ...base,
+          message: `${at}: expected ${describeType(root, parent)}, got ${given}`,
+          wantsString: [parent.type].flat().includes('string'),
+        },
+      ];
     case 'required': {
       const key = String(params.missingProperty);
       const child = joinPath(path, key);
@@ -268,6 +276,16 @@ export function describeValue(value: unknown, secret: boolean): string {
     return `string ${JSON.stringify(shown)}`;
   }
   return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * `--set tag=1.10` parses as the number 1.1 (YAML), which a string field refuses: show how to keep the text.
+ * The flag's own text is in the origin, so the hint can quote exactly what was typed.
+ */
+function quoteHint(p: Problem, origin: string | undefined): string {
+  const flag = p.wantsString && origin ? /^--set (.+?)=(.*)$/s.exec(origin) : null;
+  if (!flag) return '';
+  return `; to pass it as a string, quote it: --set '${flag[1]}="${flag[2]}"'`;
 }
 
 /** The origin of the value at `path`, or of its nearest parent that has one (a missing field has none itself). */

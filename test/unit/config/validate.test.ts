@@ -124,6 +124,13 @@ describe('validateValues', () => {
     );
   });
 
+  it('shows how to quote a --set value that YAML read as a number where a string is expected', () => {
+    const { values, origins } = loadValuesWithOrigins({ set: ['database.storage=10', 'tier=small', 'hosts=[a]', 'database.password=x'] });
+    expect(() => validateValues(schema, values, { origins })).toThrow(
+      'database.storage: expected string, got number 10 (--set database.storage=10); to pass it as a string, quote it: --set \'database.storage="10"\'',
+    );
+  });
+
   it('carries the hint and the message in the thrown error', () => {
     let thrown: unknown;
     try {
