@@ -133,6 +133,21 @@ describe('extractSchema', () => {
     expect(prop(tokens, 'oldTokens').items).toEqual({ type: 'string', 'x-berth-secret': true, writeOnly: true });
   });
 
+  it('instantiates generic interfaces, follows Partial and Pick, and maps string enums', () => {
+    const generic = extract('generic');
+    expect(prop(generic, 'api.extra')).toEqual({
+      type: 'object',
+      properties: { threads: { type: 'number' } },
+      required: ['threads'],
+      additionalProperties: false,
+    });
+    expect(prop(generic, 'overrides').required).toBeUndefined();
+    expect(prop(generic, 'overrides.user').description).toBe('Login name.');
+    expect(prop(generic, 'overrides.password')).toEqual({ type: 'string', 'x-berth-secret': true, writeOnly: true });
+    expect(Object.keys(prop(generic, 'login').properties!)).toEqual(['user']);
+    expect(prop(generic, 'mode')).toEqual({ type: 'string', enum: ['fast', 'safe'] });
+  });
+
   it('refuses a config field with a function type, naming the field', () => {
     expect(() => extract('bad-function')).toThrow(
       new UserError(
