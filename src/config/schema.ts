@@ -29,7 +29,7 @@ function loadTsMorph(): void {
 const TS_MORPH_VERSION = (require('ts-morph/package.json') as { version: string }).version;
 
 /** Bumped whenever the extractor's output changes for the same input, so old cache entries are ignored. */
-const EXTRACTOR_VERSION = 5;
+const EXTRACTOR_VERSION = 6;
 
 /** The type alias that marks a config field secret (exported by `lib/config.ts`). */
 const SECRET_ALIAS = 'Secret';
@@ -242,7 +242,7 @@ class SchemaBuilder {
   private convertUnion(type: Type, typeNode: TypeNode | undefined, path: string): JsonSchema {
     const members = type.getUnionTypes().filter((t) => !(t.getFlags() & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
     if (members.length === 0) return this.unsupported(path, type, 'a field that can only be undefined carries no config');
-    if (members.length === 1) return this.convertType(members[0]!, typeNode, path);
+    if (members.length === 1) return this.convertType(members[0]!, withoutUndefined(typeNode), path);
     const literals: unknown[] = [];
     const literalTypes = new Set<'string' | 'number' | 'boolean'>();
     const rest: Type[] = [];
@@ -434,6 +434,13 @@ function hasUnresolvedImport(file: Morph.SourceFile): boolean {
 
 function includesUndefined(type: Type): boolean {
   return type.isUnion() && type.getUnionTypes().some((t) => t.getFlags() & ts.TypeFlags.Undefined);
+}
+
+/** `Secret[] | undefined` → the node of `Secret[]`, so that what is inside it is still seen. */
+function withoutUndefined(node: TypeNode | undefined): TypeNode | undefined {
+  if (!node || !Node.isUnionTypeNode(node)) return node;
+  const rest = node.getTypeNodes().filter((n) => !['undefined', 'void'].includes(n.getText()));
+  return rest.length === 1 ? rest[0] : node;
 }
 
 /** `T[]`, `readonly T[]`, `Array<T>`, `ReadonlyArray<T>` → the node of T, so that `Secret[]` is seen. */

@@ -131,6 +131,10 @@ describe('extractSchema', () => {
       description: 'Token for the upstream API.',
     });
     expect(prop(tokens, 'oldTokens').items).toEqual({ type: 'string', 'x-berth-secret': true, writeOnly: true });
+    expect(prop(tokens, 'regional').additionalProperties).toEqual({
+      type: 'array',
+      items: { type: 'string', 'x-berth-secret': true, writeOnly: true },
+    });
   });
 
   it('instantiates generic interfaces, follows Partial and Pick, and maps string enums', () => {
