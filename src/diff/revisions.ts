@@ -58,6 +58,8 @@ export function diffRevisions(a: Revision, b: Revision, options: { showSecrets?:
   return { release: b.release, namespace: b.namespace, from: a.revision, to: b.revision, values: diffValues(a.values, b.values), objects };
 }
 
+const SECRET_HASH = /^sha256:[0-9a-f]{64}$/;
+
 function show(v: unknown): string {
   return v === undefined ? '(unset)' : JSON.stringify(v);
 }
@@ -65,7 +67,11 @@ function show(v: unknown): string {
 export function renderRevisionDiff(d: RevisionDiff): string {
   const out = [`Release ${d.namespace}/${d.release}: revision ${d.from} → ${d.to}`, '', 'Config:'];
   if (d.values.length === 0) out.push('  (no changes)');
-  for (const v of d.values) out.push(`  ${v.path}: ${show(v.old)} → ${show(v.new)}`);
+  for (const v of d.values) {
+    // Secret-marked values are stored as hashes: say that it changed, a hash tells a reader nothing more.
+    const secret = [v.old, v.new].some((x) => typeof x === 'string' && SECRET_HASH.test(x));
+    out.push(secret ? `  ${v.path}: (secret) ${v.old === undefined ? 'set' : v.new === undefined ? 'unset' : 'changed'}` : `  ${v.path}: ${show(v.old)} → ${show(v.new)}`);
+  }
   out.push('', 'Objects:');
   if (d.objects.length === 0) out.push('  (no changes)');
   const sign = { create: '+', update: '~', delete: '-' } as const;

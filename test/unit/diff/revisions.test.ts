@@ -45,8 +45,8 @@ describe('diffValues', () => {
 });
 
 describe('diffRevisions', () => {
-  const a = rev(1, { api: { image: 'api:1' }, db: { password: 'sha256:aaa' } }, [cm('shop-api', { LEVEL: 'info' }), cm('shop-old', {}), secret('hunter2')]);
-  const b = rev(2, { api: { image: 'api:2' }, db: { password: 'sha256:bbb' } }, [cm('shop-api', { LEVEL: 'debug' }), cm('shop-new', {}), secret('s3cret!')]);
+  const a = rev(1, { api: { image: 'api:1' }, db: { password: `sha256:${'a'.repeat(64)}` } }, [cm('shop-api', { LEVEL: 'info' }), cm('shop-old', {}), secret('hunter2')]);
+  const b = rev(2, { api: { image: 'api:2' }, db: { password: `sha256:${'b'.repeat(64)}` } }, [cm('shop-api', { LEVEL: 'debug' }), cm('shop-new', {}), secret('s3cret!')]);
 
   it('shows config changes first as path: old → new, then object changes, Secret values redacted', () => {
     const text = renderRevisionDiff(diffRevisions(a, b));
@@ -56,7 +56,7 @@ describe('diffRevisions', () => {
         '',
         'Config:',
         '  api.image: "api:1" → "api:2"',
-        '  db.password: "sha256:aaa" → "sha256:bbb"',
+        '  db.password: (secret) changed',
         '',
         'Objects:',
         '~ update ConfigMap/shop-api',
