@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { isSecretPath } from '../config/secrets.js';
 
 /** One changed leaf of a config object. `before` / `after` are undefined when the path was added / removed. */
 export interface ConfigChange {
@@ -27,12 +28,10 @@ export function flattenConfig(value: unknown, prefix = ''): Map<string, unknown>
   return out;
 }
 
-/** A path is secret when it, or an object above it, is secret-marked (`db.password`, or `db` marking all of it). */
-function isSecretPath(path: string, secretPaths: readonly string[]): boolean {
-  return secretPaths.some((s) => path === s || path.startsWith(`${s}.`));
-}
-
-/** Changed config leaves between two config objects, sorted by path. */
+/**
+ * Changed config leaves between two config objects, sorted by path. `secretPaths` are the patterns of
+ * `listSecretPaths` (`db.password`, `tokens.*`, `keys[]`).
+ */
 export function configChanges(before: unknown, after: unknown, secretPaths: readonly string[] = []): ConfigChange[] {
   const a = flattenConfig(before);
   const b = flattenConfig(after);

@@ -52,3 +52,23 @@ describe('diffAgainstGit', () => {
     await expect(diffAgainstGit({ ref: 'no-such-branch' }, root)).rejects.toThrow("'no-such-branch' is not a commit of this repository");
   });
 });
+
+describe('configChanges', () => {
+  it('never shows values under secret patterns: fields, record entries and list items', async () => {
+    const { configChanges, renderConfigChangesText } = await import('../../../src/diff/config-diff.js');
+    const changes = configChanges(
+      { db: { password: 'old-pw', host: 'a' }, tokens: { ci: 't1' }, keys: ['k1'] },
+      { db: { password: 'new-pw', host: 'b' }, tokens: { ci: 't2' }, keys: ['k2'] },
+      ['db.password', 'tokens.*', 'keys[]'],
+    );
+    expect(changes.map((c) => [c.path, c.secret])).toEqual([
+      ['db.host', false],
+      ['db.password', true],
+      ['keys', true],
+      ['tokens.ci', true],
+    ]);
+    const text = renderConfigChangesText(changes);
+    for (const clear of ['old-pw', 'new-pw', 't1', 't2', 'k1', 'k2']) expect(text).not.toContain(clear);
+    expect(text).toContain('db.host: "a" → "b"');
+  });
+});
