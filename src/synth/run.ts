@@ -1,6 +1,6 @@
 import { join, relative } from 'node:path';
 import { findApp, listApps } from './apps.js';
-import { checkEnvModule, chooseEnv, loadApp, PROJECT_ROOT, render, synthesize } from './synthesize.js';
+import { checkEnvModules, chooseEnv, hasValues, loadApp, PROJECT_ROOT, synthesizeEnv } from './synthesize.js';
 import { printableObjects, toYamlDocuments, writeManifests } from './write.js';
 import type { ManifestSet } from './manifest-set.js';
 import { UserError } from '../errors.js';
@@ -35,28 +35,22 @@ async function writeAppSchema(index: string, dir: string, root: string): Promise
 
 /** Every (app, env) the request covers, each rendered and written (or streamed to stdout). */
 export async function synthToDisk(req: SynthRequest, root = PROJECT_ROOT): Promise<SynthReport[]> {
-  const hasValues = req.values.length > 0 || req.set.length > 0;
+  const values = { files: req.values, set: req.set };
+  const withValues = hasValues(values);
   const sources = req.app ? [findApp(root, req.app)] : listApps(root);
   if (sources.length === 0) {
     throw new UserError(`no apps found under ${join(root, 'apps')}`, { hint: 'create apps/<name>/index.ts' });
   }
   const reports: SynthReport[] = [];
   for (const source of sources) {
-    const envs = req.env || hasValues || source.envs.length === 0 ? [chooseEnv(source, req.env, hasValues)] : source.envs;
+    const envs = req.env || withValues || source.envs.length === 0 ? [chooseEnv(source, req.env, withValues)] : source.envs;
+    await checkEnvModules(source, envs);
     const mod = await loadApp(source, root);
     // The config schema beside the manifests lets editors validate values files (yaml-language-server).
     if (!req.stdout) await writeAppSchema(source.index, join(req.out, source.name), root);
     for (const env of envs) {
       const start = performance.now();
-      if (!hasValues) await checkEnvModule(source, env);
-      const set: ManifestSet = hasValues
-        ? await synthesize({ app: source.dir, env: req.env, release: req.release, namespace: req.namespace, root, values: { files: req.values, set: req.set } })
-        : render(mod, source, {
-            env,
-            release: req.release ?? source.name,
-            namespace: req.namespace ?? (env === 'default' ? 'default' : env),
-            config: mod.envs[env] ?? {},
-          });
+      const set: ManifestSet = await synthesizeEnv(source, mod, { env, release: req.release, namespace: req.namespace, values });
       let dir: string | undefined;
       let files: string[] = [];
       if (req.stdout) {

@@ -27,7 +27,7 @@ export interface SynthOptions {
 }
 
 /** What an app's bundle exports: the Application class and its env modules' configs. */
-interface AppModule {
+export interface AppModule {
   readonly AppClass: new (scope: App, id: string, props: unknown) => Chart & { describe(): AppDescription };
   readonly envs: Record<string, unknown>;
 }
@@ -129,39 +129,59 @@ export function chooseEnv(source: AppSource, env: string | undefined, hasValues:
  * Type-checks the env module against the app's config type (esbuild only strips types). Cached by content,
  * so an unchanged app costs a few file hashes.
  */
-export async function checkEnvModule(source: AppSource, env: string): Promise<void> {
-  if (!source.envs.includes(env)) return;
-  const { typecheckEnvModule } = await import('../config/typecheck.js');
-  typecheckEnvModule(source.dir, env);
+export async function checkEnvModules(source: AppSource, envs: readonly string[]): Promise<void> {
+  const existing = envs.filter((env) => source.envs.includes(env));
+  if (existing.length === 0) return;
+  const { typecheckEnvModules } = await import('../config/typecheck.js');
+  // One TypeScript program for all envs: checking three costs about what checking one does.
+  typecheckEnvModules(source.dir, existing);
 }
 
-/** Synthesizes one release: load → pick env → type-check → merge values → render. */
-export async function synthesize(opts: SynthOptions): Promise<ManifestSet> {
-  const root = opts.root ?? PROJECT_ROOT;
-  const source = findApp(root, opts.app);
-  const hasValues = Boolean(opts.values && (opts.values.files.length || opts.values.set.length));
-  const env = chooseEnv(source, opts.env, hasValues);
-  await checkEnvModule(source, env);
-  const mod = await loadApp(source, root);
-  const base = mod.envs[env] ?? {};
-  const config = hasValues ? await applyValues(source, base, opts.values!) : base;
+export interface EnvRequest {
+  readonly env: string;
+  readonly release?: string;
+  readonly namespace?: string;
+  readonly values?: SynthOptions['values'];
+}
+
+/** Renders one env of a loaded app: env config, merged with values, validated against the schema. */
+export async function synthesizeEnv(source: AppSource, mod: AppModule, req: EnvRequest): Promise<ManifestSet> {
   return render(mod, source, {
-    env,
-    release: opts.release ?? source.name,
-    namespace: opts.namespace ?? (env === 'default' ? 'default' : env),
-    config,
+    env: req.env,
+    release: req.release ?? source.name,
+    namespace: req.namespace ?? (req.env === 'default' ? 'default' : req.env),
+    config: await resolveConfig(source, req.env, mod.envs[req.env] ?? {}, req.values),
   });
 }
 
-/** Merges values files and --set over the env config and validates the result against the config schema. */
-async function applyValues(source: AppSource, base: unknown, values: NonNullable<SynthOptions['values']>): Promise<unknown> {
+/** Synthesizes one release: pick env → type-check → load → merge values and validate → render. */
+export async function synthesize(opts: SynthOptions): Promise<ManifestSet> {
+  const root = opts.root ?? PROJECT_ROOT;
+  const source = findApp(root, opts.app);
+  const env = chooseEnv(source, opts.env, hasValues(opts.values));
+  await checkEnvModules(source, [env]);
+  const mod = await loadApp(source, root);
+  return synthesizeEnv(source, mod, { ...opts, env });
+}
+
+export function hasValues(values: SynthOptions['values']): boolean {
+  return Boolean(values && (values.files.length > 0 || values.set.length > 0));
+}
+
+/**
+ * The config of a release: the env module's object, values files and --set merged over it in order, checked
+ * against the JSON Schema of the config type. The env module passed the type check already; the schema adds
+ * what types cannot say (`@minimum`, `@pattern`) and checks values files, which no compiler sees.
+ */
+async function resolveConfig(source: AppSource, env: string, base: unknown, values: SynthOptions['values']): Promise<unknown> {
   const { loadValuesWithOrigins, mergeValues, validateValues } = await import('../config/values.js');
   const { extractSchema } = await import('../config/schema.js');
-  const overlay = loadValuesWithOrigins({ files: values.files, set: values.set });
-  const merged = mergeValues((base ?? {}) as Record<string, unknown>, overlay.values);
+  const overlay = hasValues(values) ? loadValuesWithOrigins({ files: values!.files, set: values!.set }) : undefined;
+  const merged = overlay ? mergeValues((base ?? {}) as Record<string, unknown>, overlay.values) : base;
+  const envFile = source.envs.includes(env) ? [relative(process.cwd(), join(source.dir, 'env', `${env}.ts`))] : [];
   validateValues(extractSchema(source.index), merged, {
-    source: [...values.files, ...(values.set.length ? ['--set'] : [])].join(', '),
-    origins: overlay.origins,
+    source: [...envFile, ...(values?.files ?? []), ...(values?.set.length ? ['--set'] : [])].join(', '),
+    origins: overlay?.origins,
     app: source.name,
   });
   return merged;

@@ -48,6 +48,13 @@ describe('synthesize', () => {
     await expect(synthesize({ app: dir, env: 'dev' })).rejects.toThrow(/is not valid:\n {2}\S+: 'replicas' \(-1\) must be >= 0/);
   });
 
+  it('checks the env module against the config schema, naming the env file', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'berth-synth-')), 'plain');
+    cpSync(join(fixtures, 'plain'), dir, { recursive: true });
+    writeFileSync(join(dir, 'env', 'dev.ts'), "export default { message: 'x', replicas: 1, replica: 2 };\n");
+    await expect(synthesize({ app: dir, env: 'dev' })).rejects.toThrow(/env\/dev\.ts do not match the config type PlainConfig[\s\S]*replica: unknown field; did you mean `replicas`\?/);
+  });
+
   it('turns a compile error into a user error with file and line', async () => {
     await expect(synthesize({ app: join(fixtures, 'broken') })).rejects.toThrow(/the app does not compile:[\s\S]*broken\/index.ts:4:0/);
   });
