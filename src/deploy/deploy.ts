@@ -62,7 +62,15 @@ export class DeployFailure extends BerthError {}
 /** Plans a release against the cluster: what `berth diff` and `deploy --dry-run` print and `deploy` applies. */
 export async function planRelease(ctx: Pick<DeployContext, 'client'>, set: ManifestSet, history: ReleaseHistory, options: PlanOptions = {}): Promise<Plan> {
   const snapshot = await readLiveState(ctx.client, set, history.previous, options);
-  return plan({ desired: set, live: snapshot.live, previous: history.previous, recorded: history.recorded, existing: snapshot.existing, options });
+  return plan({
+    desired: set,
+    live: snapshot.live,
+    previous: history.previous,
+    recorded: history.recorded,
+    existing: snapshot.existing,
+    values: { before: history.lastDeployed?.values, after: maskSecretValues(set.config, set.objects) },
+    options,
+  });
 }
 
 function ownershipError(p: Plan): UserError {

@@ -4,8 +4,8 @@ import { LABEL_INSTANCE, objectKey, objectRef, type KubeObject, type ManifestSet
 import { ClusterError, UserError } from '../errors.js';
 import { ownerOf, releaseId, type LiveState } from './plan.js';
 
-/** Requests in flight at once against the API server while reading state or applying. */
-export const API_CONCURRENCY = 8;
+/** Requests in flight at once against the API server while reading state or applying (`BERTH_API_CONCURRENCY`). */
+export const API_CONCURRENCY = Math.max(1, Math.floor(Number(process.env.BERTH_API_CONCURRENCY)) || 8);
 
 export interface LiveSnapshot {
   readonly live: Map<string, LiveState>;

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { configChanges, type ConfigChange } from '../diff/config-diff.js';
 import { objectDiff } from '../diff/object-diff.js';
 import { UserError } from '../errors.js';
 import {
@@ -56,6 +57,8 @@ export interface Plan {
   readonly waves: readonly (readonly string[])[];
   readonly summary: Readonly<Record<ChangeAction, number>>;
   readonly hasChanges: boolean;
+  /** Config values that changed since the last deployed revision (secret values never shown). */
+  readonly config: readonly ConfigChange[];
 }
 
 /** What the cluster says about one desired object. */
@@ -86,6 +89,8 @@ export interface PlanInput {
   readonly recorded: ReadonlySet<string>;
   /** Live objects found by the release's labels, and live versions of the previous revision's objects. */
   readonly existing: readonly KubeObject[];
+  /** Config values of the last deployed revision and of this rendering, secret values hashed on both sides. */
+  readonly values?: { readonly before?: unknown; readonly after: unknown };
   readonly options?: PlanOptions;
 }
 
@@ -204,6 +209,8 @@ export function plan(input: PlanInput): Plan {
     if (desiredKeys.has(key) || seen.has(key)) continue;
     seen.add(key);
     if (!appliedByRelease(obj, id)) continue;
+    // Deleting the release's own namespace would take every release and the revision store with it.
+    if (obj.kind === 'Namespace' && obj.metadata.name === desired.namespace) continue;
     const reason: PruneReason | undefined = previousKeys.has(key)
       ? 'no longer rendered'
       : input.recorded.has(key)
@@ -241,5 +248,6 @@ export function plan(input: PlanInput): Plan {
     waves: computeWaves(desired.services),
     summary,
     hasChanges: summary.create + summary.update + summary.delete > 0,
+    config: input.values ? configChanges(input.values.before ?? {}, input.values.after) : [],
   };
 }

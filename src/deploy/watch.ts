@@ -97,6 +97,7 @@ export async function waitForReady(client: KubeClient, objects: readonly KubeObj
   }
   const limit = pLimit(API_CONCURRENCY);
   const last = new Map<KubeObject, Readiness>();
+  let interval = 150;
   for (;;) {
     await Promise.all(
       watched.map((o) =>
@@ -131,7 +132,9 @@ export async function waitForReady(client: KubeClient, objects: readonly KubeObj
         message: `timed out after ${formatDuration(options.timeoutMs)} waiting for ${notReady.map((x) => `${objectRef(x.o)} (${x.r.message})`).join(', ')}`,
       };
     }
-    await sleep(Math.min(options.intervalMs ?? 1000, Math.max(0, options.deadline - Date.now())));
+    // Fast first polls (pods on a quiet cluster are ready in about a second), then at most one round a second.
+    interval = Math.min(options.intervalMs ?? 1000, interval * 1.5);
+    await sleep(Math.min(interval, Math.max(0, options.deadline - Date.now())));
   }
 }
 
