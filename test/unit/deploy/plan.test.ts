@@ -129,6 +129,12 @@ describe('plan', () => {
     ]);
   });
 
+  it("never prunes the release's own namespace", () => {
+    const own = stored({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev', annotations: { 'berth.dev/release': ID } } });
+    const p = plan(input([], [], { previous: [own], recorded: new Set([objectKey(own)]), existing: [own] }));
+    expect(p.changes).toEqual([]);
+  });
+
   it('keeps objects annotated berth.dev/keep', () => {
     const kept = obj('ConfigMap', 'shop-old', { metadata: { name: 'shop-old', namespace: 'dev', annotations: { 'berth.dev/release': ID, 'berth.dev/keep': 'true' } } });
     const p = plan(input([], [], { previous: [kept], recorded: new Set([objectKey(kept)]), existing: [stored(kept)] }));
