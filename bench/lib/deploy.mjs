@@ -15,6 +15,8 @@ import { RELEASE } from '../spec.mjs';
 
 const KINDS = 'deployments,services,configmaps,ingresses.networking.k8s.io,horizontalpodautoscalers.autoscaling,secrets';
 const WRITE_VERBS = new Set(['POST', 'PUT', 'PATCH', 'APPLY', 'DELETE']);
+// Reads are counted too (controllers use watches, so GET / LIST here are almost all the tool's): they show how a tool waits.
+const READ_VERBS = new Set(['GET', 'LIST']);
 // Leases are left out: the controller manager and scheduler renew theirs every few seconds.
 const TOOL_RESOURCES = new Set(['deployments', 'services', 'configmaps', 'ingresses', 'horizontalpodautoscalers', 'secrets']);
 const WAIT_TIMEOUT = '600s';
@@ -76,8 +78,10 @@ class Kube {
     for (const line of text.split('\n')) {
       if (!line.startsWith('apiserver_request_total{')) continue;
       const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-      if (!WRITE_VERBS.has(labels.verb) || labels.subresource || !TOOL_RESOURCES.has(labels.resource)) continue;
-      const key = `${labels.dry_run ? 'dry-run ' : ''}${labels.verb} ${labels.resource}`;
+      let key;
+      if (READ_VERBS.has(labels.verb) && (TOOL_RESOURCES.has(labels.resource) || labels.resource === 'pods')) key = `read ${labels.verb} ${labels.resource}`;
+      else if (!WRITE_VERBS.has(labels.verb) || labels.subresource || !TOOL_RESOURCES.has(labels.resource)) continue;
+      else key = `${labels.dry_run ? 'dry-run ' : ''}${labels.verb} ${labels.resource}`;
       counts.set(key, (counts.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
     }
     return counts;
@@ -117,19 +121,21 @@ function diffSnapshots(before, after) {
   return written.sort();
 }
 
-/** Mutating requests during a step: real writes and server-side dry runs counted apart. */
+/** Requests during a step: real writes, server-side dry runs and reads counted apart. */
 function diffCounters(before, after) {
   const byVerb = {};
   let total = 0;
   let dryRun = 0;
+  let reads = 0;
   for (const [key, v] of after) {
     const d = v - (before.get(key) ?? 0);
     if (d <= 0) continue;
     byVerb[key] = d;
     if (key.startsWith('dry-run ')) dryRun += d;
+    else if (key.startsWith('read ')) reads += d;
     else total += d;
   }
-  return { total, dryRun, byVerb };
+  return { total, dryRun, reads, byVerb };
 }
 
 /** Summary of written objects: count, and which services/kinds when few. */
@@ -171,7 +177,7 @@ async function runScenarios({ kube, ns, tool, steps, storeSelector, log }) {
     log(
       `  ${tool.padEnd(22)} ${name.padEnd(20)} ${String(r.wallMs + waitMs).padStart(6)} ms` +
         `${waitMs ? ` (${r.wallMs} + wait ${waitMs})` : ''}  RSS ${r.rssMiB ?? '?'} MiB  objects written ${written.objects}` +
-        `  API writes ${writes.total} (+${writes.dryRun} dry-run)${store ? `  store ${store.secrets} secrets ${store.bytes} B` : ''}`,
+        `  API writes ${writes.total} (+${writes.dryRun} dry-run, ${writes.reads} reads)${store ? `  store ${store.secrets} secrets ${store.bytes} B` : ''}`,
     );
     log(`      written: ${JSON.stringify(written.list ?? written.byKind)}  API writes: ${JSON.stringify(writes.byVerb)}`);
     if (!step.waits) kube.waitReady(ns);

@@ -25,7 +25,7 @@ function synthTable(results) {
   const berth = rows.get('berth — warm bundle cache');
   const largest = sizes[sizes.length - 1];
   const lines = [
-    `| tool | ${sizes.map((n) => `N=${n}`).join(' | ')} | peak RSS N=${largest} | Berth (warm) / tool, N=${largest} |`,
+    `| tool | ${sizes.map((n) => `N=${n}`).join(' | ')} | peak RSS N=${largest} | Berth (warm) time ÷ tool time, N=${largest} (< 1: Berth faster) |`,
     `| --- | ${sizes.map(() => '---:').join(' | ')} | ---: | ---: |`,
   ];
   for (const [key, byN] of rows) {
@@ -45,8 +45,8 @@ function deployTable(results) {
   const n = results.options.deployN;
   const berth = results.deploy.find((r) => r.tool === 'berth' && r.steps);
   const lines = [
-    `| tool (N=${n}) | first deploy | no-op redeploy | one-service change | rollback | objects written: no-op / change | release store | peak RSS | Berth / tool, first deploy |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| tool (N=${n}) | first deploy | no-op redeploy | one-service change | rollback | objects written: no-op / change | API write requests: no-op / change | release store | peak RSS | Berth time ÷ tool time, first deploy (< 1: Berth faster) |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const skipped = [];
   for (const r of results.deploy) {
@@ -59,7 +59,7 @@ function deployTable(results) {
     const store = s.rollback?.releaseStore ?? s.change?.releaseStore;
     const rss = Math.max(...Object.values(s).map((x) => x.peakRssMiB ?? 0));
     lines.push(
-      `| ${r.tool} | ${t(s.first)} | ${t(s.noop)} | ${t(s.change)} | ${t(s.rollback)} | ${s.noop?.written?.objects ?? '–'} / ${s.change?.written?.objects ?? '–'} | ${
+      `| ${r.tool} | ${t(s.first)} | ${t(s.noop)} | ${t(s.change)} | ${t(s.rollback)} | ${s.noop?.written?.objects ?? '–'} / ${s.change?.written?.objects ?? '–'} | ${s.noop?.apiWrites?.total ?? '–'} / ${s.change?.apiWrites?.total ?? '–'} | ${
         store ? `${store.secrets} Secrets, ${(store.bytes / 1024).toFixed(1)} KiB` : 'none'
       } | ${rss ? `${rss} MiB` : '–'} | ${ratio(berth?.steps.first?.totalMs, s.first?.totalMs)} |`,
     );
