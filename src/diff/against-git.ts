@@ -7,7 +7,6 @@ import { findApp, listApps } from '../synth/apps.js';
 import type { ManifestSet } from '../synth/manifest-set.js';
 import { chooseEnv, PROJECT_ROOT, synthesize } from '../synth/synthesize.js';
 import { compareManifestSets } from './compare.js';
-import { configChanges, renderConfigChangesMarkdown, renderConfigChangesText, type ConfigChange } from './config-diff.js';
 import { planToJson, renderPlan } from './render.js';
 import type { Plan } from '../deploy/plan.js';
 
@@ -27,7 +26,7 @@ export interface GitDiffRequest {
 export interface GitDiff {
   readonly app: string;
   readonly env: string;
-  readonly config: readonly ConfigChange[];
+  /** Objects and config (`plan.config`) of the working tree against the revision. */
   readonly plan: Plan;
 }
 
@@ -73,12 +72,7 @@ export async function diffAgainstGit(req: GitDiffRequest, root = PROJECT_ROOT): 
         let before: ManifestSet | undefined;
         if (oldEnv) before = await synthesize({ app: join(dir, 'apps', source.name), root: dir, ...opts });
         const secretPaths = req.secretPaths?.(source.index) ?? [];
-        results.push({
-          app: source.name,
-          env,
-          config: configChanges(before?.config ?? {}, after.config ?? {}, secretPaths),
-          plan: compareManifestSets(before, after, { showSecrets: req.showSecrets }),
-        });
+        results.push({ app: source.name, env, plan: compareManifestSets(before, after, { showSecrets: req.showSecrets, secretPaths }) });
       }
     }
     return results;
@@ -89,22 +83,7 @@ export async function diffAgainstGit(req: GitDiffRequest, root = PROJECT_ROOT): 
 
 /** Text, markdown (a pull-request comment: config table first, then objects) or JSON. */
 export function renderGitDiff(results: readonly GitDiff[], format: 'text' | 'markdown' | 'json', ref: string): string {
-  if (format === 'json') {
-    return `${JSON.stringify(
-      results.map((r) => ({ app: r.app, env: r.env, config: r.config.map((c) => (c.secret ? { path: c.path, secret: true } : c)), plan: planToJson(r.plan) })),
-      null,
-      2,
-    )}\n`;
-  }
-  const out: string[] = [];
-  for (const r of results) {
-    if (format === 'markdown') {
-      out.push(`## \`${r.app}\` / \`${r.env}\` against \`${ref}\``, '', renderConfigChangesMarkdown(r.config), renderPlan(r.plan, 'markdown'));
-    } else {
-      out.push(`== ${r.app}/${r.env} against ${ref}`);
-      out.push(r.config.length ? `Config changes:\n${renderConfigChangesText(r.config)}\n` : 'No config changes.\n');
-      out.push(renderPlan(r.plan, 'text'));
-    }
-  }
-  return out.join('\n');
+  if (format === 'json') return `${JSON.stringify(results.map((r) => ({ app: r.app, env: r.env, ...(planToJson(r.plan) as object) })), null, 2)}\n`;
+  const heading = (r: GitDiff) => (format === 'markdown' ? `## \`${r.app}\` / \`${r.env}\` against \`${ref}\`\n` : `== ${r.app}/${r.env} against ${ref}`);
+  return results.map((r) => `${heading(r)}\n${renderPlan(r.plan, format)}`).join('\n');
 }

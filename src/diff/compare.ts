@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { computeWaves, type Plan, type PlannedChange } from '../deploy/plan.js';
 import { LABEL_NAME, objectKey, objectRef, sortObjects, type KubeObject, type ManifestSet } from '../synth/manifest-set.js';
+import { configChanges } from './config-diff.js';
 import { objectDiff, type ObjectDiffOptions } from './object-diff.js';
 
 /**
@@ -8,7 +9,11 @@ import { objectDiff, type ObjectDiffOptions } from './object-diff.js';
  * The result has the shape of a deploy Plan so the same renderers print it; there is no live state, so no
  * ownership conflicts and no prune reasons.
  */
-export function compareManifestSets(before: ManifestSet | undefined, after: ManifestSet, options: ObjectDiffOptions = {}): Plan {
+export function compareManifestSets(
+  before: ManifestSet | undefined,
+  after: ManifestSet,
+  options: ObjectDiffOptions & { readonly secretPaths?: readonly string[] } = {},
+): Plan {
   const old = new Map((before?.objects ?? []).map((o) => [objectKey(o), o]));
   const changes: PlannedChange[] = [];
   const change = (action: PlannedChange['action'], object: KubeObject, diff: string): PlannedChange => ({
@@ -42,5 +47,6 @@ export function compareManifestSets(before: ManifestSet | undefined, after: Mani
     waves: computeWaves(after.services),
     summary,
     hasChanges: summary.create + summary.update + summary.delete > 0,
+    config: configChanges(before?.config ?? {}, after.config ?? {}, options.secretPaths ?? []),
   };
 }

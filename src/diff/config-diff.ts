@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isSecretPath } from '../config/secrets.js';
+import { isHashedSecret, isSecretPath } from '../config/secrets.js';
 
 /** One changed leaf of a config object. `before` / `after` are undefined when the path was added / removed. */
 export interface ConfigChange {
@@ -39,7 +39,11 @@ export function configChanges(before: unknown, after: unknown, secretPaths: read
   const changes: ConfigChange[] = [];
   for (const path of paths) {
     if (isDeepStrictEqual(a.get(path), b.get(path))) continue;
-    changes.push({ path, before: a.get(path), after: b.get(path), secret: isSecretPath(path, secretPaths) });
+    const before = a.get(path);
+    const after = b.get(path);
+    // Stored revisions hold secret values as sha256 hashes: those are secret whatever the schema says.
+    const secret = isSecretPath(path, secretPaths) || isHashedSecret(before) || isHashedSecret(after);
+    changes.push({ path, before, after, secret });
   }
   return changes;
 }
@@ -64,4 +68,9 @@ export function renderConfigChangesMarkdown(changes: readonly ConfigChange[]): s
   if (changes.length === 0) return '_No config changes._\n';
   const rows = changes.map((c) => `| \`${cell(c.path)}\` | ${cell(show(c.before, c.secret))} | ${cell(show(c.after, c.secret))} |`);
   return ['| config | before | after |', '| --- | --- | --- |', ...rows].join('\n') + '\n';
+}
+
+/** Config changes safe to print as JSON: secret ones without their values. */
+export function publicConfigChanges(changes: readonly ConfigChange[]): ConfigChange[] {
+  return changes.map((c) => (c.secret ? { path: c.path, secret: true } : c));
 }

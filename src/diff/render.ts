@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { ChangeAction, Plan, PlannedChange } from '../deploy/plan.js';
+import { publicConfigChanges, renderConfigChangesMarkdown, renderConfigChangesText } from './config-diff.js';
 
 export type DiffFormat = 'text' | 'markdown' | 'json';
 
@@ -28,6 +29,7 @@ function colorLine(line: string, color: boolean): string {
 export function renderText(plan: Plan, options: { color?: boolean } = {}): string {
   const color = options.color ?? false;
   const out: string[] = [`Release ${plan.namespace}/${plan.release} (app ${plan.app} ${plan.version}, env ${plan.env})`];
+  if (plan.config.length > 0) out.push('', 'Config changes:', ...renderConfigChangesText(plan.config).split('\n').map((l) => `    ${l}`));
   for (const c of plan.conflicts) out.push(`! refuse ${c.ref}: owned by ${c.owner}`);
   for (const c of plan.changes) {
     if (c.action === 'unchanged') continue;
@@ -43,7 +45,10 @@ export function renderText(plan: Plan, options: { color?: boolean } = {}): strin
 
 /** The plan as markdown for pull-request comments: a table, then one `diff` block per changed object. */
 export function renderMarkdown(plan: Plan): string {
-  const out: string[] = [`### Berth plan for \`${plan.namespace}/${plan.release}\``, '', `**${summaryLine(plan)}**`, ''];
+  const out: string[] = [`### Berth plan for \`${plan.namespace}/${plan.release}\``, ''];
+  // Reviewers read config first: it is what the pull request edited; objects follow from it.
+  if (plan.config.length > 0) out.push(renderConfigChangesMarkdown(plan.config));
+  out.push(`**${summaryLine(plan)}**`, '');
   if (plan.conflicts.length > 0) {
     out.push('| refused | owner |', '| --- | --- |');
     for (const c of plan.conflicts) out.push(`| \`${c.ref}\` | ${c.owner} |`);
@@ -71,6 +76,7 @@ export function planToJson(plan: Plan): unknown {
     env: plan.env,
     hasChanges: plan.hasChanges,
     summary: plan.summary,
+    config: publicConfigChanges(plan.config),
     waves: plan.waves,
     conflicts: plan.conflicts,
     kept: plan.kept,

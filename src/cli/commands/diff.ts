@@ -48,5 +48,5 @@ async function diffAgainstGitCommand(app: string, opts: AppFlags & { output: 'te
     secretPaths: (index) => listSecretPaths(extractSchema(index)),
   });
   process.stdout.write(renderGitDiff(results, opts.output, opts.againstGit));
-  if (opts.exitCode && results.some((r) => r.plan.hasChanges || r.config.length > 0)) throw new ExitError(EXIT_DIFF);
+  if (opts.exitCode && results.some((r) => r.plan.hasChanges || r.plan.config.length > 0)) throw new ExitError(EXIT_DIFF);
 }

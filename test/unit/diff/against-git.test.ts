@@ -30,8 +30,8 @@ describe('diffAgainstGit', () => {
     expect(results.map((r) => `${r.app}/${r.env}`)).toEqual(['plain/dev', 'plain/prod']);
     const [dev, prod] = results;
     expect(dev!.plan.hasChanges).toBe(false);
-    expect(dev!.config).toEqual([]);
-    expect(prod!.config).toEqual([{ path: 'replicas', before: 3, after: 5, secret: false }]);
+    expect(dev!.plan.config).toEqual([]);
+    expect(prod!.plan.config).toEqual([{ path: 'replicas', before: 3, after: 5, secret: false }]);
     expect(prod!.plan.summary).toEqual({ create: 0, update: 1, delete: 0, unchanged: 2 });
     expect(prod!.plan.changes.find((c) => c.action === 'update')!.diff).toContain('-  replicas: 3\n+  replicas: 5');
 
