@@ -43,6 +43,8 @@ export interface ManifestSet {
   readonly objects: readonly KubeObject[];
   /** The config values the application was rendered with (secret-marked values in clear: never print or store as is). */
   readonly config?: unknown;
+  /** `config` with every secret-marked value (per the config schema) replaced by `sha256:<hex>`: what revisions store. */
+  readonly publicConfig?: unknown;
 }
 
 /** Labels and annotations every Berth object carries (DESIGN.md, Naming and labels). */

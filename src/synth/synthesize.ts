@@ -146,12 +146,14 @@ export interface EnvRequest {
 
 /** Renders one env of a loaded app: env config, merged with values, validated against the schema. */
 export async function synthesizeEnv(source: AppSource, mod: AppModule, req: EnvRequest): Promise<ManifestSet> {
-  return render(mod, source, {
+  const { config, publicConfig } = await resolveConfig(source, req.env, mod.envs[req.env] ?? {}, req.values);
+  const set = render(mod, source, {
     env: req.env,
     release: req.release ?? source.name,
     namespace: req.namespace ?? (req.env === 'default' ? 'default' : req.env),
-    config: await resolveConfig(source, req.env, mod.envs[req.env] ?? {}, req.values),
+    config,
   });
+  return { ...set, publicConfig };
 }
 
 /** Synthesizes one release: pick env → type-check → load → merge values and validate → render. */
@@ -173,16 +175,23 @@ export function hasValues(values: SynthOptions['values']): boolean {
  * against the JSON Schema of the config type. The env module passed the type check already; the schema adds
  * what types cannot say (`@minimum`, `@pattern`) and checks values files, which no compiler sees.
  */
-async function resolveConfig(source: AppSource, env: string, base: unknown, values: SynthOptions['values']): Promise<unknown> {
+async function resolveConfig(
+  source: AppSource,
+  env: string,
+  base: unknown,
+  values: SynthOptions['values'],
+): Promise<{ config: unknown; publicConfig: unknown }> {
   const { loadValuesWithOrigins, mergeValues, validateValues } = await import('../config/values.js');
   const { extractSchema } = await import('../config/schema.js');
+  const { hashSecretValues } = await import('../config/secrets.js');
+  const schema = extractSchema(source.index);
   const overlay = hasValues(values) ? loadValuesWithOrigins({ files: values!.files, set: values!.set }) : undefined;
   const merged = overlay ? mergeValues((base ?? {}) as Record<string, unknown>, overlay.values) : base;
   const envFile = source.envs.includes(env) ? [relative(process.cwd(), join(source.dir, 'env', `${env}.ts`))] : [];
-  validateValues(extractSchema(source.index), merged, {
+  validateValues(schema, merged, {
     source: [...envFile, ...(values?.files ?? []), ...(values?.set.length ? ['--set'] : [])].join(', '),
     origins: overlay?.origins,
     app: source.name,
   });
-  return merged;
+  return { config: merged, publicConfig: hashSecretValues(schema, merged) };
 }

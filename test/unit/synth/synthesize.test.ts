@@ -25,6 +25,15 @@ describe('synthesize', () => {
     expect(set.objects.every((o) => o.metadata.namespace === 'prod')).toBe(true);
   });
 
+  it('gives the config with secret-marked values hashed for revisions (apps/shop)', async () => {
+    const set = await synthesize({ app: 'shop', env: 'dev' });
+    const clear = (set.config as { db: { password: string } }).db.password;
+    const stored = (set.publicConfig as { db: { password: string } }).db.password;
+    expect(stored).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(JSON.stringify(set.publicConfig)).not.toContain(clear);
+    expect((set.publicConfig as { logLevel: string }).logLevel).toBe((set.config as { logLevel: string }).logLevel);
+  });
+
   it('asks for --env when an app has several environments', async () => {
     await expect(synthesize({ app: join(fixtures, 'plain') })).rejects.toThrow(
       'app plain has several environments: choose one with --env',
