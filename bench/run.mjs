@@ -3,7 +3,7 @@
 // writes bench/results/<timestamp>.json (with the machine) and the tables in bench/README.md.
 //
 //   node bench/run.mjs [--sizes 10,100,500] [--reps 5] [--reps-slow 3] [--deploy-n 100]
-//                      [--skip-synth] [--skip-deploy] [--no-write]
+//                      [--skip-synth] [--skip-deploy] [--deploy-tools berth,kubectl,helm] [--no-write]
 //
 // Tools that are not there yet are skipped with the reason in the output and the JSON, never faked.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ const { values: opts } = parseArgs({
     'deploy-n': { type: 'string', default: '100' },
     'skip-synth': { type: 'boolean', default: false },
     'skip-deploy': { type: 'boolean', default: false },
+    'deploy-tools': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -62,7 +63,7 @@ const results = {
 };
 if (!opts['skip-deploy']) {
   const cluster = tools.kubectl.available ? ensureCluster(tools.berth, log) : { reason: tools.kubectl.reason };
-  results.deploy = await deployBenchmarks({ paths: bySize.get(deployN), tools, cluster, log });
+  results.deploy = await deployBenchmarks({ paths: bySize.get(deployN), tools, cluster, log, only: opts['deploy-tools']?.split(',') });
 }
 results.finishedAt = new Date().toISOString();
 

@@ -186,7 +186,8 @@ async function runScenarios({ kube, ns, tool, steps, storeSelector, log }) {
   return out;
 }
 
-export async function deployBenchmarks({ paths, tools, cluster, log }) {
+export async function deployBenchmarks({ paths, tools, cluster, log, only }) {
+  const wanted = (tool) => !only || only.some((o) => tool.startsWith(o));
   const { kubeconfig } = cluster;
   const { n } = paths;
   const results = [];
@@ -229,7 +230,9 @@ export async function deployBenchmarks({ paths, tools, cluster, log }) {
     }
 
     // kubectl apply --server-side: the floor for applying these objects (no release record, no ownership checks).
-    if (!manifestSource) skip('kubectl apply', 'neither berth synth nor a helm build is available to render the manifests');
+    if (!wanted('kubectl')) {
+      // not selected with --deploy-tools
+    } else if (!manifestSource) skip('kubectl apply', 'neither berth synth nor a helm build is available to render the manifests');
     else {
       const ns = KUBECTL_NS;
       kube.freshNamespace(ns);
@@ -253,6 +256,7 @@ export async function deployBenchmarks({ paths, tools, cluster, log }) {
     // Helm upgrade --install --wait, each version
     for (const [version, helm] of Object.entries(tools.helm)) {
       const tool = `helm ${version}`;
+      if (!wanted(tool)) continue;
       if (!helm.available) {
         skip(tool, helm.reason);
         continue;
@@ -283,7 +287,9 @@ export async function deployBenchmarks({ paths, tools, cluster, log }) {
 
     // Berth deploy
     const berthCommands = tools.berth.commands ?? [];
-    if (!tools.berth.available) skip('berth', tools.berth.reason);
+    if (!wanted('berth')) {
+      // not selected with --deploy-tools
+    } else if (!tools.berth.available) skip('berth', tools.berth.reason);
     else if (!berthCommands.includes('deploy')) skip('berth', 'the berth CLI has no deploy command yet');
     else {
       const ns = `${RELEASE}-berth`;
