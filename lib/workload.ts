@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
 import { Application } from './application.js';
 import type { ServiceConfig, ServiceSecretConfig } from './config.js';
 import { EnvValue } from './env-value.js';

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
 
 /** A count or a percentage in the Kubernetes IntOrString shape. */
 export function intOrString(value: number | string): k8s.IntOrString {
