@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the bundled CLI, rebuilding it first when the sources are newer (a fresh clone, or a developer's edit).
 import { pathToFileURL } from 'node:url';
-import { isStale, buildCli, entry } from '../scripts/build.mjs';
+import { buildCli, currentEntry, isStale } from '../scripts/build.mjs';
 
 // A closed pipe (`berth ... | head`) is a normal end of output, not an error.
 process.stdout.on('error', (err) => {
@@ -9,6 +9,6 @@ process.stdout.on('error', (err) => {
   throw err;
 });
 
-if (isStale()) await buildCli();
+const entry = isStale() ? await buildCli() : currentEntry();
 const { main } = await import(pathToFileURL(entry).href);
 process.exitCode = await main(process.argv);

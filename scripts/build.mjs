@@ -1,12 +1,19 @@
-// Bundles the CLI (src/cli/main.ts) into build/cli with esbuild. Commands are loaded lazily through
-// dynamic import(), so esbuild splits them into chunks and `berth --help` loads only the entry chunk.
+// Bundles the CLI (src/cli/main.ts) with esbuild. Commands are loaded lazily through dynamic import(), so
+// esbuild splits them into chunks and `berth --help` loads only the entry chunk.
+//
+// Several `berth` processes may start at once right after an edit (tests, a shell loop): each build goes to
+// its own directory and `build/cli/current` is switched to it by an atomic rename, so no process ever imports
+// a half-written bundle, and a process that already runs keeps its lazily loaded chunks.
 import { build } from 'esbuild';
-import { readdirSync, statSync, existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const entry = join(root, 'build', 'cli', 'main.js');
+const buildsDir = join(root, 'build', 'cli');
+const pointer = join(buildsDir, 'current');
+/** Older builds are removed after this long; a process started on one may still load chunks from it. */
+const KEEP_MS = 60 * 60 * 1000;
 
 function newestMtime(dir) {
   let newest = 0;
@@ -18,17 +25,28 @@ function newestMtime(dir) {
   return newest;
 }
 
-/** True when build/cli is missing or older than any file under src/ or package.json. */
+/** The entry module of the current build, or undefined when there is none. */
+export function currentEntry() {
+  if (!existsSync(pointer)) return undefined;
+  const entry = join(buildsDir, readFileSync(pointer, 'utf8').trim(), 'main.js');
+  return existsSync(entry) ? entry : undefined;
+}
+
+/** True when there is no build or it is older than any file under src/ or package.json. */
 export function isStale() {
-  if (!existsSync(entry)) return true;
+  const entry = currentEntry();
+  if (!entry) return true;
   const built = statSync(entry).mtimeMs;
   return Math.max(newestMtime(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs) > built;
 }
 
+/** Builds into a fresh directory, points `current` at it, and returns its entry module. */
 export async function buildCli() {
+  const id = `${Date.now().toString(36)}-${process.pid}`;
+  const outdir = join(buildsDir, id);
   await build({
     entryPoints: [join(root, 'src', 'cli', 'main.ts')],
-    outdir: join(root, 'build', 'cli'),
+    outdir,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -38,8 +56,19 @@ export async function buildCli() {
     sourcemap: 'linked',
     logLevel: 'error',
   });
+  const tmp = `${pointer}.${process.pid}.tmp`;
+  writeFileSync(tmp, id);
+  renameSync(tmp, pointer);
+  const now = Date.now();
+  for (const name of readdirSync(buildsDir)) {
+    const path = join(buildsDir, name);
+    if (name === id || name === 'current' || name.endsWith('.tmp')) continue;
+    if (now - statSync(path).mtimeMs > KEEP_MS) rmSync(path, { recursive: true, force: true });
+  }
+  return join(outdir, 'main.js');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  mkdirSync(buildsDir, { recursive: true });
   await buildCli();
 }

@@ -1,4 +1,4 @@
-import pc from 'picocolors';
+import { stderrColors as pc } from '../colors.js';
 
 /** Output format flag shared by every command. */
 export type OutputFormat = 'text' | 'json';

@@ -1,5 +1,5 @@
 import { createLogUpdate } from 'log-update';
-import pc from 'picocolors';
+import { stderrColors as pc } from '../colors.js';
 import type { ProgressReporter, ServiceState } from './context.js';
 
 const ICON: Record<ServiceState, string> = { queued: '·', applying: '…', waiting: '…', ready: '✓', failed: '✗', deleting: '…' };

@@ -1,4 +1,4 @@
-import pc from 'picocolors';
+import { alwaysColors as pc } from '../colors.js';
 import type { ChangeAction, Plan, PlannedChange } from '../deploy/plan.js';
 import { publicConfigChanges, renderConfigChangesMarkdown, renderConfigChangesText } from './config-diff.js';
 

@@ -1,5 +1,6 @@
 import { App, type Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UserError } from '../errors.js';
@@ -8,8 +9,15 @@ import { bundleApp } from './bundle.js';
 import { canonical } from './canonical.js';
 import { sortObjects, type KubeObject, type ManifestSet, type ServiceInfo } from './manifest-set.js';
 
-/** The repository root: where apps/, lib/ and node_modules are. */
-export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The nearest directory at or above `from` with a package.json. */
+function packageRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/** The repository root: where apps/, lib/ and node_modules are (this module runs from src/ or from a build). */
+export const PROJECT_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
 
 export interface SynthOptions {
   /** App name under apps/ or a path to an app directory. */
