@@ -28,7 +28,6 @@ export default {
     user: 'shop',
     password: 'placeholder-db-password',
     storageSize: '100Gi',
-    storageClass: 'fast-ssd',
     resources: { cpu: '2', memory: '4Gi' },
   },
   cache: { image: 'redis:7.4.1', maxMemory: '900mb', resources: { cpu: '250m', memory: '1Gi' } },
