@@ -8,7 +8,6 @@ import type { DeployContext } from './context.js';
 import { loadHistory, type ReleaseHistory } from './history.js';
 import { API_CONCURRENCY, readLiveState } from './live.js';
 import { computeWaves, plan, type Plan, type PlanOptions } from './plan.js';
-import { maskSecretValues } from './values.js';
 import { abortReason, waitForReady } from './watch.js';
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -68,7 +67,7 @@ export async function planRelease(ctx: Pick<DeployContext, 'client'>, set: Manif
     previous: history.previous,
     recorded: history.recorded,
     existing: snapshot.existing,
-    values: { before: history.lastDeployed?.values, after: maskSecretValues(set.config, set.objects) },
+    values: { before: history.lastDeployed?.values, after: set.publicConfig },
     options,
   });
 }
@@ -196,7 +195,8 @@ export async function execute(
     env: set.env,
     manifests: [...set.objects],
     services: [...set.services],
-    values: maskSecretValues(set.config, set.objects),
+    // Secret-marked values only as hashes (synth hashed them per the config schema).
+    values: set.publicConfig,
     description,
     changeSummary: p.summary,
     createdAt: now,

@@ -248,6 +248,6 @@ export function plan(input: PlanInput): Plan {
     waves: computeWaves(desired.services),
     summary,
     hasChanges: summary.create + summary.update + summary.delete > 0,
-    config: input.values ? configChanges(input.values.before ?? {}, input.values.after) : [],
+    config: input.values?.after === undefined ? [] : configChanges(input.values.before ?? {}, input.values.after),
   };
 }

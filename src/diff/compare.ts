@@ -5,16 +5,11 @@ import { configChanges } from './config-diff.js';
 import { objectDiff, type ObjectDiffOptions } from './object-diff.js';
 
 /**
- * Compares two renderings of a release without a cluster (e.g. a git revision against the working tree).
- * The result has the shape of a deploy Plan so the same renderers print it; there is no live state, so no
- * ownership conflicts and no prune reasons.
+ * Per-object changes from one list of objects to another, by identity (`objectKey`): creates and updates in
+ * the order of `after`, then deletes in reverse apply order. No cluster involved.
  */
-export function compareManifestSets(
-  before: ManifestSet | undefined,
-  after: ManifestSet,
-  options: ObjectDiffOptions & { readonly secretPaths?: readonly string[] } = {},
-): Plan {
-  const old = new Map((before?.objects ?? []).map((o) => [objectKey(o), o]));
+export function compareObjects(before: readonly KubeObject[], after: readonly KubeObject[], options: ObjectDiffOptions = {}): PlannedChange[] {
+  const old = new Map(before.map((o) => [objectKey(o), o]));
   const changes: PlannedChange[] = [];
   const change = (action: PlannedChange['action'], object: KubeObject, diff: string): PlannedChange => ({
     action,
@@ -24,15 +19,29 @@ export function compareManifestSets(
     object,
     diff,
   });
-  for (const obj of after.objects) {
+  for (const obj of after) {
     const prev = old.get(objectKey(obj));
     if (!prev) changes.push(change('create', obj, objectDiff(undefined, obj, options)));
     else if (isDeepStrictEqual(prev, obj)) changes.push(change('unchanged', obj, ''));
     else changes.push(change('update', obj, objectDiff(prev, obj, options)));
   }
-  const afterKeys = new Set(after.objects.map(objectKey));
+  const afterKeys = new Set(after.map(objectKey));
   const removed = sortObjects([...old.values()].filter((o) => !afterKeys.has(objectKey(o)))).reverse();
   for (const obj of removed) changes.push(change('delete', obj, objectDiff(obj, undefined, options)));
+  return changes;
+}
+
+/**
+ * Compares two renderings of a release without a cluster (e.g. a git revision against the working tree).
+ * The result has the shape of a deploy Plan so the same renderers print it; there is no live state, so no
+ * ownership conflicts and no prune reasons.
+ */
+export function compareManifestSets(
+  before: ManifestSet | undefined,
+  after: ManifestSet,
+  options: ObjectDiffOptions & { readonly secretPaths?: readonly string[] } = {},
+): Plan {
+  const changes = compareObjects(before?.objects ?? [], after.objects, options);
   const summary = { create: 0, update: 0, delete: 0, unchanged: 0 };
   for (const c of changes) summary[c.action]++;
   return {

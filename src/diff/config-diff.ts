@@ -54,9 +54,14 @@ function show(value: unknown, secret: boolean): string {
   return JSON.stringify(value);
 }
 
-/** `path: old → new`, one line per change (secret values never shown). */
+/** `path: old → new`, one line per change; a secret only says that it was set, changed or unset. */
 export function renderConfigChangesText(changes: readonly ConfigChange[]): string {
-  return changes.map((c) => `${c.path}: ${show(c.before, c.secret)} → ${show(c.after, c.secret)}${c.secret ? ' (secret changed)' : ''}`).join('\n');
+  return changes
+    .map((c) => {
+      if (!c.secret) return `${c.path}: ${show(c.before, false)} → ${show(c.after, false)}`;
+      return `${c.path}: (secret) ${c.before === undefined ? 'set' : c.after === undefined ? 'unset' : 'changed'}`;
+    })
+    .join('\n');
 }
 
 function cell(text: string): string {

@@ -1,4 +1,4 @@
-import { diffRevisions, diffValues, renderRevisionDiff } from '../../../src/diff/revisions.js';
+import { diffRevisions, renderRevisionDiff } from '../../../src/diff/revisions.js';
 import type { Revision } from '../../../src/release/types.js';
 import type { KubeObject } from '../../../src/synth/manifest-set.js';
 
@@ -27,21 +27,6 @@ const secret = (value: string): KubeObject => ({
   kind: 'Secret',
   metadata: { name: 'shop-db-secret', namespace: 'prod' },
   data: { PASSWORD: Buffer.from(value).toString('base64') },
-});
-
-describe('diffValues', () => {
-  it('lists leaf changes by path, arrays by index', () => {
-    expect(diffValues({ a: { b: 1, c: [1, 2] }, d: 'x' }, { a: { b: 2, c: [1] }, e: true })).toEqual([
-      { path: 'a.b', old: 1, new: 2 },
-      { path: 'a.c[1]', old: 2, new: undefined },
-      { path: 'd', old: 'x', new: undefined },
-      { path: 'e', old: undefined, new: true },
-    ]);
-  });
-
-  it('finds nothing between equal values', () => {
-    expect(diffValues({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] })).toEqual([]);
-  });
 });
 
 describe('diffRevisions', () => {
