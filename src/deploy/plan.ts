@@ -168,6 +168,13 @@ export function computeWaves(services: readonly ServiceInfo[]): string[][] {
   return waves.map((w) => w.sort());
 }
 
+/** Counts per action, and whether anything is to be written. */
+export function summarize(changes: readonly PlannedChange[]): Pick<Plan, 'summary' | 'hasChanges'> {
+  const summary = { create: 0, update: 0, delete: 0, unchanged: 0 };
+  for (const c of changes) summary[c.action]++;
+  return { summary, hasChanges: summary.create + summary.update + summary.delete > 0 };
+}
+
 /**
  * The plan of a deploy: a pure function of the desired manifests, what the cluster holds (including a
  * server-side dry run of every desired object) and the release's history. `berth diff`, `deploy --dry-run`
@@ -234,8 +241,6 @@ export function plan(input: PlanInput): Plan {
   // Deleted in reverse apply order: consumers before what they consume.
   changes.push(...sortObjects(pruned.map((c) => c.object)).reverse().map((o) => pruned.find((c) => c.object === o)!));
 
-  const summary = { create: 0, update: 0, delete: 0, unchanged: 0 };
-  for (const c of changes) summary[c.action]++;
   return {
     release: desired.release,
     namespace: desired.namespace,
@@ -246,8 +251,7 @@ export function plan(input: PlanInput): Plan {
     conflicts,
     kept: kept.sort(),
     waves: computeWaves(desired.services),
-    summary,
-    hasChanges: summary.create + summary.update + summary.delete > 0,
+    ...summarize(changes),
     config: input.values?.after === undefined ? [] : configChanges(input.values.before ?? {}, input.values.after),
   };
 }

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { computeWaves, type Plan, type PlannedChange } from '../deploy/plan.js';
+import { computeWaves, summarize, type Plan, type PlannedChange } from '../deploy/plan.js';
 import { LABEL_NAME, objectKey, objectRef, sortObjects, type KubeObject, type ManifestSet } from '../synth/manifest-set.js';
 import { configChanges } from './config-diff.js';
 import { objectDiff, type ObjectDiffOptions } from './object-diff.js';
@@ -42,8 +42,6 @@ export function compareManifestSets(
   options: ObjectDiffOptions & { readonly secretPaths?: readonly string[] } = {},
 ): Plan {
   const changes = compareObjects(before?.objects ?? [], after.objects, options);
-  const summary = { create: 0, update: 0, delete: 0, unchanged: 0 };
-  for (const c of changes) summary[c.action]++;
   return {
     release: after.release,
     namespace: after.namespace,
@@ -54,8 +52,7 @@ export function compareManifestSets(
     conflicts: [],
     kept: [],
     waves: computeWaves(after.services),
-    summary,
-    hasChanges: summary.create + summary.update + summary.delete > 0,
+    ...summarize(changes),
     config: configChanges(before?.config ?? {}, after.config ?? {}, options.secretPaths ?? []),
   };
 }
