@@ -4,6 +4,7 @@
 //
 //   node bench/run.mjs [--sizes 10,100,500] [--reps 5] [--reps-slow 3] [--deploy-n 100]
 //                      [--skip-synth] [--skip-deploy] [--deploy-tools berth,kubectl,helm] [--no-write]
+//                      [--merge bench/results/<earlier>.json]   keep that run's entries for what this run did not measure
 //
 // Tools that are not there yet are skipped with the reason in the output and the JSON, never faked.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ const { values: opts } = parseArgs({
     'skip-synth': { type: 'boolean', default: false },
     'skip-deploy': { type: 'boolean', default: false },
     'deploy-tools': { type: 'string' },
+    merge: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -66,6 +68,20 @@ if (!opts['skip-deploy']) {
   results.deploy = await deployBenchmarks({ paths: bySize.get(deployN), tools, cluster, log, only: opts['deploy-tools']?.split(',') });
 }
 results.finishedAt = new Date().toISOString();
+
+if (opts.merge) {
+  // Entries this run did not measure (or that failed) come from the earlier run, marked with where they came from.
+  const earlier = JSON.parse(readFileSync(opts.merge, 'utf8'));
+  const key = (e) => `${e.tool}|${e.variant}|${e.n}`;
+  const fresh = new Set(results.synth.filter((e) => e.medianMs !== undefined).map(key));
+  results.synth = [
+    ...results.synth.filter((e) => e.medianMs !== undefined || !earlier.synth.some((x) => key(x) === key(e) && x.medianMs !== undefined)),
+    ...earlier.synth.filter((e) => !fresh.has(key(e)) && e.medianMs !== undefined).map((e) => ({ ...e, from: earlier.startedAt })),
+  ];
+  results.options.sizes = [...new Set([...results.options.sizes, ...earlier.options.sizes])].sort((a, b) => a - b);
+  if (!results.deploy.some((r) => r.steps)) results.deploy = earlier.deploy.map((r) => ({ ...r, from: earlier.startedAt }));
+  results.mergedFrom = opts.merge;
+}
 
 if (!opts['no-write']) {
   const dir = join(BENCH_DIR, 'results');

@@ -11,7 +11,7 @@ function cell(entry) {
   if (!entry) return '–';
   if (entry.skipped) return 'skipped';
   if (entry.failed) return 'failed';
-  return `${ms(entry.medianMs)} (min ${ms(entry.minMs)})`;
+  return `${ms(entry.medianMs)} (min ${ms(entry.minMs)})${entry.from ? ' †' : ''}`;
 }
 
 function synthTable(results) {
@@ -34,6 +34,8 @@ function synthTable(results) {
       `| ${key} | ${sizes.map((n) => cell(byN.get(n))).join(' | ')} | ${big?.peakRssMiB ? `${big.peakRssMiB} MiB` : '–'} | ${ratio(berth?.get(largest)?.medianMs, big?.medianMs)} |`,
     );
   }
+  const earlier = [...new Set(results.synth.filter((e) => e.from).map((e) => e.from))];
+  if (earlier.length) lines.push('', `† from the run of ${earlier.join(', ')} (merged with --merge: not measured, or failed, in this run).`);
   const skipped = results.synth.filter((e) => e.skipped || e.failed);
   const reasons = [...new Set(skipped.map((e) => `${e.tool}${e.variant ? ` (${e.variant})` : ''}: ${(e.skipped ?? e.failed).split('\n')[0]}`))];
   if (reasons.length) lines.push('', 'Not measured in this run:', '', ...reasons.map((r) => `- ${r}`));
@@ -66,6 +68,8 @@ function deployTable(results) {
     for (const [name, x] of Object.entries(s)) if (x.failed) skipped.push(`${r.tool} ${name}: failed: ${x.failed.split('\n')[0]}`);
   }
   if (skipped.length) lines.push('', 'Not measured in this run:', '', ...skipped.map((x) => `- ${x}`));
+  const from = results.deploy.find((r) => r.from)?.from;
+  if (from) lines.push('', `These deploy numbers are from the run of ${from} (merged with --merge).`);
   return lines.join('\n');
 }
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// Micro-benchmark behind the synth profile's biggest hot spot: turning the ManifestSet's plain JSON objects
-// into YAML text. Compares the `yaml` package as src/synth/write.ts calls it with a direct emitter for
-// JSON-shaped data (below), and checks that both texts parse back to the same objects.
+// Micro-benchmark behind the synth profile's biggest hot spot of 2026-11-24 22:10: turning the ManifestSet's plain
+// JSON objects into YAML text. Compares the `yaml` package as src/synth/write.ts called it then, js-yaml as it
+// calls it now, and a direct emitter for JSON-shaped data (below); checks that the emitter's text parses back to
+// the same objects.
 //
 //   node bench/micro/yaml-emit.mjs <dir with berth synth output> [reps]
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { dump } from 'js-yaml';
 import { parseAllDocuments, stringify } from 'yaml';
 
 // When a string can be written plain: what YAML 1.1 readers (kubectl, sigs.k8s.io/yaml) and YAML 1.2 readers
@@ -101,18 +103,21 @@ if (!dir) {
 const reps = Number(repsArg ?? 5);
 const objects = load(dir);
 console.log(`${objects.length} objects`);
-const viaYaml = time('yaml.stringify (as src/synth/write.ts)', reps, () =>
+const viaYaml = time('yaml.stringify (write.ts before bf95b2f)', reps, () =>
   objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'),
 );
 const viaYaml11 = time('yaml.stringify, version 1.1 (quotes yes/no/on/off)', reps, () =>
   objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })).join('---\n'),
+);
+const viaJsYaml = time('js-yaml dump (as src/synth/write.ts since bf95b2f)', reps, () =>
+  objects.map((o) => dump(o, { lineWidth: -1, noRefs: true })).join('---\n'),
 );
 const direct = time('direct JSON-to-YAML emitter', reps, () => objects.map((o) => emit(o)).join('---\n'));
 time('JSON.stringify (floor)', reps, () => objects.map((o) => JSON.stringify(o)).join('\n'));
 
 const back = parseAllDocuments(direct).map((d) => d.toJS());
 const same = back.length === objects.length && back.every((o, i) => isDeepStrictEqual(o, objects[i]));
-console.log(`direct emitter round-trips to the same objects: ${same}; identical text to yaml.stringify: ${direct === viaYaml}, to version 1.1: ${direct === viaYaml11}`);
+console.log(`direct emitter round-trips to the same objects: ${same}; identical text to yaml.stringify: ${direct === viaYaml}, to version 1.1: ${direct === viaYaml11}, to js-yaml: ${direct === viaJsYaml}`);
 if (!same) process.exitCode = 1;
 if (direct !== viaYaml) {
   const a = viaYaml.split('\n');
