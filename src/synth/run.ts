@@ -27,10 +27,10 @@ export interface SynthReport {
   readonly ms: number;
 }
 
-async function writeAppSchema(index: string, dir: string, root: string): Promise<void> {
+async function writeAppSchema(index: string, path: string, root: string): Promise<void> {
   const { extractSchema } = await import('../config/schema.js');
-  const { writeSchemaFile } = await import('../config/schema-file.js');
-  writeSchemaFile(extractSchema(index, { tsConfigFilePath: join(root, 'tsconfig.json') }), dir);
+  const { writeSchemaTo } = await import('../config/schema-file.js');
+  writeSchemaTo(extractSchema(index, { tsConfigFilePath: join(root, 'tsconfig.json') }), path);
 }
 
 /** Every (app, env) the request covers, each rendered and written (or streamed to stdout). */
@@ -46,8 +46,10 @@ export async function synthToDisk(req: SynthRequest, root = PROJECT_ROOT): Promi
     const envs = req.env || withValues || source.envs.length === 0 ? [chooseEnv(source, req.env, withValues)] : source.envs;
     await checkEnvModules(source, envs);
     const mod = await loadApp(source, root);
-    // The config schema beside the manifests lets editors validate values files (yaml-language-server).
-    if (!req.stdout) await writeAppSchema(source.index, join(req.out, source.name), root);
+    // The config schema beside the manifests lets editors validate values files (yaml-language-server). It sits
+    // next to the app's directory, not in it: `kubectl apply -R -f dist/shop/` (or Argo CD) reads every .json
+    // file there as a manifest.
+    if (!req.stdout) await writeAppSchema(source.index, join(req.out, `${source.name}.schema.json`), root);
     for (const env of envs) {
       const start = performance.now();
       const set: ManifestSet = await synthesizeEnv(source, mod, { env, release: req.release, namespace: req.namespace, values });

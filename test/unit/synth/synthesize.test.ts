@@ -80,6 +80,7 @@ describe('synthToDisk', () => {
     const reports = await synthToDisk({ app: join(fixtures, 'plain'), values: [], set: [], out: out1 });
     await synthToDisk({ app: join(fixtures, 'plain'), values: [], set: [], out: out2 });
     expect(reports.map((r) => r.env)).toEqual(['dev', 'prod']);
+    expect(readdirSync(out1).sort()).toEqual(['plain', 'plain.schema.json']);
     for (const env of ['dev', 'prod']) {
       const files = readdirSync(join(out1, 'plain', env));
       expect(files).toEqual(['web.yaml']);
