@@ -1,8 +1,9 @@
-import { App, type Chart } from 'cdk8s';
+import type { App, Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { findApp, type AppSource } from './apps.js';
 import { bundleApp } from './bundle.js';
@@ -34,10 +35,14 @@ export interface SynthOptions {
   readonly root?: string;
 }
 
-/** What an app's bundle exports: the Application class and its env modules' configs. */
+/**
+ * What an app's bundle exports: the Application class, its env modules' configs, and cdk8s's App class (the
+ * engine uses the very cdk8s the app was built against and never loads one of its own).
+ */
 export interface AppModule {
   readonly AppClass: new (scope: App, id: string, props: unknown) => Chart & { describe(): AppDescription };
   readonly envs: Record<string, unknown>;
+  readonly App: typeof App;
 }
 
 interface AppDescription {
@@ -53,13 +58,14 @@ export async function loadApp(source: AppSource, root = PROJECT_ROOT): Promise<A
   const spec = (p: string) => JSON.stringify(p);
   const entrySource = [
     `export { default as AppClass } from ${spec(source.index)};`,
+    `export { App } from 'cdk8s';`,
     ...source.envs.map((env, i) => `import env${i} from ${spec(join(source.dir, 'env', `${env}.ts`))};`),
     `export const envs = { ${source.envs.map((env, i) => `${JSON.stringify(env)}: env${i}`).join(', ')} };`,
   ].join('\n');
   const bundle = await bundleApp({ root, key: source.dir, entrySource, resolveDir: source.dir });
   const cachedModule = loaded.get(bundle.path);
   if (cachedModule) return cachedModule;
-  const mod = (await import(pathToFileURL(bundle.path).href)) as AppModule;
+  const mod = createRequire(import.meta.url)(bundle.path) as AppModule;
   if (typeof mod.AppClass !== 'function') {
     throw new UserError(`${relative(root, source.index)} has no default export`, {
       hint: 'end it with `export default class MyApp extends Application<MyConfig> { ... }`',
@@ -85,7 +91,7 @@ export function render(
   source: AppSource,
   opts: { env: string; release: string; namespace: string; config: unknown },
 ): ManifestSet {
-  const app = new App({ outdir: '.' });
+  const app = new mod.App({ outdir: '.' });
   let instance;
   try {
     instance = new mod.AppClass(app, source.name, {

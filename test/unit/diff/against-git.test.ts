@@ -8,11 +8,12 @@ import { PROJECT_ROOT } from '../../../src/synth/synthesize.js';
 
 const fixture = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'synth', 'fixtures', 'apps', 'plain');
 
-/** A throwaway git repository holding one app, sharing this project's node_modules. */
+/** A throwaway git repository holding one app and the library, sharing this project's node_modules. */
 function makeRepo(): string {
   const root = mkdtempSync(join(tmpdir(), 'berth-gitdiff-'));
   cpSync(fixture, join(root, 'apps', 'plain'), { recursive: true });
   cpSync(join(PROJECT_ROOT, 'tsconfig.json'), join(root, 'tsconfig.json'));
+  cpSync(join(PROJECT_ROOT, 'lib'), join(root, 'lib'), { recursive: true });
   symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
   writeFileSync(join(root, '.gitignore'), 'node_modules\n');
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' });
