@@ -5,7 +5,7 @@ import { redactSecret } from '../diff/redact.js';
 import type { KubeClient } from '../kube/client.js';
 import { LABEL_NAME, objectRef, type KubeObject } from '../synth/manifest-set.js';
 import { listReleases, releaseNotFound, RevisionStore } from './store.js';
-import type { ReleaseSummary, Revision, RevisionInfo, RevisionStatus } from './types.js';
+import type { ReleaseSummary, Revision, RevisionInfo } from './types.js';
 
 /**
  * The read-only release actions behind `berth list | status | history | get`: plain data in, plain data out, so the
@@ -37,17 +37,7 @@ export interface ServiceStatus {
   readonly objects: readonly ObjectStatus[];
 }
 
-export interface ReleaseStatus {
-  readonly release: string;
-  readonly namespace: string;
-  readonly revision: number;
-  readonly status: RevisionStatus;
-  readonly app: string;
-  readonly version: string;
-  readonly env: string;
-  readonly description: string;
-  readonly updatedAt: string;
-  readonly error?: string;
+export interface ReleaseStatus extends ReleaseSummary, Pick<Revision, 'description' | 'error'> {
   readonly services: readonly ServiceStatus[];
 }
 

@@ -47,13 +47,4 @@ export interface Revision {
 export type RevisionInfo = Omit<Revision, 'manifests' | 'services' | 'values'>;
 
 /** One release as `berth list` shows it: its newest revision. */
-export interface ReleaseSummary {
-  readonly release: string;
-  readonly namespace: string;
-  readonly revision: number;
-  readonly status: RevisionStatus;
-  readonly app: string;
-  readonly version: string;
-  readonly env: string;
-  readonly updatedAt: string;
-}
+export type ReleaseSummary = Pick<Revision, 'release' | 'namespace' | 'revision' | 'status' | 'app' | 'version' | 'env' | 'updatedAt'>;
