@@ -26,6 +26,11 @@ export async function readLiveState(
 ): Promise<LiveSnapshot> {
   const limit = pLimit(API_CONCURRENCY);
   const namespaceExists = (await client.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: desired.namespace } })) !== undefined;
+  // One list per kind finds every object of the release; only desired objects it did not return (new ones, or
+  // someone else's without our label) are read one by one. On a redeploy that saves a read per object.
+  const existing: KubeObject[] = [];
+  if (namespaceExists) existing.push(...(await client.listByLabel(desired.namespace, `${LABEL_INSTANCE}=${desired.release}`)));
+  const listed = new Map(existing.map((o) => [objectKey(o), o]));
   const live = new Map<string, LiveState>();
   await Promise.all(
     desired.objects.map((obj) =>
@@ -33,7 +38,7 @@ export async function readLiveState(
         const namespaced = obj.metadata.namespace !== undefined;
         // In a namespace that does not exist yet there is nothing to read and nothing the server can dry-run.
         if (namespaced && !namespaceExists) return live.set(objectKey(obj), {});
-        const current = await client.read(obj);
+        const current = listed.get(objectKey(obj)) ?? (await client.read(obj));
         try {
           const applied = await client.apply(obj, { dryRun: true, force: true });
           return live.set(objectKey(obj), { current, applied });
@@ -48,9 +53,6 @@ export async function readLiveState(
       }),
     ),
   );
-  const existing: KubeObject[] = [];
-  if (namespaceExists) existing.push(...(await client.listByLabel(desired.namespace, `${LABEL_INSTANCE}=${desired.release}`)));
-  const listed = new Set(existing.map(objectKey));
   const desiredKeys = new Set(desired.objects.map(objectKey));
   const stale = previous.filter((o) => !desiredKeys.has(objectKey(o)) && !listed.has(objectKey(o)));
   const found = await Promise.all(stale.map((o) => limit(() => client.read(o))));
