@@ -161,3 +161,21 @@ export async function waitForPodCondition(name: string, namespace: string, type:
     { what: `pod ${namespace}/${name} condition ${type}=${status}`, ...options },
   );
 }
+
+/**
+ * Namespaces for one test file: `const namespace = testNamespaces();` at the top level, then
+ * `await namespace('deploy')` in tests (or `namespace.track(ns)` for one a test lets Berth create); every
+ * namespace it knows is deleted after the file's tests.
+ */
+export function testNamespaces(): ((prefix: string) => Promise<string>) & { track(ns: string): void } {
+  const made: string[] = [];
+  afterAll(async () => {
+    for (const ns of made) await deleteNamespace(ns);
+  });
+  const create = async (prefix: string) => {
+    const ns = await createTestNamespace(prefix);
+    made.push(ns);
+    return ns;
+  };
+  return Object.assign(create, { track: (ns: string) => void made.push(ns) });
+}

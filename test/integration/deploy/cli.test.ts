@@ -1,19 +1,10 @@
 import { spawn } from 'node:child_process';
 import { RevisionStore } from '../../../src/release/store.js';
 import { KubeClient } from '../../../src/kube/client.js';
-import { createTestNamespace, deleteNamespace, getJson, kubectl, listJson, testKubeconfig, waitFor } from '../harness.js';
+import { testNamespaces, getJson, kubectl, listJson, testKubeconfig, waitFor } from '../harness.js';
 import { berth, WAVES } from './helpers.js';
 
-const namespaces: string[] = [];
-async function namespace(prefix: string): Promise<string> {
-  const ns = await createTestNamespace(prefix);
-  namespaces.push(ns);
-  return ns;
-}
-
-afterAll(async () => {
-  for (const ns of namespaces) await deleteNamespace(ns);
-});
+const namespace = testNamespaces();
 
 async function store(ns: string): Promise<RevisionStore> {
   return new RevisionStore(await KubeClient.connect({ kubeconfig: testKubeconfig() }), ns);

@@ -3,19 +3,10 @@ import { uninstall } from '../../../src/deploy/uninstall.js';
 import { UserError } from '../../../src/errors.js';
 import { listReleases } from '../../../src/release/store.js';
 import { stringify } from 'yaml';
-import { applyYaml, createTestNamespace, deleteNamespace, getJson, kubectl, kubectlResult, listJson } from '../harness.js';
+import { applyYaml, testNamespaces, getJson, kubectl, kubectlResult, listJson } from '../harness.js';
 import { synthWaves, testContext } from './helpers.js';
 
-const namespaces: string[] = [];
-async function namespace(prefix: string): Promise<string> {
-  const ns = await createTestNamespace(prefix);
-  namespaces.push(ns);
-  return ns;
-}
-
-afterAll(async () => {
-  for (const ns of namespaces) await deleteNamespace(ns);
-});
+const namespace = testNamespaces();
 
 async function deployEnv(ns: string, release: string, env: string, options: Parameters<typeof deploy>[2] = {}) {
   const ctx = await testContext(ns);
@@ -205,7 +196,7 @@ describe('deploy options', () => {
 
   it('plans a release whose namespace does not exist yet as all-create, and deploys it with createNamespace', async () => {
     const ns = `deploy-newns-${Date.now().toString(36)}`;
-    namespaces.push(ns);
+    namespace.track(ns);
     const ctx = await testContext(ns);
     const set = await synthWaves('v1', 'w', ns);
     const dry = await deploy(ctx, set, { dryRun: true });

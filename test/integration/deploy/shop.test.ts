@@ -1,11 +1,8 @@
-import { createTestNamespace, deleteNamespace, kubectl, kubectlResult, listJson } from '../harness.js';
+import { kubectl, kubectlResult, listJson, testNamespaces } from '../harness.js';
 import { berth } from './helpers.js';
 
 /** The acceptance run of issue 4 with apps/shop: two namespaces, a tag change, a rollback, an uninstall. */
-const namespaces: string[] = [];
-afterAll(async () => {
-  for (const ns of namespaces) await deleteNamespace(ns);
-});
+const namespace = testNamespaces();
 
 async function podNames(ns: string, service?: string): Promise<string[]> {
   const selector = `app.kubernetes.io/instance=shop${service ? `,app.kubernetes.io/name=${service}` : ''}`;
@@ -21,8 +18,7 @@ async function labelled(ns: string): Promise<string[]> {
 
 describe('apps/shop as release shop in two namespaces', () => {
   it('deploys, leaves no server-side diff, rolls one Deployment on a tag change, rolls back and uninstalls cleanly', async () => {
-    const [dev, prod] = [await createTestNamespace('shop-dev'), await createTestNamespace('shop-prod')];
-    namespaces.push(dev, prod);
+    const [dev, prod] = [await namespace('shop-dev'), await namespace('shop-prod')];
     for (const ns of [dev, prod]) {
       const res = await berth('deploy', 'shop', '-r', 'shop', '-n', ns, '--env', 'dev', '--timeout', '120s');
       expect(res.stderr).not.toContain('error:');
