@@ -3,36 +3,8 @@
  * (`# yaml-language-server: $schema=../dist/shop/schema.json`), and as a table for `berth schema`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { findApp } from '../synth/apps.js';
-import { findProjectRoot } from './file-cache.js';
+import { dirname, relative, resolve } from 'node:path';
 import { listFields, type ConfigSchema } from './json-schema.js';
-import { extractSchema } from './schema.js';
-
-export const SCHEMA_FILE = 'schema.json';
-
-/** The schema of `app` (a name under apps/, an app directory, or its index.ts). */
-export function schemaOfApp(app: string, root = findProjectRoot(process.cwd())): ConfigSchema {
-  return extractSchema(appIndex(app, root), { tsConfigFilePath: join(root, 'tsconfig.json') });
-}
-
-function appIndex(app: string, root: string): string {
-  if (app.endsWith('.ts')) return isAbsolute(app) ? app : resolve(app);
-  return findApp(root, app).index;
-}
-
-/**
- * Writes `<outDir>/schema.json` for `app` and returns its path. Deterministic: the same config type
- * gives a byte-identical file.
- */
-export function writeSchema(app: string, outDir: string): string {
-  return writeSchemaFile(schemaOfApp(app), outDir);
-}
-
-/** Writes an already extracted schema to `<outDir>/schema.json` and returns the path. */
-export function writeSchemaFile(schema: ConfigSchema, outDir: string): string {
-  return writeSchemaTo(schema, join(outDir, SCHEMA_FILE));
-}
 
 /** Writes a schema to exactly `path` (creating its directory) and returns the path. */
 export function writeSchemaTo(schema: ConfigSchema, path: string): string {

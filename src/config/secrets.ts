@@ -3,9 +3,8 @@
  * revisions keep `sha256:<hex>` instead, which still shows whether a secret changed between two revisions.
  */
 import { createHash } from 'node:crypto';
+import { isHashedSecret, SECRET_HASH_PREFIX } from '../model/secrets.js';
 import { deref, listFields, SECRET_KEYWORD, type JsonSchema } from './json-schema.js';
-
-const PREFIX = 'sha256:';
 
 /** Display paths of every secret field: `database.password`, `tokens.*` (any key), `keys[]` (any item). */
 export function listSecretPaths(schema: JsonSchema): string[] {
@@ -14,42 +13,10 @@ export function listSecretPaths(schema: JsonSchema): string[] {
     .map((f) => f.path);
 }
 
-/**
- * True when the value at display path `path` (`tokens.ci`, `keys[0]`, `db.password`) is secret or contains a secret,
- * given the patterns of `listSecretPaths` (`tokens.*`, `keys[]`, `db.password`). Compare paths with this, not with
- * string equality: `tokens.ci` is secret because of `tokens.*`, and a whole list `keys` because of `keys[]`.
- */
-export function isSecretPath(path: string, secretPaths: readonly string[]): boolean {
-  const segments = splitPath(path);
-  return secretPaths.some((pattern) => {
-    const wanted = splitPath(pattern);
-    const n = Math.min(wanted.length, segments.length);
-    for (let i = 0; i < n; i++) {
-      const w = wanted[i]!;
-      const s = segments[i]!;
-      const isIndex = /^\[\d*\]$/.test(s);
-      if (w === '*' ? isIndex : w === '[]' ? !isIndex : w !== s) return false;
-    }
-    return true;
-  });
-}
-
-/** `a.b[0]["c.d"]` → `a`, `b`, `[0]`, `c.d`. */
-function splitPath(path: string): string[] {
-  return [...path.matchAll(/\["((?:[^"\\]|\\.)*)"\]|(\[\d*\])|([^.[\]]+)/g)].map((m) =>
-    m[1] !== undefined ? (JSON.parse(`"${m[1]}"`) as string) : (m[2] ?? m[3])!,
-  );
-}
-
 /** `sha256:<hex>` of a value: of the string itself, or of the JSON of anything else. */
 export function hashSecret(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return PREFIX + createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-/** True for a value that `hashSecretValues` produced (so hashing twice does not hash the hash). */
-export function isHashedSecret(value: unknown): boolean {
-  return typeof value === 'string' && /^sha256:[0-9a-f]{64}$/.test(value);
+  return SECRET_HASH_PREFIX + createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /**

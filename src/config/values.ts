@@ -11,8 +11,6 @@ import { LineCounter, parse as parseYaml, parseDocument, isMap, isPair, isScalar
 import { UserError } from '../errors.js';
 import { formatPath } from './json-schema.js';
 
-export { validateValues, type ValidateOptions } from './validate.js';
-
 export type Values = Record<string, unknown>;
 
 /** Display path (`database.replicas`, `hosts[0]`) → where its value was set (`prod.yaml:4:13`, `--set database.replicas=3`). */

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { KubeClient } from '../kube/client.js';
-import { kindRank, type KubeObject } from '../synth/manifest-set.js';
+import { kindRank, type KubeObject } from '../model/manifest-set.js';
 import { API_CONCURRENCY } from './live.js';
 
 /**

@@ -2,12 +2,12 @@ import pLimit from 'p-limit';
 import { BerthError, UserError } from '../errors.js';
 import type { ReleaseLock } from '../release/lock.js';
 import type { Revision } from '../release/types.js';
-import { LABEL_NAME, objectKey, type KubeObject, type ManifestSet } from '../synth/manifest-set.js';
+import { LABEL_NAME, objectKey, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 import { applyInKindOrder } from './apply.js';
 import type { DeployContext } from './context.js';
 import { loadHistory, type ReleaseHistory } from './history.js';
 import { API_CONCURRENCY, readLiveState } from './live.js';
-import { computeWaves, plan, type Plan, type PlanOptions } from './plan.js';
+import { computeWaves, plan, type Plan, type PlanOptions } from '../model/plan.js';
 import { abortReason, waitForReady } from './watch.js';
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;

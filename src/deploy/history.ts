@@ -1,7 +1,7 @@
 import { lastDeployedRevision } from '../release/history.js';
 import type { RevisionStore } from '../release/store.js';
 import type { Revision } from '../release/types.js';
-import { objectKey, type KubeObject } from '../synth/manifest-set.js';
+import { objectKey, type KubeObject } from '../model/manifest-set.js';
 
 /** What a run needs to know of a release's past. */
 export interface ReleaseHistory {

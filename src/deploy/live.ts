@@ -1,8 +1,8 @@
 import pLimit from 'p-limit';
 import type { KubeClient } from '../kube/client.js';
-import { LABEL_INSTANCE, objectKey, objectRef, type KubeObject, type ManifestSet } from '../synth/manifest-set.js';
+import { LABEL_INSTANCE, objectKey, objectRef, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 import { ClusterError, UserError } from '../errors.js';
-import { ownerOf, releaseId, type LiveState } from './plan.js';
+import { ownerOf, releaseId, type LiveState } from '../model/plan.js';
 
 /** Requests in flight at once against the API server while reading state or applying (`BERTH_API_CONCURRENCY`). */
 export const API_CONCURRENCY = Math.max(1, Math.floor(Number(process.env.BERTH_API_CONCURRENCY)) || 8);

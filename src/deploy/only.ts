@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import type { Revision } from '../release/types.js';
-import { LABEL_NAME, sortObjects, type KubeObject, type ManifestSet } from '../synth/manifest-set.js';
+import { LABEL_NAME, sortObjects, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 
 /** Parses `--only api,worker` into service names (trimmed, no empties, no duplicates). */
 export function parseOnly(value: string): string[] {

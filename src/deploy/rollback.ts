@@ -3,7 +3,7 @@ import { releaseNotFound } from '../release/store.js';
 import type { DeployContext } from './context.js';
 import { execute, planRelease, revisionToSet, withReleaseLock, type DeployOptions, type RunOutcome } from './deploy.js';
 import { loadHistory, type ReleaseHistory } from './history.js';
-import type { Plan } from './plan.js';
+import type { Plan } from '../model/plan.js';
 
 export interface RollbackResult {
   readonly release: string;

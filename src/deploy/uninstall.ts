@@ -1,11 +1,11 @@
 import pLimit from 'p-limit';
 import { releaseNotFound } from '../release/store.js';
-import { ANNOTATION_KEEP, LABEL_INSTANCE, objectKey, objectRef, sortObjects, type KubeObject } from '../synth/manifest-set.js';
+import { ANNOTATION_KEEP, LABEL_INSTANCE, objectKey, objectRef, sortObjects, type KubeObject } from '../model/manifest-set.js';
 import type { DeployContext } from './context.js';
 import { DEFAULT_TIMEOUT_MS, withReleaseLock } from './deploy.js';
 import { loadHistory } from './history.js';
 import { API_CONCURRENCY } from './live.js';
-import { appliedByRelease, releaseId } from './plan.js';
+import { appliedByRelease, releaseId } from '../model/plan.js';
 
 export interface UninstallOptions {
   /** Keep the revision records (marked uninstalled) instead of deleting them. @default false */

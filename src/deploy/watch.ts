@@ -1,10 +1,10 @@
 import pLimit from 'p-limit';
 import type { KubeClient } from '../kube/client.js';
 import { sleep } from '../kube/retry.js';
-import { LABEL_NAME, objectRef, type KubeObject } from '../synth/manifest-set.js';
+import { LABEL_NAME, objectRef, type KubeObject } from '../model/manifest-set.js';
 import type { ServiceState } from './context.js';
 import { API_CONCURRENCY } from './live.js';
-import { hasReadinessRule, readiness, type Readiness } from './wait/index.js';
+import { hasReadinessRule, readiness, type Readiness } from '../model/wait/index.js';
 
 export interface WaitOutcome {
   readonly ok: boolean;

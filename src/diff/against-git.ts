@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { findApp, listApps } from '../synth/apps.js';
-import type { ManifestSet } from '../synth/manifest-set.js';
+import type { ManifestSet } from '../model/manifest-set.js';
 import { chooseEnv, PROJECT_ROOT, synthesize } from '../synth/synthesize.js';
 import { compareManifestSets } from './compare.js';
 import { planToJson, renderPlan } from './render.js';
-import type { Plan } from '../deploy/plan.js';
+import type { Plan } from '../model/plan.js';
 
 export interface GitDiffRequest {
   readonly ref: string;

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import { computeWaves, summarize, type Plan, type PlannedChange } from '../deploy/plan.js';
-import { LABEL_NAME, objectKey, objectRef, sortObjects, type KubeObject, type ManifestSet } from '../synth/manifest-set.js';
-import { configChanges } from './config-diff.js';
-import { objectDiff, type ObjectDiffOptions } from './object-diff.js';
+import { computeWaves, summarize, type Plan, type PlannedChange } from '../model/plan.js';
+import { LABEL_NAME, objectKey, objectRef, sortObjects, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
+import { configChanges } from '../model/config-diff.js';
+import { objectDiff, type ObjectDiffOptions } from '../model/object-diff.js';
 
 /**
  * Per-object changes from one list of objects to another, by identity (`objectKey`): creates and updates in

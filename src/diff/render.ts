@@ -1,6 +1,7 @@
 import { alwaysColors as pc } from '../colors.js';
-import type { ChangeAction, Plan, PlannedChange } from '../deploy/plan.js';
-import { publicConfigChanges, renderConfigChangesMarkdown, renderConfigChangesText } from './config-diff.js';
+import type { ChangeAction, Plan, PlannedChange } from '../model/plan.js';
+import { publicConfigChanges } from '../model/config-diff.js';
+import { renderConfigChangesMarkdown, renderConfigChangesText } from './config-render.js';
 
 export type DiffFormat = 'text' | 'markdown' | 'json';
 

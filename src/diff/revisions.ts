@@ -1,7 +1,8 @@
 import type { Revision } from '../release/types.js';
-import { sortObjects } from '../synth/manifest-set.js';
+import { sortObjects } from '../model/manifest-set.js';
 import { compareObjects } from './compare.js';
-import { configChanges, renderConfigChangesText, type ConfigChange } from './config-diff.js';
+import { configChanges, type ConfigChange } from '../model/config-diff.js';
+import { renderConfigChangesText } from './config-render.js';
 
 export interface ObjectChange {
   readonly action: 'create' | 'update' | 'delete';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import pLimit from 'p-limit';
 import { ClusterError, UserError } from '../errors.js';
-import type { KubeObject } from '../synth/manifest-set.js';
+import type { KubeObject } from '../model/manifest-set.js';
 import { loadKubeconfig, type Kubeconfig } from './kubeconfig.js';
 import { ApiResponseError, toClusterError, unreachable, type ApiStatus, type RequestSubject } from './errors.js';
 import { backoffDelay, isRetryableStatus, isTransientNetworkError, sleep, type RetryOptions } from './retry.js';

@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { ClusterError, UserError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
-import type { KubeObject } from '../synth/manifest-set.js';
+import type { KubeObject } from '../model/manifest-set.js';
 
 /**
  * One `coordination.k8s.io/v1` Lease per release guards every run that writes it (deploy, rollback, uninstall).

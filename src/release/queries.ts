@@ -1,9 +1,9 @@
 import pLimit from 'p-limit';
 import { stringify } from 'yaml';
-import { readiness } from '../deploy/wait/index.js';
-import { redactSecret } from '../diff/redact.js';
+import { readiness } from '../model/wait/index.js';
+import { redactSecret } from '../model/redact.js';
 import type { KubeClient } from '../kube/client.js';
-import { LABEL_NAME, objectRef, type KubeObject } from '../synth/manifest-set.js';
+import { LABEL_NAME, objectRef, type KubeObject } from '../model/manifest-set.js';
 import { listReleases, releaseNotFound, RevisionStore } from './store.js';
 import type { ReleaseSummary, Revision, RevisionInfo } from './types.js';
 

@@ -1,6 +1,6 @@
 import { ClusterError, UserError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
-import type { KubeObject } from '../synth/manifest-set.js';
+import type { KubeObject } from '../model/manifest-set.js';
 import { CHUNK_BYTES, decodePayload, encodePayload, PayloadError } from './codec.js';
 import { lastDeployedRevision, revisionsToPrune } from './history.js';
 import { REVISION_STATUSES, type ChangeSummary, type ReleaseSummary, type Revision, type RevisionInfo, type RevisionStatus } from './types.js';

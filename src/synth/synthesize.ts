@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import { findApp, type AppSource } from './apps.js';
 import { bundleApp } from './bundle.js';
 import { canonical } from './canonical.js';
-import { sortObjects, type KubeObject, type ManifestSet, type ServiceInfo } from './manifest-set.js';
+import { sortObjects, type KubeObject, type ManifestSet, type ServiceInfo } from '../model/manifest-set.js';
 
 /** The nearest directory at or above `from` with a package.json. */
 function packageRoot(from: string): string {

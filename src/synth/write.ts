@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
-import { LABEL_NAME, MANAGED_BY, LABEL_MANAGED_BY, type KubeObject, type ManifestSet } from './manifest-set.js';
+import { LABEL_NAME, MANAGED_BY, LABEL_MANAGED_BY, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 
 /**
  * A Secret Berth generated from secret-marked config. Its values exist only in memory: files are read by people

@@ -19,7 +19,8 @@ Paths use \`a.b\` for nested fields, \`a.*\` for any key of a record and \`a[]\`
 Secret fields (type Secret or @secret) are stored and shown only as sha256 hashes.`,
     )
     .action(async (app: string, opts: { output: string; out?: string }) => {
-      const { schemaOfApp, writeSchemaTo, schemaTableRows, SCHEMA_TABLE_HEADER } = await import('../../config/schema-file.js');
+      const { schemaOfApp } = await import('../../synth/app-schema.js');
+      const { writeSchemaTo, schemaTableRows, SCHEMA_TABLE_HEADER } = await import('../../config/schema-file.js');
       const { info, printJson, table } = await import('../output.js');
       const schema = schemaOfApp(app);
       if (opts.out) {

@@ -4,7 +4,7 @@ import { execFile, type ExecResult } from '../../../src/cluster/exec.js';
 import { silentProgress } from '../../../src/deploy/context.js';
 import { openContext } from '../../../src/deploy/setup.js';
 import { synthesize } from '../../../src/synth/synthesize.js';
-import type { ManifestSet } from '../../../src/synth/manifest-set.js';
+import type { ManifestSet } from '../../../src/model/manifest-set.js';
 import { testKubeconfig } from '../harness.js';
 
 /** The test app: db ← api ← worker, with envs v1, v2 (api image tag), noworker, broken (never ready), big (> 2 MiB). */

@@ -1,7 +1,7 @@
 import { KubeClient } from '../../../src/kube/client.js';
-import { readiness } from '../../../src/deploy/wait/index.js';
+import { readiness } from '../../../src/model/wait/index.js';
 import { waitForReady } from '../../../src/deploy/watch.js';
-import type { KubeObject } from '../../../src/synth/manifest-set.js';
+import type { KubeObject } from '../../../src/model/manifest-set.js';
 import { ANNOTATION_FAIL, ANNOTATION_NEVER_READY, createTestNamespace, deleteNamespace, testKubeconfig } from '../harness.js';
 
 /** The readiness rules against the real controllers (kwok runs the pods). */

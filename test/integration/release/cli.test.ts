@@ -1,7 +1,7 @@
 import { KubeClient } from '../../../src/kube/client.js';
 import { execFile } from '../../../src/cluster/exec.js';
 import { RevisionStore } from '../../../src/release/store.js';
-import type { KubeObject } from '../../../src/synth/manifest-set.js';
+import type { KubeObject } from '../../../src/model/manifest-set.js';
 import { createTestNamespace, deleteNamespace, testKubeconfig, waitForDeploymentAvailable } from '../harness.js';
 import { configMap, revision } from './fixtures.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Revision, RevisionStatus } from '../../../src/release/types.js';
-import type { KubeObject } from '../../../src/synth/manifest-set.js';
+import type { KubeObject } from '../../../src/model/manifest-set.js';
 
 /** A hand-built revision (synth is not needed to test the store). */
 export function revision(release: string, namespace: string, n: number, status: RevisionStatus, manifests: KubeObject[] = []): Revision {

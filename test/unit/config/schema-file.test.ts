@@ -1,7 +1,8 @@
 import { rmSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { jest } from '@jest/globals';
-import { schemaOfApp, schemaTableRows, writeSchemaFile, yamlSchemaComment } from '../../../src/config/schema-file.js';
+import { schemaTableRows, writeSchemaTo, yamlSchemaComment } from '../../../src/config/schema-file.js';
+import { schemaOfApp } from '../../../src/synth/app-schema.js';
 import type { ConfigSchema } from '../../../src/config/json-schema.js';
 
 jest.setTimeout(60_000);
@@ -62,14 +63,14 @@ describe('schemaTableRows', () => {
   });
 });
 
-describe('writeSchemaFile', () => {
-  it('writes schema.json into the output directory, deterministically', () => {
-    const out = join(dir, 'dist', 'shop');
-    const path = writeSchemaFile(schema, out);
-    expect(path).toBe(join(out, 'schema.json'));
+describe('writeSchemaTo', () => {
+  it('writes the schema to the given path, deterministically', () => {
+    const out = join(dir, 'dist', 'shop.schema.json');
+    const path = writeSchemaTo(schema, out);
+    expect(path).toBe(out);
     const first = readFileSync(path, 'utf8');
     expect(JSON.parse(first)).toEqual(schema);
-    writeSchemaFile(schema, out);
+    writeSchemaTo(schema, out);
     expect(readFileSync(path, 'utf8')).toBe(first);
   });
 });

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { extractSchema } from '../../../src/config/schema.js';
-import { hashSecret, hashSecretValues, isHashedSecret, isSecretPath, listSecretPaths } from '../../../src/config/secrets.js';
+import { hashSecret, hashSecretValues, listSecretPaths } from '../../../src/config/secrets.js';
+import { isHashedSecret, isSecretPath } from '../../../src/model/secrets.js';
 import type { ConfigSchema, JsonSchema } from '../../../src/config/json-schema.js';
 
 jest.setTimeout(60_000);

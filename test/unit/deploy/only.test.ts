@@ -1,6 +1,6 @@
 import { parseOnly, restrictToServices } from '../../../src/deploy/only.js';
 import type { Revision } from '../../../src/release/types.js';
-import type { KubeObject, ManifestSet, ServiceInfo } from '../../../src/synth/manifest-set.js';
+import type { KubeObject, ManifestSet, ServiceInfo } from '../../../src/model/manifest-set.js';
 
 const obj = (kind: string, service: string, image: string): KubeObject => ({
   apiVersion: kind === 'ConfigMap' ? 'v1' : 'apps/v1',

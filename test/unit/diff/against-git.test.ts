@@ -56,7 +56,8 @@ describe('diffAgainstGit', () => {
 
 describe('configChanges', () => {
   it('never shows values under secret patterns: fields, record entries and list items', async () => {
-    const { configChanges, renderConfigChangesText } = await import('../../../src/diff/config-diff.js');
+    const { configChanges } = await import('../../../src/model/config-diff.js');
+    const { renderConfigChangesText } = await import('../../../src/diff/config-render.js');
     const changes = configChanges(
       { db: { password: 'old-pw', host: 'a' }, tokens: { ci: 't1' }, keys: ['k1'] },
       { db: { password: 'new-pw', host: 'b' }, tokens: { ci: 't2' }, keys: ['k2'] },

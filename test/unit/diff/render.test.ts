@@ -1,6 +1,6 @@
-import { plan, type PlanInput } from '../../../src/deploy/plan.js';
+import { plan, type PlanInput } from '../../../src/model/plan.js';
 import { renderPlan } from '../../../src/diff/render.js';
-import { objectKey, type KubeObject } from '../../../src/synth/manifest-set.js';
+import { objectKey, type KubeObject } from '../../../src/model/manifest-set.js';
 
 const secret: KubeObject = {
   apiVersion: 'v1',

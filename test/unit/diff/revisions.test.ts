@@ -1,6 +1,6 @@
 import { diffRevisions, renderRevisionDiff } from '../../../src/diff/revisions.js';
 import type { Revision } from '../../../src/release/types.js';
-import type { KubeObject } from '../../../src/synth/manifest-set.js';
+import type { KubeObject } from '../../../src/model/manifest-set.js';
 
 function rev(revision: number, values: unknown, manifests: KubeObject[]): Revision {
   return {

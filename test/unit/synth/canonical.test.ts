@@ -1,5 +1,5 @@
 import { canonical } from '../../../src/synth/canonical.js';
-import { sortObjects, type KubeObject } from '../../../src/synth/manifest-set.js';
+import { sortObjects, type KubeObject } from '../../../src/model/manifest-set.js';
 
 describe('canonical', () => {
   it('sorts keys at every depth and drops undefined, keeping array order', () => {

@@ -1,6 +1,6 @@
-import { computeWaves, normalize, ownerOf, plan, type LiveState, type PlanInput } from '../../../src/deploy/plan.js';
+import { computeWaves, normalize, ownerOf, plan, type LiveState, type PlanInput } from '../../../src/model/plan.js';
 import { UserError } from '../../../src/errors.js';
-import { objectKey, type KubeObject, type ManifestSet } from '../../../src/synth/manifest-set.js';
+import { objectKey, type KubeObject, type ManifestSet } from '../../../src/model/manifest-set.js';
 
 const ID = 'dev/shop';
 

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../synth/manifest-set.js';
+import type { KubeObject } from '../manifest-set.js';
 import { daemonSetReadiness } from './daemonset.js';
 import { deploymentReadiness } from './deployment.js';
 import { existenceReadiness } from './existence.js';

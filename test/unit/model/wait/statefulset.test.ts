@@ -1,4 +1,4 @@
-import { statefulSetReadiness } from '../../../../src/deploy/wait/statefulset.js';
+import { statefulSetReadiness } from '../../../../src/model/wait/statefulset.js';
 import { live } from './fixtures.js';
 
 const sts = (status: object, spec: object = { replicas: 2 }) => live('apps/v1', 'StatefulSet', { spec, status });

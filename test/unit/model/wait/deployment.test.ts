@@ -1,4 +1,4 @@
-import { deploymentReadiness } from '../../../../src/deploy/wait/deployment.js';
+import { deploymentReadiness } from '../../../../src/model/wait/deployment.js';
 import { live } from './fixtures.js';
 
 const deployment = (status: object, replicas = 3) => live('apps/v1', 'Deployment', { spec: { replicas }, status });

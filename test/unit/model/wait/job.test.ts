@@ -1,4 +1,4 @@
-import { jobReadiness } from '../../../../src/deploy/wait/job.js';
+import { jobReadiness } from '../../../../src/model/wait/job.js';
 import { live } from './fixtures.js';
 
 const job = (status: object) => live('batch/v1', 'Job', { status });

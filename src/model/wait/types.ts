@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../synth/manifest-set.js';
+import type { KubeObject } from '../manifest-set.js';
 
 /**
  * The readiness of one object as the cluster reports it, a plain value (kapp's `{done, successful, message}`).

@@ -1,4 +1,4 @@
-import { daemonSetReadiness } from '../../../../src/deploy/wait/daemonset.js';
+import { daemonSetReadiness } from '../../../../src/model/wait/daemonset.js';
 import { live } from './fixtures.js';
 
 const ds = (status: object) => live('apps/v1', 'DaemonSet', { status: { observedGeneration: 2, ...status } });

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../synth/manifest-set.js';
+import type { KubeObject } from '../manifest-set.js';
 import { ready, type Readiness } from './types.js';
 
 /** Kinds without a readiness rule are ready once the API server has stored them. */

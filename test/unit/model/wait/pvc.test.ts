@@ -1,4 +1,4 @@
-import { pvcReadiness } from '../../../../src/deploy/wait/pvc.js';
+import { pvcReadiness } from '../../../../src/model/wait/pvc.js';
 import { live } from './fixtures.js';
 
 describe('pvcReadiness', () => {

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../synth/manifest-set.js';
+import type { KubeObject } from './manifest-set.js';
 
 /** The placeholder shown instead of a Secret value: its size, never its content. */
 export function redacted(bytes: number, changed = false): string {

@@ -1,4 +1,4 @@
-import { hasReadinessRule, readiness } from '../../../../src/deploy/wait/index.js';
+import { hasReadinessRule, readiness } from '../../../../src/model/wait/index.js';
 import { live } from './fixtures.js';
 
 describe('readiness', () => {

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../../../src/synth/manifest-set.js';
+import type { KubeObject } from '../../../../src/model/manifest-set.js';
 
 /** A live object as the API server returns it, with the given spec and status. */
 export function live(apiVersion: string, kind: string, fields: { generation?: number; spec?: object; status?: object }): KubeObject {

@@ -1,6 +1,6 @@
-import { plan } from '../../../src/deploy/plan.js';
+import { plan } from '../../../src/model/plan.js';
 import { renderPlan } from '../../../src/diff/render.js';
-import type { ManifestSet } from '../../../src/synth/manifest-set.js';
+import type { ManifestSet } from '../../../src/model/manifest-set.js';
 
 const desired: ManifestSet = {
   app: 'shop',

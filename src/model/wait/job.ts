@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../synth/manifest-set.js';
+import type { KubeObject } from '../manifest-set.js';
 import { condition, failed, num, ready, reasonOf, statusOf, waiting, type Readiness } from './types.js';
 
 /**

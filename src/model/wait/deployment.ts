@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../synth/manifest-set.js';
+import type { KubeObject } from '../manifest-set.js';
 import { condition, failed, generationPending, num, ready, reasonOf, specOf, statusOf, waiting, type Readiness } from './types.js';
 
 /**

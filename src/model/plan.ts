@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { configChanges, type ConfigChange } from '../diff/config-diff.js';
-import { objectDiff } from '../diff/object-diff.js';
+import { configChanges, type ConfigChange } from './config-diff.js';
+import { objectDiff } from './object-diff.js';
 import { UserError } from '../errors.js';
 import {
   ANNOTATION_KEEP,
@@ -12,7 +12,7 @@ import {
   type KubeObject,
   type ManifestSet,
   type ServiceInfo,
-} from '../synth/manifest-set.js';
+} from './manifest-set.js';
 
 export type ChangeAction = 'create' | 'update' | 'delete' | 'unchanged';
 

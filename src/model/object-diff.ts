@@ -1,6 +1,6 @@
 import { structuredPatch } from 'diff';
 import { stringify } from 'yaml';
-import type { KubeObject } from '../synth/manifest-set.js';
+import type { KubeObject } from './manifest-set.js';
 import { redactSecret } from './redact.js';
 
 export interface ObjectDiffOptions {
