@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { cacheRoot, componentBinDir } from './paths.js';
-import { isAlive } from './processes.js';
+import { pidAlive } from '../util/process.js';
 import {
   COMPONENTS,
   ETCD_VERSION,
@@ -192,7 +192,7 @@ export function removeAbandonedTmpFiles(componentDir: string): string[] {
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir)) {
       const m = /\.tmp-(\d+)$/.exec(entry);
-      if (m && !isAlive(Number(m[1]))) {
+      if (m && !pidAlive(Number(m[1]))) {
         rmSync(join(dir, entry), { recursive: true, force: true });
         removed.push(join(dir, entry));
       }

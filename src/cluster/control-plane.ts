@@ -2,16 +2,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { delimiter, dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { UserError } from '../errors.js';
+import { pidAlive, sleep } from '../util/process.js';
 import { ensureBinaries, formatSeconds } from './build.js';
 import { execFile, tailLines, type ExecResult } from './exec.js';
 import { kwokConfigYaml, storageClassManifest } from './kwok-config.js';
 import { binaryPath, cacheRoot, clusterDir, kubeconfigPath, kwokWorkdir } from './paths.js';
 import {
   CONTROL_PLANE_COMPONENTS,
-  isAlive,
   readProcesses,
   removeStalePidFiles,
-  sleep,
   stopProcesses,
   type ComponentProcess,
 } from './processes.js';
@@ -134,7 +133,7 @@ async function withClusterLock<T>(name: string, env: NodeJS.ProcessEnv, progress
     } catch {
       continue; // released between our write and read
     }
-    if (!Number.isInteger(holder) || holder <= 0 || !isAlive(holder)) {
+    if (!Number.isInteger(holder) || holder <= 0 || !pidAlive(holder)) {
       rmSync(lock, { force: true });
       continue;
     }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterDir } from './paths.js';
-import { isAlive } from './processes.js';
+import { pidAlive } from '../util/process.js';
 
 /**
  * Bookkeeping for test runs sharing one cluster (several engineers, or CI and a developer, on one machine):
@@ -36,7 +36,7 @@ export function leaveTestRun(name: string, env: NodeJS.ProcessEnv = process.env,
   const others = existsSync(dir)
     ? readdirSync(dir)
         .map(Number)
-        .filter((p) => Number.isInteger(p) && p !== pid && isAlive(p))
+        .filter((p) => Number.isInteger(p) && p !== pid && pidAlive(p))
     : [];
   return { others, shouldStop: others.length === 0 && existsSync(startedMarker(name, env)) };
 }

@@ -6,13 +6,9 @@
  * hashes, and a lookup re-hashes exactly those files. Hashing a few dozen small files costs about a millisecond;
  * building a program costs seconds.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-
-export function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+import { sha256 } from '../util/hash.js';
 
 /** The project root: the nearest directory at or above `from` holding a tsconfig.json, else the working directory. */
 export function findProjectRoot(from: string): string {

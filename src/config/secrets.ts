@@ -2,8 +2,8 @@
  * Secret-marked config values (declared as `Secret` or tagged `@secret`) are never stored or shown in clear:
  * revisions keep `sha256:<hex>` instead, which still shows whether a secret changed between two revisions.
  */
-import { createHash } from 'node:crypto';
 import { isHashedSecret, SECRET_HASH_PREFIX } from '../model/secrets.js';
+import { sha256 } from '../util/hash.js';
 import { deref, listFields, SECRET_KEYWORD, type JsonSchema } from './json-schema.js';
 
 /** Display paths of every secret field: `database.password`, `tokens.*` (any key), `keys[]` (any item). */
@@ -16,7 +16,7 @@ export function listSecretPaths(schema: JsonSchema): string[] {
 /** `sha256:<hex>` of a value: of the string itself, or of the JSON of anything else. */
 export function hashSecret(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return SECRET_HASH_PREFIX + createHash('sha256').update(text, 'utf8').digest('hex');
+  return SECRET_HASH_PREFIX + sha256(text);
 }
 
 /**

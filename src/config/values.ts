@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { LineCounter, parse as parseYaml, parseDocument, isMap, isPair, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import { UserError } from '../errors.js';
+import { isPlainObject } from '../util/object.js';
 import { formatPath } from './json-schema.js';
 
 export type Values = Record<string, unknown>;
@@ -220,10 +221,6 @@ export function setPath(values: Values, path: readonly PathSegment[], value: unk
     return object;
   };
   return assign(values, 0) as Values;
-}
-
-export function isPlainObject(value: unknown): value is Values {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function clone<T>(value: T): T {

@@ -7,7 +7,7 @@ import { applyInKindOrder } from './apply.js';
 import type { DeployContext } from './context.js';
 import { loadHistory, type ReleaseHistory } from './history.js';
 import { API_CONCURRENCY, readLiveState } from './live.js';
-import { computeWaves, plan, type Plan, type PlanOptions } from '../model/plan.js';
+import { computeWaves, conflictLine, plan, type Plan, type PlanOptions } from '../model/plan.js';
 import { abortReason, waitForReady } from './watch.js';
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -73,7 +73,7 @@ export async function planRelease(ctx: Pick<DeployContext, 'client'>, set: Manif
 }
 
 function ownershipError(p: Plan): UserError {
-  const lines = p.conflicts.map((c) => `  ${c.ref} is owned by ${c.owner}`).join('\n');
+  const lines = p.conflicts.map((c) => `  ${conflictLine(c)}`).join('\n');
   return new UserError(`release ${p.release} in namespace ${p.namespace} would change objects it does not own:\n${lines}`, {
     hint: 'rename them in the app, delete them, or pass --adopt to take them over',
   });

@@ -1,42 +1,26 @@
-import { hostname, userInfo } from 'node:os';
-import { KubeClient } from '../kube/client.js';
 import { ReleaseLock } from '../release/lock.js';
-import { RevisionStore } from '../release/store.js';
+import { openStore, type StoreOptions } from '../release/open.js';
+import { userAtHost } from '../util/process.js';
 import type { DeployContext, ProgressReporter } from './context.js';
 
-export interface ContextOptions {
-  readonly kubeconfig?: string;
-  readonly context?: string;
-  /** @default the kubeconfig context's namespace */
-  readonly namespace?: string;
+export interface ContextOptions extends StoreOptions {
   readonly progress: ProgressReporter;
   readonly signal?: AbortSignal;
   /** Lease duration of the release lock. @default 30 */
   readonly lockTtlSeconds?: number;
 }
 
-function currentUser(): string {
-  let user = process.env.USER ?? 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    // no passwd entry (containers): keep $USER
-  }
-  return `${user}@${hostname()}`;
-}
-
 /** Connects to the cluster and builds the context every release action takes. */
 export async function openContext(options: ContextOptions): Promise<DeployContext & { namespace: string }> {
-  const client = await KubeClient.connect({ kubeconfig: options.kubeconfig, context: options.context });
-  const namespace = options.namespace ?? client.defaultNamespace;
+  const { client, store, namespace } = await openStore({ kubeconfig: options.kubeconfig, context: options.context, namespace: options.namespace });
   const ttl = options.lockTtlSeconds ?? (Number(process.env.BERTH_LOCK_TTL_SECONDS) || 30);
   return {
     client,
     namespace,
-    store: new RevisionStore(client, namespace),
+    store,
     acquireLock: (ns, release) => ReleaseLock.acquire(client, ns, release, { ttlSeconds: ttl }),
     progress: options.progress,
-    user: currentUser(),
+    user: userAtHost(),
     signal: options.signal,
   };
 }

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { KubeClient } from '../kube/client.js';
-import { sleep } from '../kube/retry.js';
+import { sleep } from '../util/process.js';
 import { LABEL_NAME, objectRef, type KubeObject } from '../model/manifest-set.js';
 import type { ServiceState } from './context.js';
 import { API_CONCURRENCY } from './live.js';

@@ -1,5 +1,5 @@
 import { alwaysColors as pc } from '../colors.js';
-import type { ChangeAction, Plan, PlannedChange } from '../model/plan.js';
+import { conflictLine, type ChangeAction, type Plan, type PlannedChange } from '../model/plan.js';
 import { publicConfigChanges } from '../model/config-diff.js';
 import { renderConfigChangesMarkdown, renderConfigChangesText } from './config-render.js';
 
@@ -31,7 +31,7 @@ export function renderText(plan: Plan, options: { color?: boolean } = {}): strin
   const color = options.color ?? false;
   const out: string[] = [`Release ${plan.namespace}/${plan.release} (app ${plan.app} ${plan.version}, env ${plan.env})`];
   if (plan.config.length > 0) out.push('', 'Config changes:', ...renderConfigChangesText(plan.config).split('\n').map((l) => `    ${l}`));
-  for (const c of plan.conflicts) out.push(`! refuse ${c.ref}: owned by ${c.owner}`);
+  for (const c of plan.conflicts) out.push(`! refuse ${conflictLine(c)}`);
   for (const c of plan.changes) {
     if (c.action === 'unchanged') continue;
     out.push('', title(c));

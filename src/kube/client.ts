@@ -5,7 +5,8 @@ import { ClusterError, UserError } from '../errors.js';
 import type { KubeObject } from '../model/manifest-set.js';
 import { loadKubeconfig, type Kubeconfig } from './kubeconfig.js';
 import { ApiResponseError, toClusterError, unreachable, type ApiStatus, type RequestSubject } from './errors.js';
-import { backoffDelay, isRetryableStatus, isTransientNetworkError, sleep, type RetryOptions } from './retry.js';
+import { sleep } from '../util/process.js';
+import { backoffDelay, isRetryableStatus, isTransientNetworkError, type RetryOptions } from './retry.js';
 
 /** The field manager of every server-side apply Berth makes. */
 export const FIELD_MANAGER = 'berth';

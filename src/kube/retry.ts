@@ -42,4 +42,4 @@ export function backoffDelay(attempt: number, options: RetryOptions = {}, random
   return Math.round(raw * (0.8 + 0.4 * random()));
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+

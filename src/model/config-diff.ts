@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { isPlainObject } from '../util/object.js';
 import { isHashedSecret, isSecretPath } from './secrets.js';
 
 /** One changed leaf of a config object. `before` / `after` are undefined when the path was added / removed. */
@@ -8,10 +9,6 @@ export interface ConfigChange {
   readonly after?: unknown;
   /** The path is secret-marked: values are never shown, only that they changed. */
   readonly secret: boolean;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** Leaves of a config object by dotted path; arrays are leaves (compared whole). */

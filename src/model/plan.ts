@@ -42,6 +42,11 @@ export interface OwnershipConflict {
   readonly owner: string;
 }
 
+/** `Deployment/x is owned by release dev/other`: how a refused object is named, in plans and in errors. */
+export function conflictLine(c: OwnershipConflict): string {
+  return `${c.ref} is owned by ${c.owner}`;
+}
+
 export interface Plan {
   readonly release: string;
   readonly namespace: string;

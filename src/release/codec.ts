@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { sha256 } from '../util/hash.js';
 
 /**
  * Bytes per chunk Secret. A Secret holds at most 1 MiB of data (helm/helm#6711 is Helm hitting exactly that);
@@ -23,10 +23,6 @@ export class PayloadError extends Error {
   }
 }
 
-export function sha256Hex(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 /** JSON → gzip → chunks, with the checksum of the gzip stream. */
 export function encodePayload(value: unknown, chunkBytes: number = CHUNK_BYTES): EncodedPayload {
   if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw new RangeError(`chunkBytes (${chunkBytes}) must be a positive integer`);
@@ -34,15 +30,15 @@ export function encodePayload(value: unknown, chunkBytes: number = CHUNK_BYTES):
   const gz = gzipSync(json, { level: 9 });
   const chunks: Buffer[] = [];
   for (let at = 0; at < gz.length; at += chunkBytes) chunks.push(gz.subarray(at, at + chunkBytes));
-  return { chunks, sha256: sha256Hex(gz), jsonBytes: json.length };
+  return { chunks, sha256: sha256(gz), jsonBytes: json.length };
 }
 
 /** Reassembles chunks, verifies the checksum, gunzips and parses. Throws PayloadError on any mismatch. */
-export function decodePayload<T = unknown>(chunks: readonly Buffer[], sha256: string): T {
+export function decodePayload<T = unknown>(chunks: readonly Buffer[], expected: string): T {
   const gz = Buffer.concat(chunks);
-  const actual = sha256Hex(gz);
-  if (actual !== sha256) {
-    throw new PayloadError(`checksum mismatch: stored sha256 ${sha256.slice(0, 12)}…, data has ${actual.slice(0, 12)}… (${gz.length} bytes in ${chunks.length} chunk(s))`);
+  const actual = sha256(gz);
+  if (actual !== expected) {
+    throw new PayloadError(`checksum mismatch: stored sha256 ${expected.slice(0, 12)}…, data has ${actual.slice(0, 12)}… (${gz.length} bytes in ${chunks.length} chunk(s))`);
   }
   let json: Buffer;
   try {

@@ -1,7 +1,8 @@
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { ClusterError, UserError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
 import type { KubeObject } from '../model/manifest-set.js';
+import { pidAlive, userName } from '../util/process.js';
 
 /**
  * One `coordination.k8s.io/v1` Lease per release guards every run that writes it (deploy, rollback, uninstall).
@@ -61,24 +62,7 @@ export function leaseName(release: string): string {
 
 export function currentHolder(): Holder {
   const host = hostname();
-  let user = process.env.USER ?? 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    // no passwd entry (containers): keep $USER
-  }
-  return { identity: `${user}@${host} pid ${process.pid}`, host, pid: process.pid };
-}
-
-/** True when process `pid` exists on this host. */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return { identity: `${userName()}@${host} pid ${process.pid}`, host, pid: process.pid };
 }
 
 /** The state of a lease at `now` (pure apart from `isAlive`, which is asked only about holders on `localHost`). */

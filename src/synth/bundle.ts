@@ -2,7 +2,8 @@ import { build, version as esbuildVersion, formatMessages, type Message } from '
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { FileCache, sha256 } from '../config/file-cache.js';
+import { FileCache } from '../config/file-cache.js';
+import { sha256 } from '../util/hash.js';
 
 /**
  * An application compiled by esbuild into one CommonJS module. cdk8s, cdk8s-plus and constructs stay external

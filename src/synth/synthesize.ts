@@ -5,6 +5,7 @@ import { dirname, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
+import { sha256 } from '../util/hash.js';
 import { findApp, type AppSource } from './apps.js';
 import { bundleApp } from './bundle.js';
 import { canonical } from './canonical.js';
@@ -208,7 +209,7 @@ async function resolveConfig(
   }
   // Validating the same config against the same schema again cannot give another answer; skipping it
   // also skips loading ajv, a good part of a small synth's start-up.
-  const { FileCache, findProjectRoot, sha256 } = await import('../config/file-cache.js');
+  const { FileCache, findProjectRoot } = await import('../config/file-cache.js');
   const validated = new FileCache<true>(findProjectRoot(source.dir), 'validated', sha256(JSON.stringify([schema, merged])));
   const subject = join(source.dir, `${env}.validated`);
   if (!validated.get(subject)) {

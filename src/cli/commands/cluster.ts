@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
+import { outputOption } from '../options.js';
 
 const nameOption = () =>
   new Option('--name <name>', 'cluster name (state in ~/.cache/berth/kwok/clusters/<name>)').default('berth');
-const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text');
 
 function parseNodes(value: string): number {
   return Number(value);

@@ -1,12 +1,5 @@
-import { Command, Option } from 'commander';
-import { collect } from '../options.js';
-
-/** Flags of every release command: where the release lives. */
-export interface ClusterFlags {
-  namespace?: string;
-  kubeconfig?: string;
-  context?: string;
-}
+import { Command } from 'commander';
+import { clusterFlags, collect, outputOption, type ClusterFlags } from '../options.js';
 
 /** Flags of the commands that synthesize an app for a release (deploy, diff). */
 export interface AppFlags extends ClusterFlags {
@@ -17,13 +10,6 @@ export interface AppFlags extends ClusterFlags {
   adopt?: boolean;
   showSecrets?: boolean;
   only?: string;
-}
-
-export function clusterFlags(cmd: Command): Command {
-  return cmd
-    .option('-n, --namespace <ns>', 'namespace of the release (default: the namespace of the kubeconfig context)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context (default: its current context)');
 }
 
 export function appFlags(cmd: Command): Command {
@@ -46,7 +32,7 @@ export function deployCommand(): Command {
     .option('--atomic', 'on failure or timeout, roll back to the last deployed revision')
     .option('--dry-run', 'print the plan (same as berth diff) and change nothing')
     .option('--history-max <n>', 'revisions to keep (the last deployed one is always kept); 0 keeps all', '10')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(outputOption())
     .addHelpText(
       'after',
       `

@@ -1,5 +1,5 @@
-import { Command, Option } from 'commander';
-import { clusterFlags, type ClusterFlags } from './deploy.js';
+import { Command } from 'commander';
+import { clusterFlags, outputOption, type ClusterFlags } from '../options.js';
 import { revisionArg } from './rollback.js';
 
 export function diffRevisionsCommand(): Command {
@@ -9,15 +9,13 @@ export function diffRevisionsCommand(): Command {
     .argument('<a>', 'older revision', revisionArg)
     .argument('<b>', 'newer revision', revisionArg)
     .option('--show-secrets', 'show Secret values instead of REDACTED (N bytes)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(outputOption())
     .addHelpText('after', `\nExamples:\n  berth diff-revisions shop 1 2 -n prod`)
     .action(async (release: string, a: number, b: number, opts: ClusterFlags & { showSecrets?: boolean; output: 'text' | 'json' }) => {
-      const { KubeClient } = await import('../../kube/client.js');
-      const { RevisionStore } = await import('../../release/store.js');
+      const { openStore } = await import('../../release/open.js');
       const { diffRevisions, renderRevisionDiff } = await import('../../diff/revisions.js');
       const { printJson } = await import('../output.js');
-      const client = await KubeClient.connect(opts);
-      const store = new RevisionStore(client, opts.namespace ?? client.defaultNamespace);
+      const { store } = await openStore(opts);
       const [from, to] = await Promise.all([store.get(release, a), store.get(release, b)]);
       const d = diffRevisions(from, to, { showSecrets: opts.showSecrets });
       if (opts.output === 'json') printJson(d);

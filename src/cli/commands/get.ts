@@ -1,21 +1,19 @@
 import { Command } from 'commander';
-import { parseRevision, withClusterFlags, type ClusterFlags } from './list.js';
+import { parseRevision, queryFlags, type QueryFlags } from '../options.js';
 
-type GetFlags = ClusterFlags & { revision?: number; showSecrets?: boolean };
+type GetFlags = QueryFlags & { revision?: number; showSecrets?: boolean };
 
 function manifestCommand(): Command {
-  return withClusterFlags(new Command('manifest'))
+  return queryFlags(new Command('manifest'))
     .description('Print the manifests a revision recorded, as YAML (Secret values redacted unless --show-secrets)')
     .argument('<release>', 'release name')
     .option('--revision <n>', 'revision number (default: the newest)', parseRevision)
     .option('--show-secrets', 'print Secret values in clear')
     .action(async (release: string, opts: GetFlags) => {
-      const { KubeClient } = await import('../../kube/client.js');
-      const { RevisionStore } = await import('../../release/store.js');
+      const { openStore } = await import('../../release/open.js');
       const { getManifestsAction, manifestsToYaml } = await import('../../release/queries.js');
       const { printJson } = await import('../output.js');
-      const client = await KubeClient.connect(opts);
-      const store = new RevisionStore(client, opts.namespace ?? client.defaultNamespace);
+      const { store } = await openStore(opts);
       const { manifests } = await getManifestsAction(store, release, opts);
       if (opts.output === 'json') return printJson(manifests);
       process.stdout.write(manifestsToYaml(manifests));
@@ -23,18 +21,16 @@ function manifestCommand(): Command {
 }
 
 function valuesCommand(): Command {
-  return withClusterFlags(new Command('values'))
+  return queryFlags(new Command('values'))
     .description('Print the config values a revision was deployed with, as YAML (secret values only as hashes)')
     .argument('<release>', 'release name')
     .option('--revision <n>', 'revision number (default: the newest)', parseRevision)
     .action(async (release: string, opts: GetFlags) => {
-      const { KubeClient } = await import('../../kube/client.js');
-      const { RevisionStore } = await import('../../release/store.js');
+      const { openStore } = await import('../../release/open.js');
       const { getValuesAction } = await import('../../release/queries.js');
       const { printJson } = await import('../output.js');
       const { stringify } = await import('yaml');
-      const client = await KubeClient.connect(opts);
-      const store = new RevisionStore(client, opts.namespace ?? client.defaultNamespace);
+      const { store } = await openStore(opts);
       const { values } = await getValuesAction(store, release, opts);
       if (opts.output === 'json') return printJson(values ?? null);
       process.stdout.write(stringify(values ?? {}, { lineWidth: 0 }));

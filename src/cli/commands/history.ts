@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { withClusterFlags, type ClusterFlags } from './list.js';
+import { queryFlags, type QueryFlags } from '../options.js';
 
 export function historyCommand(): Command {
-  return withClusterFlags(new Command('history'))
+  return queryFlags(new Command('history'))
     .description('Show the revisions of a release: number, status, time, app version and what happened')
     .argument('<release>', 'release name')
     .addHelpText(
@@ -12,13 +12,11 @@ Examples:
   berth history shop -n prod
   berth history shop -n prod -o json`,
     )
-    .action(async (release: string, opts: ClusterFlags) => {
-      const { KubeClient } = await import('../../kube/client.js');
-      const { RevisionStore } = await import('../../release/store.js');
+    .action(async (release: string, opts: QueryFlags) => {
+      const { openStore } = await import('../../release/open.js');
       const { historyAction, shortTime } = await import('../../release/queries.js');
       const { printJson, table } = await import('../output.js');
-      const client = await KubeClient.connect(opts);
-      const store = new RevisionStore(client, opts.namespace ?? client.defaultNamespace);
+      const { store } = await openStore(opts);
       const revisions = await historyAction(store, release);
       if (opts.output === 'json') return printJson(revisions);
       const rows = revisions.map((r) => [

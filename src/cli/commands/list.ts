@@ -1,33 +1,8 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-
-/**
- * Flags every release command shares (`-n`, `--kubeconfig`, `--context`, `-o`), declared once here for
- * list / status / history / get.
- */
-export interface ClusterFlags {
-  namespace?: string;
-  kubeconfig?: string;
-  context?: string;
-  output: 'text' | 'json';
-}
-
-export function withClusterFlags(cmd: Command, namespaceHelp = 'namespace of the release (default: the namespace of the kubeconfig context)'): Command {
-  return cmd
-    .option('-n, --namespace <ns>', namespaceHelp)
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context (default: its current context)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
-}
-
-/** Parses `--revision N`: a positive integer. */
-export function parseRevision(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`revision '${value}' must be a positive integer (see berth history)`);
-  return n;
-}
+import { Command } from 'commander';
+import { queryFlags, type QueryFlags } from '../options.js';
 
 export function listCommand(): Command {
-  return withClusterFlags(new Command('list'), 'namespace to list (default: the namespace of the kubeconfig context)')
+  return queryFlags(new Command('list'), 'namespace to list (default: the namespace of the kubeconfig context)')
     .description('List releases: the newest revision of each, with its status')
     .option('-A, --all-namespaces', 'list releases in every namespace')
     .option('-a, --all', 'include uninstalled releases (kept with uninstall --keep-history)')
@@ -38,7 +13,7 @@ Examples:
   berth list -n dev
   berth list -A -o json`,
     )
-    .action(async (opts: ClusterFlags & { allNamespaces?: boolean; all?: boolean }) => {
+    .action(async (opts: QueryFlags & { allNamespaces?: boolean; all?: boolean }) => {
       const { KubeClient } = await import('../../kube/client.js');
       const { listAction, shortTime } = await import('../../release/queries.js');
       const { info, printJson, table } = await import('../output.js');

@@ -1,5 +1,6 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { cancelOnSignals, clusterFlags, parseHistoryMax, type ClusterFlags } from './deploy.js';
+import { Command, InvalidArgumentError } from 'commander';
+import { clusterFlags, outputOption, type ClusterFlags } from '../options.js';
+import { cancelOnSignals, parseHistoryMax } from './deploy.js';
 
 function revisionArg(value: string): number {
   const n = Number(value);
@@ -16,7 +17,7 @@ export function rollbackCommand(): Command {
     .option('--adopt', 'take over existing objects owned by another release or another tool')
     .option('--dry-run', 'print the plan and change nothing')
     .option('--history-max <n>', 'revisions to keep', '10')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(outputOption())
     .addHelpText('after', `\nExamples:\n  berth rollback shop -n prod        # back to the previous deployed revision\n  berth rollback shop 3 -n prod`)
     .action(async (release: string, revision: number | undefined, opts: ClusterFlags & { timeout: string; adopt?: boolean; dryRun?: boolean; historyMax: string; output: 'text' | 'json' }) => {
       const { parseDuration } = await import('../../deploy/duration.js');

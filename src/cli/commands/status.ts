@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { withClusterFlags, type ClusterFlags } from './list.js';
+import { queryFlags, type QueryFlags } from '../options.js';
 
 export function statusCommand(): Command {
-  return withClusterFlags(new Command('status'))
+  return queryFlags(new Command('status'))
     .description('Show a release: its newest revision, status, app version, and the live readiness of each service')
     .argument('<release>', 'release name')
     .addHelpText(
@@ -12,13 +12,11 @@ Examples:
   berth status shop -n dev
   berth status shop -n dev -o json | jq '.services[] | select(.state != "ready")'`,
     )
-    .action(async (release: string, opts: ClusterFlags) => {
-      const { KubeClient } = await import('../../kube/client.js');
-      const { RevisionStore } = await import('../../release/store.js');
+    .action(async (release: string, opts: QueryFlags) => {
+      const { openStore } = await import('../../release/open.js');
       const { statusAction, shortTime } = await import('../../release/queries.js');
       const { printJson, table } = await import('../output.js');
-      const client = await KubeClient.connect(opts);
-      const store = new RevisionStore(client, opts.namespace ?? client.defaultNamespace);
+      const { client, store } = await openStore(opts);
       const s = await statusAction(client, store, release);
       if (opts.output === 'json') return printJson(s);
       const lines = [

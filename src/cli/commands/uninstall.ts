@@ -1,5 +1,5 @@
-import { Command, Option } from 'commander';
-import { clusterFlags, type ClusterFlags } from './deploy.js';
+import { Command } from 'commander';
+import { clusterFlags, outputOption, type ClusterFlags } from '../options.js';
 
 export function uninstallCommand(): Command {
   return clusterFlags(new Command('uninstall'))
@@ -8,7 +8,7 @@ export function uninstallCommand(): Command {
     .option('--keep-history', 'keep the revisions, marked uninstalled')
     .option('--keep-volumes', "keep the PersistentVolumeClaims the release's StatefulSets created (their data)")
     .option('--timeout <duration>', 'how long to wait for the objects to be gone', '5m')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(outputOption())
     .addHelpText('after', `\nExamples:\n  berth uninstall shop -n dev\n  berth uninstall shop -n dev --keep-history`)
     .action(async (release: string, opts: ClusterFlags & { keepHistory?: boolean; keepVolumes?: boolean; timeout: string; output: 'text' | 'json' }) => {
       const { parseDuration } = await import('../../deploy/duration.js');
