@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import type { Workload, WorkloadKind } from './workload.js';
+import { constructError, nameError, propError } from './private/errors.js';
 import { dns1035Problem, dns1123LabelProblem } from './private/naming.js';
 
 /** Where an application is being deployed: the release name, its namespace and the environment's name. */
@@ -91,9 +92,7 @@ export class Application<TConfig = unknown> extends Chart {
     for (const s of [...scope.node.scopes].reverse()) {
       if (Application.isApplication(s)) return s;
     }
-    throw new Error(
-      `${scope.node.path}: must be created inside an Application: pass the application (\`this\` in its constructor) as the scope`,
-    );
+    throw constructError(scope, 'must be created inside an Application: pass the application (`this` in its constructor) as the scope');
   }
 
   /** The typed config object the application was created with. */
@@ -115,16 +114,17 @@ export class Application<TConfig = unknown> extends Chart {
     this.version = props.version ?? '0.1.0';
 
     const idProblem = dns1123LabelProblem(id);
-    if (idProblem) throw new Error(`${this.node.path}: the application name '${id}' ${idProblem}`);
+    if (idProblem) throw nameError(this, 'application name', id, idProblem);
     const releaseProblem = dns1035Problem(props.release.name);
-    if (releaseProblem) {
-      throw new Error(`${this.node.path}: the release name '${props.release.name}' ${releaseProblem}; choose another release name`);
-    }
+    if (releaseProblem) throw nameError(this, 'release name', props.release.name, `${releaseProblem}; choose another release name`);
     const nsProblem = dns1123LabelProblem(props.release.namespace);
-    if (nsProblem) throw new Error(`${this.node.path}: the namespace '${props.release.namespace}' ${nsProblem}`);
+    if (nsProblem) throw nameError(this, 'namespace', props.release.namespace, nsProblem);
     if (this.version.length > 63 || !LABEL_VALUE.test(this.version)) {
-      throw new Error(
-        `${this.node.path}: 'version' ('${this.version}') is not a valid label value: use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
+      throw propError(
+        this,
+        'version',
+        this.version,
+        "is not a valid label value: use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
       );
     }
     this.node.addValidation({ validate: () => this.validateServices() });

@@ -2,6 +2,7 @@ import { Lazy } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
 import type { Construct } from 'constructs';
 import { Workload, type WorkloadProps } from './workload.js';
+import { clusterDnsName } from './private/addresses.js';
 import { propError } from './private/errors.js';
 import { dns1123LabelProblem, MAX_CONTROLLER_NAME_LENGTH, objectName } from './private/naming.js';
 import { checkInt, checkQuantity } from './private/validate.js';
@@ -162,6 +163,6 @@ export class StatefulApp extends Workload {
   /** Cluster-wide DNS names of the replicas: `<pod>.<headless>.<namespace>.svc.cluster.local`. */
   get podFqdns(): string[] {
     const ns = this.application.release.namespace;
-    return this.podDnsNames.map((n) => `${n}.${ns}.svc.cluster.local`);
+    return this.podDnsNames.map((n) => clusterDnsName(n, ns));
   }
 }

@@ -1,14 +1,21 @@
 import { Construct } from 'constructs';
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import type * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
 import { Application } from './application.js';
 import type { ServiceConfig, ServiceSecretConfig } from './config.js';
-import { EnvValue } from './env-value.js';
+import type { EnvValue } from './env-value.js';
 import type { Probe } from './probe.js';
 import type { Volume } from './volume.js';
-import { propError, show } from './private/errors.js';
-import { configHash } from './private/hash.js';
-import { dns1035Problem, dns1123LabelProblem, objectName } from './private/naming.js';
-import { checkInt, checkPort, checkQuantity, parseQuantity } from './private/validate.js';
+import { clusterDnsName, hasServiceFor, requireService } from './private/addresses.js';
+import { createConfigObjects } from './private/config-objects.js';
+import { propError } from './private/errors.js';
+import { objectMeta, serviceMetadata } from './private/metadata.js';
+import { objectName } from './private/naming.js';
+import { podTemplateFor } from './private/pod-template.js';
+import { resolvePorts, type ResolvedPort } from './private/ports.js';
+import { createServiceFor, type ServiceOptions } from './private/service.js';
+import { createServiceAccount } from './private/service-account.js';
+import { validateWorkloadProps } from './private/validate-workload.js';
+import { waitForPortContainer } from './private/wait-for-init.js';
 
 /** The four base kinds; also the default `app.kubernetes.io/component` label. */
 export type WorkloadKind = 'stateless' | 'stateful' | 'daemon' | 'batch';
@@ -79,11 +86,8 @@ export interface ResourcesProps {
   readonly ephemeralStorage?: ResourceRange;
 }
 
-/** The resources a container gets when `resources` does not say otherwise. */
-export const DEFAULT_RESOURCES: Required<Pick<ResourcesProps, 'cpu' | 'memory'>> = {
-  cpu: { request: '100m' },
-  memory: { request: '128Mi', limit: '256Mi' },
-};
+// Defined beside the one function that applies it; exported here with the props it is the default of.
+export { DEFAULT_RESOURCES } from './private/resources.js';
 
 /**
  * The container's security settings. Every default is the secure one (the Kubernetes "restricted" pod security
@@ -186,6 +190,7 @@ export interface Toleration {
   readonly tolerationSeconds?: number;
 }
 
+/** Options of `Workload.dependsOn()`. */
 export interface DependsOnOptions {
   /**
    * Add an init container that waits until the dependency's Service accepts TCP connections on its first port.
@@ -363,20 +368,6 @@ export interface WorkloadProps {
   readonly terminationGracePeriodSeconds?: number;
 }
 
-const RESERVED_LABELS = new Set([
-  'app.kubernetes.io/name',
-  'app.kubernetes.io/instance',
-  'app.kubernetes.io/part-of',
-  'app.kubernetes.io/version',
-  'app.kubernetes.io/managed-by',
-  'app.kubernetes.io/component',
-]);
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DEFAULT_WAIT_IMAGE = 'busybox:1.36.1';
-/** busybox's `nobody`: the wait container must satisfy runAsNonRoot too. */
-const NOBODY = 65534;
-
 /** Extra pod spec pieces a kind adds (host paths, per-replica volumes, restart policy). */
 export interface PodTemplateExtras {
   /** Pod restart policy; Jobs need `OnFailure` or `Never`. */
@@ -387,14 +378,6 @@ export interface PodTemplateExtras {
   readonly volumes?: readonly k8s.Volume[];
   /** Container mounts besides those of the `volumes` prop. */
   readonly volumeMounts?: readonly k8s.VolumeMount[];
-}
-
-interface ResolvedPort {
-  readonly name: string;
-  readonly containerPort: number;
-  readonly servicePort: number;
-  readonly protocol: string;
-  readonly nodePort?: number;
 }
 
 /**
@@ -436,61 +419,22 @@ export abstract class Workload extends Construct {
     this.kind = kind;
     this.application = Application.of(this);
     this.name = props.name ?? id;
-    const nameProblem = dns1035Problem(this.name);
-    if (nameProblem) {
-      throw propError(this, props.name === undefined ? 'id' : 'name', this.name, `${nameProblem}, e.g. '${suggestName(this.name)}'`);
-    }
-    if (typeof props.image !== 'string' || props.image.trim() === '' || /\s/.test(props.image)) {
-      throw propError(this, 'image', props.image, "must be an image reference without spaces, e.g. 'nginx:1.27'");
-    }
-    const release = this.application.release;
-    this.resourceName = objectName([release.name, this.name]);
-    this.ports = this.resolvePorts(props.ports ?? []);
-    this.validateProps(props);
+    validateWorkloadProps(this, this.name, props);
+    this.resourceName = objectName([this.application.release.name, this.name]);
+    this.ports = resolvePorts(props.ports ?? []);
 
-    this.selectorLabels = {
-      'app.kubernetes.io/name': this.name,
-      'app.kubernetes.io/instance': release.name,
-    };
-    this.labels = {
-      ...props.labels,
-      ...this.selectorLabels,
-      'app.kubernetes.io/part-of': this.application.appName,
-      'app.kubernetes.io/version': this.application.version,
-      'app.kubernetes.io/managed-by': 'berth',
-      'app.kubernetes.io/component': props.component ?? kind,
-    };
-    this.annotations = { ...props.annotations, 'berth.dev/release': `${release.namespace}/${release.name}` };
+    const metadata = serviceMetadata(this.application, this.name, props.component ?? kind, props.labels, props.annotations);
+    this.selectorLabels = metadata.selectorLabels;
+    this.labels = metadata.labels;
+    this.annotations = metadata.annotations;
 
-    const config = props.config ?? {};
-    const secretConfig = props.secretConfig ?? {};
-    const hasConfig = Object.keys(config).length > 0;
-    const hasSecret = Object.keys(secretConfig).length > 0;
-    this.configHash = hasConfig || hasSecret ? configHash({ config, secretConfig }) : '';
-    if (hasConfig) {
-      this.configMapName = objectName([release.name, this.name, 'config']);
-      new k8s.KubeConfigMap(this, 'Config', {
-        metadata: this.metadata(this.configMapName),
-        data: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])),
-      });
-    }
-    if (hasSecret) {
-      this.secretName = objectName([release.name, this.name, 'secret']);
-      new k8s.KubeSecret(this, 'Secret', {
-        metadata: this.metadata(this.secretName),
-        type: 'Opaque',
-        data: Object.fromEntries(Object.entries(secretConfig).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
-      });
-    }
-    if (props.createServiceAccount) {
-      this.serviceAccountName = this.resourceName;
-      new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-        metadata: this.metadata(this.resourceName),
-        automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-      });
-    } else {
-      this.serviceAccountName = props.serviceAccountName;
-    }
+    const configObjects = createConfigObjects(this, props.config ?? {}, props.secretConfig ?? {});
+    this.configHash = configObjects.configHash;
+    this.configMapName = configObjects.configMapName;
+    this.secretName = configObjects.secretName;
+    this.serviceAccountName = props.createServiceAccount
+      ? createServiceAccount(this, props.automountServiceAccountToken)
+      : props.serviceAccountName;
     this.application._registerService(this);
   }
 
@@ -501,24 +445,24 @@ export abstract class Workload extends Construct {
 
   /** Whether the workload has a Service, so `host`, `port` and `url` work. */
   get hasService(): boolean {
-    return this.ports.length > 0 && this.kind !== 'batch' && this.kind !== 'daemon';
+    return hasServiceFor(this.kind, this.ports.length);
   }
 
   /** In-namespace DNS name of the service: `<release>-<service>`. Survives renaming a release without edits. */
   get host(): string {
-    this.requireService('host');
+    requireService(this, 'host');
     return this.resourceName;
   }
 
   /** Cluster-wide DNS name: `<release>-<service>.<namespace>.svc.cluster.local`. */
   get fqdn(): string {
-    this.requireService('fqdn');
-    return `${this.resourceName}.${this.application.release.namespace}.svc.cluster.local`;
+    requireService(this, 'fqdn');
+    return clusterDnsName(this.resourceName, this.application.release.namespace);
   }
 
   /** The Service port of the first port. */
   get port(): number {
-    this.requireService('port');
+    requireService(this, 'port');
     return this.ports[0]!.servicePort;
   }
 
@@ -539,253 +483,23 @@ export abstract class Workload extends Construct {
   dependsOn(other: Workload, options: DependsOnOptions = {}): this {
     if (other === this) throw propError(this, 'dependsOn', other.name, 'a service cannot depend on itself');
     if (!this.deps.includes(other)) this.deps.push(other);
-    if (options.waitForPort) {
-      if (!other.hasService) {
-        throw new Error(
-          `${this.node.path}: dependsOn(${other.node.path}, { waitForPort: true }): '${other.name}' has no Service to wait for; give it 'ports' or drop 'waitForPort'`,
-        );
-      }
-      const host = other.host;
-      const port = other.port;
-      this.initContainers.push({
-        name: objectName(['wait-for', other.name]),
-        image: options.waitImage ?? DEFAULT_WAIT_IMAGE,
-        command: [
-          'sh',
-          '-c',
-          `until nc -z -w 2 ${host} ${port}; do echo "waiting for ${host}:${port}"; sleep 2; done`,
-        ],
-        resources: {
-          requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') },
-          limits: { memory: k8s.Quantity.fromString('32Mi') },
-        },
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: NOBODY,
-          runAsGroup: NOBODY,
-          readOnlyRootFilesystem: true,
-          allowPrivilegeEscalation: false,
-          capabilities: { drop: ['ALL'] },
-        },
-      });
-    }
+    if (options.waitForPort) this.initContainers.push(waitForPortContainer(this, other, options));
     return this;
   }
 
   /** Metadata of an object of this service: name, all labels, all annotations. */
   protected metadata(name: string): { name: string; labels: Record<string, string>; annotations: Record<string, string> } {
-    return { name, labels: { ...this.labels }, annotations: { ...this.annotations } };
+    return objectMeta(this, name);
   }
 
   /** Creates a Service selecting this workload's pods by instance + name only. */
-  protected createService(id: string, name: string, options: { headless?: boolean; type?: string } = {}): k8s.KubeService {
-    return new k8s.KubeService(this, id, {
-      metadata: this.metadata(name),
-      spec: {
-        type: options.headless ? 'ClusterIP' : (options.type ?? 'ClusterIP'),
-        clusterIp: options.headless ? 'None' : undefined,
-        publishNotReadyAddresses: options.headless ? true : undefined,
-        selector: { ...this.selectorLabels },
-        ports: this.ports.map((p) => ({
-          name: p.name,
-          port: p.servicePort,
-          targetPort: k8s.IntOrString.fromString(p.name),
-          protocol: p.protocol,
-          nodePort: options.type === 'NodePort' || options.type === 'LoadBalancer' ? p.nodePort : undefined,
-        })),
-      },
-    });
+  protected createService(id: string, name: string, options: ServiceOptions = {}): k8s.KubeService {
+    return createServiceFor(this, this.ports, id, name, options);
   }
 
   /** The pod template: labels, config hash, the container with secure defaults, init containers, scheduling. */
   protected renderPodTemplate(extras: PodTemplateExtras = {}): k8s.PodTemplateSpec {
-    const p = this.props;
-    const sec = p.security ?? {};
-    const q = (s: string) => k8s.Quantity.fromString(s);
-    const mounts: k8s.VolumeMount[] = (p.volumes ?? []).map((m) => ({
-      name: m.volume.name,
-      mountPath: m.path,
-      readOnly: m.readOnly,
-      subPath: m.subPath,
-    }));
-    const volumes: k8s.Volume[] = uniqueVolumes(p.volumes ?? []).map((v) => v._render(q));
-    const annotations: Record<string, string> = { ...this.annotations };
-    if (this.configHash) annotations['berth.dev/config-hash'] = this.configHash;
-    const defaultPort = this.ports[0]?.containerPort;
-    const envFrom: k8s.EnvFromSource[] = [];
-    if (this.configMapName) envFrom.push({ configMapRef: { name: this.configMapName } });
-    if (this.secretName) envFrom.push({ secretRef: { name: this.secretName } });
-    const container: k8s.Container = {
-      name: this.name,
-      image: p.image,
-      imagePullPolicy: p.imagePullPolicy,
-      command: p.command ? [...p.command] : undefined,
-      args: p.args ? [...p.args] : undefined,
-      env: nonEmpty(Object.entries(p.env ?? {}).map(([k, v]) => (typeof v === 'string' ? EnvValue.fromValue(v) : v)._render(k))),
-      envFrom: nonEmpty(envFrom),
-      ports: nonEmpty(this.ports.map((port) => ({ name: port.name, containerPort: port.containerPort, protocol: port.protocol }))),
-      resources: this.renderResources(),
-      livenessProbe: p.liveness?._render(this, 'liveness', defaultPort),
-      readinessProbe: p.readiness?._render(this, 'readiness', defaultPort),
-      startupProbe: p.startup?._render(this, 'startup', defaultPort),
-      securityContext: {
-        runAsNonRoot: sec.runAsNonRoot ?? true,
-        runAsUser: sec.runAsUser,
-        runAsGroup: sec.runAsGroup,
-        readOnlyRootFilesystem: sec.readOnlyRootFilesystem ?? true,
-        allowPrivilegeEscalation: sec.allowPrivilegeEscalation ?? false,
-        capabilities: { drop: ['ALL'], add: sec.addCapabilities ? [...sec.addCapabilities] : undefined },
-      },
-      volumeMounts: nonEmpty([...mounts, ...(extras.volumeMounts ?? [])]),
-    };
-    return {
-      metadata: { labels: { ...this.labels }, annotations },
-      spec: {
-        serviceAccountName: this.serviceAccountName,
-        automountServiceAccountToken: p.automountServiceAccountToken ?? false,
-        imagePullSecrets: p.imagePullSecrets?.map((name) => ({ name })),
-        restartPolicy: extras.restartPolicy,
-        hostNetwork: extras.hostNetwork,
-        dnsPolicy: extras.hostNetwork ? 'ClusterFirstWithHostNet' : undefined,
-        terminationGracePeriodSeconds: p.terminationGracePeriodSeconds,
-        securityContext: {
-          runAsNonRoot: sec.runAsNonRoot ?? true,
-          fsGroup: sec.fsGroup,
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
-        nodeSelector: p.nodeSelector ? { ...p.nodeSelector } : undefined,
-        affinity: p.affinity,
-        tolerations: p.tolerations?.map((t) => ({ ...t })),
-        initContainers: nonEmpty(this.initContainers),
-        containers: [container],
-        volumes: nonEmpty([...volumes, ...(extras.volumes ?? [])]),
-      },
-    };
+    const { props, ports, initContainers, serviceAccountName } = this;
+    return podTemplateFor(this, { props, ports, initContainers, serviceAccountName }, extras);
   }
-
-  private renderResources(): k8s.ResourceRequirements {
-    const r = this.props.resources ?? {};
-    const ranges: Record<string, ResourceRange | undefined> = {
-      cpu: { ...DEFAULT_RESOURCES.cpu, ...r.cpu },
-      memory: { ...DEFAULT_RESOURCES.memory, ...r.memory },
-      'ephemeral-storage': r.ephemeralStorage,
-    };
-    const requests: Record<string, k8s.Quantity> = {};
-    const limits: Record<string, k8s.Quantity> = {};
-    for (const [resource, range] of Object.entries(ranges)) {
-      if (range?.request !== undefined) requests[resource] = k8s.Quantity.fromString(range.request);
-      if (range?.limit !== undefined) limits[resource] = k8s.Quantity.fromString(range.limit);
-    }
-    return { requests, limits };
-  }
-
-  private requireService(helper: string): void {
-    if (!this.hasService) {
-      throw new Error(
-        `${this.node.path}: '${helper}' is only available on services with a Service: ${this.kind === 'batch' || this.kind === 'daemon' ? `a ${this.kind} workload has none` : "give it 'ports'"}`,
-      );
-    }
-  }
-
-  private resolvePorts(ports: readonly PortSpec[]): ResolvedPort[] {
-    const seen = new Set<string>();
-    return ports.map((p, i) => {
-      const prop = `ports[${i}]`;
-      checkPort(this, `${prop}.port`, p.port);
-      checkPort(this, `${prop}.servicePort`, p.servicePort);
-      if (p.nodePort !== undefined) checkInt(this, `${prop}.nodePort`, p.nodePort, 30000, 32767);
-      const name = p.name ?? (i === 0 ? 'http' : `port-${p.port}`);
-      if (name.length > 15 || !PORT_NAME.test(name) || !/[a-z]/.test(name)) {
-        throw propError(this, `${prop}.name`, name, "must be at most 15 lower-case letters, digits and '-', with at least one letter, e.g. 'http' or 'metrics'");
-      }
-      if (seen.has(name)) throw propError(this, `${prop}.name`, name, 'is used by another port: port names must be unique');
-      seen.add(name);
-      return { name, containerPort: p.port, servicePort: p.servicePort ?? p.port, protocol: p.protocol ?? 'TCP', nodePort: p.nodePort };
-    });
-  }
-
-  private validateProps(p: WorkloadProps): void {
-    for (const key of Object.keys(p.labels ?? {})) {
-      if (RESERVED_LABELS.has(key)) {
-        throw propError(this, `labels.${key}`, p.labels![key], `is set by Berth; ${key === 'app.kubernetes.io/component' ? "use the 'component' prop" : 'remove it'}`);
-      }
-    }
-    // Keys only: values may be secret and must not reach error messages.
-    for (const prop of ['env', 'config', 'secretConfig'] as const) {
-      for (const key of Object.keys(p[prop] ?? {})) {
-        if (!ENV_NAME.test(key)) {
-          const fix = key.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1');
-          throw new Error(
-            `${this.node.path}: '${prop}' key '${key}' is not an environment variable name: use letters, digits and '_', not starting with a digit, e.g. '${fix}'`,
-          );
-        }
-      }
-    }
-    for (const [key, value] of Object.entries(p.env ?? {})) {
-      if (typeof value !== 'string' && !(value instanceof EnvValue)) {
-        throw propError(this, `env.${key}`, value, "must be a string or an EnvValue, e.g. EnvValue.fromSecret('name', 'key')");
-      }
-    }
-    for (const [key, value] of Object.entries(p.config ?? {})) {
-      if (!['string', 'number', 'boolean'].includes(typeof value)) {
-        throw propError(this, `config.${key}`, value, 'must be a string, number or boolean');
-      }
-    }
-    const r = p.resources ?? {};
-    const examples: Record<string, string> = { cpu: '250m', memory: '512Mi', ephemeralStorage: '1Gi' };
-    for (const res of ['cpu', 'memory', 'ephemeralStorage'] as const) {
-      const range = { ...(res === 'ephemeralStorage' ? {} : DEFAULT_RESOURCES[res]), ...r[res] };
-      checkQuantity(this, `resources.${res}.request`, r[res]?.request, examples[res]!);
-      checkQuantity(this, `resources.${res}.limit`, r[res]?.limit, examples[res]!);
-      if (range.request !== undefined && range.limit !== undefined && parseQuantity(range.request)! > parseQuantity(range.limit)!) {
-        throw propError(this, `resources.${res}.request`, range.request, `is more than 'resources.${res}.limit' (${show(range.limit)}): raise the limit or lower the request`);
-      }
-    }
-    for (const [key, value] of Object.entries(p.secretConfig ?? {})) {
-      if (typeof value !== 'string') {
-        throw new Error(`${this.node.path}: 'secretConfig.${key}' must be a string, got ${value === null ? 'null' : typeof value}: set the secret value in the env file or values file`);
-      }
-      if (p.config && key in p.config) {
-        throw new Error(
-          `${this.node.path}: 'secretConfig' key '${key}' is also a key of 'config': both become the same environment variable; rename one`,
-        );
-      }
-    }
-    const mountPaths = new Set<string>();
-    const volumesByName = new Map<string, Volume>();
-    for (const [i, m] of (p.volumes ?? []).entries()) {
-      const problem = dns1123LabelProblem(m.volume.name);
-      if (problem) throw propError(this, `volumes[${i}].volume.name`, m.volume.name, problem);
-      const sameName = volumesByName.get(m.volume.name);
-      if (sameName && sameName !== m.volume) {
-        throw propError(this, `volumes[${i}].volume.name`, m.volume.name, 'names a different volume already: give each volume its own name, or mount the same Volume object twice');
-      }
-      volumesByName.set(m.volume.name, m.volume);
-      if (!m.path.startsWith('/')) throw propError(this, `volumes[${i}].path`, m.path, "must be an absolute path, e.g. '/tmp'");
-      if (mountPaths.has(m.path)) throw propError(this, `volumes[${i}].path`, m.path, 'is already mounted: each path can be mounted once');
-      mountPaths.add(m.path);
-      checkQuantity(this, `volumes[${i}].volume.sizeLimit`, m.volume._sizeLimit, '256Mi');
-    }
-    checkInt(this, 'terminationGracePeriodSeconds', p.terminationGracePeriodSeconds, 0);
-    if (p.createServiceAccount && p.serviceAccountName !== undefined) {
-      throw propError(this, 'serviceAccountName', p.serviceAccountName, "conflicts with 'createServiceAccount: true': set only one");
-    }
-  }
-}
-
-/** Empty lists are left out of the manifests: they mean the same as no list and only add noise to diffs. */
-function nonEmpty<T>(items: readonly T[]): T[] | undefined {
-  return items.length > 0 ? [...items] : undefined;
-}
-
-/** The same Volume mounted at several paths is declared once. */
-function uniqueVolumes(mounts: readonly VolumeMount[]): Volume[] {
-  const out: Volume[] = [];
-  for (const m of mounts) if (!out.includes(m.volume)) out.push(m.volume);
-  return out;
-}
-
-function suggestName(name: string): string {
-  const s = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '');
-  return s.slice(0, 63) || 'api';
 }

@@ -8,9 +8,29 @@ export function show(value: unknown): string {
 }
 
 /**
- * The one error shape of the library: `shop/api: 'replicas' (-1) must be an integer >= 0`.
- * Plain `Error`s with a complete message; the synth driver turns them into user errors.
+ * Every library error starts with the construct path, so the user can find the line that made it:
+ * `shop/api: <problem>`. Plain `Error`s with a complete message; the synth driver turns them into user errors.
  */
+export function constructError(scope: IConstruct, problem: string): Error {
+  return new Error(`${scope.node.path}: ${problem}`);
+}
+
+/** The one error shape for a bad prop value: `shop/api: 'replicas' (-1) must be an integer >= 0`. */
 export function propError(scope: IConstruct, prop: string, value: unknown, problem: string): Error {
-  return new Error(`${scope.node.path}: '${prop}' (${show(value)}) ${problem}`);
+  return constructError(scope, `'${prop}' (${show(value)}) ${problem}`);
+}
+
+/** A bad prop whose value must not reach the message because it may be secret: `'secretConfig.X' must be ...`. */
+export function secretPropError(scope: IConstruct, prop: string, problem: string): Error {
+  return constructError(scope, `'${prop}' ${problem}`);
+}
+
+/** A bad key of a map prop (`env`, `config`, `secretConfig`), quoting the key only: values may be secret. */
+export function keyError(scope: IConstruct, prop: string, key: string, problem: string): Error {
+  return constructError(scope, `'${prop}' key '${key}' ${problem}`);
+}
+
+/** A bad name that comes from the release or the application id rather than from a prop: `the namespace 'x' ...`. */
+export function nameError(scope: IConstruct, what: string, value: string, problem: string): Error {
+  return constructError(scope, `the ${what} '${value}' ${problem}`);
 }

@@ -1,0 +1,25 @@
+import type { PortSpec } from '../workload.js';
+
+/** A `PortSpec` with its defaults filled in: what the container, the Service and the probes are rendered from. */
+export interface ResolvedPort {
+  readonly name: string;
+  readonly containerPort: number;
+  readonly servicePort: number;
+  readonly protocol: string;
+  readonly nodePort?: number;
+}
+
+/** The name of the `index`-th port: probes, Ingress and Service refer to ports by name. */
+export function portName(port: PortSpec, index: number): string {
+  return port.name ?? (index === 0 ? 'http' : `port-${port.port}`);
+}
+
+export function resolvePorts(ports: readonly PortSpec[]): ResolvedPort[] {
+  return ports.map((p, i) => ({
+    name: portName(p, i),
+    containerPort: p.port,
+    servicePort: p.servicePort ?? p.port,
+    protocol: p.protocol ?? 'TCP',
+    nodePort: p.nodePort,
+  }));
+}

@@ -1,0 +1,12 @@
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import type { Workload } from '../workload.js';
+import { objectMeta } from './metadata.js';
+
+/** The ServiceAccount `<release>-<service>` of `createServiceAccount: true`; returns its name for the pod spec. */
+export function createServiceAccount(workload: Workload, automountToken: boolean | undefined): string {
+  new k8s.KubeServiceAccount(workload, 'ServiceAccount', {
+    metadata: objectMeta(workload, workload.resourceName),
+    automountServiceAccountToken: automountToken ?? false,
+  });
+  return workload.resourceName;
+}
