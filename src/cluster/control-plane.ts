@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { stringify } from 'yaml';
 import { UserError } from '../errors.js';
 import { pidAlive, sleep } from '../util/process.js';
+import { toYaml } from '../util/yaml.js';
 import { ensureBinaries, formatSeconds } from './build.js';
 import { execFile, tailLines, type ExecResult } from './exec.js';
 import { kwokConfigYaml, storageClassManifest } from './kwok-config.js';
@@ -209,7 +209,7 @@ async function upLocked(name: string, nodes: number, options: UpOptions, env: No
   });
   progress(`API server ready (${since()})`);
 
-  const sc = await kubectlFor(kubeconfig, ['apply', '-f', '-'], { env, input: stringify(storageClassManifest()) });
+  const sc = await kubectlFor(kubeconfig, ['apply', '-f', '-'], { env, input: toYaml(storageClassManifest()) });
   if (sc.code !== 0) throw new UserError(`creating the default StorageClass failed: ${sc.stderr.trim()}`);
 
   const current = await nodeCounts(kubeconfig, env);

@@ -1,5 +1,5 @@
 import { structuredPatch } from 'diff';
-import { stringify } from 'yaml';
+import { toYaml } from '../util/yaml.js';
 import type { KubeObject } from './manifest-set.js';
 import { redactSecret } from './redact.js';
 
@@ -8,10 +8,6 @@ export interface ObjectDiffOptions {
   readonly showSecrets?: boolean;
   /** Lines of context around each change. @default 3 */
   readonly context?: number;
-}
-
-export function toYaml(obj: unknown): string {
-  return stringify(obj, { sortMapEntries: false, lineWidth: 0 });
 }
 
 /**

@@ -1,11 +1,11 @@
 import pLimit from 'p-limit';
-import { stringify } from 'yaml';
 import { readiness } from '../model/wait/index.js';
 import { redactSecret } from '../model/redact.js';
 import type { KubeClient } from '../kube/client.js';
 import { LABEL_NAME, objectRef, type KubeObject } from '../model/manifest-set.js';
 import { listReleases, releaseNotFound, RevisionStore } from './store.js';
 import type { ReleaseSummary, Revision, RevisionInfo } from './types.js';
+import { toYamlDocuments } from '../util/yaml.js';
 
 /**
  * The read-only release actions behind `berth list | status | history | get`: plain data in, plain data out, so the
@@ -120,5 +120,5 @@ export function shortTime(iso: string): string {
 }
 
 export function manifestsToYaml(manifests: readonly KubeObject[]): string {
-  return manifests.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+  return toYamlDocuments(manifests);
 }

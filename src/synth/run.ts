@@ -1,7 +1,8 @@
 import { join, relative } from 'node:path';
 import { findApp, listApps } from './apps.js';
 import { checkEnvModules, chooseEnv, hasValues, loadApp, PROJECT_ROOT, synthesizeEnv } from './synthesize.js';
-import { printableObjects, toYamlDocuments, writeManifests } from './write.js';
+import { toYamlDocuments } from '../util/yaml.js';
+import { printableObjects, writeManifests } from './write.js';
 import type { ManifestSet } from '../model/manifest-set.js';
 import { UserError } from '../errors.js';
 

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dump } from 'js-yaml';
 import { LABEL_NAME, MANAGED_BY, LABEL_MANAGED_BY, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
+import { toYamlDocuments } from '../util/yaml.js';
 
 /**
  * A Secret Berth generated from secret-marked config. Its values exist only in memory: files are read by people
@@ -21,16 +21,6 @@ function secretsNote(secrets: readonly KubeObject[]): string {
   if (secrets.length === 0) return '';
   const list = secrets.map((o) => `${o.metadata.name} (${Object.keys((o.data ?? {}) as object).sort().join(', ')})`).join(', ');
   return `# Applied by berth deploy from secret-marked config, not written here: Secret ${list}.\n`;
-}
-
-/**
- * YAML that YAML 1.1 readers (kubectl, client-go, PyYAML) read back as written: js-yaml's compatibility mode
- * quotes strings such as `no`, `on`, `y` or `0755`, which would otherwise come back as booleans and octal
- * numbers (the "Norway problem"). js-yaml rather than `yaml` here: it emits the same text 5x faster, and
- * this is the hot path of a large synth.
- */
-export function toYamlDocuments(objects: readonly KubeObject[]): string {
-  return objects.map((o) => dump(o, { lineWidth: -1, noRefs: true })).join('---\n');
 }
 
 /**

@@ -29,11 +29,11 @@ function valuesCommand(): Command {
       const { openStore } = await import('../../release/open.js');
       const { getValuesAction } = await import('../../release/queries.js');
       const { printJson } = await import('../output.js');
-      const { stringify } = await import('yaml');
+      const { toYaml } = await import('../../util/yaml.js');
       const { store } = await openStore(opts);
       const { values } = await getValuesAction(store, release, opts);
       if (opts.output === 'json') return printJson(values ?? null);
-      process.stdout.write(stringify(values ?? {}, { lineWidth: 0 }));
+      process.stdout.write(toYaml(values ?? {}));
     });
 }
 

@@ -5,7 +5,7 @@
  */
 import { listApps } from '../../../src/synth/apps.js';
 import { PROJECT_ROOT, synthesize } from '../../../src/synth/synthesize.js';
-import { toYamlDocuments } from '../../../src/synth/write.js';
+import { toYamlDocuments } from '../../../src/util/yaml.js';
 import { createTestNamespace, deleteNamespace, kubectlResult } from '../harness.js';
 
 const cases = listApps(PROJECT_ROOT).flatMap((app) => app.envs.map((env) => [app.name, env] as const));

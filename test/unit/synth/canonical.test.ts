@@ -34,15 +34,3 @@ describe('sortObjects', () => {
     ]);
   });
 });
-
-describe('toYamlDocuments', () => {
-  it('quotes strings that YAML 1.1 readers such as kubectl would turn into booleans or numbers', async () => {
-    const { toYamlDocuments } = await import('../../../src/synth/write.js');
-    const yaml = toYamlDocuments([
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 'no', b: 'on', c: '0755', d: 'plain' } },
-    ]);
-    const { parse } = await import('yaml');
-    expect(parse(yaml, { version: '1.1' }).data).toEqual({ a: 'no', b: 'on', c: '0755', d: 'plain' });
-    expect(yaml).toContain('d: plain');
-  });
-});
