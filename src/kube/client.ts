@@ -98,7 +98,7 @@ export class KubeClient {
 
   private constructor(
     private readonly config: Kubeconfig,
-    private readonly options: ConnectOptions,
+    options: ConnectOptions,
   ) {
     this.server = config.server;
     this.context = config.context;
@@ -418,28 +418,10 @@ export class KubeClient {
   private async httpOptions(): Promise<https.RequestOptions> {
     // Credentials (exec plugins, token files) are re-read now and then so a long deploy outlives a short-lived token.
     if (!this.authCache || Date.now() - this.authCache.at > 60_000) {
-      const opts = this.config.needsClientNode ? await this.clientNodeOptions() : this.config.requestOptions();
+      const opts = await this.config.requestOptions();
       this.authCache = { opts, at: Date.now() };
     }
     return this.authCache.opts;
-  }
-
-  /** Exec plugins, auth providers and proxies, through @kubernetes/client-node (loaded only for them). */
-  private async clientNodeOptions(): Promise<https.RequestOptions> {
-    const { KubeConfig } = await import('@kubernetes/client-node');
-    const kc = new KubeConfig();
-    const opts: https.RequestOptions = {};
-    try {
-      if (this.options.kubeconfig) kc.loadFromFile(this.options.kubeconfig);
-      else kc.loadFromDefault();
-      kc.setCurrentContext(this.context);
-      await kc.applyToHTTPSOptions(opts);
-    } catch (err) {
-      throw new UserError(`cannot use the credentials of context ${this.context}: ${(err as Error).message}`, {
-        hint: 'check the user and cluster entries of this context in the kubeconfig (kubectl config view)',
-      });
-    }
-    return opts;
   }
 
   private async send(input: RequestInput): Promise<unknown> {

@@ -8,8 +8,10 @@ import { UserError } from '../errors.js';
 /**
  * Reads kubeconfig files the way kubectl does (KUBECONFIG list merged, first value wins; paths relative to the file
  * that names them; in-cluster service account as the last resort) and turns the selected context into Node TLS
- * options. Loading @kubernetes/client-node costs over a second of CPU at every start, so it is imported only for
- * what this file does not handle: exec credential plugins, auth providers and proxies.
+ * options. This is the only reading of kubeconfig files: for what this file does not handle itself (exec credential
+ * plugins, auth providers, proxies) @kubernetes/client-node gets the one context already resolved here, never the
+ * files, since its own merge differs from kubectl's (the last current-context wins, duplicate names throw). Loading
+ * client-node costs over a second of CPU at every start, so it is imported only for those users.
  */
 
 interface ClusterEntry {
@@ -56,8 +58,11 @@ export interface Kubeconfig {
   readonly namespace: string;
   /** When the user or cluster needs @kubernetes/client-node (exec plugin, auth provider, proxy). */
   readonly needsClientNode: boolean;
-  /** TLS options and headers for node:https; re-read on each call (token files rotate). */
-  requestOptions(): https.RequestOptions;
+  /**
+   * TLS options and headers for node:https; re-read on each call (token files rotate, exec plugins hand out
+   * short-lived credentials).
+   */
+  requestOptions(): Promise<https.RequestOptions>;
 }
 
 const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -133,14 +138,16 @@ export function loadKubeconfig(options: { kubeconfig?: string; context?: string 
       });
     }
   };
+  const needsClientNode = Boolean(u.exec || u['auth-provider'] || c['proxy-url']);
   return {
     files,
     contexts: [...contexts.keys()],
     context: contextName,
     server: c.server!,
     namespace: context.value.namespace || 'default',
-    needsClientNode: Boolean(u.exec || u['auth-provider'] || c['proxy-url']),
-    requestOptions() {
+    needsClientNode,
+    async requestOptions() {
+      if (needsClientNode) return clientNodeOptions(contextName, context.value.namespace, cluster, user);
       const headers: Record<string, string> = {};
       const token = u.token ?? (u.tokenFile ? bytes(undefined, u.tokenFile, user.dir, 'the token file')!.toString('utf8').trim() : undefined);
       if (token) headers.Authorization = `Bearer ${token}`;
@@ -155,6 +162,63 @@ export function loadKubeconfig(options: { kubeconfig?: string; context?: string 
       };
     },
   };
+}
+
+/**
+ * Credentials through @kubernetes/client-node, from the context resolved above: file paths made absolute against the
+ * file that named them, and an exec plugin's relative command too, as kubectl does ("relative command paths are
+ * interpreted as relative to the directory of the config file").
+ */
+async function clientNodeOptions(
+  contextName: string,
+  namespace: string | undefined,
+  cluster: Named<ClusterEntry>,
+  user: Named<UserEntry>,
+): Promise<https.RequestOptions> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const c = cluster.value;
+  const u = user.value;
+  const abs = (dir: string, path: string | undefined) => (path && !isAbsolute(path) ? join(dir, path) : path);
+  const exec = u.exec as { command?: string } | undefined;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [
+      {
+        name: cluster.name,
+        server: c.server!.replace(/\/$/, ''),
+        caData: c['certificate-authority-data'],
+        caFile: abs(cluster.dir, c['certificate-authority']),
+        skipTLSVerify: c['insecure-skip-tls-verify'] === true,
+        tlsServerName: c['tls-server-name'],
+        proxyUrl: c['proxy-url'],
+      },
+    ],
+    users: [
+      {
+        name: user.name || 'user',
+        authProvider: u['auth-provider'],
+        exec: exec?.command?.includes('/') ? { ...exec, command: abs(user.dir, exec.command) } : exec,
+        certData: u['client-certificate-data'],
+        certFile: abs(user.dir, u['client-certificate']),
+        keyData: u['client-key-data'],
+        keyFile: abs(user.dir, u['client-key']),
+        token: u.token ?? (u.tokenFile ? readFileSync(abs(user.dir, u.tokenFile)!, 'utf8').trim() : undefined),
+        username: u.username,
+        password: u.password,
+      },
+    ],
+    contexts: [{ name: contextName, cluster: cluster.name, user: user.name || 'user', namespace }],
+    currentContext: contextName,
+  });
+  const opts: https.RequestOptions = {};
+  try {
+    await kc.applyToHTTPSOptions(opts);
+  } catch (err) {
+    throw new UserError(`cannot use the credentials of context ${contextName}: ${(err as Error).message}`, {
+      hint: 'check the user and cluster entries of this context in the kubeconfig (kubectl config view)',
+    });
+  }
+  return opts;
 }
 
 function collect<T>(list: unknown, key: string, dir: string, into: Map<string, Named<T>>): void {
@@ -176,7 +240,7 @@ function inCluster(): Kubeconfig {
     server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
     namespace: existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : 'default',
     needsClientNode: false,
-    requestOptions() {
+    async requestOptions() {
       return {
         ca: readFileSync(`${SERVICE_ACCOUNT}/ca.crt`),
         headers: { Authorization: `Bearer ${readFileSync(`${SERVICE_ACCOUNT}/token`, 'utf8').trim()}` },

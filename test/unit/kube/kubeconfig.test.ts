@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { loadKubeconfig } from '../../../src/kube/kubeconfig.js';
@@ -40,23 +40,49 @@ write('ca.crt', 'CA');
 write('token', 'secret-token\n');
 
 describe('loadKubeconfig', () => {
-  it('selects the current context, its namespace, and reads certificates relative to the file', () => {
+  it('selects the current context, its namespace, and reads certificates relative to the file', async () => {
     const kc = loadKubeconfig({ kubeconfig: main });
     expect([kc.context, kc.server, kc.namespace, kc.needsClientNode]).toEqual(['dev', 'https://127.0.0.1:6443', 'shop-dev', false]);
-    const opts = kc.requestOptions();
+    const opts = await kc.requestOptions();
     expect([String(opts.ca), String(opts.cert), String(opts.key), opts.rejectUnauthorized]).toEqual(['CA', 'CERT', 'KEY', true]);
   });
 
-  it('uses a token file and insecure-skip-tls-verify, with namespace default', () => {
+  it('uses a token file and insecure-skip-tls-verify, with namespace default', async () => {
     const kc = loadKubeconfig({ kubeconfig: main, context: 'ci' });
     expect(kc.namespace).toBe('default');
-    const opts = kc.requestOptions();
+    const opts = await kc.requestOptions();
     expect(opts.headers).toEqual({ Authorization: 'Bearer secret-token' });
     expect(opts.rejectUnauthorized).toBe(false);
   });
 
   it('leaves exec plugins to @kubernetes/client-node', () => {
     expect(loadKubeconfig({ kubeconfig: main, context: 'eks' }).needsClientNode).toBe(true);
+  });
+
+  it('runs an exec credential plugin of a two-file KUBECONFIG as kubectl does: first file wins, relative command from its directory', async () => {
+    const plugin = (token: string) =>
+      `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${token}"}}'\n`;
+    const first = mkdtempSync(join(dir, 'first-'));
+    const second = mkdtempSync(join(dir, 'second-'));
+    mkdirSync(join(first, 'bin'));
+    writeFileSync(join(first, 'bin', 'cred.sh'), plugin('token-from-first'), { mode: 0o755 });
+    const execUser = `{exec: {apiVersion: client.authentication.k8s.io/v1, command: ./bin/cred.sh, interactiveMode: Never}}`;
+    const a = join(first, 'config');
+    writeFileSync(a, `current-context: cloud\nclusters:\n- name: shared\n  cluster: {server: "https://first.example:6443"}\nusers:\n- name: plugin\n  user: ${execUser}\ncontexts:\n- name: cloud\n  context: {cluster: shared, user: plugin, namespace: apps}\n`);
+    // The second file repeats the cluster, user and context names with other values and names another current
+    // context: kubectl ignores all of it (first file wins); client-node's own loader would throw on the duplicates.
+    const b = join(second, 'config');
+    writeFileSync(b, `current-context: other\nclusters:\n- name: shared\n  cluster: {server: "https://second.example:6443"}\nusers:\n- name: plugin\n  user: {token: token-from-second}\ncontexts:\n- name: cloud\n  context: {cluster: shared, user: plugin, namespace: wrong}\n- name: other\n  context: {cluster: shared, user: plugin}\n`);
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = [a, b].join(delimiter);
+    try {
+      const kc = loadKubeconfig();
+      expect([kc.context, kc.server, kc.namespace, kc.needsClientNode]).toEqual(['cloud', 'https://first.example:6443', 'apps', true]);
+      const opts = await kc.requestOptions();
+      expect((opts.headers as Record<string, string>).Authorization).toBe('Bearer token-from-first');
+    } finally {
+      process.env.KUBECONFIG = saved;
+    }
   });
 
   it('merges a KUBECONFIG list with the first file winning', () => {
@@ -86,8 +112,8 @@ describe('loadKubeconfig', () => {
     expect(() => loadKubeconfig({ kubeconfig: join(dir, 'nope.yaml') })).toThrow(`kubeconfig ${join(dir, 'nope.yaml')} does not exist`);
   });
 
-  it('names a certificate file that cannot be read', () => {
+  it('names a certificate file that cannot be read', async () => {
     const broken = write('broken.yaml', `current-context: x\nclusters:\n- name: c\n  cluster: {server: "https://h", certificate-authority: missing.crt}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n`);
-    expect(() => loadKubeconfig({ kubeconfig: broken }).requestOptions()).toThrow(/cannot read the certificate authority .*missing\.crt of context x/);
+    await expect(loadKubeconfig({ kubeconfig: broken }).requestOptions()).rejects.toThrow(/cannot read the certificate authority .*missing\.crt of context x/);
   });
 });
