@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
-import type { Workload, WorkloadKind } from './workload.js';
+import type { ApplicationDescription } from './contract.js';
+import type { Workload } from './workload.js';
 import { constructError, nameError, propError } from './private/errors.js';
 import { dns1035Problem, dns1123LabelProblem } from './private/naming.js';
 
@@ -36,26 +37,7 @@ export interface ApplicationProps<TConfig> {
   readonly version?: string;
 }
 
-/** What the engine needs to know about one service (same shape as `ServiceInfo` in src/synth/manifest-set.ts). */
-export interface ServiceDescription {
-  /** Service name, the value of `app.kubernetes.io/name`. */
-  readonly name: string;
-  /** Which base kind the service is. */
-  readonly kind: WorkloadKind;
-  /** Services of the same application that must be applied and ready first. */
-  readonly dependsOn: string[];
-  /** Hash of the service's config and secret config, as on its pod template; '' when it has none. */
-  readonly configHash: string;
-}
-
-export interface ApplicationDescription {
-  /** Application name, the value of `app.kubernetes.io/part-of`. */
-  readonly app: string;
-  /** Application version, the value of `app.kubernetes.io/version`. */
-  readonly version: string;
-  /** The services in creation order. */
-  readonly services: ServiceDescription[];
-}
+export type { ApplicationDescription, ServiceDescription } from './contract.js';
 
 /** Marks applications; a registry symbol so that two bundled copies of the library still recognise each other. */
 const APPLICATION = Symbol.for('berth.Application');

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
 import { Application } from './application.js';
 import type { ServiceConfig, ServiceSecretConfig } from './config.js';
+import type { WorkloadKind } from './contract.js';
 import type { EnvValue } from './env-value.js';
 import type { Probe } from './probe.js';
 import type { Volume } from './volume.js';
@@ -17,8 +18,7 @@ import { createServiceAccount } from './private/service-account.js';
 import { validateWorkloadProps } from './private/validate-workload.js';
 import { waitForPortContainer } from './private/wait-for-init.js';
 
-/** The four base kinds; also the default `app.kubernetes.io/component` label. */
-export type WorkloadKind = 'stateless' | 'stateful' | 'daemon' | 'batch';
+export type { WorkloadKind } from './contract.js';
 
 /** One port the container listens on. Workloads with a Service expose every port through it. */
 export interface PortSpec {

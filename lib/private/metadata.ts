@@ -1,14 +1,17 @@
 import type { Application } from '../application.js';
+import {
+  ANNOTATION_RELEASE,
+  LABEL_COMPONENT,
+  LABEL_INSTANCE,
+  LABEL_MANAGED_BY,
+  LABEL_NAME,
+  LABEL_PART_OF,
+  LABEL_VERSION,
+  MANAGED_BY,
+} from '../contract.js';
 
 /** The `app.kubernetes.io/*` labels Berth sets on every object; a user label with one of these keys is refused. */
-export const RESERVED_LABELS: ReadonlySet<string> = new Set([
-  'app.kubernetes.io/name',
-  'app.kubernetes.io/instance',
-  'app.kubernetes.io/part-of',
-  'app.kubernetes.io/version',
-  'app.kubernetes.io/managed-by',
-  'app.kubernetes.io/component',
-]);
+export const RESERVED_LABELS: ReadonlySet<string> = new Set([LABEL_NAME, LABEL_INSTANCE, LABEL_PART_OF, LABEL_VERSION, LABEL_MANAGED_BY, LABEL_COMPONENT]);
 
 /** The labels and annotations every object of one service carries. */
 export interface ServiceMetadata {
@@ -28,20 +31,20 @@ export function serviceMetadata(
 ): ServiceMetadata {
   const { release } = app;
   const selectorLabels = {
-    'app.kubernetes.io/name': service,
-    'app.kubernetes.io/instance': release.name,
+    [LABEL_NAME]: service,
+    [LABEL_INSTANCE]: release.name,
   };
   return {
     selectorLabels,
     labels: {
       ...userLabels,
       ...selectorLabels,
-      'app.kubernetes.io/part-of': app.appName,
-      'app.kubernetes.io/version': app.version,
-      'app.kubernetes.io/managed-by': 'berth',
-      'app.kubernetes.io/component': component,
+      [LABEL_PART_OF]: app.appName,
+      [LABEL_VERSION]: app.version,
+      [LABEL_MANAGED_BY]: MANAGED_BY,
+      [LABEL_COMPONENT]: component,
     },
-    annotations: { ...userAnnotations, 'berth.dev/release': `${release.namespace}/${release.name}` },
+    annotations: { ...userAnnotations, [ANNOTATION_RELEASE]: `${release.namespace}/${release.name}` },
   };
 }
 

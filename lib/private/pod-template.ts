@@ -1,4 +1,5 @@
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import { ANNOTATION_CONFIG_HASH } from '../contract.js';
 import type { PodTemplateExtras, VolumeMount, Workload, WorkloadProps } from '../workload.js';
 import type { Volume } from '../volume.js';
 import { renderContainer } from './container.js';
@@ -21,7 +22,7 @@ export function podTemplateFor(workload: Workload, source: PodSource, extras: Po
   const volumes = uniqueVolumes(p.volumes ?? []).map((v) => v._render((q) => k8s.Quantity.fromString(q)));
   const annotations: Record<string, string> = { ...workload.annotations };
   // The hash changes the template whenever this service's config does, which is what rolls its pods.
-  if (workload.configHash) annotations['berth.dev/config-hash'] = workload.configHash;
+  if (workload.configHash) annotations[ANNOTATION_CONFIG_HASH] = workload.configHash;
   return {
     metadata: { labels: { ...workload.labels }, annotations },
     spec: {

@@ -3,6 +3,7 @@
  * about the application's services (dependencies for deploy waves, config hashes). No construct classes here,
  * so plan / apply / diff never depend on cdk8s.
  */
+import { LABEL_NAME, type ServiceDescription, type WorkloadKind } from '../../lib/contract.js';
 
 export interface ObjectMeta {
   name: string;
@@ -19,17 +20,9 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-export type ServiceKind = 'stateless' | 'stateful' | 'daemon' | 'batch';
-
-export interface ServiceInfo {
-  /** Service name inside the application (`api`), the value of `app.kubernetes.io/name`. */
-  readonly name: string;
-  readonly kind: ServiceKind;
-  /** Names of the services this one depends on: applied and ready before it. */
-  readonly dependsOn: readonly string[];
-  /** Hash of exactly the config the service consumes (also on its pod template). */
-  readonly configHash: string;
-}
+/** A service of the application as lib describes it (lib/contract.ts: the one declaration of the contract). */
+export type ServiceInfo = ServiceDescription;
+export type ServiceKind = WorkloadKind;
 
 export interface ManifestSet {
   /** Application name (`shop`), the value of `app.kubernetes.io/part-of`. */
@@ -47,17 +40,18 @@ export interface ManifestSet {
   readonly publicConfig?: unknown;
 }
 
-/** Labels and annotations every Berth object carries (DESIGN.md, Naming and labels). */
-export const LABEL_NAME = 'app.kubernetes.io/name';
-export const LABEL_INSTANCE = 'app.kubernetes.io/instance';
-export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
-export const LABEL_VERSION = 'app.kubernetes.io/version';
-export const LABEL_COMPONENT = 'app.kubernetes.io/component';
-export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY = 'berth';
-export const ANNOTATION_RELEASE = 'berth.dev/release';
-export const ANNOTATION_CONFIG_HASH = 'berth.dev/config-hash';
-export const ANNOTATION_KEEP = 'berth.dev/keep';
+export {
+  ANNOTATION_CONFIG_HASH,
+  ANNOTATION_KEEP,
+  ANNOTATION_RELEASE,
+  LABEL_COMPONENT,
+  LABEL_INSTANCE,
+  LABEL_MANAGED_BY,
+  LABEL_NAME,
+  LABEL_PART_OF,
+  LABEL_VERSION,
+  MANAGED_BY,
+} from '../../lib/contract.js';
 
 /**
  * Apply order by kind: what others refer to goes first. Unknown kinds go after the known ones

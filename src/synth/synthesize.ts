@@ -9,7 +9,8 @@ import { sha256 } from '../util/hash.js';
 import { findApp, type AppSource } from './apps.js';
 import { bundleApp } from './bundle.js';
 import { canonical } from './canonical.js';
-import { sortObjects, type KubeObject, type ManifestSet, type ServiceInfo } from '../model/manifest-set.js';
+import type { ApplicationDescription } from '../../lib/contract.js';
+import { sortObjects, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 
 /** The nearest directory at or above `from` with a package.json. */
 function packageRoot(from: string): string {
@@ -41,15 +42,9 @@ export interface SynthOptions {
  * engine uses the very cdk8s the app was built against and never loads one of its own).
  */
 export interface AppModule {
-  readonly AppClass: new (scope: App, id: string, props: unknown) => Chart & { describe(): AppDescription };
+  readonly AppClass: new (scope: App, id: string, props: unknown) => Chart & { describe(): ApplicationDescription };
   readonly envs: Record<string, unknown>;
   readonly App: typeof App;
-}
-
-interface AppDescription {
-  readonly app: string;
-  readonly version: string;
-  readonly services: readonly ServiceInfo[];
 }
 
 const loaded = new Map<string, AppModule>();

@@ -1,0 +1,42 @@
+/**
+ * The contract between the construct library and the engine, declared once: what `Application.describe()` hands
+ * to synth and what the engine's ManifestSet carries (src/model/manifest-set.ts uses these types and names), so the
+ * compiler catches a field added on one side only. Plain data and constants; `lib/` cannot import `src/`, so the
+ * contract lives here and the engine imports it.
+ */
+
+/** The four base kinds; also the default `app.kubernetes.io/component` label. */
+export type WorkloadKind = 'stateless' | 'stateful' | 'daemon' | 'batch';
+
+/** What the engine needs to know about one service. */
+export interface ServiceDescription {
+  /** Service name, the value of `app.kubernetes.io/name`. */
+  readonly name: string;
+  /** Which base kind the service is. */
+  readonly kind: WorkloadKind;
+  /** Services of the same application that must be applied and ready first. */
+  readonly dependsOn: readonly string[];
+  /** Hash of the service's config and secret config, as on its pod template; '' when it has none. */
+  readonly configHash: string;
+}
+
+export interface ApplicationDescription {
+  /** Application name, the value of `app.kubernetes.io/part-of`. */
+  readonly app: string;
+  /** Application version, the value of `app.kubernetes.io/version`. */
+  readonly version: string;
+  /** The services in creation order. */
+  readonly services: readonly ServiceDescription[];
+}
+
+/** Labels and annotations every Berth object carries (DESIGN.md, Naming and labels). */
+export const LABEL_NAME = 'app.kubernetes.io/name';
+export const LABEL_INSTANCE = 'app.kubernetes.io/instance';
+export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
+export const LABEL_VERSION = 'app.kubernetes.io/version';
+export const LABEL_COMPONENT = 'app.kubernetes.io/component';
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'berth';
+export const ANNOTATION_RELEASE = 'berth.dev/release';
+export const ANNOTATION_CONFIG_HASH = 'berth.dev/config-hash';
+export const ANNOTATION_KEEP = 'berth.dev/keep';
