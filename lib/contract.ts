@@ -29,7 +29,10 @@ export interface ApplicationDescription {
   readonly services: readonly ServiceDescription[];
 }
 
-/** Labels and annotations every Berth object carries (DESIGN.md, Naming and labels). */
+/**
+ * Labels and annotations every Berth object carries: the recommended `app.kubernetes.io/*` labels
+ * (https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/) and the release annotation.
+ */
 export const LABEL_NAME = 'app.kubernetes.io/name';
 export const LABEL_INSTANCE = 'app.kubernetes.io/instance';
 export const LABEL_PART_OF = 'app.kubernetes.io/part-of';

@@ -40,7 +40,7 @@ export class ExitError extends Error {
   }
 }
 
-/** Exit codes that mean something (DESIGN.md): 0 ok, 1 error, 2 differences found with --exit-code. */
+/** Exit codes that mean something, as diff(1) and `kubectl diff` use them: 0 ok, 1 error, 2 differences found with --exit-code. */
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_DIFF = 2;

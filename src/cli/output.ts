@@ -1,8 +1,5 @@
 import { stderrColors as pc } from '../colors.js';
 
-/** Output format flag shared by every command. */
-export type OutputFormat = 'text' | 'json';
-
 /** True when stderr is an interactive terminal (live progress lines); false in CI and pipes (plain lines). */
 export function isInteractive(): boolean {
   return Boolean(process.stderr.isTTY) && !process.env.CI;

@@ -291,7 +291,7 @@ interface RunResult {
   readonly output: string;
 }
 
-/** Runs go; when the checksum database cannot be reached, retries once with GOSUMDB=off (cluster-recipe.md). */
+/** Runs go; when the checksum database cannot be reached (machines that reach only the module proxy), retries once with GOSUMDB=off. */
 async function go(
   args: string[],
   opts: { cwd: string; env: NodeJS.ProcessEnv; extra?: Record<string, string>; what: string },

@@ -283,13 +283,6 @@ export async function clusterStatus(options: ClusterOptions = {}): Promise<Clust
   return { name, state, kubeconfig, ...(server ? { server } : {}), components, nodes, versions };
 }
 
-/** Names of the clusters with state on disk. */
-export function listClusters(env: NodeJS.ProcessEnv = process.env): string[] {
-  const dir = join(kwokWorkdir(env), 'clusters');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((n) => existsSync(join(dir, n, 'kwok.yaml'))).sort();
-}
-
 export function serverOf(kubeconfigYaml: string): string | undefined {
   return /^\s*server:\s*(\S+)/m.exec(kubeconfigYaml)?.[1];
 }

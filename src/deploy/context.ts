@@ -15,7 +15,7 @@ export interface ProgressReporter {
 
 /**
  * Everything an action needs from outside, passed in so that the CLI, the web UI and tests call the same code
- * (STYLE.md rule 8).
+ * (actions are a library first; the CLI only parses flags and formats results).
  */
 export interface DeployContext {
   readonly client: KubeClient;
