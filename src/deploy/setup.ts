@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { KubeClient } from '../kube/client.js';
 import { ReleaseLock } from '../release/lock.js';
-import { RevisionStore } from '../release/store.js';
+import { SecretRevisionStore } from '../release/store.js';
 import type { DeployContext, ProgressReporter } from './context.js';
 
 export interface ContextOptions {
@@ -33,7 +33,7 @@ export async function openContext(options: ContextOptions): Promise<DeployContex
   return {
     client,
     namespace,
-    store: new RevisionStore(client, namespace),
+    store: new SecretRevisionStore(client, namespace),
     acquireLock: (ns, release) => ReleaseLock.acquire(client, ns, release, { ttlSeconds: ttl }),
     progress: options.progress,
     user: currentUser(),

@@ -13,11 +13,11 @@ export function diffRevisionsCommand(): Command {
     .addHelpText('after', `\nExamples:\n  berth diff-revisions shop 1 2 -n prod`)
     .action(async (release: string, a: number, b: number, opts: ClusterFlags & { showSecrets?: boolean; output: 'text' | 'json' }) => {
       const { KubeClient } = await import('../../kube/client.js');
-      const { RevisionStore } = await import('../../release/store.js');
+      const { SecretRevisionStore } = await import('../../release/store.js');
       const { diffRevisions, renderRevisionDiff } = await import('../../diff/revisions.js');
       const { printJson } = await import('../output.js');
       const client = await KubeClient.connect(opts);
-      const store = new RevisionStore(client, opts.namespace ?? client.defaultNamespace);
+      const store = new SecretRevisionStore(client, opts.namespace ?? client.defaultNamespace);
       const [from, to] = await Promise.all([store.get(release, a), store.get(release, b)]);
       const d = diffRevisions(from, to, { showSecrets: opts.showSecrets });
       if (opts.output === 'json') printJson(d);

@@ -11,11 +11,11 @@ function manifestCommand(): Command {
     .option('--show-secrets', 'print Secret values in clear')
     .action(async (release: string, opts: GetFlags) => {
       const { KubeClient } = await import('../../kube/client.js');
-      const { RevisionStore } = await import('../../release/store.js');
+      const { SecretRevisionStore } = await import('../../release/store.js');
       const { getManifestsAction, manifestsToYaml } = await import('../../release/queries.js');
       const { printJson } = await import('../output.js');
       const client = await KubeClient.connect(opts);
-      const store = new RevisionStore(client, opts.namespace ?? client.defaultNamespace);
+      const store = new SecretRevisionStore(client, opts.namespace ?? client.defaultNamespace);
       const { manifests } = await getManifestsAction(store, release, opts);
       if (opts.output === 'json') return printJson(manifests);
       process.stdout.write(manifestsToYaml(manifests));
@@ -29,12 +29,12 @@ function valuesCommand(): Command {
     .option('--revision <n>', 'revision number (default: the newest)', parseRevision)
     .action(async (release: string, opts: GetFlags) => {
       const { KubeClient } = await import('../../kube/client.js');
-      const { RevisionStore } = await import('../../release/store.js');
+      const { SecretRevisionStore } = await import('../../release/store.js');
       const { getValuesAction } = await import('../../release/queries.js');
       const { printJson } = await import('../output.js');
       const { stringify } = await import('yaml');
       const client = await KubeClient.connect(opts);
-      const store = new RevisionStore(client, opts.namespace ?? client.defaultNamespace);
+      const store = new SecretRevisionStore(client, opts.namespace ?? client.defaultNamespace);
       const { values } = await getValuesAction(store, release, opts);
       if (opts.output === 'json') return printJson(values ?? null);
       process.stdout.write(stringify(values ?? {}, { lineWidth: 0 }));

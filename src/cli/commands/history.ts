@@ -14,11 +14,11 @@ Examples:
     )
     .action(async (release: string, opts: ClusterFlags) => {
       const { KubeClient } = await import('../../kube/client.js');
-      const { RevisionStore } = await import('../../release/store.js');
+      const { SecretRevisionStore } = await import('../../release/store.js');
       const { historyAction, shortTime } = await import('../../release/queries.js');
       const { printJson, table } = await import('../output.js');
       const client = await KubeClient.connect(opts);
-      const store = new RevisionStore(client, opts.namespace ?? client.defaultNamespace);
+      const store = new SecretRevisionStore(client, opts.namespace ?? client.defaultNamespace);
       const revisions = await historyAction(store, release);
       if (opts.output === 'json') return printJson(revisions);
       const rows = revisions.map((r) => [

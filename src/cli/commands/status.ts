@@ -14,11 +14,11 @@ Examples:
     )
     .action(async (release: string, opts: ClusterFlags) => {
       const { KubeClient } = await import('../../kube/client.js');
-      const { RevisionStore } = await import('../../release/store.js');
+      const { SecretRevisionStore } = await import('../../release/store.js');
       const { statusAction, shortTime } = await import('../../release/queries.js');
       const { printJson, table } = await import('../output.js');
       const client = await KubeClient.connect(opts);
-      const store = new RevisionStore(client, opts.namespace ?? client.defaultNamespace);
+      const store = new SecretRevisionStore(client, opts.namespace ?? client.defaultNamespace);
       const s = await statusAction(client, store, release);
       if (opts.output === 'json') return printJson(s);
       const lines = [
