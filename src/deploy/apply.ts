@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { KubeClient } from '../kube/client.js';
+import type { KubeApi } from '../model/kube-api.js';
 import { kindRank, type KubeObject } from '../model/manifest-set.js';
 import { API_CONCURRENCY } from './live.js';
 
@@ -9,7 +9,7 @@ import { API_CONCURRENCY } from './live.js';
  * `force` because ownership was checked by the plan: fields another manager took (`kubectl scale`) come back to Berth.
  */
 export async function applyInKindOrder(
-  client: KubeClient,
+  client: KubeApi,
   objects: readonly KubeObject[],
   onApplied: (obj: KubeObject) => void = () => {},
 ): Promise<KubeObject[]> {

@@ -1,6 +1,6 @@
-import type { KubeClient } from '../kube/client.js';
+import type { KubeApi } from '../model/kube-api.js';
 import type { ReleaseLock } from '../release/lock.js';
-import type { RevisionStore } from '../release/store.js';
+import type { RevisionStore } from '../model/revision-store.js';
 
 export type ServiceState = 'queued' | 'applying' | 'waiting' | 'ready' | 'failed' | 'deleting';
 
@@ -18,7 +18,7 @@ export interface ProgressReporter {
  * (actions are a library first; the CLI only parses flags and formats results).
  */
 export interface DeployContext {
-  readonly client: KubeClient;
+  readonly client: KubeApi;
   /** The revision store of the release's namespace. */
   readonly store: RevisionStore;
   readonly acquireLock: (namespace: string, release: string) => Promise<ReleaseLock>;

@@ -1,7 +1,8 @@
 import pLimit from 'p-limit';
 import { BerthError, UserError } from '../errors.js';
 import type { ReleaseLock } from '../release/lock.js';
-import type { Revision } from '../release/types.js';
+import type { Revision } from '../model/revision.js';
+import { ensureNamespace } from '../model/kube-api.js';
 import { LABEL_NAME, objectKey, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 import { applyInKindOrder } from './apply.js';
 import type { DeployContext } from './context.js';
@@ -81,7 +82,7 @@ function ownershipError(p: Plan): UserError {
 
 async function requireNamespace(ctx: DeployContext, namespace: string, create: boolean): Promise<void> {
   if (create) {
-    if (await ctx.client.ensureNamespace(namespace)) ctx.progress.note(`created namespace ${namespace}`);
+    if (await ensureNamespace(ctx.client, namespace)) ctx.progress.note(`created namespace ${namespace}`);
     return;
   }
   if (!(await ctx.client.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }))) {

@@ -1,6 +1,6 @@
-import { lastDeployedRevision } from '../release/history.js';
-import type { RevisionStore } from '../release/store.js';
-import type { Revision } from '../release/types.js';
+import { lastDeployedRevision } from '../model/revision-history.js';
+import type { RevisionStore } from '../model/revision-store.js';
+import type { Revision } from '../model/revision.js';
 import { objectKey, type KubeObject } from '../model/manifest-set.js';
 
 /** What a run needs to know of a release's past. */

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { KubeClient } from '../kube/client.js';
+import type { KubeApi } from '../model/kube-api.js';
 import { LABEL_INSTANCE, objectKey, objectRef, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 import { ClusterError, UserError } from '../errors.js';
 import { ownerOf, releaseId, type LiveState } from '../model/plan.js';
@@ -19,7 +19,7 @@ export interface LiveSnapshot {
  * would leave it (so server defaults are on both sides of the diff), and every object the release may have left.
  */
 export async function readLiveState(
-  client: KubeClient,
+  client: KubeApi,
   desired: ManifestSet,
   previous: readonly KubeObject[],
   options: { adopt?: boolean } = {},

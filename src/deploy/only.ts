@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { Revision } from '../release/types.js';
+import type { Revision } from '../model/revision.js';
 import { LABEL_NAME, sortObjects, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 
 /** Parses `--only api,worker` into service names (trimmed, no empties, no duplicates). */

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { releaseNotFound } from '../release/store.js';
+import { releaseNotFound } from '../model/revision-store.js';
 import type { DeployContext } from './context.js';
 import { execute, planRelease, revisionToSet, withReleaseLock, type DeployOptions, type RunOutcome } from './deploy.js';
 import { loadHistory, type ReleaseHistory } from './history.js';

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { releaseNotFound } from '../release/store.js';
+import { releaseNotFound } from '../model/revision-store.js';
 import { ANNOTATION_KEEP, LABEL_INSTANCE, objectKey, objectRef, sortObjects, type KubeObject } from '../model/manifest-set.js';
 import type { DeployContext } from './context.js';
 import { DEFAULT_TIMEOUT_MS, withReleaseLock } from './deploy.js';

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { KubeClient } from '../kube/client.js';
+import type { KubeApi } from '../model/kube-api.js';
 import { sleep } from '../util/process.js';
 import { LABEL_NAME, objectRef, type KubeObject } from '../model/manifest-set.js';
 import type { ServiceState } from './context.js';
@@ -26,7 +26,7 @@ export interface WaitOptions {
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
 
 /** The most telling problem of a workload's pods (a waiting container's reason, an unschedulable pod), if any. */
-export async function podProblem(client: KubeClient, workload: KubeObject): Promise<string | undefined> {
+export async function podProblem(client: KubeApi, workload: KubeObject): Promise<string | undefined> {
   const matchLabels = ((workload.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels) ?? {};
   const selector = Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`).join(',');
   if (!selector || !workload.metadata.namespace) return undefined;
@@ -55,7 +55,7 @@ export async function podProblem(client: KubeClient, workload: KubeObject): Prom
 }
 
 /** Why a claim of the pod is not bound, from the newest warning event about it (`ProvisioningFailed: ...`). */
-async function claimProblem(client: KubeClient, pod: KubeObject): Promise<string | undefined> {
+async function claimProblem(client: KubeApi, pod: KubeObject): Promise<string | undefined> {
   const namespace = pod.metadata.namespace!;
   const volumes = ((pod.spec as { volumes?: { persistentVolumeClaim?: { claimName: string } }[] } | undefined)?.volumes ?? [])
     .map((v) => v.persistentVolumeClaim?.claimName)
@@ -88,7 +88,7 @@ function formatDuration(ms: number): string {
  * Polls the objects until every one is ready, one fails for good, or the deadline passes. Reports each service's
  * state as it changes (ready / waiting with the cluster's reason / failed).
  */
-export async function waitForReady(client: KubeClient, objects: readonly KubeObject[], options: WaitOptions): Promise<WaitOutcome> {
+export async function waitForReady(client: KubeApi, objects: readonly KubeObject[], options: WaitOptions): Promise<WaitOutcome> {
   const watched = objects.filter((o) => hasReadinessRule(o));
   const services = new Map<string, KubeObject[]>();
   for (const o of objects) {

@@ -1,4 +1,4 @@
-import type { Revision } from '../release/types.js';
+import type { Revision } from '../model/revision.js';
 import { sortObjects } from '../model/manifest-set.js';
 import { compareObjects } from './compare.js';
 import { configChanges, type ConfigChange } from '../model/config-diff.js';

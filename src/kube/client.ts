@@ -4,12 +4,10 @@ import pLimit from 'p-limit';
 import { ClusterError, UserError } from '../errors.js';
 import type { KubeObject } from '../model/manifest-set.js';
 import { loadKubeconfig, type Kubeconfig } from './kubeconfig.js';
-import { ApiResponseError, toClusterError, unreachable, type ApiStatus, type RequestSubject } from './errors.js';
+import { ensureNamespace, FIELD_MANAGER, type ApplyOptions, type DeleteOptions, type KubeApi, type ListOptions, type ObjectRef } from '../model/kube-api.js';
+import { ApiResponseError, toClusterError, unreachable, type ApiStatus, type RequestSubject } from '../model/kube-errors.js';
 import { sleep } from '../util/process.js';
 import { backoffDelay, isRetryableStatus, isTransientNetworkError, type RetryOptions } from './retry.js';
-
-/** The field manager of every server-side apply Berth makes. */
-export const FIELD_MANAGER = 'berth';
 
 export interface ConnectOptions {
   /** Path of the kubeconfig file. @default $KUBECONFIG, then ~/.kube/config, then the in-cluster service account */
@@ -19,39 +17,6 @@ export interface ConnectOptions {
   readonly retry?: RetryOptions;
   /** Timeout of one HTTP request. @default 30000 ms */
   readonly requestTimeoutMs?: number;
-}
-
-/** Enough of an object to address it. */
-export interface ObjectRef {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string };
-}
-
-export interface ApplyOptions {
-  /** Server-side dry run: validated and defaulted by the server, nothing persisted. */
-  readonly dryRun?: boolean;
-  /** Take over fields another field manager owns instead of failing with 409. @default false */
-  readonly force?: boolean;
-}
-
-export interface DeleteOptions {
-  /** Wait until the object is gone (finalizers done). */
-  readonly wait?: boolean;
-  /** How long `wait` waits. @default 120000 ms */
-  readonly timeoutMs?: number;
-  /** @default 'Background' */
-  readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
-  /** Delete only this exact version of the object (409 otherwise). */
-  readonly preconditions?: { readonly resourceVersion?: string; readonly uid?: string };
-}
-
-export interface ListOptions {
-  /** Omitted: every namespace. */
-  readonly namespace?: string;
-  readonly labelSelector?: string;
-  /** Only `metadata` of each item (PartialObjectMetadata): cheap for big objects such as stored revisions. */
-  readonly metadataOnly?: boolean;
 }
 
 /** One resource type as discovery reports it. */
@@ -79,7 +44,7 @@ interface RequestInput {
  * into Dates, which would make diffs and stored revisions lossy. Credentials come from kubeconfig.ts, with
  * client-node's KubeConfig only for exec plugins and auth providers.
  */
-export class KubeClient {
+export class KubeClient implements KubeApi {
   /** Loads the kubeconfig and selects the context. Does not contact the cluster. */
   static async connect(options: ConnectOptions = {}): Promise<KubeClient> {
     return new KubeClient(loadKubeconfig(options), options);
@@ -220,15 +185,7 @@ export class KubeClient {
 
   /** Creates the namespace when it does not exist. Returns true when it was created. */
   async ensureNamespace(name: string): Promise<boolean> {
-    const ref = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
-    if (await this.read(ref)) return false;
-    try {
-      await this.create(ref);
-      return true;
-    } catch (err) {
-      if (err instanceof ClusterError && err.status === 409) return false;
-      throw err;
-    }
+    return ensureNamespace(this, name);
   }
 
   /** Discovery: the resource serving `kind` in `apiVersion`, or undefined. Re-queried once on a miss (new CRDs). */

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { configChanges, type ConfigChange } from './config-diff.js';
+import { FIELD_MANAGER } from './kube-api.js';
 import { objectDiff } from './object-diff.js';
 import { UserError } from '../errors.js';
 import {
@@ -136,7 +137,7 @@ export function appliedByRelease(obj: KubeObject, id: string): boolean {
   if (obj.metadata.annotations?.[ANNOTATION_RELEASE] !== id) return false;
   if (Array.isArray(obj.metadata.ownerReferences) && obj.metadata.ownerReferences.length > 0) return false;
   const managers = Array.isArray(obj.metadata.managedFields) ? (obj.metadata.managedFields as { manager?: string; operation?: string }[]) : [];
-  return managers.some((m) => m.manager === 'berth' && m.operation === 'Apply');
+  return managers.some((m) => m.manager === FIELD_MANAGER && m.operation === 'Apply');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { ClusterError, UserError } from '../errors.js';
-import type { KubeClient } from '../kube/client.js';
+import type { KubeApi } from '../model/kube-api.js';
 import type { KubeObject } from '../model/manifest-set.js';
 import { pidAlive, userName } from '../util/process.js';
 
@@ -100,7 +100,7 @@ export function lockedError(release: string, namespace: string, state: LeaseStat
 
 export class ReleaseLock {
   /** Takes the lock of `release` or throws a UserError naming the holder and the expiry. */
-  static async acquire(client: KubeClient, namespace: string, release: string, options: AcquireOptions = {}): Promise<ReleaseLock> {
+  static async acquire(client: KubeApi, namespace: string, release: string, options: AcquireOptions = {}): Promise<ReleaseLock> {
     const holder = options.holder ?? currentHolder();
     const ttlSeconds = options.ttlSeconds ?? 30;
     if (!(ttlSeconds >= 3)) throw new RangeError(`ttlSeconds (${ttlSeconds}) must be at least 3`);
@@ -149,7 +149,7 @@ export class ReleaseLock {
   private released = false;
 
   private constructor(
-    private readonly client: KubeClient,
+    private readonly client: KubeApi,
     lease: LeaseObject,
     readonly holder: Holder,
     readonly ttlSeconds: number,

@@ -1,10 +1,11 @@
 import pLimit from 'p-limit';
 import { readiness } from '../model/wait/index.js';
 import { redactSecret } from '../model/redact.js';
-import type { KubeClient } from '../kube/client.js';
+import type { KubeApi } from '../model/kube-api.js';
 import { LABEL_NAME, objectRef, type KubeObject } from '../model/manifest-set.js';
-import { listReleases, releaseNotFound, RevisionStore } from './store.js';
-import type { ReleaseSummary, Revision, RevisionInfo } from './types.js';
+import { releaseNotFound, type RevisionStore } from '../model/revision-store.js';
+import { listReleases } from './store.js';
+import type { ReleaseSummary, Revision, RevisionInfo } from '../model/revision.js';
 import { toYamlDocuments } from '../util/yaml.js';
 
 /**
@@ -12,7 +13,7 @@ import { toYamlDocuments } from '../util/yaml.js';
  * CLI and the web UI show the same thing. Formatting for the terminal is in the `format*` functions.
  */
 
-export async function listAction(client: KubeClient, namespace: string | undefined): Promise<ReleaseSummary[]> {
+export async function listAction(client: KubeApi, namespace: string | undefined): Promise<ReleaseSummary[]> {
   return listReleases(client, namespace);
 }
 
@@ -47,7 +48,7 @@ export const RELEASE_OBJECTS = '(release)';
 const SEVERITY: Record<ObjectState, number> = { ready: 0, waiting: 1, missing: 2, failed: 3 };
 
 /** The newest revision of a release and the live readiness of every object it recorded, per service. */
-export async function statusAction(client: KubeClient, store: RevisionStore, release: string): Promise<ReleaseStatus> {
+export async function statusAction(client: KubeApi, store: RevisionStore, release: string): Promise<ReleaseStatus> {
   const latest = (await store.history(release)).at(-1)!;
   const rev = await store.get(release, latest.revision);
   // An uninstalled release owns nothing any more: its readiness would only be a list of missing objects.
@@ -81,7 +82,7 @@ export async function statusAction(client: KubeClient, store: RevisionStore, rel
   };
 }
 
-async function objectStatus(client: KubeClient, o: KubeObject): Promise<ObjectStatus> {
+async function objectStatus(client: KubeApi, o: KubeObject): Promise<ObjectStatus> {
   const live = await client.read(o);
   if (!live) return { object: objectRef(o), state: 'missing', message: 'not found in the cluster' };
   const r = readiness(live);

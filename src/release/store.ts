@@ -1,9 +1,9 @@
-import { ClusterError, UserError } from '../errors.js';
-import type { KubeClient } from '../kube/client.js';
+import { ClusterError } from '../errors.js';
+import type { KubeApi } from '../model/kube-api.js';
 import type { KubeObject } from '../model/manifest-set.js';
+import { REVISION_STATUSES, type ChangeSummary, type ReleaseSummary, type Revision, type RevisionInfo, type RevisionStatus } from '../model/revision.js';
+import { BaseRevisionStore, checkRevision, revisionExists, revisionMissing } from '../model/revision-store.js';
 import { CHUNK_BYTES, decodePayload, encodePayload, PayloadError } from './codec.js';
-import { lastDeployedRevision, revisionsToPrune } from './history.js';
-import { REVISION_STATUSES, type ChangeSummary, type ReleaseSummary, type Revision, type RevisionInfo, type RevisionStatus } from './types.js';
 
 /**
  * Revisions live in the release's namespace, one Secret each (DESIGN.md, Release store):
@@ -63,12 +63,14 @@ interface SecretObject extends KubeObject {
   immutable?: boolean;
 }
 
-export class RevisionStore {
+export class SecretRevisionStore extends BaseRevisionStore {
   constructor(
-    readonly client: KubeClient,
+    readonly client: KubeApi,
     readonly namespace: string,
     private readonly chunkBytes: number = CHUNK_BYTES,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Every revision of `release`, oldest first, without payloads. Empty when the release does not exist. */
   async list(release: string): Promise<RevisionInfo[]> {
@@ -76,40 +78,11 @@ export class RevisionStore {
     return heads.map(infoFromHead).sort((a, b) => a.revision - b.revision);
   }
 
-  /** Like `list`, but a release with no revisions is a UserError naming it, with a hint to `berth list -A`. */
-  async history(release: string): Promise<RevisionInfo[]> {
-    const revisions = await this.list(release);
-    if (revisions.length === 0) throw releaseNotFound(release, this.namespace);
-    return revisions;
-  }
-
   /** Revision `n` with its payload, or undefined when there is none. */
   async find(release: string, n: number): Promise<Revision | undefined> {
     const head = await this.client.read<SecretObject>({ apiVersion: 'v1', kind: 'Secret', metadata: { name: revisionSecretName(release, n), namespace: this.namespace } });
     if (!head) return undefined;
     return this.decode(head);
-  }
-
-  /** Revision `n` with its payload; a UserError naming the release and the revisions there are when it is missing. */
-  async get(release: string, n: number): Promise<Revision> {
-    const found = await this.find(release, n);
-    if (found) return found;
-    const known = await this.list(release);
-    if (known.length === 0) throw releaseNotFound(release, this.namespace);
-    throw new UserError(`release ${release} in namespace ${this.namespace} has no revision ${n}`, {
-      hint: `its revisions are ${known.map((r) => r.revision).join(', ')} (berth history ${release} -n ${this.namespace})`,
-    });
-  }
-
-  /** The newest revision, whatever its status. */
-  async latest(release: string): Promise<RevisionInfo | undefined> {
-    return (await this.list(release)).at(-1);
-  }
-
-  /** The newest `deployed` revision with its payload: what a rollback or a failed upgrade returns to. */
-  async lastDeployed(release: string): Promise<Revision | undefined> {
-    const info = lastDeployedRevision(await this.list(release));
-    return info ? this.get(release, info.revision) : undefined;
   }
 
   /** The number the next revision gets. */
@@ -122,11 +95,7 @@ export class RevisionStore {
     checkRevision(rev);
     const name = revisionSecretName(rev.release, rev.revision);
     if (await this.client.read({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: this.namespace } })) {
-      throw new ClusterError(`revision ${rev.revision} of release ${rev.release} already exists in namespace ${this.namespace}`, {
-        status: 409,
-        reason: 'AlreadyExists',
-        hint: 'another deploy of this release wrote it meanwhile; run the command again',
-      });
+      throw revisionExists(rev, this.namespace);
     }
     const payload = encodePayload({ ...rev, namespace: this.namespace }, this.chunkBytes);
     const labels = { [LABEL_OWNER]: OWNER, [LABEL_RELEASE]: rev.release, [LABEL_REVISION]: String(rev.revision) };
@@ -188,38 +157,10 @@ export class RevisionStore {
       });
     } catch (err) {
       if (err instanceof ClusterError && err.status === 404) {
-        throw new ClusterError(`cannot set revision ${n} of release ${release} in namespace ${this.namespace} to ${status}: the revision does not exist`, {
-          status: 404,
-          cause: err,
-        });
+        throw revisionMissing(release, n, this.namespace, status, err);
       }
       throw err;
     }
-  }
-
-  /** Marks `n` deployed and every other deployed revision superseded. */
-  async markDeployed(release: string, n: number): Promise<void> {
-    await this.setStatus(release, n, 'deployed');
-    for (const r of await this.list(release)) {
-      if (r.revision !== n && r.status === 'deployed') await this.setStatus(release, r.revision, 'superseded');
-    }
-  }
-
-  /**
-   * Marks every `pending` revision `interrupted`. Call it holding the release lock: then no run is writing them,
-   * so a pending revision is one whose deploy was killed (helm/helm#7476). Returns the revisions it changed.
-   */
-  async interruptPending(release: string, reason: string): Promise<number[]> {
-    const pending = (await this.list(release)).filter((r) => r.status === 'pending');
-    for (const r of pending) await this.setStatus(release, r.revision, 'interrupted', reason);
-    return pending.map((r) => r.revision);
-  }
-
-  /** Deletes revisions beyond `max` (see `revisionsToPrune`). Returns the deleted revision numbers. */
-  async pruneHistory(release: string, max: number): Promise<number[]> {
-    const doomed = revisionsToPrune(await this.list(release), max);
-    for (const n of doomed) await this.deleteRevision(release, n);
-    return doomed;
   }
 
   /** Deletes one revision, head first so that it disappears at once, then its chunks. */
@@ -275,7 +216,7 @@ export class RevisionStore {
 }
 
 /** The newest revision of every release in `namespace`, or in every namespace when it is undefined (`list -A`). */
-export async function listReleases(client: KubeClient, namespace: string | undefined): Promise<ReleaseSummary[]> {
+export async function listReleases(client: KubeApi, namespace: string | undefined): Promise<ReleaseSummary[]> {
   const heads = await client.list('v1', 'Secret', { namespace, labelSelector: revisionSelector(), metadataOnly: true });
   const newest = new Map<string, RevisionInfo>();
   for (const head of heads) {
@@ -287,22 +228,6 @@ export async function listReleases(client: KubeClient, namespace: string | undef
   return [...newest.values()]
     .map((r) => ({ release: r.release, namespace: r.namespace, revision: r.revision, status: r.status, app: r.app, version: r.version, env: r.env, updatedAt: r.updatedAt }))
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.release.localeCompare(b.release));
-}
-
-export function releaseNotFound(release: string, namespace: string): UserError {
-  return new UserError(`release ${release} not found in namespace ${namespace}`, {
-    hint: 'berth list -A shows every release in every namespace',
-  });
-}
-
-function checkRevision(rev: Revision): void {
-  if (!Number.isInteger(rev.revision) || rev.revision < 1) throw new RangeError(`revision (${rev.revision}) must be a positive integer`);
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(rev.release) || rev.release.length > 53) {
-    throw new UserError(`release name '${rev.release}' is not valid`, {
-      hint: 'use at most 53 lowercase letters, digits and dashes, starting and ending with a letter or digit',
-    });
-  }
-  if (!REVISION_STATUSES.includes(rev.status)) throw new RangeError(`status (${rev.status}) must be one of ${REVISION_STATUSES.join(', ')}`);
 }
 
 /** What labels and annotations of a head Secret say, tolerant of a missing or foreign summary. */

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
-import { RevisionStore } from '../../../src/release/store.js';
+import { SecretRevisionStore } from '../../../src/release/store.js';
 import { KubeClient } from '../../../src/kube/client.js';
 import { testNamespaces, getJson, kubectl, listJson, testKubeconfig, waitFor } from '../harness.js';
 import { berth, WAVES } from './helpers.js';
 
 const namespace = testNamespaces();
 
-async function store(ns: string): Promise<RevisionStore> {
-  return new RevisionStore(await KubeClient.connect({ kubeconfig: testKubeconfig() }), ns);
+async function store(ns: string): Promise<SecretRevisionStore> {
+  return new SecretRevisionStore(await KubeClient.connect({ kubeconfig: testKubeconfig() }), ns);
 }
 
 const deployArgs = (ns: string, env: string, ...more: string[]) => ['deploy', WAVES, '-r', 'w', '-n', ns, '--env', env, '--timeout', '60s', ...more];

@@ -1,6 +1,6 @@
 import { KubeClient } from '../../../src/kube/client.js';
 import { execFile } from '../../../src/cluster/exec.js';
-import { RevisionStore } from '../../../src/release/store.js';
+import { SecretRevisionStore } from '../../../src/release/store.js';
 import type { KubeObject } from '../../../src/model/manifest-set.js';
 import { createTestNamespace, deleteNamespace, testKubeconfig, waitForDeploymentAvailable } from '../harness.js';
 import { configMap, revision } from './fixtures.js';
@@ -39,7 +39,7 @@ function web(namespace: string, image: string): KubeObject[] {
 beforeAll(async () => {
   client = await KubeClient.connect({ kubeconfig: testKubeconfig() });
   ns = await createTestNamespace('cli');
-  const store = new RevisionStore(client, ns);
+  const store = new SecretRevisionStore(client, ns);
   // What a deploy records: revision 1 superseded by 2, whose objects are live; revision 3 failed.
   await store.create({ ...revision('cli', ns, 1, 'superseded', web(ns, 'nginx:1.26')), description: 'Install complete' });
   const live = web(ns, 'nginx:1.27');

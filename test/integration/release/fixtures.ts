@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Revision, RevisionStatus } from '../../../src/release/types.js';
+import type { Revision, RevisionStatus } from '../../../src/model/revision.js';
 import type { KubeObject } from '../../../src/model/manifest-set.js';
 
 /** A hand-built revision (synth is not needed to test the store). */

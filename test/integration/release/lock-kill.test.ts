@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { KubeClient } from '../../../src/kube/client.js';
 import { ReleaseLock } from '../../../src/release/lock.js';
-import { RevisionStore } from '../../../src/release/store.js';
+import { SecretRevisionStore } from '../../../src/release/store.js';
 import { createTestNamespace, deleteNamespace, getJson, testKubeconfig } from '../harness.js';
 import { revision } from './fixtures.js';
 
@@ -23,11 +23,11 @@ beforeAll(async () => {
     source,
     `import { KubeClient } from '${process.cwd()}/src/kube/client.ts';
 import { ReleaseLock } from '${process.cwd()}/src/release/lock.ts';
-import { RevisionStore } from '${process.cwd()}/src/release/store.ts';
+import { SecretRevisionStore } from '${process.cwd()}/src/release/store.ts';
 const [kubeconfig, namespace, release] = process.argv.slice(2);
 const client = await KubeClient.connect({ kubeconfig });
 const lock = await ReleaseLock.acquire(client, namespace, release, { ttlSeconds: 60 });
-const store = new RevisionStore(client, namespace);
+const store = new SecretRevisionStore(client, namespace);
 const rev = { ...JSON.parse(process.env.REVISION), namespace };
 await store.create(rev);
 await lock.setPendingRevision(rev.revision);
@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 it('a run SIGKILLed while holding the lock is taken over at once by the next run, which marks its revision interrupted', async () => {
-  const store = new RevisionStore(client, ns);
+  const store = new SecretRevisionStore(client, ns);
   await store.create(revision('shop', ns, 1, 'deployed'));
   const child = spawn(process.execPath, [script, testKubeconfig(), ns, 'shop'], {
     env: { ...process.env, REVISION: JSON.stringify(revision('shop', ns, 2, 'pending')) },

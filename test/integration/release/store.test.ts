@@ -1,23 +1,23 @@
 import { KubeClient } from '../../../src/kube/client.js';
 import { ClusterError, UserError } from '../../../src/errors.js';
-import { listReleases, RevisionStore, revisionSecretName } from '../../../src/release/store.js';
+import { listReleases, SecretRevisionStore, revisionSecretName } from '../../../src/release/store.js';
 import { createTestNamespace, deleteNamespace, getJson, kubectl, listJson, testKubeconfig } from '../harness.js';
 import { bigManifests, configMap, revision } from './fixtures.js';
 
 let client: KubeClient;
 let ns: string;
-let store: RevisionStore;
+let store: SecretRevisionStore;
 
 beforeAll(async () => {
   client = await KubeClient.connect({ kubeconfig: testKubeconfig() });
   ns = await createTestNamespace('store');
-  store = new RevisionStore(client, ns);
+  store = new SecretRevisionStore(client, ns);
 });
 afterAll(async () => {
   await deleteNamespace(ns);
 });
 
-describe('RevisionStore against the local control plane', () => {
+describe('SecretRevisionStore against the local control plane', () => {
   it('stores one labelled, typed Secret per revision and reads it back unchanged', async () => {
     const rev = revision('rt', ns, 1, 'pending', [configMap('rt-web', ns, { a: '1' })]);
     await store.create(rev);
@@ -125,7 +125,7 @@ describe('RevisionStore against the local control plane', () => {
   it('lists the same release name in two namespaces separately, and deletes a whole history', async () => {
     const other = await createTestNamespace('store-b');
     try {
-      const otherStore = new RevisionStore(client, other);
+      const otherStore = new SecretRevisionStore(client, other);
       await store.create(revision('twin', ns, 1, 'deployed'));
       await otherStore.create(revision('twin', other, 1, 'superseded'));
       await otherStore.create(revision('twin', other, 2, 'deployed'));

@@ -1,5 +1,5 @@
 import { parseOnly, restrictToServices } from '../../../src/deploy/only.js';
-import type { Revision } from '../../../src/release/types.js';
+import type { Revision } from '../../../src/model/revision.js';
 import type { KubeObject, ManifestSet, ServiceInfo } from '../../../src/model/manifest-set.js';
 
 const obj = (kind: string, service: string, image: string): KubeObject => ({

@@ -1,5 +1,5 @@
 import { diffRevisions, renderRevisionDiff } from '../../../src/diff/revisions.js';
-import type { Revision } from '../../../src/release/types.js';
+import type { Revision } from '../../../src/model/revision.js';
 import type { KubeObject } from '../../../src/model/manifest-set.js';
 
 function rev(revision: number, values: unknown, manifests: KubeObject[]): Revision {

@@ -1,4 +1,6 @@
-import { leaseState, lockedError, microTime, type LeaseObject } from '../../../src/release/lock.js';
+import { hostname } from 'node:os';
+import { MemoryKubeApi } from '../../../src/model/memory/kube-api.js';
+import { leaseState, lockedError, microTime, ReleaseLock, type LeaseObject } from '../../../src/release/lock.js';
 
 const now = new Date('2026-11-24T22:00:00.000Z');
 
@@ -58,5 +60,42 @@ describe('lockedError', () => {
     const err = lockedError('shop', 'dev', { free: false, holder: 'ann@ci pid 7', expiresAt: new Date('2026-11-24T22:00:12.000Z'), expired: false, holderDead: false }, now);
     expect(err.message).toBe('release shop in namespace dev is locked by ann@ci pid 7; its lock expires at 2026-11-24T22:00:12.000Z (in 12s) unless renewed');
     expect(err.hint).toMatch(/wait for it to finish/);
+  });
+});
+
+describe('ReleaseLock over the in-memory API', () => {
+  const alive = { identity: 'alice@laptop pid 11', host: 'laptop', pid: 11 };
+  let api: MemoryKubeApi;
+  beforeEach(() => {
+    api = new MemoryKubeApi();
+    api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } });
+  });
+
+  it('takes over at once from a holder of this host whose process is gone, reporting the revision it was writing', async () => {
+    const dead = { identity: `ci@${hostname()} pid 2147483646`, host: hostname(), pid: 2147483646 };
+    const first = await ReleaseLock.acquire(api, 'dev', 'shop', { holder: dead });
+    await first.setPendingRevision(4);
+    const second = await ReleaseLock.acquire(api, 'dev', 'shop', { holder: alive });
+    expect(second.takenOverFrom).toMatchObject({ holder: dead.identity, holderDead: true, pendingRevision: 4 });
+    await second.release();
+    await first.release();
+    expect(api.objects('Lease')).toEqual([]);
+  });
+
+  it('knows it lost the lease when a renewal finds someone else holding it', async () => {
+    const lock = await ReleaseLock.acquire(api, 'dev', 'shop', { holder: alive });
+    const lease = api.objects('Lease')[0] as LeaseObject;
+    await api.replace({ ...lease, spec: { ...lease.spec, holderIdentity: 'bob@ci pid 2' } });
+    await lock.renew();
+    expect(() => lock.assertHeld()).toThrow(/^lost the lock of release shop: /);
+    await lock.release();
+    expect((api.objects('Lease')[0] as LeaseObject).spec?.holderIdentity).toBe('bob@ci pid 2');
+  });
+
+  it('retries once when the lease appears between its read and its create', async () => {
+    api.failNext({ verb: 'create', kind: 'Lease' }, { status: 409, reason: 'AlreadyExists', message: 'leases.coordination.k8s.io "berth-release-shop" already exists' });
+    const lock = await ReleaseLock.acquire(api, 'dev', 'shop', { holder: alive });
+    expect(api.requests.filter((r) => r.verb === 'create' && r.kind === 'Lease')).toHaveLength(2);
+    await lock.release();
   });
 });

@@ -1,5 +1,5 @@
-import { lastDeployedRevision, revisionsToPrune } from '../../../src/release/history.js';
-import type { RevisionStatus } from '../../../src/release/types.js';
+import { lastDeployedRevision, revisionsToPrune } from '../../../src/model/revision-history.js';
+import type { RevisionStatus } from '../../../src/model/revision.js';
 
 const revs = (...statuses: RevisionStatus[]) => statuses.map((status, i) => ({ revision: i + 1, status }));
 

@@ -1,4 +1,4 @@
-import { ApiResponseError, toClusterError, unreachable } from '../../../src/kube/errors.js';
+import { ApiResponseError, toClusterError, unreachable } from '../../../src/model/kube-errors.js';
 import { backoffDelay, isRetryableStatus, isTransientNetworkError } from '../../../src/kube/retry.js';
 
 const subject = { verb: 'apply', what: 'Deployment/shop-api', namespace: 'dev', server: 'https://127.0.0.1:6443', context: 'berth' };

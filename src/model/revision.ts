@@ -1,4 +1,4 @@
-import type { KubeObject, ServiceInfo } from '../model/manifest-set.js';
+import type { KubeObject, ServiceInfo } from './manifest-set.js';
 
 /** Lifecycle of a revision (DESIGN.md, Release store). */
 export type RevisionStatus = 'pending' | 'deployed' | 'superseded' | 'failed' | 'interrupted' | 'uninstalled';

@@ -1,4 +1,4 @@
-import type { RevisionStatus } from './types.js';
+import type { RevisionStatus } from './revision.js';
 
 /** The revision with the highest number that is `deployed`, the one a rollback or a failed upgrade falls back to. */
 export function lastDeployedRevision<T extends { revision: number; status: RevisionStatus }>(revisions: readonly T[]): T | undefined {

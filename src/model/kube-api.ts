@@ -1,0 +1,75 @@
+import { ClusterError } from '../errors.js';
+import type { KubeObject } from './manifest-set.js';
+
+/** The field manager of every write Berth makes; ownership and prune rules look for it in `managedFields`. */
+export const FIELD_MANAGER = 'berth';
+
+/** Enough of an object to address it. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+}
+
+export interface ApplyOptions {
+  /** Server-side dry run: validated and defaulted by the server, nothing persisted. */
+  readonly dryRun?: boolean;
+  /** Take over fields another field manager owns instead of failing with 409. @default false */
+  readonly force?: boolean;
+}
+
+export interface DeleteOptions {
+  /** Wait until the object is gone (finalizers done). */
+  readonly wait?: boolean;
+  /** How long `wait` waits. @default 120000 ms */
+  readonly timeoutMs?: number;
+  /** @default 'Background' */
+  readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  /** Delete only this exact version of the object (409 otherwise). */
+  readonly preconditions?: { readonly resourceVersion?: string; readonly uid?: string };
+}
+
+export interface ListOptions {
+  /** Omitted: every namespace. */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  /** Only `metadata` of each item (PartialObjectMetadata): cheap for big objects such as stored revisions. */
+  readonly metadataOnly?: boolean;
+}
+
+/**
+ * What the engine (deploy, the revision store, the release lock) needs of the Kubernetes API. `KubeClient`
+ * (src/kube/client.ts) talks to a real API server; `MemoryKubeApi` (src/model/memory/) keeps objects in memory
+ * for unit tests. Failures are `ClusterError`s with the HTTP status of the API server (see kube-errors.ts).
+ */
+export interface KubeApi {
+  /** Server-side apply with field manager `berth`. Returns the object as the server stored (or would store) it. */
+  apply<T extends KubeObject = KubeObject>(obj: KubeObject, options?: ApplyOptions): Promise<T>;
+  /** Creates an object; 409 AlreadyExists when it exists. */
+  create<T extends KubeObject = KubeObject>(obj: KubeObject): Promise<T>;
+  /** Full update guarded by `metadata.resourceVersion` (409 when someone changed it). */
+  replace<T extends KubeObject = KubeObject>(obj: KubeObject): Promise<T>;
+  /** JSON merge patch (RFC 7386), for small changes such as one label. */
+  mergePatch<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: unknown): Promise<T>;
+  /** The live object, or undefined when it does not exist. */
+  read<T extends KubeObject = KubeObject>(ref: ObjectRef): Promise<T | undefined>;
+  /** Deletes an object. Returns false when it was already gone. */
+  delete(ref: ObjectRef, options?: DeleteOptions): Promise<boolean>;
+  /** Every object of one kind. */
+  list<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, options?: ListOptions): Promise<T[]>;
+  /** Every object in `namespace` matching `labelSelector`, of every listable kind (Events excepted). */
+  listByLabel(namespace: string, labelSelector: string, options?: { clusterScoped?: boolean }): Promise<KubeObject[]>;
+}
+
+/** Creates the namespace when it does not exist. Returns true when it was created. */
+export async function ensureNamespace(api: KubeApi, name: string): Promise<boolean> {
+  const ref = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+  if (await api.read(ref)) return false;
+  try {
+    await api.create(ref);
+    return true;
+  } catch (err) {
+    if (err instanceof ClusterError && err.status === 409) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,50 @@
+import type { Revision, RevisionInfo, RevisionStatus } from '../revision.js';
+import { BaseRevisionStore, checkRevision, revisionExists, revisionMissing } from '../revision-store.js';
+
+/**
+ * Revisions in a map (Helm's memory driver), for tests of code that needs a store but not its Secrets. Tests of the
+ * Secret encoding (chunks, checksums, a crash between chunks and head) use SecretRevisionStore over MemoryKubeApi.
+ */
+export class MemoryRevisionStore extends BaseRevisionStore {
+  private readonly revisions = new Map<string, Revision>();
+
+  constructor(readonly namespace: string) {
+    super();
+  }
+
+  async list(release: string): Promise<RevisionInfo[]> {
+    return [...this.revisions.values()]
+      .filter((r) => r.release === release)
+      .sort((a, b) => a.revision - b.revision)
+      .map(({ manifests: _m, services: _s, values: _v, ...info }) => structuredClone(info));
+  }
+
+  async find(release: string, n: number): Promise<Revision | undefined> {
+    const found = this.revisions.get(key(release, n));
+    return found && structuredClone(found);
+  }
+
+  async create(rev: Revision): Promise<void> {
+    checkRevision(rev);
+    if (this.revisions.has(key(rev.release, rev.revision))) throw revisionExists(rev, this.namespace);
+    this.revisions.set(key(rev.release, rev.revision), structuredClone({ ...rev, namespace: this.namespace }));
+  }
+
+  async setStatus(release: string, n: number, status: RevisionStatus, error?: string): Promise<void> {
+    const found = this.revisions.get(key(release, n));
+    if (!found) throw revisionMissing(release, n, this.namespace, status);
+    this.revisions.set(key(release, n), { ...found, status, error, updatedAt: new Date().toISOString() });
+  }
+
+  async deleteRevision(release: string, n: number): Promise<void> {
+    this.revisions.delete(key(release, n));
+  }
+
+  async deleteAll(release: string): Promise<void> {
+    for (const [k, r] of this.revisions) if (r.release === release) this.revisions.delete(k);
+  }
+}
+
+function key(release: string, n: number): string {
+  return `${release}/${n}`;
+}

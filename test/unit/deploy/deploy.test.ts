@@ -1,0 +1,163 @@
+import { deploy } from '../../../src/deploy/deploy.js';
+import { UserError } from '../../../src/errors.js';
+import { MemoryKubeApi, SimulatedCrash } from '../../../src/model/memory/kube-api.js';
+import type { KubeObject } from '../../../src/model/manifest-set.js';
+import { leaseName } from '../../../src/release/lock.js';
+import { revisionSecretName, SecretRevisionStore } from '../../../src/release/store.js';
+import { CHUNK_BYTES, configMap, DEAD_HOLDER, deploymentController, memoryContext, NS, RELEASE, web, writes } from './helpers.js';
+
+let api: MemoryKubeApi;
+let store: SecretRevisionStore;
+
+beforeEach(() => {
+  api = new MemoryKubeApi();
+  api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  store = new SecretRevisionStore(api, NS, CHUNK_BYTES);
+  deploymentController(api, (image) => (image.endsWith(':broken') ? 'deadline-exceeded' : image.endsWith(':stuck') ? 'unavailable' : 'available'));
+});
+
+function live(kind: string, name: string): KubeObject | undefined {
+  return api.objects(kind).find((o) => o.metadata.name === name);
+}
+
+/** Our ConfigMap's name, created with kubectl: no release annotation. */
+function foreignConfigMap(): KubeObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'demo-web-config', namespace: NS }, data: { TAG: 'theirs' } };
+}
+
+function imageOf(obj: KubeObject | undefined): string | undefined {
+  return (obj?.spec as { template: { spec: { containers: { image: string }[] } } } | undefined)?.template.spec.containers[0]?.image;
+}
+
+describe('deploy over the in-memory API', () => {
+  it('installs a release and records revision 1 as deployed', async () => {
+    const result = await deploy(memoryContext(api), web('v1'));
+    expect(result.outcome).toMatchObject({ revision: 1, status: 'deployed', description: 'Install', noop: false });
+    expect(imageOf(live('Deployment', 'demo-web'))).toBe('example/web:v1');
+    expect((await store.get(RELEASE, 1)).manifests.map((o) => o.metadata.name)).toEqual(['demo-web-config', 'demo-web']);
+    expect(live('Lease', leaseName(RELEASE))).toBeUndefined();
+  });
+
+  it('records a failed rollout in the revision with the reason, leaving the previous revision deployed', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    const result = await deploy(memoryContext(api), web('broken'));
+    const reason = 'Deployment/demo-web failed: rollout failed: ProgressDeadlineExceeded: ReplicaSet "demo-web-2" has timed out progressing.';
+    expect(result.outcome).toMatchObject({ revision: 2, status: 'failed', error: reason });
+    const failed = await store.get(RELEASE, 2);
+    expect(failed).toMatchObject({ status: 'failed', error: reason, description: 'Upgrade' });
+    expect((await store.list(RELEASE)).map((r) => r.status)).toEqual(['deployed', 'failed']);
+  });
+
+  it('records a rollout that never becomes available as timed out, naming the object and what it waits for', async () => {
+    const result = await deploy(memoryContext(api), web('stuck'), { timeoutMs: 1000 });
+    expect(result.outcome?.status).toBe('failed');
+    expect((await store.get(RELEASE, 1)).error).toBe('timed out after 1s waiting for Deployment/demo-web (0 of 1 updated replicas available)');
+  });
+
+  it('records an API error while applying as a failed revision', async () => {
+    api.failNext({ verb: 'apply', kind: 'Deployment', dryRun: false }, { status: 403, message: 'deployments.apps "demo-web" is forbidden: User "ci" cannot patch' });
+    const result = await deploy(memoryContext(api), web('v1'));
+    const error = 'not allowed to apply Deployment/demo-web in namespace dev (403 Forbidden): deployments.apps "demo-web" is forbidden: User "ci" cannot patch';
+    expect(result.outcome).toMatchObject({ status: 'failed', error });
+    expect((await store.get(RELEASE, 1)).status).toBe('failed');
+  });
+
+  it('with atomic, rolls a failed upgrade back as a new revision with the previous manifests and restores the objects', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    const result = await deploy(memoryContext(api), web('broken'), { atomic: true });
+    expect(result.outcome).toMatchObject({ revision: 2, status: 'failed' });
+    expect(result.rollback).toMatchObject({ revision: 3, status: 'deployed', toRevision: 1, description: 'Rollback to 1 (revision 2 failed)' });
+    expect(imageOf(live('Deployment', 'demo-web'))).toBe('example/web:v1');
+    expect(live('ConfigMap', 'demo-web-config')?.data).toEqual({ TAG: 'v1' });
+    expect((await store.list(RELEASE)).map((r) => `${r.revision} ${r.status}`)).toEqual(['1 superseded', '2 failed', '3 deployed']);
+    expect((await store.get(RELEASE, 3)).manifests).toEqual((await store.get(RELEASE, 1)).manifests);
+  });
+
+  it('prunes objects the new revision no longer renders, but not a look-alike another tool wrote', async () => {
+    await deploy(memoryContext(api), web('v1', [configMap('demo-web-extra', { a: '1' })]));
+    // Same labels and annotation as ours, but written by kubectl: a label match alone must not get it deleted.
+    api.put(configMap('demo-web-copy', { b: '2' }));
+    const result = await deploy(memoryContext(api), web('v2'));
+    expect(result.plan.changes.filter((c) => c.action === 'delete').map((c) => `${c.ref} (${c.reason})`)).toEqual(['ConfigMap/demo-web-extra (no longer rendered)']);
+    expect(live('ConfigMap', 'demo-web-extra')).toBeUndefined();
+    expect(live('ConfigMap', 'demo-web-copy')).toBeDefined();
+  });
+
+  it('takes over the lock of a run that died and marks its pending revision interrupted', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    api.failNext({ verb: 'apply', kind: 'Deployment', dryRun: false }, { crash: true });
+    await expect(deploy(memoryContext(api, DEAD_HOLDER), web('v2'))).rejects.toThrow(SimulatedCrash);
+    api.restart();
+    expect(live('Lease', leaseName(RELEASE))?.spec).toMatchObject({ holderIdentity: DEAD_HOLDER.identity });
+
+    const result = await deploy(memoryContext(api), web('v2'));
+    expect(result.takenOverFrom).toBe(DEAD_HOLDER.identity);
+    expect(result.interrupted).toEqual([2]);
+    expect(result.outcome).toMatchObject({ revision: 3, status: 'deployed' });
+    expect(await store.get(RELEASE, 2)).toMatchObject({ status: 'interrupted', error: `interrupted: the run of ${DEAD_HOLDER.identity} stopped before finishing` });
+  });
+
+  it('fails at once while another live run holds the lock, writing nothing', async () => {
+    const other = { identity: 'alice@laptop pid 11', host: 'laptop', pid: 11 };
+    const lock = await memoryContext(api, other).acquireLock(NS, RELEASE);
+    const before = api.requests.length;
+    await expect(deploy(memoryContext(api), web('v1'))).rejects.toThrow(/^release demo in namespace dev is locked by alice@laptop pid 11; its lock expires at /);
+    expect(writes(api, before)).toEqual([]);
+    await lock.release();
+  });
+
+  it('survives a crash between writing the revision chunks and its head: the next deploy records it readable', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    api.failNext({ verb: 'create', kind: 'Secret', name: revisionSecretName(RELEASE, 2) }, { crash: true });
+    await expect(deploy(memoryContext(api, DEAD_HOLDER), web('v2'))).rejects.toThrow(SimulatedCrash);
+    api.restart();
+    const orphans = api.objects('Secret').filter((s) => s.metadata.name.startsWith(`${revisionSecretName(RELEASE, 2)}.c`));
+    expect(orphans.length).toBeGreaterThan(0);
+    expect((await store.list(RELEASE)).map((r) => r.revision)).toEqual([1]);
+
+    const result = await deploy(memoryContext(api), web('v2'));
+    expect(result.outcome).toMatchObject({ revision: 2, status: 'deployed' });
+    for (const r of await store.list(RELEASE)) await expect(store.get(RELEASE, r.revision)).resolves.toMatchObject({ revision: r.revision });
+    expect((await store.get(RELEASE, 2)).values).toEqual({ tag: 'v2' });
+  });
+
+  it('refuses to change an object another tool owns, before writing anything', async () => {
+    api.put(foreignConfigMap());
+    const before = api.requests.length;
+    const err = await deploy(memoryContext(api), web('v1')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toBe(
+      'release demo in namespace dev would change objects it does not own:\n  ConfigMap/demo-web-config is owned by another tool (managers: kubectl-client-side-apply)',
+    );
+    expect(writes(api, before).filter((w) => !w.includes('Lease/'))).toEqual([]);
+    expect(live('ConfigMap', 'demo-web-config')?.data).toEqual({ TAG: 'theirs' });
+  });
+
+  it('adopts an object another tool owns with adopt, taking it over by server-side apply', async () => {
+    api.put(foreignConfigMap());
+    const result = await deploy(memoryContext(api), web('v1'), { adopt: true });
+    expect(result.outcome?.status).toBe('deployed');
+    const cm = live('ConfigMap', 'demo-web-config')!;
+    expect(cm.data).toEqual({ TAG: 'v1' });
+    expect((cm.metadata.managedFields as { manager: string; operation: string }[]).map((m) => `${m.manager} ${m.operation}`)).toEqual([
+      'kubectl-client-side-apply Update',
+      'berth Apply',
+    ]);
+  });
+
+  it('writes nothing but the revision record on a redeploy without changes', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), web('v1'));
+    expect(result.outcome).toMatchObject({ revision: 2, status: 'deployed', description: 'No changes', noop: true });
+    const record = writes(api, before).filter((w) => w.includes(`Secret/${revisionSecretName(RELEASE, 2)}`));
+    expect(record).toContain(`create Secret/${revisionSecretName(RELEASE, 2)}`);
+    expect(writes(api, before).filter((w) => !w.includes('Lease/') && !w.includes('Secret/berth.release.'))).toEqual([]);
+  });
+
+  it('refuses a release whose namespace does not exist unless asked to create it', async () => {
+    const set = { ...web('v1'), namespace: 'nowhere' };
+    await expect(deploy(memoryContext(api), set)).rejects.toThrow('namespace nowhere does not exist');
+    expect(api.objects('Namespace').map((n) => n.metadata.name)).not.toContain('nowhere');
+  });
+});

@@ -1,0 +1,115 @@
+import { hostname } from 'node:os';
+import { silentProgress, type DeployContext } from '../../../src/deploy/context.js';
+import {
+  ANNOTATION_RELEASE,
+  LABEL_INSTANCE,
+  LABEL_MANAGED_BY,
+  LABEL_NAME,
+  LABEL_PART_OF,
+  type KubeObject,
+  type ManifestSet,
+} from '../../../src/model/manifest-set.js';
+import type { MemoryKubeApi } from '../../../src/model/memory/kube-api.js';
+import { ReleaseLock, type Holder } from '../../../src/release/lock.js';
+import { SecretRevisionStore } from '../../../src/release/store.js';
+
+export const NS = 'dev';
+export const RELEASE = 'demo';
+
+/** A holder on this host whose process does not exist: its lock is taken over at once. */
+export const DEAD_HOLDER: Holder = { identity: `ci@${hostname()} pid 2147483646`, host: hostname(), pid: 2147483646 };
+
+/** Small chunks, so every revision spans several Secrets and the chunk-then-head order is exercised. */
+export const CHUNK_BYTES = 256;
+
+function meta(name: string, service: string): KubeObject['metadata'] {
+  return {
+    name,
+    namespace: NS,
+    labels: { [LABEL_NAME]: service, [LABEL_INSTANCE]: RELEASE, [LABEL_PART_OF]: 'demo', [LABEL_MANAGED_BY]: 'berth' },
+    annotations: { [ANNOTATION_RELEASE]: `${NS}/${RELEASE}` },
+  };
+}
+
+export function configMap(name: string, data: Record<string, string>, service = 'web'): KubeObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(name, service), data };
+}
+
+export function deployment(name: string, image: string, service = 'web'): KubeObject {
+  const selector = { [LABEL_INSTANCE]: RELEASE, [LABEL_NAME]: service };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(name, service),
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: selector },
+      template: { metadata: { labels: selector }, spec: { containers: [{ name: service, image }] } },
+    },
+  };
+}
+
+/** The release as synth would render it: service `web` with the given objects. */
+export function release(objects: KubeObject[], config: unknown = {}): ManifestSet {
+  return {
+    app: 'demo',
+    version: '1.0.0',
+    release: RELEASE,
+    namespace: NS,
+    env: 'dev',
+    services: [{ name: 'web', kind: 'stateless', dependsOn: [], configHash: 'h' }],
+    objects,
+    config,
+    publicConfig: config,
+  };
+}
+
+/** The web release at an image tag, with its ConfigMap. */
+export function web(tag: string, extra: KubeObject[] = []): ManifestSet {
+  return release([configMap('demo-web-config', { TAG: tag }), deployment('demo-web', `example/web:${tag}`), ...extra], { tag });
+}
+
+export type Rollout = 'available' | 'unavailable' | 'deadline-exceeded';
+
+/**
+ * Stands in for the Deployment controller: after each write, the Deployment's status says its rollout is complete,
+ * stuck with no replica available, or failed with ProgressDeadlineExceeded, as `outcome` decides from its image.
+ */
+export function deploymentController(api: MemoryKubeApi, outcome: (image: string) => Rollout): void {
+  api.controller('Deployment', (obj) => {
+    const image = (obj.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image;
+    const observedGeneration = obj.metadata.generation;
+    switch (outcome(image)) {
+      case 'available':
+        return { observedGeneration, replicas: 1, updatedReplicas: 1, availableReplicas: 1 };
+      case 'unavailable':
+        return { observedGeneration, replicas: 1, updatedReplicas: 1, availableReplicas: 0 };
+      case 'deadline-exceeded':
+        return {
+          observedGeneration,
+          replicas: 1,
+          updatedReplicas: 1,
+          conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${obj.metadata.name}-2" has timed out progressing.` }],
+        };
+    }
+  });
+}
+
+/** The context the CLI builds, over the in-memory API: the real Secret store and the real lock. */
+export function memoryContext(api: MemoryKubeApi, holder?: Holder): DeployContext {
+  return {
+    client: api,
+    store: new SecretRevisionStore(api, NS, CHUNK_BYTES),
+    acquireLock: (namespace, name) => ReleaseLock.acquire(api, namespace, name, { holder, ttlSeconds: 30 }),
+    progress: silentProgress,
+    user: 'tester@ci',
+  };
+}
+
+/** Requests that changed something (dry runs and reads excluded), as `verb Kind/name`. */
+export function writes(api: MemoryKubeApi, from = 0): string[] {
+  return api.requests
+    .slice(from)
+    .filter((r) => !r.dryRun && r.verb !== 'read' && r.verb !== 'list')
+    .map((r) => `${r.verb} ${r.kind}/${r.name}`);
+}
