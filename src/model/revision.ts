@@ -1,6 +1,10 @@
 import type { KubeObject, ServiceInfo } from './manifest-set.js';
 
-/** Lifecycle of a revision (DESIGN.md, Release store). */
+/**
+ * Lifecycle of a revision: `pending` while a deploy runs, then `deployed` (the previous deployed one becomes
+ * `superseded`) or `failed`; `interrupted` when a run died and a later one took its lock over; `uninstalled` when
+ * kept by `uninstall --keep-history`.
+ */
 export type RevisionStatus = 'pending' | 'deployed' | 'superseded' | 'failed' | 'interrupted' | 'uninstalled';
 
 export const REVISION_STATUSES: readonly RevisionStatus[] = ['pending', 'deployed', 'superseded', 'failed', 'interrupted', 'uninstalled'];

@@ -6,7 +6,7 @@ import { BaseRevisionStore, checkRevision, revisionExists, revisionMissing } fro
 import { CHUNK_BYTES, decodePayload, encodePayload, PayloadError } from './codec.js';
 
 /**
- * Revisions live in the release's namespace, one Secret each (DESIGN.md, Release store):
+ * Revisions live in the release's namespace, one Secret each:
  * `berth.release.v1.<release>.v<N>`, type `berth.dev/release.v1`, labels owner / release / revision / status.
  * The payload is gzip(JSON); beyond CHUNK_BYTES it continues in chunk Secrets `<name>.c1`, `<name>.c2` ...
  * and the sha256 of the whole gzip stream is checked on read.
@@ -83,11 +83,6 @@ export class SecretRevisionStore extends BaseRevisionStore {
     const head = await this.client.read<SecretObject>({ apiVersion: 'v1', kind: 'Secret', metadata: { name: revisionSecretName(release, n), namespace: this.namespace } });
     if (!head) return undefined;
     return this.decode(head);
-  }
-
-  /** The number the next revision gets. */
-  async nextRevision(release: string): Promise<number> {
-    return ((await this.latest(release))?.revision ?? 0) + 1;
   }
 
   /** Stores a new revision. Fails with a ClusterError (status 409) if revision `rev.revision` exists already. */
