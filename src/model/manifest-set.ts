@@ -24,13 +24,17 @@ export interface KubeObject {
 export type ServiceInfo = ServiceDescription;
 export type ServiceKind = WorkloadKind;
 
-export interface ManifestSet {
+/** Which rendering of which application a manifest set, a plan or a revision is about. */
+export interface ReleaseIdentity {
+  readonly release: string;
+  readonly namespace: string;
   /** Application name (`shop`), the value of `app.kubernetes.io/part-of`. */
   readonly app: string;
   readonly version: string;
-  readonly release: string;
-  readonly namespace: string;
   readonly env: string;
+}
+
+export interface ManifestSet extends ReleaseIdentity {
   readonly services: readonly ServiceInfo[];
   /** Objects in apply order (see `sortObjects`). */
   readonly objects: readonly KubeObject[];

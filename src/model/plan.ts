@@ -12,6 +12,7 @@ import {
   sortObjects,
   type KubeObject,
   type ManifestSet,
+  type ReleaseIdentity,
   type ServiceInfo,
 } from './manifest-set.js';
 
@@ -48,12 +49,7 @@ export function conflictLine(c: OwnershipConflict): string {
   return `${c.ref} is owned by ${c.owner}`;
 }
 
-export interface Plan {
-  readonly release: string;
-  readonly namespace: string;
-  readonly app: string;
-  readonly version: string;
-  readonly env: string;
+export interface Plan extends ReleaseIdentity {
   readonly changes: readonly PlannedChange[];
   /** Objects Berth refuses to change; empty when `adopt` is set (they are then adopted). */
   readonly conflicts: readonly OwnershipConflict[];

@@ -1,4 +1,4 @@
-import type { KubeObject, ServiceInfo } from './manifest-set.js';
+import type { KubeObject, ReleaseIdentity, ServiceInfo } from './manifest-set.js';
 
 /**
  * Lifecycle of a revision: `pending` while a deploy runs, then `deployed` (the previous deployed one becomes
@@ -18,17 +18,10 @@ export interface ChangeSummary {
 }
 
 /** One immutable record of one deploy of a release; only `status`, `updatedAt` and `error` change afterwards. */
-export interface Revision {
-  readonly release: string;
-  readonly namespace: string;
+export interface Revision extends ReleaseIdentity {
   /** 1, 2, 3 ... per release and namespace. */
   readonly revision: number;
   readonly status: RevisionStatus;
-  /** Application name (`shop`). */
-  readonly app: string;
-  /** Application version (`app.kubernetes.io/version`). */
-  readonly version: string;
-  readonly env: string;
   /** The rendered objects, Berth-generated Secrets included (the store keeps them inside a Secret). */
   readonly manifests: KubeObject[];
   readonly services: ServiceInfo[];
