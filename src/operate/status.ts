@@ -5,6 +5,7 @@ import { readiness } from '../model/wait/index.js';
 import type { RevisionStore } from '../model/revision-store.js';
 import type { ReleaseSummary, Revision } from '../model/revision.js';
 import { diagnose, type ServiceDiagnosis } from './diagnose.js';
+import { buildGraph, type ServiceGraph } from './graph.js';
 import { inventoryOf } from './inventory.js';
 
 /**
@@ -64,14 +65,7 @@ export async function objectStates(client: KubeClient, rev: Revision): Promise<M
 export async function statusAction(client: KubeClient, store: RevisionStore, release: string): Promise<ReleaseStatus> {
   const latest = (await store.history(release)).at(-1)!;
   const rev = await store.get(release, latest.revision);
-  const [states, diagnosis] = await Promise.all([
-    objectStates(client, rev),
-    rev.status === 'uninstalled' ? Promise.resolve([] as ServiceDiagnosis[]) : diagnose(client, inventoryOf(rev)),
-  ]);
-  const services = [...states].map(([name, s]): ServiceStatus => {
-    const d = diagnosis.find((x) => x.service === name);
-    return { name, ...s, pods: d?.pods ?? { total: 0, ready: 0 }, notReady: d?.notReady ?? [], warnings: d?.warnings ?? [] };
-  });
+  const services = await statusOf(client, rev);
   return {
     release,
     namespace: store.namespace,
@@ -87,9 +81,29 @@ export async function statusAction(client: KubeClient, store: RevisionStore, rel
   };
 }
 
+async function statusOf(client: KubeClient, rev: Revision): Promise<ServiceStatus[]> {
+  const [states, diagnosis] = await Promise.all([
+    objectStates(client, rev),
+    rev.status === 'uninstalled' ? Promise.resolve([] as ServiceDiagnosis[]) : diagnose(client, inventoryOf(rev)),
+  ]);
+  return [...states].map(([name, s]): ServiceStatus => {
+    const d = diagnosis.find((x) => x.service === name);
+    return { name, ...s, pods: d?.pods ?? { total: 0, ready: 0 }, notReady: d?.notReady ?? [], warnings: d?.warnings ?? [] };
+  });
+}
+
 async function objectStatus(client: KubeClient, o: KubeObject): Promise<ObjectStatus> {
   const live = await client.read(o);
   if (!live) return { object: objectRef(o), state: 'missing', message: 'not found in the cluster' };
   const r = readiness(live);
   return { object: objectRef(o), state: r.done ? (r.ok ? 'ready' : 'failed') : 'waiting', message: r.message };
+}
+
+/** The graph of a deployed release (its newest revision), each node with its live readiness and pod counts. */
+export async function releaseGraph(client: KubeClient, store: RevisionStore, release: string): Promise<ServiceGraph> {
+  const latest = (await store.history(release)).at(-1)!;
+  const rev = await store.get(release, latest.revision);
+  const status = await statusOf(client, rev);
+  const readiness = new Map(status.map((s) => [s.name, { state: s.state, message: s.message, pods: s.pods }]));
+  return buildGraph({ app: rev.app, services: rev.services, objects: rev.manifests, release, namespace: rev.namespace, revision: rev.revision, readiness });
 }
