@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { criLogLine } from '../../../src/cluster/kwok-config.js';
 import { containerLogFiles } from '../../../src/cluster/paths.js';
+import { execFile } from '../../../src/cluster/exec.js';
 import { berth } from '../deploy/helpers.js';
 import { kubectl, listJson, testKubeconfig, testNamespaces, waitFor, type Json } from '../harness.js';
 
@@ -128,6 +130,24 @@ describe('berth logs', () => {
     }
   });
 
+  it('follows the events of the release: a scale-down shows up as it happens', async () => {
+    const child = spawn(process.execPath, ['bin/berth.mjs', 'events', 'trio', '-n', ns, '-f', '-o', 'json', '--kubeconfig', testKubeconfig()], { env: { ...process.env, NO_COLOR: '1' } });
+    const events: Json[] = [];
+    createInterface({ input: child.stdout! }).on('line', (l) => events.push(JSON.parse(l)));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      // The existing events come first: the Deployments were scaled up by the deploy.
+      await waitFor(() => Promise.resolve(events.some((e) => e.reason === 'ScalingReplicaSet')), { timeoutMs: 30_000 });
+      await kubectl(['-n', ns, 'scale', 'deployment', 'trio-worker', '--replicas', '3']);
+      const down = await waitFor(() => Promise.resolve(events.find((e) => e.object === 'Deployment/trio-worker' && /Scaled down/.test(e.message))), { timeoutMs: 30_000 });
+      expect(down).toMatchObject({ service: 'worker', type: 'Normal', reason: 'ScalingReplicaSet' });
+      await kubectl(['-n', ns, 'scale', 'deployment', 'trio-worker', '--replicas', '4']);
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+
   it('names the services a release has when --service names none of them', async () => {
     const res = await berth('logs', 'trio', '-n', ns, '--service', 'wbe');
     expect(res.code).toBe(1);
@@ -139,6 +159,31 @@ describe('berth logs', () => {
     const res = await berth('logs', 'trio', '-n', ns, '-f', '--max-log-requests', '5');
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/error: release trio has 1[67] containers to follow, more than --max-log-requests 5/);
+  });
+
+  it('says clearly that the cluster refuses log access when the user may read pods but not pods/log', async () => {
+    await kubectl(['-n', ns, 'create', 'serviceaccount', 'no-logs']);
+    await kubectl(['-n', ns, 'create', 'role', 'no-logs', '--verb=get,list,watch', '--resource=pods,secrets,replicasets.apps,jobs.batch']);
+    await kubectl(['-n', ns, 'create', 'rolebinding', 'no-logs', '--role=no-logs', `--serviceaccount=${ns}:no-logs`]);
+    const token = (await kubectl(['-n', ns, 'create', 'token', 'no-logs'])).trim();
+    const cluster = JSON.parse(await kubectl(['config', 'view', '--raw', '--minify', '-o', 'json'])).clusters[0].cluster;
+    const kubeconfig = join(tmpdir(), `berth-no-logs-${process.pid}.kubeconfig`);
+    writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'test', cluster: { server: cluster.server, 'certificate-authority': cluster['certificate-authority'] } }],
+        users: [{ name: 'no-logs', user: { token } }],
+        contexts: [{ name: 'no-logs', context: { cluster: 'test', user: 'no-logs', namespace: ns } }],
+        'current-context': 'no-logs',
+      }),
+    );
+    const res = await execFile(process.execPath, ['bin/berth.mjs', 'logs', 'trio', '--kubeconfig', kubeconfig], { timeoutMs: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(new RegExp(`^error: the cluster refuses to show pod logs in namespace ${ns}: not allowed to read logs of Pod/trio-\\S+ container \\S+ in namespace ${ns} \\(403 Forbidden\\): pods "trio-\\S+" is forbidden: User "system:serviceaccount:${ns}:no-logs" cannot get resource "pods/log"`));
+    expect(res.stderr).toContain(`hint: the user of context no-logs needs "get" on "pods/log" in namespace ${ns} (check: kubectl auth can-i get pods --subresource=log -n ${ns})`);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('shows the graph of the deployed release with each service ready and its pods counted', async () => {
