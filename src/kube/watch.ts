@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { ClusterError } from '../errors.js';
 import type { KubeObject } from '../model/manifest-set.js';
 import type { KubeClient } from './client.js';
-import { sleep } from './retry.js';
+import { sleep } from '../util/process.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 

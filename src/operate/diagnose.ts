@@ -1,4 +1,4 @@
-import type { KubeClient } from '../kube/client.js';
+import type { KubeApi } from '../model/kube-api.js';
 import { Ownership, releasePods, type ReleaseInventory } from './inventory.js';
 import { newestWarnings, releaseEvents, type ReleaseEvent } from './events.js';
 import { newestFirst, podIsReady, podProblems, problemLine, type PodProblem } from './pod-problems.js';
@@ -18,7 +18,7 @@ export interface ServiceDiagnosis {
   readonly warnings: readonly ReleaseEvent[];
 }
 
-export async function diagnose(client: KubeClient, inventory: ReleaseInventory): Promise<ServiceDiagnosis[]> {
+export async function diagnose(client: KubeApi, inventory: ReleaseInventory): Promise<ServiceDiagnosis[]> {
   const [pods, events] = await Promise.all([releasePods(client, new Ownership(client, inventory)), releaseEvents(client, inventory)]);
   const since = inventory.revision.createdAt;
   const recent = events.filter((e) => !since || e.time >= since);

@@ -1,4 +1,5 @@
 import type { KubeClient } from '../kube/client.js';
+import type { KubeApi } from '../model/kube-api.js';
 import { follow } from '../kube/watch.js';
 import type { KubeObject } from '../model/manifest-set.js';
 import { checkServices } from './logs.js';
@@ -45,7 +46,7 @@ export class Membership {
   private readonly pods = new Map<string, Promise<string | undefined>>();
 
   constructor(
-    private readonly client: KubeClient,
+    private readonly client: KubeApi,
     private readonly ownership: Ownership,
   ) {
     const inventory = ownership.inventory;
@@ -95,7 +96,7 @@ function keep(e: EventInfo, service: string | undefined, options: EventsOptions)
   return Boolean(service) && (!options.services || options.services.includes(service!)) && (!options.warningsOnly || e.type === 'Warning');
 }
 
-async function membership(client: KubeClient, inventory: ReleaseInventory): Promise<Membership> {
+async function membership(client: KubeApi, inventory: ReleaseInventory): Promise<Membership> {
   const namespace = inventory.namespace;
   const m = new Membership(client, new Ownership(client, inventory));
   const [pods, replicaSets, jobs] = await Promise.all([
@@ -108,7 +109,7 @@ async function membership(client: KubeClient, inventory: ReleaseInventory): Prom
 }
 
 /** The release's events, oldest first. */
-export async function releaseEvents(client: KubeClient, inventory: ReleaseInventory, options: EventsOptions = {}): Promise<ReleaseEvent[]> {
+export async function releaseEvents(client: KubeApi, inventory: ReleaseInventory, options: EventsOptions = {}): Promise<ReleaseEvent[]> {
   checkServices(inventory, options.services);
   const [m, raw] = await Promise.all([membership(client, inventory), client.list('v1', 'Event', { namespace: inventory.namespace })]);
   const out: ReleaseEvent[] = [];

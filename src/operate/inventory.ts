@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { KubeClient } from '../kube/client.js';
+import type { KubeApi } from '../model/kube-api.js';
 import type { RevisionStore } from '../model/revision-store.js';
 import type { Revision } from '../model/revision.js';
 import { LABEL_NAME, type KubeObject, type ServiceInfo } from '../model/manifest-set.js';
@@ -82,7 +82,7 @@ export class Ownership {
   private readonly intermediates = new Map<string, Promise<KubeObject | undefined>>();
 
   constructor(
-    private readonly client: KubeClient,
+    private readonly client: KubeApi,
     readonly inventory: ReleaseInventory,
   ) {
     for (const w of inventory.workloads) this.byKey.set(`${w.kind}/${w.name}`, w);
@@ -123,7 +123,7 @@ export class Ownership {
 }
 
 /** The release's pods in the namespace, each with its workload: one list of pods, ReplicaSets and Jobs. */
-export async function releasePods(client: KubeClient, ownership: Ownership): Promise<{ pod: KubeObject; workload: WorkloadRef }[]> {
+export async function releasePods(client: KubeApi, ownership: Ownership): Promise<{ pod: KubeObject; workload: WorkloadRef }[]> {
   const namespace = ownership.inventory.namespace;
   const [pods, replicaSets, jobs] = await Promise.all([
     client.list('v1', 'Pod', { namespace }),

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { KubeClient } from '../kube/client.js';
+import type { KubeApi } from '../model/kube-api.js';
 import { LABEL_NAME, objectRef, type KubeObject } from '../model/manifest-set.js';
 import { readiness } from '../model/wait/index.js';
 import type { RevisionStore } from '../model/revision-store.js';
@@ -40,7 +40,7 @@ export const RELEASE_OBJECTS = '(release)';
 const SEVERITY: Record<ObjectState, number> = { ready: 0, waiting: 1, missing: 2, failed: 3 };
 
 /** Live readiness of every recorded object, per service, worst first (`failed` > `missing` > `waiting` > `ready`). */
-export async function objectStates(client: KubeClient, rev: Revision): Promise<Map<string, { state: ObjectState; message: string; objects: ObjectStatus[] }>> {
+export async function objectStates(client: KubeApi, rev: Revision): Promise<Map<string, { state: ObjectState; message: string; objects: ObjectStatus[] }>> {
   // An uninstalled release owns nothing any more: its readiness would only be a list of missing objects.
   const manifests = rev.status === 'uninstalled' ? [] : rev.manifests;
   const limit = pLimit(16);
@@ -62,7 +62,7 @@ export async function objectStates(client: KubeClient, rev: Revision): Promise<M
 }
 
 /** The newest revision of a release, the live readiness of its objects and the reasons of what is not ready. */
-export async function statusAction(client: KubeClient, store: RevisionStore, release: string): Promise<ReleaseStatus> {
+export async function statusAction(client: KubeApi, store: RevisionStore, release: string): Promise<ReleaseStatus> {
   const latest = (await store.history(release)).at(-1)!;
   const rev = await store.get(release, latest.revision);
   const services = await statusOf(client, rev);
@@ -81,7 +81,7 @@ export async function statusAction(client: KubeClient, store: RevisionStore, rel
   };
 }
 
-async function statusOf(client: KubeClient, rev: Revision): Promise<ServiceStatus[]> {
+async function statusOf(client: KubeApi, rev: Revision): Promise<ServiceStatus[]> {
   const [states, diagnosis] = await Promise.all([
     objectStates(client, rev),
     rev.status === 'uninstalled' ? Promise.resolve([] as ServiceDiagnosis[]) : diagnose(client, inventoryOf(rev)),
@@ -92,7 +92,7 @@ async function statusOf(client: KubeClient, rev: Revision): Promise<ServiceStatu
   });
 }
 
-async function objectStatus(client: KubeClient, o: KubeObject): Promise<ObjectStatus> {
+async function objectStatus(client: KubeApi, o: KubeObject): Promise<ObjectStatus> {
   const live = await client.read(o);
   if (!live) return { object: objectRef(o), state: 'missing', message: 'not found in the cluster' };
   const r = readiness(live);
@@ -100,7 +100,7 @@ async function objectStatus(client: KubeClient, o: KubeObject): Promise<ObjectSt
 }
 
 /** The graph of a deployed release (its newest revision), each node with its live readiness and pod counts. */
-export async function releaseGraph(client: KubeClient, store: RevisionStore, release: string): Promise<ServiceGraph> {
+export async function releaseGraph(client: KubeApi, store: RevisionStore, release: string): Promise<ServiceGraph> {
   const latest = (await store.history(release)).at(-1)!;
   const rev = await store.get(release, latest.revision);
   const status = await statusOf(client, rev);

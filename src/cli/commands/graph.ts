@@ -46,11 +46,10 @@ construct tree and recorded with every revision.`,
       const { UserError } = await import('../../errors.js');
       let graph;
       if (opts.release) {
-        const { KubeClient } = await import('../../kube/client.js');
-        const { RevisionStore } = await import('../../release/store.js');
+        const { openStore } = await import('../../release/open.js');
         const { releaseGraph } = await import('../../operate/status.js');
-        const client = await KubeClient.connect(opts);
-        graph = await releaseGraph(client, new RevisionStore(client, opts.namespace ?? client.defaultNamespace), opts.release);
+        const { client, store } = await openStore(opts);
+        graph = await releaseGraph(client, store, opts.release);
       } else {
         if (!app) throw new UserError('berth graph needs an app, or -r RELEASE for a deployed one', { hint: 'for example: berth graph shop, or berth graph -r shop -n prod' });
         const { PROJECT_ROOT, synthesize } = await import('../../synth/synthesize.js');

@@ -43,7 +43,7 @@ describe('service graph edges (lib/private/graph.ts)', () => {
       const proxy = new StatelessApp(app, 'db-proxy', { image: 'pgbouncer:1', ports: [{ port: 6432 }] });
       new StatelessApp(app, 'api', { image: 'api:1', ports: [{ port: 8080 }], config: { DB_HOST: proxy.host } });
     });
-    expect(s.api!.edges.map((e) => e.to)).toEqual(['db-proxy']);
+    expect(s.api!.edges!.map((e) => e.to)).toEqual(['db-proxy']);
   });
 
   test('a StatefulApp pod DNS name (through its headless Service) counts as its address', () => {
@@ -78,6 +78,6 @@ describe('service graph edges (lib/private/graph.ts)', () => {
     });
     expect(s.db!.ports).toEqual([{ name: 'postgres', port: 5432, targetPort: 'postgres', protocol: 'TCP' }]);
     expect(s.agent!.ports).toEqual([{ name: 'metrics', port: 9100, protocol: 'TCP' }]);
-    expect(s.web!.ports.map((p) => p.port)).toEqual([80]);
+    expect(s.web!.ports!.map((p) => p.port)).toEqual([80]);
   });
 });
