@@ -3,6 +3,7 @@ import type { Construct, IConstruct } from 'constructs';
 import type { ApplicationDescription } from './contract.js';
 import type { Workload } from './workload.js';
 import { constructError, nameError, propError } from './private/errors.js';
+import { describeGraph } from './private/graph.js';
 import { dns1035Problem, dns1123LabelProblem } from './private/naming.js';
 
 /** Where an application is being deployed: the release name, its namespace and the environment's name. */
@@ -37,7 +38,7 @@ export interface ApplicationProps<TConfig> {
   readonly version?: string;
 }
 
-export type { ApplicationDescription, ServiceDescription } from './contract.js';
+export type { ApplicationDescription, EdgeKind, ServiceDescription, ServiceEdge, ServicePort } from './contract.js';
 
 /** Marks applications; a registry symbol so that two bundled copies of the library still recognise each other. */
 const APPLICATION = Symbol.for('berth.Application');
@@ -117,8 +118,13 @@ export class Application<TConfig = unknown> extends Chart {
     return [...this.registered];
   }
 
-  /** Plain data for the engine: services, their kinds, dependencies and config hashes. */
-  describe(): ApplicationDescription {
+  /**
+   * Plain data for the engine: services, their kinds, dependencies, config hashes, ports and graph edges.
+   * `rendered` is this chart's JSON when the caller has it already (synth does), so nothing is rendered twice.
+   */
+  describe(rendered?: readonly unknown[]): ApplicationDescription {
+    const own = this.registered.map((w) => ({ name: w.name, node: w.node, dependencies: w.dependencies.filter((d) => Application.of(d) === this) }));
+    const graph = describeGraph(own, rendered);
     return {
       app: this.appName,
       version: this.version,
@@ -127,6 +133,8 @@ export class Application<TConfig = unknown> extends Chart {
         kind: w.kind,
         dependsOn: w.dependencies.filter((d) => Application.of(d) === this).map((d) => d.name),
         configHash: w.configHash,
+        ports: graph.get(w.name)?.ports ?? [],
+        edges: graph.get(w.name)?.edges ?? [],
       })),
     };
   }

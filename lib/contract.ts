@@ -18,6 +18,34 @@ export interface ServiceDescription {
   readonly dependsOn: readonly string[];
   /** Hash of the service's config and secret config, as on its pod template; '' when it has none. */
   readonly configHash: string;
+  /** The ports clients reach it on (its Service's ports; a daemon's or job's container ports). Absent in revisions recorded before graphs existed. */
+  readonly ports?: readonly ServicePort[];
+  /**
+   * The services it points at, computed once from the construct tree (lib/private/graph.ts): by `dependsOn()` and by
+   * holding their address in config, env or args. Deploy waves follow only `dependsOn`; references may form cycles
+   * between services that call each other. Absent in revisions recorded before graphs existed.
+   */
+  readonly edges?: readonly ServiceEdge[];
+}
+
+/** Why one service points at another: declared with `dependsOn()`, or its address found in config / env / args. */
+export type EdgeKind = 'dependsOn' | 'config' | 'env' | 'args';
+
+export interface ServiceEdge {
+  /** The service pointed at. */
+  readonly to: string;
+  /** Every reason, `dependsOn` first. */
+  readonly kinds: readonly EdgeKind[];
+  /** Where the address was found: `config DB_HOST`, `env ORDERS_URL`, `args`. */
+  readonly via: readonly string[];
+}
+
+export interface ServicePort {
+  readonly name?: string;
+  /** The port clients use: the Service port, or the container port of a service without a Service. */
+  readonly port: number;
+  readonly targetPort?: number | string;
+  readonly protocol?: string;
 }
 
 export interface ApplicationDescription {

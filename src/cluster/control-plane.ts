@@ -5,8 +5,8 @@ import { pidAlive, sleep } from '../util/process.js';
 import { toYaml } from '../util/yaml.js';
 import { ensureBinaries, formatSeconds } from './build.js';
 import { execFile, tailLines, type ExecResult } from './exec.js';
-import { kwokConfigYaml, storageClassManifest } from './kwok-config.js';
-import { binaryPath, cacheRoot, clusterDir, kubeconfigPath, kwokWorkdir } from './paths.js';
+import { initialContainerLogs, kwokConfigYaml, storageClassManifest } from './kwok-config.js';
+import { binaryPath, cacheRoot, clusterDir, containerLogFiles, kubeconfigPath, kwokWorkdir } from './paths.js';
 import {
   CONTROL_PLANE_COMPONENTS,
   readProcesses,
@@ -173,7 +173,9 @@ async function upLocked(name: string, nodes: number, options: UpOptions, env: No
   const kubeconfig = kubeconfigPath(name, env);
   const configFile = join(kwokWorkdir(env), 'configs', `${name}.yaml`);
   mkdirSync(dirname(configFile), { recursive: true });
-  writeFileSync(configFile, kwokConfigYaml(env));
+  const logFiles = containerLogFiles(name, env);
+  writeFileSync(configFile, kwokConfigYaml(env, logFiles));
+  ensureContainerLogs(logFiles);
 
   let reused = false;
   if (existsSync(join(dir, 'kwok.yaml'))) {
@@ -228,6 +230,14 @@ async function upLocked(name: string, nodes: number, options: UpOptions, env: No
   return { ...status, reused, seconds: (Date.now() - start) / 1000, buildSeconds };
 }
 
+/** kwok fails every log request of a cluster whose log files are missing, so they are (re)created on each `up`. */
+function ensureContainerLogs(files: { current: string; previous: string }): void {
+  mkdirSync(dirname(files.current), { recursive: true });
+  const initial = initialContainerLogs(files);
+  if (!existsSync(files.current)) writeFileSync(files.current, initial.current);
+  if (!existsSync(files.previous)) writeFileSync(files.previous, initial.previous);
+}
+
 export interface DownResult {
   readonly name: string;
   /** Components that were running and were stopped. */
@@ -252,6 +262,7 @@ async function downLocked(name: string, env: NodeJS.ProcessEnv): Promise<DownRes
   const stopped = await stopProcesses(readProcesses(dir, binaryRoot(env)), binaryRoot(env));
   rmSync(dir, { recursive: true, force: true });
   rmSync(join(kwokWorkdir(env), 'configs', `${name}.yaml`), { force: true });
+  rmSync(dirname(containerLogFiles(name, env).current), { recursive: true, force: true });
   return { name, stopped: stopped.map((p) => ({ component: p.component, pid: p.pid })), existed: true };
 }
 

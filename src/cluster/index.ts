@@ -1,5 +1,6 @@
 /** The local control plane as a library: what `berth cluster` and the integration-test setup use. */
 export * from './control-plane.js';
 export { ensureBinaries, missingBinaries } from './build.js';
-export { ANNOTATION_FAIL, ANNOTATION_NEVER_READY, STORAGE_CLASS } from './kwok-config.js';
+export { ANNOTATION_FAIL, ANNOTATION_NEVER_READY, STORAGE_CLASS, criLogLine } from './kwok-config.js';
+export { containerLogFiles } from './paths.js';
 export { leaveTestRun, registerTestRun } from './test-runs.js';

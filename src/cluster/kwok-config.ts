@@ -551,9 +551,50 @@ export function kwokctlConfiguration(env: NodeJS.ProcessEnv = process.env): Obj 
   };
 }
 
+/** The files kwok serves as every container's log: the current run's and, for `--previous`, the last run's. */
+export interface ContainerLogFiles {
+  readonly current: string;
+  readonly previous: string;
+}
+
+/**
+ * kwok runs no containers, but it answers the kubelet's containerLogs endpoint (which kube-apiserver proxies
+ * `pods/log` to, through the node's Hostname and daemonEndpoints.kubeletEndpoint.Port that the node stages
+ * publish) from files named by Logs / ClusterLogs resources. One ClusterLogs without a selector covers every
+ * pod. Given in `--config` (not with --enable-crds), kwokctl copies it into the kwok controller's own config.
+ * The files are in CRI log format (`<RFC 3339 time> stdout F <line>`); appending to `current` shows up in
+ * followed streams, since kwok reports every container as running.
+ * @see https://kwok.sigs.k8s.io/docs/user/logs-configuration/
+ */
+export function clusterLogs(files: ContainerLogFiles): Obj {
+  return {
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'ClusterLogs',
+    metadata: { name: 'berth-container-logs' },
+    spec: { logs: [{ logsFile: files.current, previousLogsFile: files.previous, follow: true }] },
+  };
+}
+
+/** One CRI-format log line. */
+export function criLogLine(message: string, time: Date = new Date(), stream: 'stdout' | 'stderr' = 'stdout'): string {
+  return `${time.toISOString()} ${stream} F ${message}\n`;
+}
+
+/** What the log files hold when a cluster starts: enough to see that `berth logs` works, and how to add more. */
+export function initialContainerLogs(files: ContainerLogFiles, time: Date = new Date()): { current: string; previous: string } {
+  return {
+    current:
+      criLogLine('kwok: simulated container log of the Berth local cluster (no container really runs)', time) +
+      criLogLine(`append lines in CRI format ("<RFC 3339 time> stdout F <text>") to ${files.current} to see them in berth logs -f`, time),
+    previous: criLogLine('kwok: simulated log of the previous run of a restarted container; it exited with code 1', time, 'stderr'),
+  };
+}
+
 /** The multi-document YAML written next to the cluster and passed as `kwokctl --config`. */
-export function kwokConfigYaml(env: NodeJS.ProcessEnv = process.env): string {
-  return [kwokctlConfiguration(env), ...stages()].map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+export function kwokConfigYaml(env: NodeJS.ProcessEnv = process.env, logFiles?: ContainerLogFiles): string {
+  return [kwokctlConfiguration(env), ...stages(), ...(logFiles ? [clusterLogs(logFiles)] : [])]
+    .map((o) => stringify(o, { lineWidth: 0 }))
+    .join('---\n');
 }
 
 /** The default StorageClass applied after the cluster starts. */

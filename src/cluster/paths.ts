@@ -36,3 +36,12 @@ export function clusterDir(name: string, env: NodeJS.ProcessEnv = process.env): 
 export function kubeconfigPath(name: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(clusterDir(name, env), 'kubeconfig.yaml');
 }
+
+/**
+ * The files kwok serves as container logs (kwok-config.ts clusterLogs). Beside, not inside, the cluster's
+ * directory: kwokctl creates that one and a directory left before `create` counts as a half-created cluster.
+ */
+export function containerLogFiles(name: string, env: NodeJS.ProcessEnv = process.env): { current: string; previous: string } {
+  const dir = join(kwokWorkdir(env), 'pod-logs', name);
+  return { current: join(dir, 'containers.log'), previous: join(dir, 'previous.log') };
+}

@@ -10,6 +10,8 @@ import { loadHistory, type ReleaseHistory } from './history.js';
 import { API_CONCURRENCY, readLiveState } from './live.js';
 import { computeWaves, conflictLine, plan, type Plan, type PlanOptions } from '../model/plan.js';
 import { abortReason, waitForReady } from './watch.js';
+import { diagnose, diagnosisLines, troubled, type ServiceDiagnosis } from '../operate/diagnose.js';
+import { inventoryOf } from '../operate/inventory.js';
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_HISTORY_MAX = 10;
@@ -38,6 +40,8 @@ export interface RunOutcome {
   readonly error?: string;
   /** Nothing changed: no object was written apart from the revision record. */
   readonly noop: boolean;
+  /** After a failure: the services that are not ready, their pods' reasons and newest warnings. */
+  readonly diagnosis?: readonly ServiceDiagnosis[];
 }
 
 export interface DeployResult {
@@ -186,7 +190,7 @@ export async function execute(
   options: DeployOptions,
 ): Promise<RunOutcome> {
   const now = new Date().toISOString();
-  await ctx.store.create({
+  const record: Revision = {
     release: set.release,
     namespace: set.namespace,
     revision,
@@ -204,7 +208,8 @@ export async function execute(
     updatedAt: now,
     user: ctx.user,
     sourceCommit: options.sourceCommit,
-  });
+  };
+  await ctx.store.create(record);
   await lock.setPendingRevision(revision);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
@@ -216,12 +221,25 @@ export async function execute(
     await ctx.store.pruneHistory(set.release, options.historyMax ?? DEFAULT_HISTORY_MAX);
     return { revision, status: 'deployed', description, noop: !p.hasChanges };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    let message = err instanceof Error ? err.message : String(err);
+    // Why it is not ready goes into the revision, so `berth history` can say it later.
+    const diagnosis = err instanceof DeployFailure && !ctx.signal?.aborted ? await diagnoseQuietly(ctx, record) : undefined;
+    const why = diagnosis ? diagnosisLines(diagnosis, { indent: '  ' }) : [];
+    if (why.length > 0) message = `${message}\n${why.join('\n')}`;
     await ctx.store.setStatus(set.release, revision, 'failed', message);
     if (!(err instanceof BerthError)) throw err;
-    return { revision, status: 'failed', description, error: message, noop: false };
+    return { revision, status: 'failed', description, error: message, noop: false, ...(diagnosis ? { diagnosis: troubled(diagnosis) } : {}) };
   } finally {
     await lock.setPendingRevision(undefined).catch(() => undefined);
+  }
+}
+
+/** The failure summary, or nothing when reading it fails too: it must not hide the failure it explains. */
+async function diagnoseQuietly(ctx: DeployContext, record: Revision): Promise<ServiceDiagnosis[] | undefined> {
+  try {
+    return await diagnose(ctx.client, inventoryOf(record));
+  } catch {
+    return undefined;
   }
 }
 

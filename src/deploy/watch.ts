@@ -5,6 +5,7 @@ import { LABEL_NAME, objectRef, type KubeObject } from '../model/manifest-set.js
 import type { ServiceState } from './context.js';
 import { API_CONCURRENCY } from './live.js';
 import { hasReadinessRule, readiness, type Readiness } from '../model/wait/index.js';
+import { podProblems, problemLine } from '../operate/pod-problems.js';
 
 export interface WaitOutcome {
   readonly ok: boolean;
@@ -32,24 +33,13 @@ export async function podProblem(client: KubeApi, workload: KubeObject): Promise
   if (!selector || !workload.metadata.namespace) return undefined;
   const pods = await client.list('v1', 'Pod', { namespace: workload.metadata.namespace, labelSelector: selector });
   for (const pod of pods) {
-    const status = (pod.status ?? {}) as {
-      containerStatuses?: { name: string; state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number } } }[];
-      conditions?: { type: string; status: string; reason?: string; message?: string }[];
-    };
-    for (const c of status.containerStatuses ?? []) {
-      const w = c.state?.waiting;
-      if (w?.reason && w.reason !== 'ContainerCreating') return `pod ${pod.metadata.name}: ${w.reason}${w.message ? `: ${w.message}` : ''}`;
-    }
-    const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled');
-    if (scheduled?.status === 'False' && /PersistentVolumeClaim/.test(scheduled.message ?? '')) {
+    const problem = podProblems(pod)[0];
+    if (!problem) continue;
+    if (problem.reason === 'Unschedulable' && /PersistentVolumeClaim/.test(problem.message)) {
       const claim = await claimProblem(client, pod);
       if (claim) return `pod ${pod.metadata.name} waits for ${claim}`;
     }
-    if (scheduled?.status === 'False') return `pod ${pod.metadata.name}: ${scheduled.reason ?? 'not scheduled'}${scheduled.message ? `: ${scheduled.message}` : ''}`;
-    const ready = status.conditions?.find((c) => c.type === 'Ready');
-    if (ready?.status === 'False') {
-      return `pod ${pod.metadata.name} not ready${ready.reason ? `: ${ready.reason}` : ''}${ready.message ? `: ${ready.message}` : ''}`;
-    }
+    return `pod ${pod.metadata.name}: ${problemLine(problem)}`;
   }
   return undefined;
 }

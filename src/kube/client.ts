@@ -228,6 +228,55 @@ export class KubeClient implements KubeApi {
     }
   }
 
+  /**
+   * A long-lived GET (pod logs, watches): resolves with the response once the server answered 2xx, so the body
+   * can be read as it arrives; a non-2xx answer is read whole and thrown as a ClusterError. Aborting the signal
+   * ends the response cleanly (no error). Not retried: a stream that breaks is the caller's to reopen.
+   */
+  async stream(input: Omit<RequestInput, 'method' | 'body' | 'contentType'>, subject: RequestSubject, signal?: AbortSignal): Promise<http.IncomingMessage> {
+    const base = await this.httpOptions();
+    const url = new URL(this.server.replace(/\/+$/, '') + input.path);
+    for (const [k, v] of Object.entries(input.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers = { ...(base.headers as Record<string, string>), Accept: input.accept ?? '*/*' };
+    const transport = url.protocol === 'http:' ? http : https;
+    return new Promise((resolve, reject) => {
+      // No socket timeout: a followed log of a quiet container is silent for as long as it likes.
+      const req = transport.request(url, { ...base, method: 'GET', headers, signal }, (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) return resolve(res);
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: ApiStatus | string = text;
+          try {
+            body = JSON.parse(text) as ApiStatus;
+          } catch {
+            // plain text (the kubelet's own errors): keep it for the message
+          }
+          reject(toClusterError(new ApiResponseError(status, body), subject));
+        });
+      });
+      req.on('error', (err) => {
+        reject(signal?.aborted ? err : unreachable(err, subject));
+      });
+      req.end();
+    });
+  }
+
+  /** The URL path of an object's collection or of one object (`/api/v1/namespaces/dev/pods/web-1`). */
+  async pathOf(ref: ObjectRef): Promise<string> {
+    return (await this.objectPath(ref, 'address')).path;
+  }
+
+  /** The URL path of a kind's collection in one namespace (or cluster-wide when omitted). */
+  async collectionPathOf(apiVersion: string, kind: string, namespace?: string): Promise<string> {
+    const resource = await this.resourceFor(apiVersion, kind);
+    if (!resource) throw new ClusterError(`the cluster at ${this.server} does not serve ${kind} in ${apiVersion}`);
+    return `${groupVersionPath(resource.apiVersion)}${resource.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${resource.resource}`;
+  }
+
   private subject(verb: string, ref: ObjectRef): RequestSubject {
     return {
       verb,

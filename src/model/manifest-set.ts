@@ -23,6 +23,7 @@ export interface KubeObject {
 /** A service of the application as lib describes it (lib/contract.ts: the one declaration of the contract). */
 export type ServiceInfo = ServiceDescription;
 export type ServiceKind = WorkloadKind;
+export type { EdgeKind, ServiceEdge, ServicePort } from '../../lib/contract.js';
 
 /** Which rendering of which application a manifest set, a plan or a revision is about. */
 export interface ReleaseIdentity {

@@ -42,7 +42,7 @@ export interface SynthOptions {
  * engine uses the very cdk8s the app was built against and never loads one of its own).
  */
 export interface AppModule {
-  readonly AppClass: new (scope: App, id: string, props: unknown) => Chart & { describe(): ApplicationDescription };
+  readonly AppClass: new (scope: App, id: string, props: unknown) => Chart & { describe(rendered?: readonly unknown[]): ApplicationDescription };
   readonly envs: Record<string, unknown>;
   readonly App: typeof App;
 }
@@ -105,7 +105,7 @@ export function render(
   }
   const objects: KubeObject[] = [];
   for (const chart of app.charts) objects.push(...(chart.toJson() as KubeObject[]));
-  const description = instance.describe();
+  const description = instance.describe(objects);
   return {
     app: description.app,
     version: description.version,

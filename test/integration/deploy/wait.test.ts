@@ -88,6 +88,6 @@ describe('readiness against the local control plane', () => {
     };
     const outcome = await waitFor([d], 5_000);
     expect(outcome.ok).toBe(false);
-    expect(outcome.message).toMatch(/^timed out after 5s waiting for Deployment\/stuck \(0 of 1 updated replicas available; pod stuck-\S+ not ready: /);
+    expect(outcome.message).toMatch(/^timed out after 5s waiting for Deployment\/stuck \(0 of 1 updated replicas available; pod stuck-\S+: NotReady: container \S+ runs but is not ready/);
   });
 });

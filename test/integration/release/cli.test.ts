@@ -95,7 +95,7 @@ describe('berth list / history / status / get', () => {
     expect(res.stdout).toMatch(/^status:\s+failed$/m);
     expect(res.stdout).toMatch(/^app:\s+shop 1\.0\.3 \(env dev\)$/m);
     expect(res.stdout).toMatch(/^error:\s+Deployment\/cli-web: timed out$/m);
-    expect(res.stdout).toMatch(/^web\s+ready\s+3 object\(s\) ready$/m);
+    expect(res.stdout).toMatch(/^web\s+ready\s+\S+\s+3 object\(s\) ready$/m);
     const json = JSON.parse((await berth('status', 'cli', '-n', ns, '-o', 'json')).stdout);
     expect(json.services[0].objects.map((o: { object: string; state: string }) => [o.object, o.state])).toEqual([
       ['ConfigMap/cli-web', 'ready'],

@@ -11,7 +11,16 @@ describe('apps/hello', () => {
     const objects = app.toJson() as KubeObj[];
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['ConfigMap/hello-web-config', 'Deployment/hello-web', 'Service/hello-web']);
     expect(find(objects, 'ConfigMap').data).toEqual({ LOG_LEVEL: 'debug' });
-    expect(app.describe().services).toEqual([{ name: 'web', kind: 'stateless', dependsOn: [], configHash: expect.stringMatching(/^[0-9a-f]{16}$/) }]);
+    expect(app.describe().services).toEqual([
+      {
+        name: 'web',
+        kind: 'stateless',
+        dependsOn: [],
+        configHash: expect.stringMatching(/^[0-9a-f]{16}$/),
+        ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+        edges: [],
+      },
+    ]);
   });
 
   test('prod runs three replicas', () => {

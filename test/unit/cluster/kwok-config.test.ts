@@ -2,6 +2,8 @@ import { parseAllDocuments } from 'yaml';
 import {
   ANNOTATION_FAIL,
   ANNOTATION_NEVER_READY,
+  criLogLine,
+  initialContainerLogs,
   kwokConfigYaml,
   stages,
   storageClassManifest,
@@ -49,5 +51,29 @@ describe('kwok stages', () => {
     expect(docs.slice(1).map((d) => d.metadata.name)).toEqual(stages().map((s) => (s.metadata as { name: string }).name));
     // Templates survive the YAML round trip byte for byte.
     expect(docs.find((d) => d.metadata?.name === 'pod-ready')!.spec.next.statusTemplate).toContain('phase: Running');
+  });
+
+  it('serve container logs from files: one ClusterLogs for every pod, current and previous run', () => {
+    const files = { current: '/cache/pod-logs/c/containers.log', previous: '/cache/pod-logs/c/previous.log' };
+    const docs = parseAllDocuments(kwokConfigYaml({ XDG_CACHE_HOME: '/cache', PATH: '' }, files)).map((d) => d.toJS() as Record<string, any>);
+    const logs = docs.filter((d) => d.kind === 'ClusterLogs');
+    expect(logs).toEqual([
+      {
+        apiVersion: 'kwok.x-k8s.io/v1alpha1',
+        kind: 'ClusterLogs',
+        metadata: { name: 'berth-container-logs' },
+        spec: { logs: [{ logsFile: files.current, previousLogsFile: files.previous, follow: true }] },
+      },
+    ]);
+    expect(docs.filter((d) => d.kind === 'Stage').length).toBe(stages().length);
+  });
+
+  it('write log files in the CRI format kwok parses', () => {
+    const t = new Date('2026-01-02T03:04:05.678Z');
+    expect(criLogLine('hello', t)).toBe('2026-01-02T03:04:05.678Z stdout F hello\n');
+    const initial = initialContainerLogs({ current: '/c.log', previous: '/p.log' }, t);
+    for (const line of [...initial.current.trimEnd().split('\n'), initial.previous.trimEnd()]) {
+      expect(line).toMatch(/^2026-01-02T03:04:05\.678Z (stdout|stderr) F \S/);
+    }
   });
 });

@@ -13,7 +13,7 @@ describe('Application', () => {
     expect(makeApp().version).toBe('0.1.0');
   });
 
-  test('describe() lists services with kind, same-app dependencies and config hash', () => {
+  test('describe() lists services with kind, same-app dependencies, config hash, ports and graph edges', () => {
     const app = makeApp();
     const db = new StatefulApp(app, 'db', { image: 'postgres:16', ports: [{ port: 5432 }] });
     const api = new StatelessApp(app, 'api', { image: 'api:1', ports: [{ port: 8080 }], config: { A: 1 } });
@@ -24,9 +24,16 @@ describe('Application', () => {
       app: 'shop',
       version: '0.1.0',
       services: [
-        { name: 'db', kind: 'stateful', dependsOn: [], configHash: '' },
-        { name: 'api', kind: 'stateless', dependsOn: ['db'], configHash: api.configHash },
-        { name: 'migrate', kind: 'batch', dependsOn: ['db'], configHash: '' },
+        { name: 'db', kind: 'stateful', dependsOn: [], configHash: '', ports: [{ name: 'http', port: 5432, targetPort: 'http', protocol: 'TCP' }], edges: [] },
+        {
+          name: 'api',
+          kind: 'stateless',
+          dependsOn: ['db'],
+          configHash: api.configHash,
+          ports: [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }],
+          edges: [{ to: 'db', kinds: ['dependsOn'], via: [] }],
+        },
+        { name: 'migrate', kind: 'batch', dependsOn: ['db'], configHash: '', ports: [], edges: [{ to: 'db', kinds: ['dependsOn'], via: [] }] },
       ],
     });
     expect(api.configHash).toMatch(/^[0-9a-f]{16}$/);
