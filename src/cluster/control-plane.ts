@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
+import { sha256 } from '../util/hash.js';
 import { pidAlive, sleep } from '../util/process.js';
 import { toYaml } from '../util/yaml.js';
 import { ensureBinaries, formatSeconds } from './build.js';
@@ -32,11 +33,20 @@ export interface ClusterOptions {
   readonly onProgress?: (line: string) => void;
 }
 
+/** The sha256 of the kwok configuration a cluster was created with, inside its directory. */
+const CONFIG_DIGEST_FILE = 'berth-config.sha256';
+
 export interface UpOptions extends ClusterOptions {
   /** Number of kwok nodes. @default 3 */
   readonly nodes?: number;
   /** How long to wait for the API server and the nodes. @default 120000 */
   readonly timeoutMs?: number;
+  /**
+   * A cluster created by an earlier Berth with another kwok configuration (stages, container logs) keeps that
+   * configuration while it exists. true: delete and recreate it (its objects are lost); false: reuse it and warn.
+   * @default false
+   */
+  readonly recreateIfStale?: boolean;
 }
 
 export type ClusterState = 'running' | 'degraded' | 'stopped' | 'absent';
@@ -174,8 +184,25 @@ async function upLocked(name: string, nodes: number, options: UpOptions, env: No
   const configFile = join(kwokWorkdir(env), 'configs', `${name}.yaml`);
   mkdirSync(dirname(configFile), { recursive: true });
   const logFiles = containerLogFiles(name, env);
-  writeFileSync(configFile, kwokConfigYaml(env, logFiles));
+  const configYaml = kwokConfigYaml(env, logFiles);
+  writeFileSync(configFile, configYaml);
   ensureContainerLogs(logFiles);
+  // kwokctl copies the configuration into the cluster at creation; the digest beside it tells whether this Berth
+  // would create the same cluster.
+  const digestFile = join(dir, CONFIG_DIGEST_FILE);
+  const digest = sha256(configYaml);
+  if (existsSync(join(dir, 'kwok.yaml')) && (existsSync(digestFile) ? readFileSync(digestFile, 'utf8').trim() : '') !== digest) {
+    if (options.recreateIfStale) {
+      progress(`cluster '${name}' was created with another kwok configuration (an earlier Berth): recreating it`);
+      await stopProcesses(readProcesses(dir, binaryRoot(env)), binaryRoot(env));
+      rmSync(dir, { recursive: true, force: true });
+    } else {
+      progress(
+        `warning: cluster '${name}' was created with another kwok configuration (an earlier Berth), so container logs or ` +
+          `failure stages may be missing; \`berth cluster down --name ${name}\` then \`berth cluster up --name ${name}\` recreates it (its objects are lost)`,
+      );
+    }
+  }
 
   let reused = false;
   if (existsSync(join(dir, 'kwok.yaml'))) {
@@ -203,6 +230,7 @@ async function upLocked(name: string, nodes: number, options: UpOptions, env: No
       env,
     );
     if (res.code !== 0) throw startFailure(name, 'kwokctl create cluster', res, dir);
+    writeFileSync(digestFile, `${digest}\n`);
   }
 
   await waitFor(`the API server of cluster '${name}' to be ready`, timeoutMs, dir, async () => {

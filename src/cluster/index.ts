@@ -3,4 +3,4 @@ export * from './control-plane.js';
 export { ensureBinaries, missingBinaries } from './build.js';
 export { ANNOTATION_FAIL, ANNOTATION_NEVER_READY, STORAGE_CLASS, criLogLine } from './kwok-config.js';
 export { containerLogFiles } from './paths.js';
-export { leaveTestRun, registerTestRun } from './test-runs.js';
+export { leaveTestRun, otherTestRuns, registerTestRun } from './test-runs.js';

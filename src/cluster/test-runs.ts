@@ -30,13 +30,18 @@ export interface LeaveResult {
   readonly shouldStop: boolean;
 }
 
-export function leaveTestRun(name: string, env: NodeJS.ProcessEnv = process.env, pid = process.pid): LeaveResult {
+/** Pids of the live test runs registered on the cluster, other than `pid`. */
+export function otherTestRuns(name: string, env: NodeJS.ProcessEnv = process.env, pid = process.pid): number[] {
   const dir = runsDir(name, env);
-  rmSync(join(dir, String(pid)), { force: true });
-  const others = existsSync(dir)
+  return existsSync(dir)
     ? readdirSync(dir)
         .map(Number)
         .filter((p) => Number.isInteger(p) && p !== pid && pidAlive(p))
     : [];
+}
+
+export function leaveTestRun(name: string, env: NodeJS.ProcessEnv = process.env, pid = process.pid): LeaveResult {
+  rmSync(join(runsDir(name, env), String(pid)), { force: true });
+  const others = otherTestRuns(name, env, pid);
   return { others, shouldStop: others.length === 0 && existsSync(startedMarker(name, env)) };
 }

@@ -36,12 +36,14 @@ export async function loadControlPlane(): Promise<ControlPlane> {
 }
 
 export default async function globalSetup(): Promise<void> {
-  const { up, clusterStatus, registerTestRun } = await loadControlPlane();
+  const { up, clusterStatus, registerTestRun, otherTestRuns } = await loadControlPlane();
   const name = process.env.BERTH_TEST_CLUSTER ?? 'berth-test';
   const log = (line: string) => process.stderr.write(`[${name} cluster] ${line}\n`);
   const before = await clusterStatus({ name });
   log(before.state === 'running' ? 'reusing the running cluster' : 'starting the cluster');
-  const result = await up({ name, nodes: 3, onProgress: log });
+  // A cluster left by an earlier Berth lacks newer kwok stages (container logs): recreate it, unless another test
+  // run is using it right now.
+  const result = await up({ name, nodes: 3, onProgress: log, recreateIfStale: otherTestRuns(name).length === 0 });
   log(`ready in ${result.seconds.toFixed(1)}s: ${result.server} (kubeconfig ${result.kubeconfig})`);
   process.env.BERTH_TEST_KUBECONFIG = result.kubeconfig;
   // Teardown stops the cluster only when a test run started it, and only once the last run using it ends.
