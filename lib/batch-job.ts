@@ -1,5 +1,5 @@
 import { Lazy } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import * as k8s from './imports/k8s-lib.js';
 import type { Construct } from 'constructs';
 import { CronExpressionParser } from 'cron-parser';
 import { Workload, type WorkloadProps } from './workload.js';

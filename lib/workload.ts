@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import type * as k8s from './imports/k8s-lib.js';
 import { Application } from './application.js';
 import type { ServiceConfig, ServiceSecretConfig } from './config.js';
 import type { WorkloadKind } from './contract.js';

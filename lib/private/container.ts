@@ -1,4 +1,4 @@
-import type * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import type * as k8s from '../imports/k8s-lib.js';
 import { EnvValue } from '../env-value.js';
 import type { Workload, WorkloadProps } from '../workload.js';
 import type { ResolvedPort } from './ports.js';

@@ -1,4 +1,4 @@
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import * as k8s from '../imports/k8s-lib.js';
 import { ANNOTATION_CONFIG_HASH } from '../contract.js';
 import type { PodTemplateExtras, VolumeMount, Workload, WorkloadProps } from '../workload.js';
 import type { Volume } from '../volume.js';

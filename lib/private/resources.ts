@@ -1,4 +1,4 @@
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import * as k8s from '../imports/k8s-lib.js';
 import type { ResourceRange, ResourcesProps } from '../workload.js';
 
 /** The resources a container gets when `resources` does not say otherwise. */

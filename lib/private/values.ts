@@ -1,4 +1,4 @@
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import * as k8s from '../imports/k8s-lib.js';
 
 /** A count or a percentage in the Kubernetes IntOrString shape. */
 export function intOrString(value: number | string): k8s.IntOrString {

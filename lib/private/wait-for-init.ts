@@ -1,4 +1,4 @@
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import * as k8s from '../imports/k8s-lib.js';
 import type { DependsOnOptions, Workload } from '../workload.js';
 import { constructError } from './errors.js';
 import { objectName } from './naming.js';

@@ -25,6 +25,14 @@ describe('synthesize', () => {
     expect(set.objects.every((o) => o.metadata.namespace === 'prod')).toBe(true);
   });
 
+  it('renders objects of the full 1.34 bindings (berth/k8s) and cdk8s-plus-27 constructs placed in an Application', async () => {
+    const set = await synthesize({ app: join(fixtures, 'raw-objects'), release: 'r1', namespace: 'ns' });
+    expect(set.objects.map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name} in ${o.metadata.namespace}`)).toEqual([
+      'rbac.authorization.k8s.io/v1 Role/raw-reader in ns',
+      'v1 ConfigMap/raw-settings in ns',
+    ]);
+  });
+
   it('gives the config with secret-marked values hashed for revisions (apps/shop)', async () => {
     const set = await synthesize({ app: 'shop', env: 'dev' });
     const clear = (set.config as { db: { password: string } }).db.password;
