@@ -20,6 +20,13 @@ export function clusterFlags(cmd: Command, namespaceHelp = 'namespace of the rel
     .option('--context <name>', 'kubeconfig context (default: its current context)');
 }
 
+/** `-f values.yaml` and `--set path=value`, repeatable: config over the env module, for every command that renders an app. */
+export function valuesFlags(cmd: Command): Command {
+  return cmd
+    .option('-f, --values <file>', 'values file (YAML or JSON) merged over the env config; repeatable', collect, [])
+    .option('--set <path=value>', 'set one config value, e.g. --set api.replicas=3; repeatable', collect, []);
+}
+
 /** `-o text|json`. */
 export function outputOption(): Option {
   return new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text');

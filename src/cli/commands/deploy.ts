@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { clusterFlags, collect, outputOption, type ClusterFlags } from '../options.js';
+import { clusterFlags, outputOption, valuesFlags, type ClusterFlags } from '../options.js';
 
 /** Flags of the commands that synthesize an app for a release (deploy, diff). */
 export interface AppFlags extends ClusterFlags {
@@ -13,12 +13,12 @@ export interface AppFlags extends ClusterFlags {
 }
 
 export function appFlags(cmd: Command): Command {
-  return clusterFlags(cmd)
-    .argument('<app>', 'app name under apps/ or a path to an app directory')
-    .option('-r, --release <name>', 'release name (default: the app name)')
-    .option('-e, --env <env>', 'environment (apps/<app>/env/<env>.ts)')
-    .option('-f, --values <file>', 'values file (YAML or JSON) merged over the env config; repeatable', collect, [])
-    .option('--set <path=value>', 'set one config value, e.g. --set api.replicas=3; repeatable', collect, [])
+  return valuesFlags(
+    clusterFlags(cmd)
+      .argument('<app>', 'app name under apps/ or a path to an app directory')
+      .option('-r, --release <name>', 'release name (default: the app name)')
+      .option('-e, --env <env>', 'environment (apps/<app>/env/<env>.ts)'),
+  )
     .option('--adopt', 'take over existing objects owned by another release or another tool')
     .option('--show-secrets', 'show Secret values in diffs instead of REDACTED (N bytes)')
     .option('--only <services>', 'change only these services (comma-separated); the others stay as last deployed');

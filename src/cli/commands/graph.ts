@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { collect } from '../options.js';
+import { clusterFlags, valuesFlags } from '../options.js';
 
 type GraphFlags = {
   release?: string;
@@ -14,16 +14,11 @@ type GraphFlags = {
 };
 
 export function graphCommand(): Command {
-  return new Command('graph')
+  const cmd = new Command('graph')
     .description("Show an app's services, their kinds and ports, and how they depend on each other; for a deployed release with live readiness")
     .argument('[app]', 'app name under apps/ or a path to an app directory (omit with -r for a deployed release)')
-    .option('-r, --release <name>', 'a deployed release: its newest revision, each service with its live readiness')
-    .option('-n, --namespace <ns>', 'namespace of the release (default: the namespace of the kubeconfig context)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context (default: its current context)')
-    .option('-e, --env <env>', 'environment of the app (default: its only one, else the first in name order)')
-    .option('-f, --values <file>', 'values file merged over the env config; repeatable', collect, [])
-    .option('--set <path=value>', 'set one config value; repeatable', collect, [])
+    .option('-r, --release <name>', 'a deployed release: its newest revision, each service with its live readiness');
+  return valuesFlags(clusterFlags(cmd).option('-e, --env <env>', 'environment of the app (default: its only one, else the first in name order)'))
     .option('--waves', 'print the deploy waves (services applied together; they follow dependsOn edges only)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'dot', 'mermaid', 'json']).default('text'))
     .addHelpText(
