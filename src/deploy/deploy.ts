@@ -216,6 +216,9 @@ export async function execute(
     await ctx.store.pruneHistory(set.release, options.historyMax ?? DEFAULT_HISTORY_MAX);
     return { revision, status: 'deployed', description, noop: !p.hasChanges };
   } catch (err) {
+    // A run that lost its lock records nothing, not even the failure: the release may be someone else's now, and the
+    // revision left pending is marked interrupted by the next run.
+    lock.assertHeld();
     const message = err instanceof Error ? err.message : String(err);
     await ctx.store.setStatus(set.release, revision, 'failed', message);
     if (!(err instanceof BerthError)) throw err;
