@@ -255,7 +255,7 @@ export class ReleaseLock {
       if ('lock' in attempt) return attempt.lock;
       const waited = clock.monotonic() - started;
       const now = new Date(clock.wall());
-      if (waited >= waitMs) throw lockedError(release, namespace, attempt.busy, now, waited);
+      if (waited >= waitMs) throw lockedError(release, namespace, attempt.busy, now, waitMs > 0 ? waited : 0);
       options.onWait?.(attempt.busy, waitMs - waited);
       // Look again each second, and right when the lease expires.
       const untilExpiry = attempt.busy.expiresAt ? attempt.busy.expiresAt.getTime() - now.getTime() + 50 : POLL_MS;
