@@ -11,9 +11,10 @@ import { diffCommand } from './diff.js';
 import { rollbackCommand } from './rollback.js';
 import { uninstallCommand } from './uninstall.js';
 import { diffRevisionsCommand } from './diff-revisions.js';
+import { rbacCommand } from './rbac.js';
 
 /**
  * Every command, in the order `berth --help` lists them. A command module only declares flags;
  * its action imports the heavy code lazily so that `berth --help` stays fast.
  */
-export const commands: ReadonlyArray<() => Command> = [synthCommand, schemaCommand, clusterCommand, listCommand, statusCommand, historyCommand, getCommand, diffCommand, deployCommand, rollbackCommand, diffRevisionsCommand, uninstallCommand];
+export const commands: ReadonlyArray<() => Command> = [synthCommand, schemaCommand, clusterCommand, listCommand, statusCommand, historyCommand, getCommand, diffCommand, deployCommand, rollbackCommand, diffRevisionsCommand, uninstallCommand, rbacCommand];
