@@ -6,15 +6,20 @@ import { SecretRevisionStore } from '../release/store.js';
 import { userAtHost } from '../util/process.js';
 import type { DeployContext, ProgressReporter } from './context.js';
 
-/** How long a run waits for the release lock by default: past a killed holder's 30 s lease, so no one has to step in. */
-export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+/**
+ * How long a run waits for the release lock by default: twice a lease (at least 60 s), so the lease of a killed holder
+ * whose death cannot be proven (another host, another PID namespace) always expires while it waits: nobody steps in.
+ */
+export function defaultLockTimeoutMs(ttlSeconds: number): number {
+  return Math.max(60_000, 2 * ttlSeconds * 1000);
+}
 
 export interface ContextOptions extends StoreOptions {
   readonly progress: ProgressReporter;
   readonly signal?: AbortSignal;
   /** Lease duration of the release lock. @default 30, or `BERTH_LOCK_TTL_SECONDS` */
   readonly lockTtlSeconds?: number;
-  /** How long to wait for a lock another run holds (`--lock-timeout`). @default 60 s */
+  /** How long to wait for a lock another run holds (`--lock-timeout`). @default defaultLockTimeoutMs(lockTtlSeconds) */
   readonly lockTimeoutMs?: number;
 }
 
@@ -27,7 +32,7 @@ export async function openContext(options: ContextOptions): Promise<DeployContex
     progress: options.progress,
     signal: options.signal,
     user: userAtHost(),
-    lock: { ttlSeconds, waitMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS },
+    lock: { ttlSeconds, waitMs: options.lockTimeoutMs ?? defaultLockTimeoutMs(ttlSeconds) },
   });
   return { ...ctx, namespace };
 }

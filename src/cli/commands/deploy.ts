@@ -50,7 +50,7 @@ deploy failed (the revision records why).`,
     .action(runDeploy);
 }
 
-type DeployFlags = AppFlags & { lockTimeout: string; createNamespace?: boolean; timeout: string; atomic?: boolean; dryRun?: boolean; historyMax: string; output: 'text' | 'json' };
+type DeployFlags = AppFlags & { lockTimeout?: string; createNamespace?: boolean; timeout: string; atomic?: boolean; dryRun?: boolean; historyMax: string; output: 'text' | 'json' };
 
 /** Parses `--history-max`: a whole number, 0 for no limit. */
 export async function parseHistoryMax(value: string): Promise<number> {
@@ -66,13 +66,13 @@ export async function parseHistoryMax(value: string): Promise<number> {
 export function lockTimeoutFlag(cmd: Command): Command {
   return cmd.option(
     '--lock-timeout <duration>',
-    'how long to wait while another run holds the release lock (0 fails at once); a killed run\'s lock expires within 30s',
-    '60s',
+    "how long to wait while another run holds the release lock; 0 fails at once (default: 60s, or twice the lease if longer, so a killed run's lock is always outwaited)",
   );
 }
 
-/** Parses `--lock-timeout`: a duration, 0 allowed. */
-export async function parseLockTimeout(value: string): Promise<number> {
+/** Parses `--lock-timeout`: a duration, 0 allowed; undefined leaves the default. */
+export async function parseLockTimeout(value: string | undefined): Promise<number | undefined> {
+  if (value === undefined) return undefined;
   const { parseDuration } = await import('../../deploy/duration.js');
   return parseDuration(value, '--lock-timeout', { allowZero: true });
 }

@@ -19,7 +19,7 @@ export function rollbackCommand(): Command {
     .option('--history-max <n>', 'revisions to keep', '10')
     .addOption(outputOption())
     .addHelpText('after', `\nExamples:\n  berth rollback shop -n prod        # back to the previous deployed revision\n  berth rollback shop 3 -n prod`)
-    .action(async (release: string, revision: number | undefined, opts: ClusterFlags & { timeout: string; adopt?: boolean; dryRun?: boolean; historyMax: string; lockTimeout: string; output: 'text' | 'json' }) => {
+    .action(async (release: string, revision: number | undefined, opts: ClusterFlags & { timeout: string; adopt?: boolean; dryRun?: boolean; historyMax: string; lockTimeout?: string; output: 'text' | 'json' }) => {
       const { parseDuration } = await import('../../deploy/duration.js');
       const { rollback } = await import('../../deploy/rollback.js');
       const { openContext } = await import('../../deploy/setup.js');

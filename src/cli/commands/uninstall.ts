@@ -11,7 +11,7 @@ export function uninstallCommand(): Command {
     .option('--timeout <duration>', 'how long to wait for the objects to be gone', '5m')
     .addOption(outputOption())
     .addHelpText('after', `\nExamples:\n  berth uninstall shop -n dev\n  berth uninstall shop -n dev --keep-history`)
-    .action(async (release: string, opts: ClusterFlags & { keepHistory?: boolean; keepVolumes?: boolean; timeout: string; lockTimeout: string; output: 'text' | 'json' }) => {
+    .action(async (release: string, opts: ClusterFlags & { keepHistory?: boolean; keepVolumes?: boolean; timeout: string; lockTimeout?: string; output: 'text' | 'json' }) => {
       const { parseDuration } = await import('../../deploy/duration.js');
       const { uninstall } = await import('../../deploy/uninstall.js');
       const { openContext } = await import('../../deploy/setup.js');
