@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { BerthError, UserError } from '../errors.js';
 import type { ReleaseLock } from '../release/lock.js';
 import type { Revision } from '../model/revision.js';
-import { ensureNamespace } from '../model/kube-api.js';
+import { ensureNamespace, namespaceExists } from '../model/kube-api.js';
 import { LABEL_NAME, objectKey, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 import { applyInKindOrder } from './apply.js';
 import type { DeployContext } from './context.js';
@@ -89,7 +89,7 @@ async function requireNamespace(ctx: DeployContext, namespace: string, create: b
     if (await ensureNamespace(ctx.client, namespace)) ctx.progress.note(`created namespace ${namespace}`);
     return;
   }
-  if (!(await ctx.client.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }))) {
+  if ((await namespaceExists(ctx.client, namespace)) === false) {
     throw new UserError(`namespace ${namespace} does not exist`, { hint: 'create it, or pass --create-namespace' });
   }
 }
@@ -221,6 +221,9 @@ export async function execute(
     await ctx.store.pruneHistory(set.release, options.historyMax ?? DEFAULT_HISTORY_MAX);
     return { revision, status: 'deployed', description, noop: !p.hasChanges };
   } catch (err) {
+    // A run that lost its lock records nothing, not even the failure: the release may be someone else's now, and the
+    // revision left pending is marked interrupted by the next run.
+    lock.assertHeld();
     let message = err instanceof Error ? err.message : String(err);
     // Why it is not ready goes into the revision, so `berth history` can say it later.
     const diagnosis = err instanceof DeployFailure && !ctx.signal?.aborted ? await diagnoseQuietly(ctx, record) : undefined;

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { KubeApi } from '../model/kube-api.js';
+import { namespaceExists, type KubeApi } from '../model/kube-api.js';
 import { LABEL_INSTANCE, objectKey, objectRef, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 import { ClusterError, UserError } from '../errors.js';
 import { ownerOf, releaseId, type LiveState } from '../model/plan.js';
@@ -25,11 +25,12 @@ export async function readLiveState(
   options: { adopt?: boolean } = {},
 ): Promise<LiveSnapshot> {
   const limit = pLimit(API_CONCURRENCY);
-  const namespaceExists = (await client.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: desired.namespace } })) !== undefined;
+  // Cannot tell (a namespace-scoped user): read as if it exists; a missing one fails the next request with its name.
+  const exists = (await namespaceExists(client, desired.namespace)) !== false;
   // One list per kind finds every object of the release; only desired objects it did not return (new ones, or
   // someone else's without our label) are read one by one. On a redeploy that saves a read per object.
   const existing: KubeObject[] = [];
-  if (namespaceExists) existing.push(...(await client.listByLabel(desired.namespace, `${LABEL_INSTANCE}=${desired.release}`)));
+  if (exists) existing.push(...(await client.listByLabel(desired.namespace, `${LABEL_INSTANCE}=${desired.release}`)));
   const listed = new Map(existing.map((o) => [objectKey(o), o]));
   const live = new Map<string, LiveState>();
   await Promise.all(
@@ -37,7 +38,7 @@ export async function readLiveState(
       limit(async () => {
         const namespaced = obj.metadata.namespace !== undefined;
         // In a namespace that does not exist yet there is nothing to read and nothing the server can dry-run.
-        if (namespaced && !namespaceExists) return live.set(objectKey(obj), {});
+        if (namespaced && !exists) return live.set(objectKey(obj), {});
         const current = listed.get(objectKey(obj)) ?? (await client.read(obj));
         try {
           const applied = await client.apply(obj, { dryRun: true, force: true });
@@ -57,7 +58,7 @@ export async function readLiveState(
   const stale = previous.filter((o) => !desiredKeys.has(objectKey(o)) && !listed.has(objectKey(o)));
   const found = await Promise.all(stale.map((o) => limit(() => client.read(o))));
   for (const o of found) if (o) existing.push(o);
-  return { live, existing, namespaceExists };
+  return { live, existing, namespaceExists: exists };
 }
 
 /** A change the API server refuses because the field cannot change in place gets the way out as its hint. */

@@ -61,12 +61,25 @@ export interface KubeApi {
   listByLabel(namespace: string, labelSelector: string, options?: { clusterScoped?: boolean }): Promise<KubeObject[]>;
 }
 
-/** Creates the namespace when it does not exist. Returns true when it was created. */
-export async function ensureNamespace(api: KubeApi, name: string): Promise<boolean> {
-  const ref = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
-  if (await api.read(ref)) return false;
+/**
+ * Whether namespace `name` exists; undefined when the user may not read Namespaces (a Role limited to one namespace
+ * grants nothing cluster-scoped). Such a user's RoleBinding lives in the namespace, so it exists as far as their
+ * requests go, and a request into a namespace that is missing fails with its own message anyway.
+ */
+export async function namespaceExists(api: KubeApi, name: string): Promise<boolean | undefined> {
   try {
-    await api.create(ref);
+    return (await api.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })) !== undefined;
+  } catch (err) {
+    if (err instanceof ClusterError && err.status === 403) return undefined;
+    throw err;
+  }
+}
+
+/** Creates the namespace when it does not exist (or cannot be read: see namespaceExists). Returns true when it was created. */
+export async function ensureNamespace(api: KubeApi, name: string): Promise<boolean> {
+  if ((await namespaceExists(api, name)) !== false) return false;
+  try {
+    await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     return true;
   } catch (err) {
     if (err instanceof ClusterError && err.status === 409) return false;

@@ -66,7 +66,7 @@ export function toClusterError(err: ApiResponseError, s: RequestSubject): Cluste
     case 403:
       return new ClusterError(`not allowed to ${subject} (403 Forbidden): ${serverMessage}`, {
         ...opts,
-        hint: `the user of context ${s.context} needs RBAC permission for this; ask a cluster admin or pick another --context`,
+        hint: forbiddenHint(serverMessage, s),
       });
     case 404:
       return new ClusterError(`cannot ${subject}: not found (${serverMessage})`, opts);
@@ -97,6 +97,29 @@ export function toClusterError(err: ApiResponseError, s: RequestSubject): Cluste
     default:
       return new ClusterError(`cannot ${subject}: ${serverMessage} (HTTP ${err.status})`, opts);
   }
+}
+
+/**
+ * The RBAC rule a 403 asks for, read from the authorizer's message (`User "u" cannot patch resource "deployments"
+ * in API group "apps" in the namespace "ns"`): the verb and resource are the authorizer's, not Berth's (apply is
+ * `patch`, read is `get`), so the rule is exactly what to add.
+ */
+export function forbiddenRule(serverMessage: string): { apiGroup: string; resource: string; verb: string; namespace?: string } | undefined {
+  const m = /cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)")?/.exec(serverMessage);
+  return m ? { verb: m[1]!, resource: m[2]!, apiGroup: m[3]!, namespace: m[4] } : undefined;
+}
+
+function forbiddenHint(serverMessage: string, s: RequestSubject): string {
+  const rule = forbiddenRule(serverMessage);
+  if (!rule) return `the user of context ${s.context} needs RBAC permission for this; ask a cluster admin or pick another --context`;
+  const yaml = `{apiGroups: ["${rule.apiGroup}"], resources: ["${rule.resource}"], verbs: ["${rule.verb}"]}`;
+  if (!rule.namespace) {
+    return `the user of context ${s.context} needs RBAC permission for this: add the rule ${yaml} to a ClusterRole bound to it, or pick another --context`;
+  }
+  return (
+    `the user of context ${s.context} needs RBAC permission for this: add the rule ${yaml} to a Role in namespace ${rule.namespace} bound to it ` +
+    `(berth rbac -n ${rule.namespace} prints the Role and RoleBinding Berth needs there)`
+  );
 }
 
 /** The failure when the API server cannot be reached at all, after the retries. */

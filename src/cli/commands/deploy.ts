@@ -25,7 +25,7 @@ export function appFlags(cmd: Command): Command {
 }
 
 export function deployCommand(): Command {
-  return appFlags(new Command('deploy'))
+  return lockTimeoutFlag(appFlags(new Command('deploy')))
     .description('Deploy an app as a named release: synth → plan → apply in waves → wait until ready → record a revision')
     .option('--create-namespace', 'create the namespace when it does not exist')
     .option('--timeout <duration>', 'how long to wait for readiness (90s, 5m, 1m30s)', '5m')
@@ -50,7 +50,7 @@ deploy failed (the revision records why).`,
     .action(runDeploy);
 }
 
-type DeployFlags = AppFlags & { createNamespace?: boolean; timeout: string; atomic?: boolean; dryRun?: boolean; historyMax: string; output: 'text' | 'json' };
+type DeployFlags = AppFlags & { lockTimeout?: string; createNamespace?: boolean; timeout: string; atomic?: boolean; dryRun?: boolean; historyMax: string; output: 'text' | 'json' };
 
 /** Parses `--history-max`: a whole number, 0 for no limit. */
 export async function parseHistoryMax(value: string): Promise<number> {
@@ -60,6 +60,21 @@ export async function parseHistoryMax(value: string): Promise<number> {
     throw new UserError(`--history-max '${value}' must be a whole number`, { hint: 'for example --history-max 10; 0 keeps every revision' });
   }
   return n;
+}
+
+/** `--lock-timeout`, on every command that takes the release lock (deploy, rollback, uninstall). */
+export function lockTimeoutFlag(cmd: Command): Command {
+  return cmd.option(
+    '--lock-timeout <duration>',
+    "how long to wait while another run holds the release lock; 0 fails at once (default: 60s, or twice the lease if longer, so a killed run's lock is always outwaited)",
+  );
+}
+
+/** Parses `--lock-timeout`: a duration, 0 allowed; undefined leaves the default. */
+export async function parseLockTimeout(value: string | undefined): Promise<number | undefined> {
+  if (value === undefined) return undefined;
+  const { parseDuration } = await import('../../deploy/duration.js');
+  return parseDuration(value, '--lock-timeout', { allowZero: true });
 }
 
 /**
@@ -79,13 +94,13 @@ export function cancelOnSignals(): AbortSignal {
 }
 
 /** Synthesizes the app for the release the flags name and connects to the cluster. */
-export async function loadRelease(app: string, opts: AppFlags, progressFormat: 'text' | 'json' | 'markdown', signal?: AbortSignal) {
+export async function loadRelease(app: string, opts: AppFlags, progressFormat: 'text' | 'json' | 'markdown', signal?: AbortSignal, lockTimeoutMs?: number) {
   const { synthesize } = await import('../../synth/synthesize.js');
   const { openContext } = await import('../../deploy/setup.js');
   const { createProgress } = await import('../../deploy/progress.js');
   const { isInteractive } = await import('../output.js');
   const progress = createProgress(process.stderr, isInteractive() && progressFormat === 'text');
-  const ctx = await openContext({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace, progress, signal });
+  const ctx = await openContext({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace, progress, signal, lockTimeoutMs });
   const set = await synthesize({
     app,
     env: opts.env,
@@ -107,7 +122,8 @@ async function runDeploy(app: string, opts: DeployFlags): Promise<void> {
   const { ExitError, EXIT_ERROR } = await import('../../errors.js');
   const timeoutMs = parseDuration(opts.timeout);
   const historyMax = await parseHistoryMax(opts.historyMax);
-  const { ctx, set } = await loadRelease(app, opts, opts.output, opts.dryRun ? undefined : cancelOnSignals());
+  const lockTimeoutMs = await parseLockTimeout(opts.lockTimeout);
+  const { ctx, set } = await loadRelease(app, opts, opts.output, opts.dryRun ? undefined : cancelOnSignals(), lockTimeoutMs);
   let result;
   try {
     if (!opts.dryRun && opts.output === 'text') info(`deploying ${set.app} ${set.version} (env ${set.env}) as release ${set.namespace}/${set.release}`);

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { clusterFlags, outputOption, type ClusterFlags } from '../options.js';
-import { cancelOnSignals, parseHistoryMax } from './deploy.js';
+import { cancelOnSignals, lockTimeoutFlag, parseHistoryMax, parseLockTimeout } from './deploy.js';
 
 function revisionArg(value: string): number {
   const n = Number(value);
@@ -9,7 +9,7 @@ function revisionArg(value: string): number {
 }
 
 export function rollbackCommand(): Command {
-  return clusterFlags(new Command('rollback'))
+  return lockTimeoutFlag(clusterFlags(new Command('rollback')))
     .description('Deploy the manifests of an earlier revision again, as a new revision')
     .argument('<release>', 'release name')
     .argument('[revision]', 'revision to return to (default: the previous deployed one)', revisionArg)
@@ -19,7 +19,7 @@ export function rollbackCommand(): Command {
     .option('--history-max <n>', 'revisions to keep', '10')
     .addOption(outputOption())
     .addHelpText('after', `\nExamples:\n  berth rollback shop -n prod        # back to the previous deployed revision\n  berth rollback shop 3 -n prod`)
-    .action(async (release: string, revision: number | undefined, opts: ClusterFlags & { timeout: string; adopt?: boolean; dryRun?: boolean; historyMax: string; output: 'text' | 'json' }) => {
+    .action(async (release: string, revision: number | undefined, opts: ClusterFlags & { timeout: string; adopt?: boolean; dryRun?: boolean; historyMax: string; lockTimeout?: string; output: 'text' | 'json' }) => {
       const { parseDuration } = await import('../../deploy/duration.js');
       const { rollback } = await import('../../deploy/rollback.js');
       const { openContext } = await import('../../deploy/setup.js');
@@ -30,8 +30,9 @@ export function rollbackCommand(): Command {
       const { ExitError, EXIT_ERROR } = await import('../../errors.js');
       const timeoutMs = parseDuration(opts.timeout);
       const historyMax = await parseHistoryMax(opts.historyMax);
+      const lockTimeoutMs = await parseLockTimeout(opts.lockTimeout);
       const progress = createProgress(process.stderr, isInteractive() && opts.output === 'text');
-      const ctx = await openContext({ ...opts, progress, signal: cancelOnSignals() });
+      const ctx = await openContext({ ...opts, progress, signal: cancelOnSignals(), lockTimeoutMs });
       const result = await rollback(ctx, ctx.namespace, release, revision, { timeoutMs, historyMax, adopt: opts.adopt, dryRun: opts.dryRun }).finally(() =>
         progress.stop(),
       );

@@ -160,13 +160,26 @@ describe('release lock', () => {
     expect(next.stderr).not.toContain('took over the lock');
   });
 
-  it('lets one of two deploys started together proceed and fails the other at once naming the holder', async () => {
+  it('with --lock-timeout 0, lets one of two deploys started together proceed and fails the other at once naming the holder', async () => {
     const ns = await namespace('cli-race');
-    const [a, b] = await Promise.all([berth(...deployArgs(ns, 'v1')), berth(...deployArgs(ns, 'v1'))]);
+    const [a, b] = await Promise.all([berth(...deployArgs(ns, 'v1'), '--lock-timeout', '0'), berth(...deployArgs(ns, 'v1'), '--lock-timeout', '0')]);
     const codes = [a.code, b.code].sort();
     expect(codes).toEqual([0, 1]);
     const loser = a.code === 1 ? a : b;
     expect(loser.stderr).toMatch(new RegExp(`error: release w in namespace ${ns} is locked by \\S+@\\S+ pid \\d+; its lock expires at `));
     expect((await (await store(ns)).list('w')).map((r) => r.status)).toEqual(['deployed']);
+  });
+
+  it('by default, queues a deploy behind the run holding the lock, showing the holder, and deploys once it is done', async () => {
+    const ns = await namespace('cli-queue');
+    // The holder waits 10 s for a rollout that never becomes ready, then records revision 1 failed and lets go.
+    const holder = berth('deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'broken', '--timeout', '10s');
+    await waitFor(async () => (await (await store(ns)).list('w')).some((r) => r.status === 'pending'), { timeoutMs: 60_000, what: 'revision 1 pending' });
+    const waiter = await berth(...deployArgs(ns, 'v1'));
+    expect((await holder).code).toBe(1);
+    expect(waiter.code).toBe(0);
+    expect(waiter.stderr).toMatch(/waiting for the lock of release w: held by \S+ pid \d+ \(process \d+ is running on this host\); its lease expires in \d+s unless renewed; giving up in \d+s/);
+    expect(waiter.stdout).toContain(`release ${ns}/w: revision 2 deployed`);
+    expect((await (await store(ns)).list('w')).map((r) => r.status)).toEqual(['failed', 'deployed']);
   });
 });

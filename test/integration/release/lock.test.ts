@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { KubeClient } from '../../../src/kube/client.js';
 import { UserError } from '../../../src/errors.js';
 import { leaseName, microTime, ReleaseLock } from '../../../src/release/lock.js';
+import { processScope } from '../../../src/util/process.js';
 import { applyYaml, createTestNamespace, deleteNamespace, getJson, kubectl, testKubeconfig } from '../harness.js';
 
 let client: KubeClient;
@@ -91,11 +92,11 @@ describe('ReleaseLock against the local control plane', () => {
     }
   });
 
-  it('takes over at once from a holder on this host whose process was killed', async () => {
+  it('takes over at once from a holder of this boot and PID namespace whose process was killed', async () => {
     // A real process that has exited: its pid is free.
-    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
-    const deadPid = Number(child.stdout.toString());
-    const deadHolder = { identity: `dave@${hostname()} pid ${deadPid}`, host: hostname(), pid: deadPid };
+    const child = spawnSync(process.execPath, ['-e', "process.stdout.write(process.pid + ' ' + require('fs').readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[19])"]);
+    const [deadPid, startTime] = child.stdout.toString().split(' ');
+    const deadHolder = { identity: `dave@${hostname()} pid ${deadPid}`, host: hostname(), pid: Number(deadPid), ...processScope(), startTime };
     const abandoned = await ReleaseLock.acquire(client, ns, 'dead', { holder: deadHolder, ttlSeconds: 60 });
     await abandoned.setPendingRevision(2);
     // Simulate SIGKILL: the holder stops renewing without releasing.

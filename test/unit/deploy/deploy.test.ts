@@ -4,7 +4,23 @@ import { MemoryKubeApi, SimulatedCrash } from '../../../src/model/memory/kube-ap
 import type { KubeObject } from '../../../src/model/manifest-set.js';
 import { leaseName } from '../../../src/release/lock.js';
 import { revisionSecretName, SecretRevisionStore } from '../../../src/release/store.js';
-import { CHUNK_BYTES, configMap, DEAD_HOLDER, deploymentController, memoryContext, NS, RELEASE, web, writes } from './helpers.js';
+import type { ManifestSet } from '../../../src/model/manifest-set.js';
+import {
+  CHUNK_BYTES,
+  configMap,
+  DEAD_HOLDER,
+  deployment,
+  deploymentController,
+  FakeClock,
+  LIVE_HOLDER,
+  memoryContext,
+  NS,
+  PROCESSES,
+  RELEASE,
+  release,
+  web,
+  writes,
+} from './helpers.js';
 
 let api: MemoryKubeApi;
 let store: SecretRevisionStore;
@@ -104,6 +120,69 @@ describe('deploy over the in-memory API', () => {
     await expect(deploy(memoryContext(api), web('v1'))).rejects.toThrow(/^release demo in namespace dev is locked by alice@laptop pid 11; its lock expires at /);
     expect(writes(api, before)).toEqual([]);
     await lock.release();
+  });
+
+  it('refuses a deploy from another PID namespace of this host while the holder runs, though it cannot see the holder\'s pid', async () => {
+    const lock = await memoryContext(api, LIVE_HOLDER).acquireLock(NS, RELEASE);
+    // A container or CI runner sharing the host: its own pids only, none of them the holder's.
+    const container = { ...PROCESSES, pidNamespace: 'pid:[4026532178]', startTime: () => undefined };
+    const before = api.requests.length;
+    const err = await deploy(memoryContext(api, { ...LIVE_HOLDER, identity: 'ci@build pid 1', pid: 1, pidNamespace: container.pidNamespace }, { processes: container }), web('v1')).catch(
+      (e: unknown) => e,
+    );
+    expect((err as UserError).message).toMatch(/^release demo in namespace dev is locked by ci@build pid 100; its lock expires at /);
+    expect((err as UserError).hint).toMatch(/^Berth cannot tell whether the holder still runs: it runs in another PID namespace on this host/);
+    expect(writes(api, before)).toEqual([]);
+    await lock.release();
+  });
+
+  it('waits for a lock it cannot judge, showing the holder and the seconds left, and deploys once the lease expires', async () => {
+    const clock = new FakeClock();
+    const stranger = { identity: 'ci@build pid 100', host: 'build', pid: 100, bootId: 'boot-2', pidNamespace: 'pid:[1]', startTime: '1' };
+    const held = await memoryContext(api, stranger, { clock }).acquireLock(NS, RELEASE);
+    // Killed: it renews no more.
+    (held as unknown as { timer: NodeJS.Timeout }).timer.unref();
+    clearInterval((held as unknown as { timer: NodeJS.Timeout }).timer);
+    const notes: string[] = [];
+    const progress = { service() {}, note: (line: string) => notes.push(line), stop() {} };
+    const result = await deploy(memoryContext(api, LIVE_HOLDER, { clock, waitMs: 60_000, progress }), web('v1'));
+    expect(notes[0]).toBe(
+      'waiting for the lock of release demo: held by ci@build pid 100 (it runs on another machine (another boot id)); its lease expires in 30s unless renewed; giving up in 60s',
+    );
+    expect(notes).toContain('took over the lock of ci@build pid 100 (lease expired)');
+    expect(result.outcome).toMatchObject({ revision: 1, status: 'deployed' });
+  });
+
+  it('a run paused past its lease between two waves writes nothing more, records nothing as deployed, and says it lost the lock', async () => {
+    const clock = new FakeClock();
+    const twoWaves = (tag: string): ManifestSet => ({
+      ...release([deployment('demo-db', `example/db:${tag}`, 'db'), deployment('demo-web', `example/web:${tag}`)], { tag }),
+      services: [
+        { name: 'db', kind: 'stateless', dependsOn: [], configHash: 'h' },
+        { name: 'web', kind: 'stateless', dependsOn: ['db'], configHash: 'h' },
+      ],
+    });
+    // SIGSTOP right after the first wave went in; SIGCONT 31 s later, past the 30 s lease.
+    let from = 0;
+    const stop = api.onRequest((req) => {
+      if (req.verb === 'apply' && !req.dryRun && req.name === 'demo-db') {
+        clock.advance(31_000);
+        from = api.requests.length;
+      }
+      return undefined;
+    });
+    const err = await deploy(memoryContext(api, LIVE_HOLDER, { clock }), twoWaves('v1')).catch((e: unknown) => e);
+    stop();
+    expect((err as Error).message).toMatch(
+      /^lost the lock of release demo: not renewed for 31\.\ds, longer than its 30s lease less a 6s safety margin \(was this process paused\?\); another run may hold it now\. Nothing more was written; revision 1 is not recorded as deployed, and the next run marks it interrupted$/,
+    );
+    expect(writes(api, from)).toEqual([]);
+    expect(live('Deployment', 'demo-web')).toBeUndefined();
+    expect((await store.list(RELEASE)).map((r) => r.status)).toEqual(['pending']);
+
+    const next = await deploy(memoryContext(api, LIVE_HOLDER, { clock }), twoWaves('v1'));
+    expect(next.interrupted).toEqual([1]);
+    expect(next.outcome).toMatchObject({ revision: 2, status: 'deployed' });
   });
 
   it('survives a crash between writing the revision chunks and its head: the next deploy records it readable', async () => {

@@ -1,5 +1,6 @@
 import { parseDuration } from '../../../src/deploy/duration.js';
 import { UserError } from '../../../src/errors.js';
+import { defaultLockTimeoutMs } from '../../../src/deploy/setup.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -18,5 +19,17 @@ describe('parseDuration', () => {
     expect(() => parseDuration('5 minutes')).toThrow(new UserError("--timeout '5 minutes' is not a duration"));
     expect(() => parseDuration('0s')).toThrow("--timeout '0s' must be longer than zero");
     expect(() => parseDuration('5x', '--wait')).toThrow("--wait '5x' is not a duration");
+  });
+
+  it('reads zero only where zero means something (--lock-timeout 0: fail at once)', () => {
+    expect(parseDuration('0s', '--lock-timeout', { allowZero: true })).toBe(0);
+    expect(parseDuration('0', '--lock-timeout', { allowZero: true })).toBe(0);
+  });
+});
+
+describe('defaultLockTimeoutMs', () => {
+  it('outwaits a killed holder\'s lease: twice the lease, at least 60 s', () => {
+    expect(defaultLockTimeoutMs(30)).toBe(60_000);
+    expect(defaultLockTimeoutMs(45)).toBe(90_000);
   });
 });

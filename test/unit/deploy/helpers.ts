@@ -1,5 +1,5 @@
-import { hostname } from 'node:os';
 import { silentProgress, type DeployContext } from '../../../src/deploy/context.js';
+import { releaseContext } from '../../../src/deploy/setup.js';
 import {
   ANNOTATION_RELEASE,
   LABEL_INSTANCE,
@@ -10,14 +10,44 @@ import {
   type ManifestSet,
 } from '../../../src/model/manifest-set.js';
 import type { MemoryKubeApi } from '../../../src/model/memory/kube-api.js';
-import { ReleaseLock, type Holder } from '../../../src/release/lock.js';
-import { SecretRevisionStore } from '../../../src/release/store.js';
+import type { Holder, LocalProcesses, LockClock } from '../../../src/release/lock.js';
 
 export const NS = 'dev';
 export const RELEASE = 'demo';
 
-/** A holder on this host whose process does not exist: its lock is taken over at once. */
-export const DEAD_HOLDER: Holder = { identity: `ci@${hostname()} pid 2147483646`, host: hostname(), pid: 2147483646 };
+/** The machine the unit tests pretend to run on: one boot, one PID namespace, in which only pid 100 runs. */
+export const PROCESSES: LocalProcesses = { bootId: 'boot-1', pidNamespace: 'pid:[4026531836]', startTime: (pid) => (pid === 100 ? '5000' : undefined) };
+
+/** A holder of this boot and PID namespace whose process does not exist: its lock is taken over at once. */
+export const DEAD_HOLDER: Holder = { identity: 'ci@build pid 4242', host: 'build', pid: 4242, bootId: 'boot-1', pidNamespace: 'pid:[4026531836]', startTime: '7000' };
+
+/** A holder of this boot and PID namespace whose process runs. */
+export const LIVE_HOLDER: Holder = { identity: 'ci@build pid 100', host: 'build', pid: 100, bootId: 'boot-1', pidNamespace: 'pid:[4026531836]', startTime: '5000' };
+
+/** A clock the test moves by hand: `advance(31_000)` is a process paused for 31 s; sleeping moves it too. */
+export class FakeClock implements LockClock {
+  private ms = 0;
+  private wallMs = Date.now();
+  monotonic(): number {
+    return this.ms;
+  }
+  wall(): number {
+    return this.wallMs;
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+    this.wallMs += ms;
+  }
+  /** A VM frozen and thawed: other machines' clocks ran on, this one's monotonic clock did not. */
+  advanceWallOnly(ms: number): void {
+    this.wallMs += ms;
+  }
+  async sleep(ms: number): Promise<void> {
+    this.advance(ms);
+    // Let pending I/O of the in-memory API (a release under way) finish first, as real time would.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 /** Small chunks, so every revision spans several Secrets and the chunk-then-head order is exercised. */
 export const CHUNK_BYTES = 256;
@@ -95,15 +125,18 @@ export function deploymentController(api: MemoryKubeApi, outcome: (image: string
   });
 }
 
-/** The context the CLI builds, over the in-memory API: the real Secret store and the real lock. */
-export function memoryContext(api: MemoryKubeApi, holder?: Holder): DeployContext {
-  return {
-    client: api,
-    store: new SecretRevisionStore(api, NS, CHUNK_BYTES),
-    acquireLock: (namespace, name) => ReleaseLock.acquire(api, namespace, name, { holder, ttlSeconds: 30 }),
-    progress: silentProgress,
+/** The context the CLI builds, over the in-memory API: the real Secret store, the real lock and its fence. */
+export function memoryContext(
+  api: MemoryKubeApi,
+  holder: Holder = LIVE_HOLDER,
+  lock: { clock?: LockClock; waitMs?: number; processes?: LocalProcesses; progress?: DeployContext['progress'] } = {},
+): DeployContext {
+  return releaseContext(api, NS, {
+    progress: lock.progress ?? silentProgress,
     user: 'tester@ci',
-  };
+    chunkBytes: CHUNK_BYTES,
+    lock: { holder, ttlSeconds: 30, processes: lock.processes ?? PROCESSES, clock: lock.clock, waitMs: lock.waitMs },
+  });
 }
 
 /** Requests that changed something (dry runs and reads excluded), as `verb Kind/name`. */

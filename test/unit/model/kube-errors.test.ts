@@ -1,4 +1,4 @@
-import { ApiResponseError, toClusterError, unreachable } from '../../../src/model/kube-errors.js';
+import { ApiResponseError, forbiddenRule, toClusterError, unreachable } from '../../../src/model/kube-errors.js';
 import { backoffDelay, isRetryableStatus, isTransientNetworkError } from '../../../src/kube/retry.js';
 
 const subject = { verb: 'apply', what: 'Deployment/shop-api', namespace: 'dev', server: 'https://127.0.0.1:6443', context: 'berth' };
@@ -29,7 +29,28 @@ describe('toClusterError', () => {
   it('explains 403 with the server message and an RBAC hint', () => {
     const err = toClusterError(new ApiResponseError(403, { message: 'deployments.apps is forbidden: User "bob" cannot patch resource' }), subject);
     expect(err.message).toBe('not allowed to apply Deployment/shop-api in namespace dev (403 Forbidden): deployments.apps is forbidden: User "bob" cannot patch resource');
-    expect(err.hint).toMatch(/RBAC/);
+    expect(err.hint).toBe(`the user of context ${subject.context} needs RBAC permission for this; ask a cluster admin or pick another --context`);
+  });
+
+  it('names the rule to add to the namespace\'s Role when the authorizer says what was refused', () => {
+    const message = 'deployments.apps "shop-api" is forbidden: User "system:serviceaccount:dev:ci" cannot patch resource "deployments" in API group "apps" in the namespace "dev"';
+    const err = toClusterError(new ApiResponseError(403, { message }), subject);
+    expect(err.message).toBe(`not allowed to apply Deployment/shop-api in namespace dev (403 Forbidden): ${message}`);
+    expect(err.hint).toBe(
+      `the user of context ${subject.context} needs RBAC permission for this: add the rule {apiGroups: ["apps"], resources: ["deployments"], verbs: ["patch"]} ` +
+        'to a Role in namespace dev bound to it (berth rbac -n dev prints the Role and RoleBinding Berth needs there)',
+    );
+  });
+
+  it('names a ClusterRole rule for a cluster-scoped refusal, and the subresource as the authorizer does', () => {
+    const cluster = toClusterError(new ApiResponseError(403, { message: 'namespaces "dev" is forbidden: User "ci" cannot get resource "namespaces" in API group "" at the cluster scope' }), subject);
+    expect(cluster.hint).toBe(`the user of context ${subject.context} needs RBAC permission for this: add the rule {apiGroups: [""], resources: ["namespaces"], verbs: ["get"]} to a ClusterRole bound to it, or pick another --context`);
+    expect(forbiddenRule('pods "a" is forbidden: User "ci" cannot get resource "pods/log" in API group "" in the namespace "dev"')).toEqual({
+      verb: 'get',
+      resource: 'pods/log',
+      apiGroup: '',
+      namespace: 'dev',
+    });
   });
 
   it('explains an apply conflict with another field manager', () => {
