@@ -161,6 +161,8 @@ export async function deploy(ctx: DeployContext, set: ManifestSet, options: Depl
   }
   await requireNamespace(ctx, set.namespace, options.createNamespace ?? false);
   return withReleaseLock(ctx, set.namespace, set.release, async (lock, interrupted) => {
+    // Before reading history: a rewrite a killed run left half done is finished first, so no revision is missing.
+    const legacy = await ctx.store.prepareScrub(set.release);
     const history = await loadHistory(ctx.store, set.release);
     // Objects `--only` kept at the last deployed revision come from history without their Secret data.
     const desired = (await restoreLiveSecrets(ctx, set)).set;
@@ -168,7 +170,7 @@ export async function deploy(ctx: DeployContext, set: ManifestSet, options: Depl
     if (p.conflicts.length > 0) throw ownershipError(p);
     // The first writes: the key (first deploy), then history without secrets (first deploy since release keys).
     await storeReleaseKey(ctx.client, set.namespace, set.release, releaseKey);
-    const scrubbed = await scrubHistory(ctx, lock, set.release, key);
+    const scrubbed = await scrubHistory(ctx, lock, set.release, key, legacy);
     const description = options.description ?? (!p.hasChanges ? 'No changes' : history.lastDeployed ? 'Upgrade' : 'Install');
     const outcome = await execute(ctx, lock, desired, key, p, history.nextRevision, description, options);
     let rollback: DeployResult['rollback'];

@@ -73,9 +73,10 @@ export async function rollback(
     return { release, namespace, toRevision: n, plan: p, keptSecrets: kept, durationMs: Date.now() - started };
   }
   return withReleaseLock(ctx, namespace, release, async (lock) => {
+    const legacy = await ctx.store.prepareScrub(release);
     if ((await ctx.store.list(release)).length > 0) {
       await storeReleaseKey(ctx.client, namespace, release, releaseKey);
-      await scrubHistory(ctx, lock, release, key);
+      await scrubHistory(ctx, lock, release, key, legacy);
     }
     const history = await loadHistory(ctx.store, release);
     const n = pick(history);

@@ -31,15 +31,15 @@ export async function restoreLiveSecrets(ctx: Pick<DeployContext, 'client'>, set
 }
 
 /**
- * Rewrites the revisions of `release` stored before release keys without their Secret data and with keyed digests
- * instead of unkeyed hashes, once: afterwards no stored revision of the release holds a secret value. Holding the lock.
+ * Rewrites revisions `legacy` of `release` (from `store.prepareScrub`, stored before release keys) without their
+ * Secret data and with keyed digests instead of unkeyed hashes, once: afterwards no stored revision of the release
+ * holds a secret value. Holding the lock.
  */
-export async function scrubHistory(ctx: DeployContext, lock: ReleaseLock, release: string, key: Buffer): Promise<number[]> {
-  const legacy = await ctx.store.prepareScrub(release);
+export async function scrubHistory(ctx: DeployContext, lock: ReleaseLock, release: string, key: Buffer, legacy: readonly number[]): Promise<number[]> {
   for (const n of legacy) {
     lock.assertHeld();
     await ctx.store.replacePayload(scrubRevision(await ctx.store.get(release, n), key));
   }
   if (legacy.length > 0) ctx.progress.note(`removed Secret data and unkeyed secret hashes from revision(s) ${legacy.join(', ')} (stored before release keys)`);
-  return legacy;
+  return [...legacy];
 }
