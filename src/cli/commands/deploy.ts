@@ -79,7 +79,7 @@ export function cancelOnSignals(): AbortSignal {
 }
 
 /** Synthesizes the app for the release the flags name and connects to the cluster. */
-export async function loadRelease(app: string, opts: AppFlags, progressFormat: 'text' | 'json' | 'markdown', signal?: AbortSignal) {
+export async function loadRelease(app: string, opts: AppFlags & { dryRun?: boolean }, progressFormat: 'text' | 'json' | 'markdown', signal?: AbortSignal) {
   const { synthesize, PROJECT_ROOT } = await import('../../synth/synthesize.js');
   const { openContext } = await import('../../deploy/setup.js');
   const { createProgress } = await import('../../deploy/progress.js');
@@ -96,7 +96,9 @@ export async function loadRelease(app: string, opts: AppFlags, progressFormat: '
     release: opts.release,
     namespace: ctx.namespace,
     values: { files: opts.values, set: opts.set },
-    releaseKey: releaseKey.key,
+    // A preview of a release with no key yet renders no secret hash: a key made up for it would differ from run to
+    // run (and from the one deploy stores), and one derived from anything public would make the hash reversible.
+    releaseKey: releaseKey.stored || !opts.dryRun ? releaseKey.key : undefined,
   });
   if (opts.only === undefined) return { ctx, set, releaseKey };
   const { parseOnly, restrictToServices } = await import('../../deploy/only.js');
