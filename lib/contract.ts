@@ -16,7 +16,10 @@ export interface ServiceDescription {
   readonly kind: WorkloadKind;
   /** Services of the same application that must be applied and ready first. */
   readonly dependsOn: readonly string[];
-  /** Hash of the service's config and secret config, as on its pod template; '' when it has none. */
+  /**
+   * Hash of the service's config and of the names (not the values) of its secret config, as on its pod template;
+   * '' when it has neither. Secret values are covered by the keyed `berth.dev/secret-hash` instead.
+   */
   readonly configHash: string;
   /** The ports clients reach it on (its Service's ports; a daemon's or job's container ports). Absent in revisions recorded before graphs existed. */
   readonly ports?: readonly ServicePort[];
@@ -70,4 +73,11 @@ export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'berth';
 export const ANNOTATION_RELEASE = 'berth.dev/release';
 export const ANNOTATION_CONFIG_HASH = 'berth.dev/config-hash';
+/** Keyed hash of a service's secret config on its pod template, only when rendered with the release key. */
+export const ANNOTATION_SECRET_HASH = 'berth.dev/secret-hash';
+/**
+ * cdk8s context key of the release key (hex) the engine renders with, for `berth.dev/secret-hash`. Absent without a
+ * cluster (`berth synth`): then no pod template carries anything derived from a secret value.
+ */
+export const CONTEXT_RELEASE_KEY = 'berth.dev/release-key';
 export const ANNOTATION_KEEP = 'berth.dev/keep';

@@ -394,8 +394,10 @@ export abstract class Workload extends Construct {
   readonly application: Application;
   /** `<release>-<service>`: the name of the main object and of the Service. */
   readonly resourceName: string;
-  /** Hash of exactly this service's `config` and `secretConfig`; '' when it has neither. */
+  /** Hash of exactly this service's `config` and the names of its `secretConfig` keys; '' when it has neither. */
   readonly configHash: string;
+  /** Keyed hash of this service's `secretConfig` values (`berth.dev/secret-hash`), when rendered for a cluster. */
+  readonly secretHash?: string;
   /** The labels that never change for the life of a release: instance and name. Selectors use only these. */
   readonly selectorLabels: Readonly<Record<string, string>>;
   /** All labels of the service's objects and pod templates. */
@@ -430,6 +432,7 @@ export abstract class Workload extends Construct {
 
     const configObjects = createConfigObjects(this, props.config ?? {}, props.secretConfig ?? {});
     this.configHash = configObjects.configHash;
+    this.secretHash = configObjects.secretHash;
     this.configMapName = configObjects.configMapName;
     this.secretName = configObjects.secretName;
     this.serviceAccountName = props.createServiceAccount

@@ -1,14 +1,17 @@
 import * as k8s from '../imports/k8s-lib.js';
 import type { ServiceConfig, ServiceSecretConfig } from '../config.js';
 import type { Workload } from '../workload.js';
-import { configHash } from './hash.js';
+import { CONTEXT_RELEASE_KEY } from '../contract.js';
+import { configHash, secretConfigHash } from './hash.js';
 import { objectMeta } from './metadata.js';
 import { objectName } from './naming.js';
 
 /** What the pod template needs to know about the objects `createConfigObjects` made. */
 export interface ConfigObjects {
-  /** Hash of `config` and `secretConfig` together; '' when both are empty. */
+  /** Hash of `config` and of the names of `secretConfig`'s keys; '' when both are empty. */
   readonly configHash: string;
+  /** Keyed hash of `secretConfig`, when it has keys and the release key is in the context. */
+  readonly secretHash?: string;
   /** `<release>-<service>-config`, when `config` has keys. */
   readonly configMapName?: string;
   /** `<release>-<service>-secret`, when `secretConfig` has keys. */
@@ -16,8 +19,10 @@ export interface ConfigObjects {
 }
 
 /**
- * The ConfigMap of `config` and the Secret of `secretConfig`, each only when it has keys. The hash goes on the pod
- * template, so changing this service's config rolls this service's pods and no others.
+ * The ConfigMap of `config` and the Secret of `secretConfig`, each only when it has keys. The hashes go on the pod
+ * template, so changing this service's config rolls this service's pods and no others. The plain hash never covers a
+ * secret value (it would be as reversible as an unsalted password hash, on an object many more people can read);
+ * secret values are covered by a keyed hash under the release key, which only a render for a cluster has.
  */
 export function createConfigObjects(workload: Workload, config: ServiceConfig, secretConfig: ServiceSecretConfig): ConfigObjects {
   const release = workload.application.release;
@@ -40,5 +45,9 @@ export function createConfigObjects(workload: Workload, config: ServiceConfig, s
       data: Object.fromEntries(Object.entries(secretConfig).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
     });
   }
-  return { configHash: hasConfig || hasSecret ? configHash({ config, secretConfig }) : '', configMapName, secretName };
+  // Without secret config the input is exactly what it always was, so those hashes (and synth output) do not change.
+  const plain = hasSecret ? configHash({ config, secretKeys: Object.keys(secretConfig).sort() }) : hasConfig ? configHash({ config, secretConfig }) : '';
+  const key = workload.node.tryGetContext(CONTEXT_RELEASE_KEY) as string | undefined;
+  const secretHash = hasSecret && key ? secretConfigHash(Buffer.from(key, 'hex'), secretConfig) : undefined;
+  return { configHash: plain, secretHash, configMapName, secretName };
 }

@@ -1,5 +1,5 @@
 import * as k8s from '../imports/k8s-lib.js';
-import { ANNOTATION_CONFIG_HASH } from '../contract.js';
+import { ANNOTATION_CONFIG_HASH, ANNOTATION_SECRET_HASH } from '../contract.js';
 import type { PodTemplateExtras, VolumeMount, Workload, WorkloadProps } from '../workload.js';
 import type { Volume } from '../volume.js';
 import { renderContainer } from './container.js';
@@ -23,6 +23,7 @@ export function podTemplateFor(workload: Workload, source: PodSource, extras: Po
   const annotations: Record<string, string> = { ...workload.annotations };
   // The hash changes the template whenever this service's config does, which is what rolls its pods.
   if (workload.configHash) annotations[ANNOTATION_CONFIG_HASH] = workload.configHash;
+  if (workload.secretHash) annotations[ANNOTATION_SECRET_HASH] = workload.secretHash;
   return {
     metadata: { labels: { ...workload.labels }, annotations },
     spec: {

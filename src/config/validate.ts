@@ -9,6 +9,9 @@ import { closest, distance } from 'fastest-levenshtein';
 import { UserError } from '../errors.js';
 import { describeType, deref, formatPath, joinPath, SECRET_KEYWORD, type JsonSchema } from './json-schema.js';
 import type { ValueOrigins } from './values.js';
+import { listSecretPaths } from './secrets.js';
+import { isSecretPath } from '../model/secrets.js';
+import { flattenConfig } from '../model/config-diff.js';
 
 // ajv-formats is CommonJS: under NodeNext the default import is module.exports, whose `default` is the plugin.
 const addFormats = addFormatsModule.default;
@@ -47,13 +50,18 @@ function compile(schema: JsonSchema): ValidateFunction {
   return validate;
 }
 
-/** Throws one UserError listing every problem when `values` do not match `schema`. */
+/**
+ * Throws one UserError listing every problem when `values` do not match `schema`. A secret-marked value is never
+ * echoed: not in the problem, not in its origin (`--set db.password=…`), not in a quoting hint.
+ */
 export function validateValues(schema: JsonSchema, values: unknown, options: ValidateOptions = {}): void {
   const problems = findProblems(schema, values);
   if (problems.length === 0) return;
+  const secretPaths = listSecretPaths(schema);
   const lines = problems.map((p) => {
-    const origin = originOf(options.origins, p.at);
-    return `  - ${p.message}${origin ? ` (${origin})` : ''}${quoteHint(p, origin)}`;
+    const secret = isSecretPath(p.at, secretPaths);
+    const origin = hideSetValue(originOf(options.origins, p.at), secret);
+    return hideSecretValues(`  - ${p.message}${origin ? ` (${origin})` : ''}${secret ? '' : quoteHint(p, origin)}`, values, secretPaths);
   });
   const what = schema.title ? `the config type ${schema.title}` : 'the config type';
   const from = options.source ? `values from ${options.source}` : 'config values';
@@ -147,7 +155,8 @@ function summariseAnyOf(root: JsonSchema, a: ErrorObject, branches: Map<number, 
     return candidates[0]!.map((p) => ({ ...p, schemaPath: a.schemaPath }));
   }
   const expected = describeType(root, a.parentSchema as JsonSchema);
-  return [{ ...a, at: path, message: `${label(path)}: expected ${expected}, got ${describeValue(a.data, false)}` }];
+  const secret = (a.parentSchema as JsonSchema | undefined)?.[SECRET_KEYWORD] === true;
+  return [{ ...a, at: path, message: `${label(path)}: expected ${expected}, got ${describeValue(a.data, secret)}` }];
 }
 
 function sharedLiteralMismatch(branches: Problem[][]): { key: string; at: string; data: unknown } | undefined {
@@ -286,6 +295,34 @@ function quoteHint(p: Problem, origin: string | undefined): string {
   const flag = p.wantsString && origin ? /^--set (.+?)=(.*)$/s.exec(origin) : null;
   if (!flag) return '';
   return `; to pass it as a string, quote it: --set '${flag[1]}="${flag[2]}"'`;
+}
+
+/** `--set db.password=hunter2` → `--set db.password=(hidden)` for a secret field; other origins (file:line) as they are. */
+function hideSetValue(origin: string | undefined, secret: boolean): string | undefined {
+  if (!origin || !secret) return origin;
+  const flag = /^(--set(?:-string)? .+?)=/s.exec(origin);
+  return flag ? `${flag[1]}=(hidden)` : origin;
+}
+
+/**
+ * The last guard: any secret-marked string value of at least 3 characters that still occurs in a message line (a
+ * union branch that did not mark it, an origin under a secret parent) is replaced by `(hidden)`.
+ */
+function hideSecretValues(line: string, values: unknown, secretPaths: readonly string[]): string {
+  let out = line;
+  for (const [path, value] of flattenConfig(values)) {
+    if (!isSecretPath(path, secretPaths)) continue;
+    for (const text of strings(value)) if (text.length >= 3) out = out.split(text).join('(hidden)');
+  }
+  return out;
+}
+
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value === 'number' || typeof value === 'boolean') return [String(value)].filter((t) => t.length >= 3);
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(strings);
+  return [];
 }
 
 /** The origin of the value at `path`, or of its nearest parent that has one (a missing field has none itself). */

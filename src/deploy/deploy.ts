@@ -12,6 +12,10 @@ import { computeWaves, conflictLine, plan, type Plan, type PlanOptions } from '.
 import { abortReason, waitForReady } from './watch.js';
 import { diagnose, diagnosisLines, troubled, type ServiceDiagnosis } from '../operate/diagnose.js';
 import { inventoryOf } from '../operate/inventory.js';
+import { readReleaseKey, storeReleaseKey, type ReleaseKey } from '../release/key.js';
+import { keySecretHashes } from '../model/secrets.js';
+import { scrubObjects, scrubRevision } from '../model/secret-data.js';
+import { restoreLiveSecrets, scrubHistory } from './secrets.js';
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_HISTORY_MAX = 10;
@@ -30,6 +34,11 @@ export interface DeployOptions extends PlanOptions {
   /** Revision description. @default `Install` / `Upgrade` / `No changes` (the status says how it ended) */
   readonly description?: string;
   readonly sourceCommit?: string;
+  /**
+   * The release key the set was synthesized with (its pod templates' secret hashes). Read from the cluster, or made
+   * for a release that has none, when not given; stored by the first deploy.
+   */
+  readonly releaseKey?: ReleaseKey;
 }
 
 /** The outcome of writing one revision. */
@@ -51,20 +60,35 @@ export interface DeployResult {
   readonly dryRun: boolean;
   /** Undefined for a dry run. */
   readonly outcome?: RunOutcome;
-  /** With `atomic`, after a failure: the rollback to the last deployed revision. */
-  readonly rollback?: RunOutcome & { readonly toRevision: number };
+  /**
+   * With `atomic`, after a failure: the rollback to the last deployed revision, and the Secrets that kept their
+   * live values (history keeps no Secret data: credentials are rotated forward, not rolled back).
+   */
+  readonly rollback?: RunOutcome & { readonly toRevision: number; readonly keptSecrets: readonly string[] };
   /** Pending revisions of killed runs, now marked interrupted. */
   readonly interrupted: readonly number[];
   /** The holder of an expired or dead lock this run took over. */
   readonly takenOverFrom?: string;
+  /** Revisions stored before release keys whose Secret data and secret hashes this run scrubbed. */
+  readonly scrubbed: readonly number[];
   readonly durationMs: number;
 }
 
 /** A failure of the deployed objects (not ready in time, failed for good): recorded in the revision. */
 export class DeployFailure extends BerthError {}
 
-/** Plans a release against the cluster: what `berth diff` and `deploy --dry-run` print and `deploy` applies. */
-export async function planRelease(ctx: Pick<DeployContext, 'client'>, set: ManifestSet, history: ReleaseHistory, options: PlanOptions = {}): Promise<Plan> {
+/**
+ * Plans a release against the cluster: what `berth diff` and `deploy --dry-run` print and `deploy` applies.
+ * Secret values are compared as digests under the release key on both sides (a revision stored before release
+ * keys has unkeyed hashes, which key to the same digests).
+ */
+export async function planRelease(
+  ctx: Pick<DeployContext, 'client'>,
+  set: ManifestSet,
+  history: ReleaseHistory,
+  key: Buffer,
+  options: PlanOptions = {},
+): Promise<Plan> {
   const snapshot = await readLiveState(ctx.client, set, history.previous, options);
   return plan({
     desired: set,
@@ -72,9 +96,14 @@ export async function planRelease(ctx: Pick<DeployContext, 'client'>, set: Manif
     previous: history.previous,
     recorded: history.recorded,
     existing: snapshot.existing,
-    values: { before: history.lastDeployed?.values, after: set.publicConfig },
+    values: { before: keySecretHashes(history.lastDeployed?.values, key), after: keySecretHashes(set.publicConfig, key) },
     options,
   });
+}
+
+/** The release key a run uses: the one the set was synthesized with, else the stored one, else a new one. */
+export async function releaseKeyFor(ctx: Pick<DeployContext, 'client'>, namespace: string, release: string, given?: ReleaseKey): Promise<ReleaseKey> {
+  return given ?? readReleaseKey(ctx.client, namespace, release);
 }
 
 function ownershipError(p: Plan): UserError {
@@ -126,28 +155,38 @@ export async function deploy(ctx: DeployContext, set: ManifestSet, options: Depl
   const started = Date.now();
   computeWaves(set.services);
   const base = { release: set.release, namespace: set.namespace };
+  const releaseKey = await releaseKeyFor(ctx, set.namespace, set.release, options.releaseKey);
+  const key = releaseKey.key;
   if (options.dryRun) {
     const history = await loadHistory(ctx.store, set.release);
-    const p = await planRelease(ctx, set, history, options);
-    return { ...base, plan: p, dryRun: true, interrupted: [], durationMs: Date.now() - started };
+    const desired = (await restoreLiveSecrets(ctx, set)).set;
+    const p = await planRelease(ctx, desired, history, key, options);
+    return { ...base, plan: p, dryRun: true, interrupted: [], scrubbed: [], durationMs: Date.now() - started };
   }
   await requireNamespace(ctx, set.namespace, options.createNamespace ?? false);
   return withReleaseLock(ctx, set.namespace, set.release, async (lock, interrupted) => {
+    // Before reading history: a rewrite a killed run left half done is finished first, so no revision is missing.
+    const legacy = await ctx.store.prepareScrub(set.release);
     const history = await loadHistory(ctx.store, set.release);
-    const p = await planRelease(ctx, set, history, options);
+    // Objects `--only` kept at the last deployed revision come from history without their Secret data.
+    const desired = (await restoreLiveSecrets(ctx, set)).set;
+    const p = await planRelease(ctx, desired, history, key, options);
     if (p.conflicts.length > 0) throw ownershipError(p);
+    // The first writes: the key (first deploy), then history without secrets (first deploy since release keys).
+    await storeReleaseKey(ctx.client, set.namespace, set.release, releaseKey);
+    const scrubbed = await scrubHistory(ctx, lock, set.release, key, legacy);
     const description = options.description ?? (!p.hasChanges ? 'No changes' : history.lastDeployed ? 'Upgrade' : 'Install');
-    const outcome = await execute(ctx, lock, set, p, history.nextRevision, description, options);
+    const outcome = await execute(ctx, lock, desired, key, p, history.nextRevision, description, options);
     let rollback: DeployResult['rollback'];
     const target = history.lastDeployed;
     if (outcome.status === 'failed' && options.atomic && !ctx.signal?.aborted) {
       if (target) {
         ctx.progress.note(`revision ${outcome.revision} failed; rolling back to revision ${target.revision} (--atomic)`);
         const after = await loadHistory(ctx.store, set.release);
-        const back = revisionToSet(target);
-        const rp = await planRelease(ctx, back, after, { adopt: options.adopt });
-        const r = await execute(ctx, lock, back, rp, after.nextRevision, `Rollback to ${target.revision} (revision ${outcome.revision} failed)`, options);
-        rollback = { ...r, toRevision: target.revision };
+        const back = await restoreLiveSecrets(ctx, revisionToSet(scrubRevision(target, key)));
+        const rp = await planRelease(ctx, back.set, after, key, { adopt: options.adopt });
+        const r = await execute(ctx, lock, back.set, key, rp, after.nextRevision, `Rollback to ${target.revision} (revision ${outcome.revision} failed)`, options);
+        rollback = { ...r, toRevision: target.revision, keptSecrets: back.kept };
       } else {
         ctx.progress.note(`revision ${outcome.revision} failed; no deployed revision to roll back to (--atomic)`);
       }
@@ -160,12 +199,16 @@ export async function deploy(ctx: DeployContext, set: ManifestSet, options: Depl
       rollback,
       interrupted,
       takenOverFrom: lock.takenOverFrom?.holder,
+      scrubbed,
       durationMs: Date.now() - started,
     };
   });
 }
 
-/** The manifest set a stored revision was deployed with. */
+/**
+ * The manifest set a stored revision was deployed with. Its Secrets hold digests, not data: `restoreLiveSecrets`
+ * makes it applicable.
+ */
 export function revisionToSet(rev: Revision): ManifestSet {
   return {
     app: rev.app,
@@ -176,6 +219,7 @@ export function revisionToSet(rev: Revision): ManifestSet {
     services: rev.services,
     objects: rev.manifests,
     config: rev.values,
+    publicConfig: rev.values,
   };
 }
 
@@ -184,6 +228,7 @@ export async function execute(
   ctx: DeployContext,
   lock: ReleaseLock,
   set: ManifestSet,
+  key: Buffer,
   p: Plan,
   revision: number,
   description: string,
@@ -198,10 +243,10 @@ export async function execute(
     app: set.app,
     version: set.version,
     env: set.env,
-    manifests: [...set.objects],
+    // No Secret data and no secret value: keyed digests only, which show that a value changed and nothing else.
+    manifests: scrubObjects(set.objects, key),
     services: [...set.services],
-    // Secret-marked values only as hashes (synth hashed them per the config schema).
-    values: set.publicConfig,
+    values: keySecretHashes(set.publicConfig, key),
     description,
     changeSummary: p.summary,
     createdAt: now,

@@ -1,6 +1,6 @@
 import { planToJson, summaryLine } from '../diff/render.js';
 import type { DeployResult, RunOutcome } from './deploy.js';
-import type { RollbackResult } from './rollback.js';
+import { keptSecretsLine, type RollbackResult } from './rollback.js';
 import type { UninstallResult } from './uninstall.js';
 
 function seconds(ms: number): string {
@@ -27,6 +27,8 @@ export function deployReport(r: DeployResult): string {
         ? `rolled back to revision ${b.toRevision}: revision ${b.revision} deployed`
         : `rollback to revision ${b.toRevision} failed too: revision ${b.revision}: ${b.error}`,
     );
+    const kept = keptSecretsLine(b.keptSecrets);
+    if (kept) lines.push(`  ${kept}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -40,6 +42,7 @@ export function deployJson(r: DeployResult): unknown {
     rollback: r.rollback,
     interrupted: r.interrupted,
     takenOverFrom: r.takenOverFrom,
+    scrubbed: r.scrubbed,
     durationMs: r.durationMs,
     plan: planToJson(r.plan),
   };
@@ -48,13 +51,24 @@ export function deployJson(r: DeployResult): unknown {
 export function rollbackReport(r: RollbackResult): string {
   if (!r.outcome) return '';
   const o = r.outcome;
-  return o.status === 'deployed'
-    ? `release ${r.namespace}/${r.release}: rolled back to revision ${r.toRevision} as revision ${o.revision} (${summaryLine(r.plan)}) in ${seconds(r.durationMs)}\n`
-    : `release ${r.namespace}/${r.release}: rollback to revision ${r.toRevision} failed (revision ${o.revision}): ${o.error}\n`;
+  const kept = keptSecretsLine(r.keptSecrets);
+  const line =
+    o.status === 'deployed'
+      ? `release ${r.namespace}/${r.release}: rolled back to revision ${r.toRevision} as revision ${o.revision} (${summaryLine(r.plan)}) in ${seconds(r.durationMs)}`
+      : `release ${r.namespace}/${r.release}: rollback to revision ${r.toRevision} failed (revision ${o.revision}): ${o.error}`;
+  return `${line}\n${kept ? `  ${kept}\n` : ''}`;
 }
 
 export function rollbackJson(r: RollbackResult): unknown {
-  return { release: r.release, namespace: r.namespace, toRevision: r.toRevision, outcome: r.outcome, durationMs: r.durationMs, plan: planToJson(r.plan) };
+  return {
+    release: r.release,
+    namespace: r.namespace,
+    toRevision: r.toRevision,
+    outcome: r.outcome,
+    keptSecrets: r.keptSecrets,
+    durationMs: r.durationMs,
+    plan: planToJson(r.plan),
+  };
 }
 
 export function uninstallReport(r: UninstallResult): string {

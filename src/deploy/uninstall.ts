@@ -4,6 +4,7 @@ import { ANNOTATION_KEEP, LABEL_INSTANCE, objectKey, objectRef, sortObjects, typ
 import type { DeployContext } from './context.js';
 import { DEFAULT_TIMEOUT_MS, withReleaseLock } from './deploy.js';
 import { loadHistory } from './history.js';
+import { deleteReleaseKey } from '../release/key.js';
 import { API_CONCURRENCY } from './live.js';
 import { appliedByRelease, releaseId } from '../model/plan.js';
 
@@ -81,6 +82,7 @@ export async function uninstall(ctx: DeployContext, namespace: string, release: 
       }
     } else {
       await ctx.store.deleteAll(release);
+      await deleteReleaseKey(ctx.client, namespace, release);
     }
     return {
       release,

@@ -41,13 +41,18 @@ export interface ManifestSet extends ReleaseIdentity {
   readonly objects: readonly KubeObject[];
   /** The config values the application was rendered with (secret-marked values in clear: never print or store as is). */
   readonly config?: unknown;
-  /** `config` with every secret-marked value (per the config schema) replaced by `sha256:<hex>`: what revisions store. */
+  /**
+   * `config` with every secret-marked value (per the config schema) replaced by `sha256:<hex>`. In memory only: the
+   * engine keys those hashes with the release key (`keySecretHashes`) before it stores or compares them.
+   */
   readonly publicConfig?: unknown;
 }
 
 export {
   ANNOTATION_CONFIG_HASH,
   ANNOTATION_KEEP,
+  ANNOTATION_SECRET_HASH,
+  CONTEXT_RELEASE_KEY,
   ANNOTATION_RELEASE,
   LABEL_COMPONENT,
   LABEL_INSTANCE,

@@ -1,8 +1,12 @@
 import type { KubeObject } from './manifest-set.js';
+import { isSecretDigest } from './secrets.js';
 
-/** The placeholder shown instead of a Secret value: its size, never its content. */
-export function redacted(bytes: number, changed = false): string {
-  return `REDACTED (${bytes} bytes${changed ? ', changed' : ''})`;
+/**
+ * The placeholder shown instead of a Secret value: its size, never its content. A value from history is only a
+ * keyed digest (`bytes` undefined): `REDACTED (not kept in history)`.
+ */
+export function redacted(bytes: number | undefined, changed = false): string {
+  return `REDACTED (${bytes === undefined ? 'not kept in history' : `${bytes} bytes`}${changed ? ', changed' : ''})`;
 }
 
 function byteLength(value: unknown, base64: boolean): number {
@@ -20,7 +24,7 @@ function redactMap(
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
     const changed = others !== undefined && key in others && others[key] !== value;
-    out[key] = redacted(byteLength(value, base64), changed);
+    out[key] = redacted(isSecretDigest(value) ? undefined : byteLength(value, base64), changed);
   }
   return out;
 }

@@ -1,9 +1,10 @@
 import { ClusterError, UserError } from '../errors.js';
 import { REVISION_STATUSES, type Revision, type RevisionInfo, type RevisionStatus } from './revision.js';
 import { lastDeployedRevision, revisionsToPrune } from './revision-history.js';
+import { holdsSecretsInClear } from './secret-data.js';
 
 /**
- * Where the revisions of the releases of one namespace are kept. The first six methods are the storage (Helm's
+ * Where the revisions of the releases of one namespace are kept. The first eight methods are the storage (Helm's
  * storage `Driver`); the rest are the rules of a release's history over them (what Helm's `Storage` adds), written
  * once in `BaseRevisionStore`. Implementations: `SecretRevisionStore` (src/release/store.ts, one Secret per
  * revision) and `MemoryRevisionStore` (src/model/memory/, for tests).
@@ -22,6 +23,13 @@ export interface RevisionStore {
   deleteRevision(release: string, n: number): Promise<void>;
   /** Deletes the whole history of `release` (uninstall without --keep-history). */
   deleteAll(release: string): Promise<void>;
+  /**
+   * The revisions of `release` written before release keys, whose payloads may hold Secret data or unkeyed hashes
+   * of secret values (after finishing any payload rewrite a killed run left). Call it holding the release lock.
+   */
+  prepareScrub(release: string): Promise<number[]>;
+  /** Replaces the payload of stored revision `rev.revision`; its status, update time and error stay as stored. */
+  replacePayload(rev: Revision): Promise<void>;
 
   /** Like `list`, but a release with no revisions is a UserError naming it, with a hint to `berth list -A`. */
   history(release: string): Promise<RevisionInfo[]>;
@@ -51,6 +59,8 @@ export abstract class BaseRevisionStore implements RevisionStore {
   abstract setStatus(release: string, n: number, status: RevisionStatus, error?: string): Promise<void>;
   abstract deleteRevision(release: string, n: number): Promise<void>;
   abstract deleteAll(release: string): Promise<void>;
+  abstract prepareScrub(release: string): Promise<number[]>;
+  abstract replacePayload(rev: Revision): Promise<void>;
 
   async history(release: string): Promise<RevisionInfo[]> {
     const revisions = await this.list(release);
@@ -120,7 +130,10 @@ export function revisionMissing(release: string, n: number, namespace: string, s
   });
 }
 
-/** What every store checks before it creates a revision: a positive number, a valid release name, a known status. */
+/**
+ * What every store checks before it writes a revision: a positive number, a valid release name, a known status,
+ * and no Secret data or unkeyed secret hash in the payload (the engine scrubs them; storing one is a bug).
+ */
 export function checkRevision(rev: Revision): void {
   if (!Number.isInteger(rev.revision) || rev.revision < 1) throw new RangeError(`revision (${rev.revision}) must be a positive integer`);
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(rev.release) || rev.release.length > 53) {
@@ -129,4 +142,7 @@ export function checkRevision(rev: Revision): void {
     });
   }
   if (!REVISION_STATUSES.includes(rev.status)) throw new RangeError(`status (${rev.status}) must be one of ${REVISION_STATUSES.join(', ')}`);
+  if (holdsSecretsInClear(rev)) {
+    throw new RangeError(`revision ${rev.revision} of release ${rev.release} holds Secret data or an unkeyed secret hash: scrub it first (scrubRevision)`);
+  }
 }

@@ -22,10 +22,16 @@ export interface Revision extends ReleaseIdentity {
   /** 1, 2, 3 ... per release and namespace. */
   readonly revision: number;
   readonly status: RevisionStatus;
-  /** The rendered objects, Berth-generated Secrets included (the store keeps them inside a Secret). */
+  /**
+   * The rendered objects. Secrets without their data: each value is a keyed digest (`hmac-sha256:<hex>` under the
+   * release key, see secret-data.ts), so history shows that a value changed, never what it was.
+   */
   readonly manifests: KubeObject[];
   readonly services: ServiceInfo[];
-  /** Config values used; secret-marked values only as `sha256:<hex>` hashes. */
+  /**
+   * Config values used; secret-marked values only as keyed digests (`hmac-sha256:<hex>`). Revisions stored before
+   * release keys hold unkeyed `sha256:<hex>` until the next deploy scrubs them.
+   */
   readonly values: unknown;
   /** One line: what this revision was (`Install complete`, `Rollback to 1`, `Upgrade failed: ...`). */
   readonly description: string;

@@ -1,4 +1,6 @@
 import { redactSecret } from '../model/redact.js';
+import { isSecret } from '../model/secret-data.js';
+import { hideSecretDigests } from '../model/secrets.js';
 import type { KubeApi } from '../model/kube-api.js';
 import type { KubeObject } from '../model/manifest-set.js';
 import { releaseNotFound, type RevisionStore } from '../model/revision-store.js';
@@ -27,20 +29,37 @@ async function pickRevision(store: RevisionStore, release: string, revision: num
   return store.get(release, latest.revision);
 }
 
-/** The stored manifests of a revision; Secret values redacted unless `showSecrets`. */
+/**
+ * The stored manifests of a revision, Secret values redacted. Revisions keep no Secret values, so `showSecrets`
+ * shows the live Secrets' values, and only for the newest revision (the one whose Secrets are live); with a
+ * `client` only. A revision stored before release keys may still hold old values: they are never shown.
+ */
 export async function getManifestsAction(
   store: RevisionStore,
   release: string,
-  options: { revision?: number; showSecrets?: boolean } = {},
-): Promise<{ revision: number; manifests: KubeObject[] }> {
+  options: { revision?: number; showSecrets?: boolean; client?: KubeApi } = {},
+): Promise<{ revision: number; manifests: KubeObject[]; liveSecrets: boolean }> {
   const rev = await pickRevision(store, release, options.revision);
-  return { revision: rev.revision, manifests: options.showSecrets ? rev.manifests : rev.manifests.map((o) => redactSecret(o)) };
+  const redactedAll = rev.manifests.map((o) => redactSecret(o));
+  const newest = (await store.list(release)).at(-1)?.revision === rev.revision;
+  if (!options.showSecrets || !options.client || !newest || rev.status === 'uninstalled') {
+    return { revision: rev.revision, manifests: redactedAll, liveSecrets: false };
+  }
+  const client = options.client;
+  const manifests = await Promise.all(
+    rev.manifests.map(async (o) => {
+      if (!isSecret(o)) return o;
+      const live = await client.read(o);
+      return live ? { ...o, data: live.data } : redactSecret(o);
+    }),
+  );
+  return { revision: rev.revision, manifests, liveSecrets: true };
 }
 
-/** The config values a revision was deployed with (secret-marked values are stored only as hashes). */
+/** The config values a revision was deployed with; secret-marked values show only as `(secret)`. */
 export async function getValuesAction(store: RevisionStore, release: string, options: { revision?: number } = {}): Promise<{ revision: number; values: unknown }> {
   const rev = await pickRevision(store, release, options.revision);
-  return { revision: rev.revision, values: rev.values };
+  return { revision: rev.revision, values: hideSecretDigests(rev.values) };
 }
 
 // ---- text formatting -------------------------------------------------------------------------------------------

@@ -12,6 +12,9 @@ import { CHUNK_BYTES, decodePayload, encodePayload, PayloadError } from './codec
  * and the sha256 of the whole gzip stream is checked on read.
  * Status, update time and error live in labels / annotations of the head Secret, so `history` and `list` never
  * download payloads and a status change never rewrites one.
+ * Payloads hold no Secret data and no secret value, only keyed digests (src/model/secret-data.ts); heads written
+ * so carry `berth.dev/secrets: digests`. Heads without it were written before release keys and are rewritten once
+ * (`replacePayload`) by the next deploy.
  */
 export const SECRET_TYPE = 'berth.dev/release.v1';
 export const CHUNK_SECRET_TYPE = 'berth.dev/release.v1.chunk';
@@ -27,6 +30,13 @@ const ANN_UPDATED_AT = 'berth.dev/updated-at';
 const ANN_ERROR = 'berth.dev/error';
 const ANN_CHUNKS = 'berth.dev/chunks';
 const ANN_SHA256 = 'berth.dev/sha256';
+const ANN_SECRETS = 'berth.dev/secrets';
+/** Chunks of a rewritten payload are a new generation (`<head>.g<G>.c<i>`), so the old ones stay readable until the new head exists. */
+const ANN_GENERATION = 'berth.dev/generation';
+const SECRETS_DIGESTS = 'digests';
+/** The `chunk` label of the record of a payload rewrite in progress (`<head>.rewrite`): the new head, in full. */
+const REWRITE = 'rewrite';
+const REWRITE_KEY = 'head';
 const PAYLOAD_KEY = 'release';
 const CHUNK_KEY = 'chunk';
 /** Annotations are limited to 256 KiB in total; an error message does not need more than this. */
@@ -37,8 +47,12 @@ export function revisionSecretName(release: string, n: number): string {
   return `berth.release.v1.${release}.v${n}`;
 }
 
-function chunkSecretName(release: string, n: number, chunk: number): string {
-  return `${revisionSecretName(release, n)}.c${chunk}`;
+function chunkSecretName(release: string, n: number, chunk: number, generation = 0): string {
+  return `${revisionSecretName(release, n)}${generation > 0 ? `.g${generation}` : ''}.c${chunk}`;
+}
+
+function rewriteSecretName(release: string, n: number): string {
+  return `${revisionSecretName(release, n)}.${REWRITE}`;
 }
 
 /** Label selector of every head Secret of `release`, or of every release when omitted. */
@@ -92,54 +106,69 @@ export class SecretRevisionStore extends BaseRevisionStore {
     if (await this.client.read({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: this.namespace } })) {
       throw revisionExists(rev, this.namespace);
     }
-    const payload = encodePayload({ ...rev, namespace: this.namespace }, this.chunkBytes);
-    const labels = { [LABEL_OWNER]: OWNER, [LABEL_RELEASE]: rev.release, [LABEL_REVISION]: String(rev.revision) };
     // Chunks first, head last: a revision exists once its head does, so a reader never sees a partial one.
-    // Apply (not create) so chunks left by a run killed before its head was written are overwritten.
-    for (let i = 1; i < payload.chunks.length; i++) {
-      await this.client.apply(
-        {
-          apiVersion: 'v1',
-          kind: 'Secret',
-          metadata: { name: chunkSecretName(rev.release, rev.revision, i), namespace: this.namespace, labels: { ...labels, [LABEL_CHUNK]: String(i) } },
-          type: CHUNK_SECRET_TYPE,
-          data: { [CHUNK_KEY]: payload.chunks[i]!.toString('base64') },
-        },
-        { force: true },
-      );
-    }
-    const summary: Summary = {
-      app: rev.app,
-      version: rev.version,
-      env: rev.env,
-      description: rev.description,
-      createdAt: rev.createdAt,
-      user: rev.user,
-      sourceCommit: rev.sourceCommit,
-      changeSummary: rev.changeSummary,
-    };
-    const head: SecretObject = {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: {
-        name,
-        namespace: this.namespace,
-        labels: { ...labels, [LABEL_STATUS]: rev.status },
-        annotations: {
-          [ANN_SUMMARY]: JSON.stringify(summary),
-          [ANN_UPDATED_AT]: rev.updatedAt,
-          [ANN_CHUNKS]: String(payload.chunks.length),
-          [ANN_SHA256]: payload.sha256,
-          ...(rev.error ? { [ANN_ERROR]: rev.error.slice(0, MAX_ERROR_CHARS) } : {}),
-        },
-      },
-      type: SECRET_TYPE,
-      immutable: true,
-      data: { [PAYLOAD_KEY]: (payload.chunks[0] ?? Buffer.alloc(0)).toString('base64') },
-    };
+    const head = await this.writePayload(rev, 0, {
+      labels: { [LABEL_STATUS]: rev.status },
+      annotations: { [ANN_UPDATED_AT]: rev.updatedAt, ...(rev.error ? { [ANN_ERROR]: rev.error.slice(0, MAX_ERROR_CHARS) } : {}) },
+    });
     await this.client.create(head);
   }
 
+  /**
+   * Finishes payload rewrites a killed run left half done (see `replacePayload`), then returns the revisions of
+   * `release` written before release keys, whose payloads may hold Secret data or unkeyed hashes of secret values.
+   * Call it holding the release lock.
+   */
+  async prepareScrub(release: string): Promise<number[]> {
+    const all = await this.client.list<SecretObject>('v1', 'Secret', {
+      namespace: this.namespace,
+      labelSelector: `${LABEL_OWNER}=${OWNER},${LABEL_RELEASE}=${release},${LABEL_CHUNK}=${REWRITE}`,
+    });
+    for (const record of all) await this.finishRewrite(record);
+    const heads = await this.client.list('v1', 'Secret', { namespace: this.namespace, labelSelector: revisionSelector(release), metadataOnly: true });
+    return heads
+      .filter((h) => h.metadata.annotations?.[ANN_SECRETS] !== SECRETS_DIGESTS)
+      .map((h) => Number(h.metadata.labels?.[LABEL_REVISION]))
+      .sort((a, b) => a - b);
+  }
+
+  /**
+   * Replaces the payload of stored revision `rev.revision`, keeping its labels and annotations (status, times,
+   * error). The head is immutable, so it is deleted and created again; the order keeps the revision readable at
+   * every step a run can be killed at: new chunks under a new generation, then a record of the new head
+   * (`<head>.rewrite`), then the head swap, then the old chunks and the record go. A run killed between deleting
+   * and creating the head leaves the record, from which `prepareScrub` creates the head.
+   */
+  async replacePayload(rev: Revision): Promise<void> {
+    checkRevision(rev);
+    const name = revisionSecretName(rev.release, rev.revision);
+    const old = await this.client.read<SecretObject>({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: this.namespace } });
+    if (!old) throw revisionMissing(rev.release, rev.revision, this.namespace, rev.status);
+    const generation = Number(old.metadata.annotations?.[ANN_GENERATION] ?? '0') + 1;
+    const keep = (map: Record<string, string> | undefined, ...names: string[]) =>
+      Object.fromEntries(Object.entries(map ?? {}).filter(([k]) => names.includes(k)));
+    const head = await this.writePayload(rev, generation, {
+      labels: keep(old.metadata.labels, LABEL_STATUS),
+      annotations: keep(old.metadata.annotations, ANN_UPDATED_AT, ANN_ERROR),
+    });
+    await this.client.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name: rewriteSecretName(rev.release, rev.revision),
+          namespace: this.namespace,
+          labels: { [LABEL_OWNER]: OWNER, [LABEL_RELEASE]: rev.release, [LABEL_REVISION]: String(rev.revision), [LABEL_CHUNK]: REWRITE },
+        },
+        type: CHUNK_SECRET_TYPE,
+        data: { [REWRITE_KEY]: Buffer.from(JSON.stringify(head), 'utf8').toString('base64') },
+      },
+      { force: true },
+    );
+    await this.client.delete(old, { preconditions: { uid: old.metadata.uid as string | undefined } });
+    await this.client.create(head);
+    await this.finishRewrite(undefined, rev.release, rev.revision);
+  }
   /** Sets the status of revision `n` (and its error, cleared when not given). */
   async setStatus(release: string, n: number, status: RevisionStatus, error?: string): Promise<void> {
     const ref = { apiVersion: 'v1', kind: 'Secret', metadata: { name: revisionSecretName(release, n), namespace: this.namespace } };
@@ -182,6 +211,90 @@ export class SecretRevisionStore extends BaseRevisionStore {
     for (const s of [...heads, ...chunks]) await this.client.delete(s);
   }
 
+  /**
+   * Writes the chunks of `rev`'s payload (generation `generation`) and returns its head Secret, not yet written.
+   * Chunks are applied (not created) so that chunks left by a run killed before its head are overwritten.
+   */
+  private async writePayload(
+    rev: Revision,
+    generation: number,
+    mutable: { labels: Record<string, string>; annotations: Record<string, string> },
+  ): Promise<SecretObject> {
+    const payload = encodePayload({ ...rev, namespace: this.namespace }, this.chunkBytes);
+    const labels = { [LABEL_OWNER]: OWNER, [LABEL_RELEASE]: rev.release, [LABEL_REVISION]: String(rev.revision) };
+    for (let i = 1; i < payload.chunks.length; i++) {
+      await this.client.apply(
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: chunkSecretName(rev.release, rev.revision, i, generation), namespace: this.namespace, labels: { ...labels, [LABEL_CHUNK]: String(i) } },
+          type: CHUNK_SECRET_TYPE,
+          data: { [CHUNK_KEY]: payload.chunks[i]!.toString('base64') },
+        },
+        { force: true },
+      );
+    }
+    const summary: Summary = {
+      app: rev.app,
+      version: rev.version,
+      env: rev.env,
+      description: rev.description,
+      createdAt: rev.createdAt,
+      user: rev.user,
+      sourceCommit: rev.sourceCommit,
+      changeSummary: rev.changeSummary,
+    };
+    return {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: revisionSecretName(rev.release, rev.revision),
+        namespace: this.namespace,
+        labels: { ...labels, ...mutable.labels },
+        annotations: {
+          [ANN_SUMMARY]: JSON.stringify(summary),
+          ...mutable.annotations,
+          [ANN_CHUNKS]: String(payload.chunks.length),
+          [ANN_SHA256]: payload.sha256,
+          [ANN_SECRETS]: SECRETS_DIGESTS,
+          ...(generation > 0 ? { [ANN_GENERATION]: String(generation) } : {}),
+        },
+      },
+      type: SECRET_TYPE,
+      immutable: true,
+      data: { [PAYLOAD_KEY]: (payload.chunks[0] ?? Buffer.alloc(0)).toString('base64') },
+    };
+  }
+
+  /**
+   * The end of a payload rewrite: the head from the record when a killed run left none, then every chunk of another
+   * generation than the head's, then the record. `record` is read when not given.
+   */
+  private async finishRewrite(record: SecretObject | undefined, release?: string, n?: number): Promise<void> {
+    const rel = release ?? record!.metadata.labels![LABEL_RELEASE]!;
+    const rev = n ?? Number(record!.metadata.labels![LABEL_REVISION]);
+    const ref = (name: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: this.namespace } });
+    const rec = record ?? (await this.client.read<SecretObject>(ref(rewriteSecretName(rel, rev))));
+    if (!rec) return;
+    let head = await this.client.read<SecretObject>(ref(revisionSecretName(rel, rev)));
+    if (!head) {
+      head = JSON.parse(Buffer.from(rec.data?.[REWRITE_KEY] ?? '', 'base64').toString('utf8')) as SecretObject;
+      await this.client.create(head);
+    }
+    const generation = Number(head.metadata.annotations?.[ANN_GENERATION] ?? '0');
+    const count = Number(head.metadata.annotations?.[ANN_CHUNKS] ?? '1');
+    const current = new Set(Array.from({ length: count }, (_, i) => chunkSecretName(rel, rev, i, generation)));
+    const chunks = await this.client.list('v1', 'Secret', {
+      namespace: this.namespace,
+      labelSelector: `${LABEL_OWNER}=${OWNER},${LABEL_RELEASE}=${rel},${LABEL_REVISION}=${rev},${LABEL_CHUNK}`,
+      metadataOnly: true,
+    });
+    for (const c of chunks) {
+      if (!current.has(c.metadata.name) && c.metadata.labels?.[LABEL_CHUNK] !== REWRITE) await this.client.delete(c);
+    }
+    await this.client.delete(rec);
+  }
+
   private async decode(head: SecretObject): Promise<Revision> {
     const info = infoFromHead(head);
     const damaged = (why: string) =>
@@ -192,8 +305,9 @@ export class SecretRevisionStore extends BaseRevisionStore {
     const sha256 = head.metadata.annotations?.[ANN_SHA256];
     if (!Number.isInteger(count) || count < 1 || !sha256) throw damaged(`annotations ${ANN_CHUNKS} / ${ANN_SHA256} are missing or invalid`);
     const chunks: Buffer[] = [Buffer.from(head.data?.[PAYLOAD_KEY] ?? '', 'base64')];
+    const generation = Number(head.metadata.annotations?.[ANN_GENERATION] ?? '0');
     for (let i = 1; i < count; i++) {
-      const name = chunkSecretName(info.release, info.revision, i);
+      const name = chunkSecretName(info.release, info.revision, i, generation);
       const chunk = await this.client.read<SecretObject>({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: this.namespace } });
       if (!chunk) throw damaged(`chunk ${i + 1} of ${count} (Secret ${name}) is missing`);
       chunks.push(Buffer.from(chunk.data?.[CHUNK_KEY] ?? '', 'base64'));

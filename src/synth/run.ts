@@ -15,6 +15,11 @@ export interface SynthRequest {
   readonly set: readonly string[];
   readonly out: string;
   readonly stdout?: boolean;
+  /**
+   * The stored release key of a release, when synth may ask a cluster (`--kubeconfig` / `--context`): pod templates
+   * then carry the keyed `berth.dev/secret-hash` exactly as `berth deploy` renders them.
+   */
+  readonly releaseKey?: (release: string, namespace: string) => Promise<Buffer | undefined>;
 }
 
 export interface SynthReport {
@@ -53,7 +58,10 @@ export async function synthToDisk(req: SynthRequest, root = PROJECT_ROOT): Promi
     if (!req.stdout) await writeAppSchema(source.index, join(req.out, `${source.name}.schema.json`), root);
     for (const env of envs) {
       const start = performance.now();
-      const set: ManifestSet = await synthesizeEnv(source, mod, { env, release: req.release, namespace: req.namespace, values });
+      const request = { env, release: req.release, namespace: req.namespace, values };
+      let set: ManifestSet = await synthesizeEnv(source, mod, request);
+      const key = set.objects.some((o) => o.kind === 'Secret') ? await req.releaseKey?.(set.release, set.namespace) : undefined;
+      if (key) set = await synthesizeEnv(source, mod, { ...request, releaseKey: key });
       let dir: string | undefined;
       let files: string[] = [];
       if (req.stdout) {

@@ -10,7 +10,7 @@ import { findApp, type AppSource } from './apps.js';
 import { bundleApp } from './bundle.js';
 import { canonical } from './canonical.js';
 import type { ApplicationDescription } from '../../lib/contract.js';
-import { sortObjects, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
+import { CONTEXT_RELEASE_KEY, sortObjects, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 
 /** The nearest directory at or above `from` with a package.json. */
 function packageRoot(from: string): string {
@@ -35,6 +35,12 @@ export interface SynthOptions {
   readonly values?: { readonly files: readonly string[]; readonly set: readonly string[] };
   /** @default PROJECT_ROOT */
   readonly root?: string;
+  /**
+   * The release key (src/release/key.ts), when rendering for a cluster: pod templates of services with secret config
+   * then carry the keyed `berth.dev/secret-hash`, so a rotated secret rolls their pods. Without it (plain `berth synth`)
+   * nothing derived from a secret value is rendered.
+   */
+  readonly releaseKey?: Buffer;
 }
 
 /**
@@ -85,9 +91,10 @@ function constructErrors(app: App): string[] {
 export function render(
   mod: AppModule,
   source: AppSource,
-  opts: { env: string; release: string; namespace: string; config: unknown },
+  opts: { env: string; release: string; namespace: string; config: unknown; releaseKey?: Buffer },
 ): ManifestSet {
   const app = new mod.App({ outdir: '.' });
+  if (opts.releaseKey) app.node.setContext(CONTEXT_RELEASE_KEY, opts.releaseKey.toString('hex'));
   let instance;
   try {
     instance = new mod.AppClass(app, source.name, {
@@ -152,6 +159,7 @@ export interface EnvRequest {
   readonly release?: string;
   readonly namespace?: string;
   readonly values?: SynthOptions['values'];
+  readonly releaseKey?: Buffer;
 }
 
 /** Renders one env of a loaded app: env config, merged with values, validated against the schema. */
@@ -162,6 +170,7 @@ export async function synthesizeEnv(source: AppSource, mod: AppModule, req: EnvR
     release: req.release ?? source.name,
     namespace: req.namespace ?? (req.env === 'default' ? 'default' : req.env),
     config,
+    releaseKey: req.releaseKey,
   });
   return { ...set, publicConfig };
 }

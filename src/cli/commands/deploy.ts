@@ -94,23 +94,33 @@ export function cancelOnSignals(): AbortSignal {
 }
 
 /** Synthesizes the app for the release the flags name and connects to the cluster. */
-export async function loadRelease(app: string, opts: AppFlags, progressFormat: 'text' | 'json' | 'markdown', signal?: AbortSignal, lockTimeoutMs?: number) {
-  const { synthesize } = await import('../../synth/synthesize.js');
+export async function loadRelease(app: string, opts: AppFlags & { dryRun?: boolean }, progressFormat: 'text' | 'json' | 'markdown', signal?: AbortSignal, lockTimeoutMs?: number) {
+  const { synthesize, PROJECT_ROOT } = await import('../../synth/synthesize.js');
   const { openContext } = await import('../../deploy/setup.js');
   const { createProgress } = await import('../../deploy/progress.js');
   const { isInteractive } = await import('../output.js');
   const progress = createProgress(process.stderr, isInteractive() && progressFormat === 'text');
+  const { findApp } = await import('../../synth/apps.js');
+  const { readReleaseKey } = await import('../../release/key.js');
   const ctx = await openContext({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace, progress, signal, lockTimeoutMs });
+  // Read, never written here: deploy stores a new key holding the lock, diff never does.
+  const releaseKey = await readReleaseKey(ctx.client, ctx.namespace, opts.release ?? findApp(PROJECT_ROOT, app).name);
   const set = await synthesize({
     app,
     env: opts.env,
     release: opts.release,
     namespace: ctx.namespace,
     values: { files: opts.values, set: opts.set },
+    // A preview of a release with no key yet renders no secret hash: a key made up for it would differ from run to
+    // run (and from the one deploy stores), and one derived from anything public would make the hash reversible.
+    releaseKey: releaseKey.stored || !opts.dryRun ? releaseKey.key : undefined,
   });
-  if (opts.only === undefined) return { ctx, set };
+  if (opts.only === undefined) return { ctx, set, releaseKey };
   const { parseOnly, restrictToServices } = await import('../../deploy/only.js');
-  return { ctx, set: restrictToServices(set, parseOnly(opts.only), await ctx.store.lastDeployed(set.release)) };
+  const { scrubRevision } = await import('../../model/secret-data.js');
+  const last = await ctx.store.lastDeployed(set.release);
+  // The other services stay as last deployed; their Secrets take the live values (a legacy revision's are not used).
+  return { ctx, set: restrictToServices(set, parseOnly(opts.only), last && scrubRevision(last, releaseKey.key)), releaseKey };
 }
 
 async function runDeploy(app: string, opts: DeployFlags): Promise<void> {
@@ -123,7 +133,7 @@ async function runDeploy(app: string, opts: DeployFlags): Promise<void> {
   const timeoutMs = parseDuration(opts.timeout);
   const historyMax = await parseHistoryMax(opts.historyMax);
   const lockTimeoutMs = await parseLockTimeout(opts.lockTimeout);
-  const { ctx, set } = await loadRelease(app, opts, opts.output, opts.dryRun ? undefined : cancelOnSignals(), lockTimeoutMs);
+  const { ctx, set, releaseKey } = await loadRelease(app, opts, opts.output, opts.dryRun ? undefined : cancelOnSignals(), lockTimeoutMs);
   let result;
   try {
     if (!opts.dryRun && opts.output === 'text') info(`deploying ${set.app} ${set.version} (env ${set.env}) as release ${set.namespace}/${set.release}`);
@@ -135,6 +145,7 @@ async function runDeploy(app: string, opts: DeployFlags): Promise<void> {
       dryRun: opts.dryRun,
       createNamespace: opts.createNamespace,
       showSecrets: opts.showSecrets,
+      releaseKey,
     });
   } finally {
     ctx.progress.stop();

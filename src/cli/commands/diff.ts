@@ -24,9 +24,9 @@ are not noise. Secret values show as REDACTED (N bytes) unless --show-secrets.`,
       const { deploy } = await import('../../deploy/deploy.js');
       const { renderPlan } = await import('../../diff/render.js');
       const { ExitError, EXIT_DIFF } = await import('../../errors.js');
-      const { ctx, set } = await loadRelease(app, opts, opts.output);
+      const { ctx, set, releaseKey } = await loadRelease(app, { ...opts, dryRun: true }, opts.output);
       // The dry run of deploy: the very plan deploy would apply.
-      const result = await deploy(ctx, set, { dryRun: true, adopt: opts.adopt, showSecrets: opts.showSecrets }).finally(() => ctx.progress.stop());
+      const result = await deploy(ctx, set, { dryRun: true, adopt: opts.adopt, showSecrets: opts.showSecrets, releaseKey }).finally(() => ctx.progress.stop());
       process.stdout.write(renderPlan(result.plan, opts.output, { color: Boolean(process.stdout.isTTY) }));
       if (opts.exitCode && result.plan.hasChanges) throw new ExitError(EXIT_DIFF);
     });

@@ -5,16 +5,16 @@ type GetFlags = QueryFlags & { revision?: number; showSecrets?: boolean };
 
 function manifestCommand(): Command {
   return queryFlags(new Command('manifest'))
-    .description('Print the manifests a revision recorded, as YAML (Secret values redacted unless --show-secrets)')
+    .description('Print the manifests a revision recorded, as YAML (Secret values redacted; history keeps none)')
     .argument('<release>', 'release name')
     .option('--revision <n>', 'revision number (default: the newest)', parseRevision)
-    .option('--show-secrets', 'print Secret values in clear')
+    .option('--show-secrets', "print the live Secrets' values in clear (newest revision only: history keeps no Secret values)")
     .action(async (release: string, opts: GetFlags) => {
       const { openStore } = await import('../../release/open.js');
       const { getManifestsAction, manifestsToYaml } = await import('../../release/queries.js');
       const { printJson } = await import('../output.js');
-      const { store } = await openStore(opts);
-      const { manifests } = await getManifestsAction(store, release, opts);
+      const { client, store } = await openStore(opts);
+      const { manifests } = await getManifestsAction(store, release, { ...opts, client });
       if (opts.output === 'json') return printJson(manifests);
       process.stdout.write(manifestsToYaml(manifests));
     });
@@ -22,7 +22,7 @@ function manifestCommand(): Command {
 
 function valuesCommand(): Command {
   return queryFlags(new Command('values'))
-    .description('Print the config values a revision was deployed with, as YAML (secret values only as hashes)')
+    .description('Print the config values a revision was deployed with, as YAML (secret values show as (secret))')
     .argument('<release>', 'release name')
     .option('--revision <n>', 'revision number (default: the newest)', parseRevision)
     .action(async (release: string, opts: GetFlags) => {

@@ -1,5 +1,6 @@
 import type { Revision, RevisionInfo, RevisionStatus } from '../revision.js';
 import { BaseRevisionStore, checkRevision, revisionExists, revisionMissing } from '../revision-store.js';
+import { holdsSecretsInClear } from '../secret-data.js';
 
 /**
  * Revisions in a map (Helm's memory driver), for tests of code that needs a store but not its Secrets. Tests of the
@@ -42,6 +43,23 @@ export class MemoryRevisionStore extends BaseRevisionStore {
 
   async deleteAll(release: string): Promise<void> {
     for (const [k, r] of this.revisions) if (r.release === release) this.revisions.delete(k);
+  }
+
+  async prepareScrub(release: string): Promise<number[]> {
+    return [...this.revisions.values()].filter((r) => r.release === release && holdsSecretsInClear(r)).map((r) => r.revision).sort((a, b) => a - b);
+  }
+
+  async replacePayload(rev: Revision): Promise<void> {
+    checkRevision(rev);
+    const found = this.revisions.get(key(rev.release, rev.revision));
+    if (!found) throw revisionMissing(rev.release, rev.revision, this.namespace, rev.status);
+    const { status, error, updatedAt } = found;
+    this.revisions.set(key(rev.release, rev.revision), structuredClone({ ...rev, namespace: this.namespace, status, error, updatedAt }));
+  }
+
+  /** Stores a revision as an older Berth did, without the checks of `create`: for tests of reading and scrubbing it. */
+  putLegacy(rev: Revision): void {
+    this.revisions.set(key(rev.release, rev.revision), structuredClone({ ...rev, namespace: this.namespace }));
   }
 }
 

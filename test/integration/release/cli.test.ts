@@ -4,6 +4,8 @@ import { SecretRevisionStore } from '../../../src/release/store.js';
 import type { KubeObject } from '../../../src/model/manifest-set.js';
 import { createTestNamespace, deleteNamespace, testKubeconfig, waitForDeploymentAvailable } from '../harness.js';
 import { configMap, revision } from './fixtures.js';
+import { scrubObjects } from '../../../src/model/secret-data.js';
+import { randomBytes } from 'node:crypto';
 
 let ns: string;
 let client: KubeClient;
@@ -40,12 +42,14 @@ beforeAll(async () => {
   client = await KubeClient.connect({ kubeconfig: testKubeconfig() });
   ns = await createTestNamespace('cli');
   const store = new SecretRevisionStore(client, ns);
-  // What a deploy records: revision 1 superseded by 2, whose objects are live; revision 3 failed.
-  await store.create({ ...revision('cli', ns, 1, 'superseded', web(ns, 'nginx:1.26')), description: 'Install complete' });
+  // What a deploy records: revision 1 superseded by 2, whose objects are live; revision 3 failed. Revisions keep
+  // Secrets with keyed digests instead of their data, as deploy stores them.
+  const key = randomBytes(32);
+  await store.create({ ...revision('cli', ns, 1, 'superseded', scrubObjects(web(ns, 'nginx:1.26'), key)), description: 'Install complete' });
   const live = web(ns, 'nginx:1.27');
   for (const o of live) await client.apply(o);
-  await store.create({ ...revision('cli', ns, 2, 'deployed', live), description: 'Upgrade complete' });
-  await store.create({ ...revision('cli', ns, 3, 'failed', live), description: 'Upgrade failed', error: 'Deployment/cli-web: timed out' });
+  await store.create({ ...revision('cli', ns, 2, 'deployed', scrubObjects(live, key)), description: 'Upgrade complete' });
+  await store.create({ ...revision('cli', ns, 3, 'failed', scrubObjects(live, key)), description: 'Upgrade failed', error: 'Deployment/cli-web: timed out' });
   await waitForDeploymentAvailable('cli-web', ns, 2);
 });
 afterAll(async () => {
@@ -114,11 +118,11 @@ describe('berth list / history / status / get', () => {
     }
   });
 
-  it('prints stored manifests as YAML with Secret values redacted unless --show-secrets', async () => {
-    const res = await berth('get', 'manifest', 'cli', '-n', ns, '--revision', '1');
+  it("prints stored manifests as YAML with Secret values redacted, and only the newest revision's live ones with --show-secrets", async () => {
+    const res = await berth('get', 'manifest', 'cli', '-n', ns, '--revision', '1', '--show-secrets');
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('image: nginx:1.26');
-    expect(res.stdout).toContain('password: REDACTED (7 bytes)');
+    expect(res.stdout).toContain('password: REDACTED (not kept in history)');
     expect(res.stdout).not.toContain(Buffer.from('hunter2').toString('base64'));
     expect(res.stdout.split('\n---\n')).toHaveLength(3);
     const shown = await berth('get', 'manifest', 'cli', '-n', ns, '--show-secrets');
@@ -126,10 +130,10 @@ describe('berth list / history / status / get', () => {
     expect(shown.stdout).toContain('image: nginx:1.27');
   });
 
-  it('prints the values of a revision, secret values only as hashes', async () => {
+  it('prints the values of a revision, secret values only as (secret)', async () => {
     const res = await berth('get', 'values', 'cli', '-n', ns, '--revision', '2');
     expect(res.code).toBe(0);
-    expect(res.stdout).toBe('web:\n  replicas: 2\n  password: sha256:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8\n');
+    expect(res.stdout).toBe("web:\n  replicas: 2\n  password: (secret)\n");
   });
 
   it('fails with a clear message and a hint for a release that does not exist', async () => {

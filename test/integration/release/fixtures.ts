@@ -15,7 +15,7 @@ export function revision(release: string, namespace: string, n: number, status: 
     env: 'dev',
     manifests,
     services: [{ name: 'web', kind: 'stateless', dependsOn: [], configHash: 'abc' }],
-    values: { web: { replicas: 2, password: 'sha256:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8' } },
+    values: { web: { replicas: 2, password: 'hmac-sha256:7d3f0c5e2b6a4e1f9c8d7b6a5f4e3d2c1b0a99887766554433221100ffeeddcc' } },
     description: n === 1 ? 'Install complete' : `Upgrade to 1.0.${n}`,
     createdAt: now,
     updatedAt: now,

@@ -1,24 +1,24 @@
-import { Testing } from 'cdk8s';
 import Shop from '../../../apps/shop/index.js';
 import type { ShopConfig } from '../../../apps/shop/config.js';
 import dev from '../../../apps/shop/env/dev.js';
 import prod from '../../../apps/shop/env/prod.js';
 import testEnv from '../../../apps/shop/env/test.js';
-import { find, validationErrors, type KubeObj } from '../lib/util.js';
+import { find, testApp, validationErrors, type KubeObj } from '../lib/util.js';
 
 const ENVS: Record<string, ShopConfig> = { dev, test: testEnv, prod };
 
-function build(config: ShopConfig, env = 'prod') {
-  const app = new Shop(Testing.app(), 'shop', { config, release: { name: 'shop', namespace: env, env } });
+function build(config: ShopConfig, env = 'prod', releaseKey?: Buffer) {
+  const app = new Shop(testApp(releaseKey), 'shop', { config, release: { name: 'shop', namespace: env, env } });
   return { app, objects: app.toJson() as KubeObj[], errors: validationErrors(app) };
 }
 
-/** config-hash annotation of every pod template, by object name. */
+/** config-hash and secret-hash annotations of every pod template, by object name. */
 function podHashes(objects: KubeObj[]): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const o of objects) {
     const template = o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec?.template;
-    if (template) out[`${o.kind}/${o.metadata.name}`] = template.metadata.annotations?.['berth.dev/config-hash'];
+    const a = template?.metadata.annotations;
+    if (template) out[`${o.kind}/${o.metadata.name}`] = `${a?.['berth.dev/config-hash']} ${a?.['berth.dev/secret-hash']}`;
   }
   return out;
 }
@@ -90,7 +90,7 @@ describe('apps/shop', () => {
     ]);
     const hashes = podHashes(build(prod).objects);
     for (const s of services) {
-      if (s.configHash) expect(Object.values(hashes)).toContain(s.configHash);
+      if (s.configHash) expect(Object.values(hashes).map((h) => h?.split(' ')[0])).toContain(s.configHash);
     }
   });
 
@@ -101,9 +101,11 @@ describe('apps/shop', () => {
     expect(changed).toEqual(['Deployment/shop-catalog']);
   });
 
-  test('changing the database password rolls exactly the services that use it', () => {
-    const before = podHashes(build(prod).objects);
-    const after = podHashes(build({ ...prod, db: { ...prod.db, password: 'another-placeholder' } }).objects);
+  test('changing the database password rolls exactly the services that use it, when rendered with the release key', () => {
+    const key = Buffer.alloc(32, 7);
+    const before = podHashes(build(prod, 'prod', key).objects);
+    const after = podHashes(build({ ...prod, db: { ...prod.db, password: 'another-placeholder' } }, 'prod', key).objects);
+    expect(podHashes(build({ ...prod, db: { ...prod.db, password: 'another-placeholder' } }).objects)).toEqual(podHashes(build(prod).objects));
     const changed = Object.keys(before).filter((k) => before[k] !== after[k]).sort();
     expect(changed).toEqual([
       'CronJob/shop-backup',

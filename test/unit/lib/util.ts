@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { Application, type ReleaseContext } from '../../../lib/index.js';
+import { CONTEXT_RELEASE_KEY } from '../../../lib/contract.js';
 
 export interface KubeObj {
   apiVersion: string;
@@ -12,14 +13,21 @@ export interface KubeObj {
 
 export const RELEASE: ReleaseContext = { name: 'shop-prod', namespace: 'prod', env: 'prod' };
 
+/** A fresh cdk8s test app, rendering with `releaseKey` as the engine does for a cluster when given. */
+export function testApp(releaseKey?: Buffer) {
+  const app = Testing.app();
+  if (releaseKey) app.node.setContext(CONTEXT_RELEASE_KEY, releaseKey.toString('hex'));
+  return app;
+}
+
 /** An empty application `shop` in release `shop-prod`, namespace `prod`, inside a fresh cdk8s test app. */
-export function makeApp(release: ReleaseContext = RELEASE): Application {
-  return new Application(Testing.app(), 'shop', { config: {}, release });
+export function makeApp(release: ReleaseContext = RELEASE, releaseKey?: Buffer): Application {
+  return new Application(testApp(releaseKey), 'shop', { config: {}, release });
 }
 
 /** Builds an application with `build`, validates it like the synth driver and returns its objects. */
-export function synth(build: (app: Application) => void, release: ReleaseContext = RELEASE): KubeObj[] {
-  const app = makeApp(release);
+export function synth(build: (app: Application) => void, release: ReleaseContext = RELEASE, releaseKey?: Buffer): KubeObj[] {
+  const app = makeApp(release, releaseKey);
   build(app);
   const errors = app.node.findAll().flatMap((c) => c.node.validate());
   if (errors.length > 0) throw new Error(errors.join('\n'));

@@ -377,8 +377,29 @@ describe('Workload config', () => {
     expect(build({ A: '1' })).toBe(h);
     expect(build({ A: '2' })).not.toBe(h);
     expect(build({ A: '1' }, { S: 'x' })).not.toBe(h);
-    expect(build({ A: '1' }, { S: 'x' })).not.toBe(build({ A: '1' }, { S: 'y' }));
     expect(find(api(), 'Deployment').spec.template.metadata.annotations).toEqual({ 'berth.dev/release': 'prod/shop-prod' });
+  });
+
+  test('covers secret values only with a hash keyed by the release key, and only when rendering with one', () => {
+    const annotations = (secretConfig: Record<string, string>, key?: Buffer) =>
+      find(
+        synth((app) => new StatelessApp(app, 'api', { image: 'api:1.0', config: { A: '1' }, secretConfig }), undefined, key),
+        'Deployment',
+      ).spec.template.metadata.annotations;
+    const k1 = Buffer.alloc(32, 1);
+    const k2 = Buffer.alloc(32, 2);
+    // Without a key (plain `berth synth`) nothing on the pod template depends on a secret value.
+    expect(annotations({ S: 'x' })).toEqual(annotations({ S: 'y' }));
+    expect(annotations({ S: 'x' })['berth.dev/secret-hash']).toBeUndefined();
+    expect(annotations({ S: 'x' })['berth.dev/config-hash']).not.toBe(annotations({ T: 'x' })['berth.dev/config-hash']);
+    // With one, a changed value changes the keyed hash (and so rolls the pods); another release's key gives another hash.
+    const h = annotations({ S: 'x' }, k1)['berth.dev/secret-hash'];
+    expect(h).toMatch(/^[0-9a-f]{16}$/);
+    expect(annotations({ S: 'x' }, k1)['berth.dev/secret-hash']).toBe(h);
+    expect(annotations({ S: 'y' }, k1)['berth.dev/secret-hash']).not.toBe(h);
+    expect(annotations({ S: 'x' }, k2)['berth.dev/secret-hash']).not.toBe(h);
+    expect(annotations({ S: 'x' }, k1)['berth.dev/config-hash']).toBe(annotations({ S: 'x' })['berth.dev/config-hash']);
+    expect(find(synth((app) => new StatelessApp(app, 'api', { image: 'api:1.0', config: { A: '1' } }), undefined, k1), 'Deployment').spec.template.metadata.annotations['berth.dev/secret-hash']).toBeUndefined();
   });
 
   test('changing one service config changes the hash only on that service', () => {
