@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { clusterFlags, collect, outputOption, type ClusterFlags } from '../options.js';
+import { clusterFlags, collect, outputOption, parseHistoryMax, parseReleaseName, timeoutOption, type ClusterFlags } from '../options.js';
 
 /** Flags of the commands that synthesize an app for a release (deploy, diff). */
 export interface AppFlags extends ClusterFlags {
@@ -15,7 +15,7 @@ export interface AppFlags extends ClusterFlags {
 export function appFlags(cmd: Command): Command {
   return clusterFlags(cmd)
     .argument('<app>', 'app name under apps/ or a path to an app directory')
-    .option('-r, --release <name>', 'release name (default: the app name)')
+    .option('-r, --release <name>', 'release name (default: the app name)', parseReleaseName)
     .option('-e, --env <env>', 'environment (apps/<app>/env/<env>.ts)')
     .option('-f, --values <file>', 'values file (YAML or JSON) merged over the env config; repeatable', collect, [])
     .option('--set <path=value>', 'set one config value, e.g. --set api.replicas=3; repeatable', collect, [])
@@ -28,10 +28,10 @@ export function deployCommand(): Command {
   return appFlags(new Command('deploy'))
     .description('Deploy an app as a named release: synth → plan → apply in waves → wait until ready → record a revision')
     .option('--create-namespace', 'create the namespace when it does not exist')
-    .option('--timeout <duration>', 'how long to wait for readiness (90s, 5m, 1m30s)', '5m')
+    .addOption(timeoutOption('how long to wait for readiness (90s, 5m, 1m30s)'))
     .option('--atomic', 'on failure or timeout, roll back to the last deployed revision')
     .option('--dry-run', 'print the plan (same as berth diff) and change nothing')
-    .option('--history-max <n>', 'revisions to keep (the last deployed one is always kept); 0 keeps all', '10')
+    .option('--history-max <n>', 'revisions to keep (the last deployed one is always kept); 0 keeps all', parseHistoryMax, 10)
     .addOption(outputOption())
     .addHelpText(
       'after',
@@ -50,17 +50,7 @@ deploy failed (the revision records why).`,
     .action(runDeploy);
 }
 
-type DeployFlags = AppFlags & { createNamespace?: boolean; timeout: string; atomic?: boolean; dryRun?: boolean; historyMax: string; output: 'text' | 'json' };
-
-/** Parses `--history-max`: a whole number, 0 for no limit. */
-export async function parseHistoryMax(value: string): Promise<number> {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) {
-    const { UserError } = await import('../../errors.js');
-    throw new UserError(`--history-max '${value}' must be a whole number`, { hint: 'for example --history-max 10; 0 keeps every revision' });
-  }
-  return n;
-}
+type DeployFlags = AppFlags & { createNamespace?: boolean; timeout: number; atomic?: boolean; dryRun?: boolean; historyMax: number; output: 'text' | 'json' };
 
 /**
  * Ctrl-C (or SIGTERM) asks the run to stop at the next safe point, so the revision is recorded as cancelled and the
@@ -80,8 +70,19 @@ export function cancelOnSignals(): AbortSignal {
 
 /** Synthesizes the app for the release the flags name and connects to the cluster. */
 export async function loadRelease(app: string, opts: AppFlags, progressFormat: 'text' | 'json' | 'markdown', signal?: AbortSignal) {
-  const { synthesize } = await import('../../synth/synthesize.js');
+  const { synthesize, PROJECT_ROOT } = await import('../../synth/synthesize.js');
   const { openContext } = await import('../../deploy/setup.js');
+  if (opts.release === undefined) {
+    // `-r` was checked when the flags were parsed; the default, the app's name, is checked here, before any request.
+    const { findApp } = await import('../../synth/apps.js');
+    const { releaseNameProblem } = await import('../../model/names.js');
+    const name = findApp(PROJECT_ROOT, app).name;
+    const problem = releaseNameProblem(name);
+    if (problem) {
+      const { UserError } = await import('../../errors.js');
+      throw new UserError(`release name '${name}' (the app's name, the default) ${problem}`, { hint: 'name the release with -r <name>' });
+    }
+  }
   const { createProgress } = await import('../../deploy/progress.js');
   const { isInteractive } = await import('../output.js');
   const progress = createProgress(process.stderr, isInteractive() && progressFormat === 'text');
@@ -99,14 +100,13 @@ export async function loadRelease(app: string, opts: AppFlags, progressFormat: '
 }
 
 async function runDeploy(app: string, opts: DeployFlags): Promise<void> {
-  const { parseDuration } = await import('../../deploy/duration.js');
   const { deploy } = await import('../../deploy/deploy.js');
   const { renderPlan, summaryLine } = await import('../../diff/render.js');
   const { deployJson, deployReport } = await import('../../deploy/report.js');
   const { info, printJson } = await import('../output.js');
   const { ExitError, EXIT_ERROR } = await import('../../errors.js');
-  const timeoutMs = parseDuration(opts.timeout);
-  const historyMax = await parseHistoryMax(opts.historyMax);
+  const timeoutMs = opts.timeout;
+  const historyMax = opts.historyMax;
   const { ctx, set } = await loadRelease(app, opts, opts.output, opts.dryRun ? undefined : cancelOnSignals());
   let result;
   try {

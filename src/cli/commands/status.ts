@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { queryFlags, type QueryFlags } from '../options.js';
+import { parseReleaseName, queryFlags, type QueryFlags } from '../options.js';
 
 export function statusCommand(): Command {
   return queryFlags(new Command('status'))
     .description('Show a release: its newest revision, status, app version, and the live readiness of each service')
-    .argument('<release>', 'release name')
+    .argument('<release>', 'release name', parseReleaseName)
     .addHelpText(
       'after',
       `
