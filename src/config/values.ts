@@ -24,6 +24,7 @@ import {
 } from 'yaml';
 import { UserError } from '../errors.js';
 import { isPlainObject } from '../util/object.js';
+import { formatBytes } from '../util/bytes.js';
 import { formatPath } from './json-schema.js';
 
 export type Values = Record<string, unknown>;
@@ -256,12 +257,6 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 function lineAndColumn(before: string): { line: number; col: number } {
   const lines = before.split('\n');
   return { line: lines.length, col: [...lines[lines.length - 1]!].length + 1 };
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1).replace(/\.0$/, '')} KiB`;
-  return `${n} bytes`;
 }
 
 /**
