@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { BerthError, UserError } from '../errors.js';
+import { BerthError, ClusterError, UserError } from '../errors.js';
 import type { ReleaseLock } from '../release/lock.js';
 import type { Revision } from '../model/revision.js';
 import { ensureNamespace } from '../model/kube-api.js';
@@ -98,6 +98,7 @@ export async function withReleaseLock<T>(
   work: (lock: ReleaseLock, interrupted: number[]) => Promise<T>,
 ): Promise<T> {
   const lock = await ctx.acquireLock(namespace, release);
+  let done = false;
   try {
     const from = lock.takenOverFrom;
     if (from) ctx.progress.note(`took over the lock of ${from.holder} (${from.holderDead ? 'process gone' : 'lease expired'})`);
@@ -107,9 +108,14 @@ export async function withReleaseLock<T>(
       `interrupted: the run${from ? ` of ${from.holder}` : ''} stopped before finishing`,
     );
     for (const n of interrupted) ctx.progress.note(`revision ${n} was left pending by a killed run: marked interrupted`);
-    return await work(lock, interrupted);
+    const result = await work(lock, interrupted);
+    done = true;
+    return result;
   } finally {
-    await lock.release();
+    // After a failure the lease may be unreachable too; its error must not hide the one that explains the failure.
+    await lock.release().catch((err: unknown) => {
+      if (done) throw err;
+    });
   }
 }
 
@@ -217,12 +223,32 @@ export async function execute(
     return { revision, status: 'deployed', description, noop: !p.hasChanges };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    await ctx.store.setStatus(set.release, revision, 'failed', message);
+    try {
+      await ctx.store.setStatus(set.release, revision, 'failed', message);
+    } catch (recordErr) {
+      if (err instanceof BerthError) throw leftPending(set, revision, err, recordErr);
+      throw err;
+    }
     if (!(err instanceof BerthError)) throw err;
     return { revision, status: 'failed', description, error: message, noop: false };
   } finally {
     await lock.setPendingRevision(undefined).catch(() => undefined);
   }
+}
+
+/**
+ * The run failed and could not even record that (the API server stayed unreachable past the client's retries): the
+ * revision stays `pending` in the store. Nothing is lost by that; the next deploy takes the lock over and marks it
+ * interrupted, which is what the user needs to hear instead of a bare connection error.
+ */
+function leftPending(set: ManifestSet, revision: number, err: BerthError, recordErr: unknown): ClusterError {
+  const why = recordErr instanceof Error ? recordErr.message : String(recordErr);
+  const detail = why === err.message ? 'recording the failure failed the same way' : `recording the failure failed too: ${why}`;
+  return new ClusterError(
+    `${err.message}\nrevision ${revision} of release ${set.namespace}/${set.release} is left pending (${detail}); ` +
+      'the next deploy of the release marks it interrupted',
+    { cause: err, hint: err.hint ?? 'check that the cluster is reachable, then deploy again' },
+  );
 }
 
 /**
