@@ -130,7 +130,7 @@ function checkMessage(err: UserError | string, path: string, origin: string, sec
 describe('generated bad inputs for the shop', () => {
   it(`refuses every one of ${RUNS} bad values from a values file or --set, naming the path and where it was set`, async () => {
     const cases = fc
-      .constantFrom(...fields.map((f, i) => i))
+      .constantFrom(...fields.map((_, i) => i))
       .chain((i) => fc.record({ field: fc.constant(fields[i]!), value: badValues(fields[i]!), channel: fc.constantFrom<Channel>('file', 'set') }));
     let refused = 0;
     await fc.assert(
