@@ -192,7 +192,7 @@ export async function execute(
   options: DeployOptions,
 ): Promise<RunOutcome> {
   const now = new Date().toISOString();
-  await ctx.store.create({
+  const record = ctx.store.create({
     release: set.release,
     namespace: set.namespace,
     revision,
@@ -211,10 +211,20 @@ export async function execute(
     user: ctx.user,
     sourceCommit: options.sourceCommit,
   });
-  await lock.setPendingRevision(revision);
+  // The head Secret is written last: a lost answer to it may still have left the revision pending.
+  await record.catch((err: unknown) => {
+    if (!(err instanceof ClusterError)) throw err;
+    throw new ClusterError(`${err.message}\nrevision ${revision} of release ${set.namespace}/${set.release} may be left pending; if so, the next deploy of the release marks it interrupted`, {
+      cause: err,
+      status: err.status,
+      reason: err.reason,
+      hint: err.hint,
+    });
+  });
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   try {
+    await lock.setPendingRevision(revision);
     if (!p.hasChanges) ctx.progress.note('no changes: nothing to apply, checking readiness only');
     await applyWaves(ctx, lock, set, p, deadline, timeoutMs);
     await prune(ctx, lock, p, deadline);

@@ -78,6 +78,22 @@ describe('deploy over the in-memory API', () => {
     expect((await store.list(RELEASE)).map((r) => r.status)).toEqual(['superseded', 'interrupted', 'deployed']);
   });
 
+  it('says the revision may be left pending when the API server goes away while the revision is being recorded', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
+    const down = api.onRequest((req) =>
+      req.verb === 'create' && req.kind === 'Secret' && req.name === revisionSecretName(RELEASE, 2)
+        ? { error: unreachable(refused, { server: 'https://127.0.0.1:6443', context: 'ci' }) }
+        : undefined,
+    );
+    await expect(deploy(memoryContext(api, DEAD_HOLDER), web('v2'))).rejects.toThrow(
+      'cannot reach the Kubernetes API at https://127.0.0.1:6443 (context ci): connect ECONNREFUSED 127.0.0.1:6443\n' +
+        'revision 2 of release dev/demo may be left pending; if so, the next deploy of the release marks it interrupted',
+    );
+    down();
+    expect((await deploy(memoryContext(api), web('v3'))).outcome).toMatchObject({ revision: 2, status: 'deployed' });
+  });
+
   it('records an API error while applying as a failed revision', async () => {
     api.failNext({ verb: 'apply', kind: 'Deployment', dryRun: false }, { status: 403, message: 'deployments.apps "demo-web" is forbidden: User "ci" cannot patch' });
     const result = await deploy(memoryContext(api), web('v1'));
