@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { Workload, type WorkloadProps } from './workload.js';
 import { clusterDnsName } from './private/addresses.js';
 import { propError } from './private/errors.js';
+import { StatefulSetWithClaimDefaults } from './private/stateful-set.js';
 import { dns1123LabelProblem, MAX_CONTROLLER_NAME_LENGTH, objectName } from './private/naming.js';
 import { checkInt, checkQuantity } from './private/validate.js';
 
@@ -127,7 +128,7 @@ export class StatefulApp extends Workload {
     // volumeClaimTemplates cannot change after creation, so their labels leave out the version.
     const claimLabels = { ...this.labels };
     delete claimLabels['app.kubernetes.io/version'];
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
+    this.statefulSet = new StatefulSetWithClaimDefaults(this, 'StatefulSet', {
       metadata: this.metadata(this.statefulSetName),
       spec: Lazy.any({
         produce: (): k8s.StatefulSetSpec => ({
@@ -148,6 +149,7 @@ export class StatefulApp extends Workload {
               accessModes: [...(s.accessModes ?? ['ReadWriteOnce'])],
               storageClassName: s.storageClassName,
               resources: { requests: { storage: k8s.Quantity.fromString(s.size) } },
+              volumeMode: 'Filesystem',
             },
           })),
         }),

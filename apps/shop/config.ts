@@ -18,13 +18,21 @@ export interface ApiConfig {
   /**
    * Fewest replicas the autoscaler keeps.
    * @default 1
+   * @integer
+   * @minimum 1
    */
   readonly minReplicas?: number;
-  /** Most replicas the autoscaler starts. */
+  /**
+   * Most replicas the autoscaler starts.
+   * @integer
+   * @minimum 1
+   */
   readonly maxReplicas: number;
   /**
    * Target average CPU use in percent of the request.
    * @default 80
+   * @integer
+   * @minimum 1
    */
   readonly cpuTarget?: number;
   /** CPU and memory per replica. */
@@ -45,6 +53,8 @@ export interface ShopConfig {
     /**
      * Number of gateway pods.
      * @default 1
+     * @integer
+     * @minimum 0
      */
     readonly replicas?: number;
     /** Host name of the Ingress, e.g. 'shop.example.com'. */
@@ -57,6 +67,8 @@ export interface ShopConfig {
     /**
      * Gateway pods that must stay up during node drains.
      * @default no PodDisruptionBudget
+     * @integer
+     * @minimum 0
      */
     readonly minAvailable?: number;
     /** CPU and memory per pod. */
@@ -69,12 +81,17 @@ export interface ShopConfig {
     /**
      * Seconds catalogue entries stay in the cache.
      * @default 300
+     * @integer
+     * @minimum 0
      */
     readonly cacheTtlSeconds?: number;
   };
   /** Payments, talking to an external payment provider. */
   readonly payments: ApiConfig & {
-    /** Base URL of the payment provider's API. */
+    /**
+     * Base URL of the payment provider's API.
+     * @format uri
+     */
     readonly providerUrl: string;
     /** API key at the payment provider. */
     readonly providerApiKey: Secret;
@@ -86,6 +103,8 @@ export interface ShopConfig {
     /**
      * Number of database pods (a primary; more only with replication configured in the image).
      * @default 1
+     * @integer
+     * @minimum 0
      */
     readonly replicas?: number;
     /** Database name. */
@@ -120,11 +139,15 @@ export interface ShopConfig {
     /**
      * Number of proxy pods.
      * @default 1
+     * @integer
+     * @minimum 0
      */
     readonly replicas?: number;
     /**
      * Server connections per database/user pair.
      * @default 20
+     * @integer
+     * @minimum 1
      */
     readonly poolSize?: number;
   };
@@ -144,7 +167,10 @@ export interface ShopConfig {
     readonly timeZone?: string;
     /** S3 bucket the dumps go to. */
     readonly bucket: string;
-    /** S3 endpoint URL. */
+    /**
+     * S3 endpoint URL.
+     * @format uri
+     */
     readonly endpoint: string;
     /** S3 access key id. */
     readonly accessKeyId: string;

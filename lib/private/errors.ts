@@ -15,9 +15,12 @@ export function constructError(scope: IConstruct, problem: string): Error {
   return new Error(`${scope.node.path}: ${problem}`);
 }
 
-/** The one error shape for a bad prop value: `shop/api: 'replicas' (-1) must be an integer >= 0`. */
+/**
+ * The one error shape for a bad prop value: `shop/api: 'replicas' (-1) must be an integer >= 0`. The value is also
+ * kept on the error (`propValue`, with the construct's path), so that synth can find the config field it came from.
+ */
 export function propError(scope: IConstruct, prop: string, value: unknown, problem: string): Error {
-  return constructError(scope, `'${prop}' (${show(value)}) ${problem}`);
+  return Object.assign(constructError(scope, `'${prop}' (${show(value)}) ${problem}`), { propValue: value, constructPath: scope.node.path });
 }
 
 /** A bad prop whose value must not reach the message because it may be secret: `'secretConfig.X' must be ...`. */

@@ -1,4 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseDuration } from '../deploy/duration.js';
+import { UserError } from '../errors.js';
+import { namespaceProblem, releaseNameProblem } from '../model/names.js';
 
 /** Commander option parser for repeatable flags (`-f a.yaml -f b.yaml`). */
 export function collect(value: string, previous: string[]): string[] {
@@ -15,7 +18,7 @@ export interface ClusterFlags {
 /** `-n`, `--kubeconfig`, `--context`, declared once for every command that talks to a cluster. */
 export function clusterFlags(cmd: Command, namespaceHelp = 'namespace of the release (default: the namespace of the kubeconfig context)'): Command {
   return cmd
-    .option('-n, --namespace <ns>', namespaceHelp)
+    .option('-n, --namespace <ns>', namespaceHelp, parseNamespace)
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context (default: its current context)');
 }
@@ -41,9 +44,65 @@ export function queryFlags(cmd: Command, namespaceHelp?: string): Command {
   return clusterFlags(cmd, namespaceHelp).addOption(outputOption());
 }
 
-/** Parses `--revision N`: a positive integer. */
-export function parseRevision(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`revision '${value}' must be a positive integer (see berth history)`);
-  return n;
+/**
+ * Every flag and argument that is a count, a duration or a name is parsed here, by commander, before the command's
+ * action runs: one rule per kind of value, the same in every command, and nothing reaches the cluster (not even the
+ * kubeconfig) before it is checked. A refusal prints `error: option '--timeout <duration>' argument '0' is invalid.`
+ * and the reason.
+ */
+
+/** A whole number written in decimal digits (`Number()` would also take '', ' 1', '0x10' and '1e3'). */
+export function countParser(what: string, min: number, hint: string): (value: string) => number {
+  return (value) => {
+    const n = /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isInteger(n) || n < min) {
+      throw new InvalidArgumentError(`${what} must be a whole number${min > 0 ? ` >= ${min}` : ''}, got '${value}'; ${hint}`);
+    }
+    return n;
+  };
+}
+
+/** `--revision N`, `rollback R [N]`, `diff-revisions R A B`: a positive integer. */
+export const parseRevision = countParser('a revision', 1, 'see berth history');
+
+/** `--history-max N`: a whole number, 0 for no limit. */
+export const parseHistoryMax = countParser('--history-max', 0, 'for example --history-max 10; 0 keeps every revision');
+
+/** `--timeout 5m`: a duration in milliseconds (see `parseDuration`). */
+export function durationParser(flag: string, options: { allowZero?: boolean } = {}): (value: string) => number {
+  return (value) => {
+    try {
+      return parseDuration(value, flag, options);
+    } catch (err) {
+      if (err instanceof UserError) throw new InvalidArgumentError(`${err.message} (${err.hint ?? 'for example 5m'})`);
+      throw err;
+    }
+  };
+}
+
+/** `--timeout <duration>` with its default, already parsed. */
+export function timeoutOption(description: string, defaultText = '5m'): Option {
+  return new Option('--timeout <duration>', description).argParser(durationParser('--timeout')).default(parseDuration(defaultText), defaultText);
+}
+
+/** `--lock-timeout <duration>`: 0 fails at once; unset leaves the default, which outwaits a killed run's lease. */
+export function lockTimeoutOption(): Option {
+  return new Option(
+    '--lock-timeout <duration>',
+    "how long to wait while another run holds the release lock; 0 fails at once (default: 60s, or twice the lease if longer, so a killed run's lock is always outwaited)",
+  ).argParser(durationParser('--lock-timeout', { allowZero: true }));
+}
+
+/** A release name: checked here with the store's own rule, so a bad one fails before the lock, the plan or any request. */
+export function parseReleaseName(value: string): string {
+  const problem = releaseNameProblem(value);
+  if (problem) throw new InvalidArgumentError(`release name '${value}' ${problem}`);
+  return value;
+}
+
+/** A namespace name: a DNS-1123 label. */
+export function parseNamespace(value: string): string {
+  const problem = namespaceProblem(value);
+  if (problem) throw new InvalidArgumentError(`namespace '${value}' ${problem}`);
+  return value;
 }

@@ -29,7 +29,7 @@ function loadTsMorph(): void {
 const TS_MORPH_VERSION = (require('ts-morph/package.json') as { version: string }).version;
 
 /** Bumped whenever the extractor's output changes for the same input, so old cache entries are ignored. */
-const EXTRACTOR_VERSION = 6;
+const EXTRACTOR_VERSION = 7;
 
 /** The type alias that marks a config field secret (exported by `lib/config.ts`). */
 const SECRET_ALIAS = 'Secret';
@@ -190,10 +190,7 @@ class SchemaBuilder {
 
   private convert(type: Type, typeNode: TypeNode | undefined, path: string): JsonSchema {
     const schema = this.convertType(type, typeNode, path);
-    if (this.isSecret(type, typeNode)) {
-      schema[SECRET_KEYWORD] = true;
-      schema.writeOnly = true;
-    }
+    if (this.isSecret(type, typeNode)) markSecret(schema);
     return schema;
   }
 
@@ -301,8 +298,12 @@ class SchemaBuilder {
     for (const prop of type.getProperties()) {
       const name = prop.getName();
       const propPath = path === '' ? name : `${path}.${name}`;
-      properties[name] = this.convertProperty(prop, propPath);
-      if (!prop.isOptional() && !includesUndefined(prop.getTypeAtLocation(this.anchor))) required.push(name);
+      const property = this.convertProperty(prop, propPath);
+      properties[name] = property;
+      if (!prop.isOptional() && !includesUndefined(prop.getTypeAtLocation(this.anchor))) {
+        required.push(name);
+        nonEmptyByDefault(property);
+      }
     }
     if (Object.keys(properties).length > 0) schema.properties = properties;
     if (required.length > 0) schema.required = required;
@@ -343,8 +344,7 @@ class SchemaBuilder {
           break;
         }
         case 'secret':
-          schema[SECRET_KEYWORD] = true;
-          schema.writeOnly = true;
+          markSecret(schema);
           break;
         case 'integer':
           if (schema.type === 'number') schema.type = 'integer';
@@ -426,6 +426,21 @@ class SchemaBuilder {
   private unsupported(path: string, type: Type, why: string): never {
     throw new UserError(`config field ${path || '(root)'} has type ${type.getText(this.anchor)}, which a values file cannot express: ${why}`);
   }
+}
+
+/** A secret field: its value goes into a generated Secret and is never shown. */
+function markSecret(schema: JsonSchema): void {
+  schema[SECRET_KEYWORD] = true;
+  schema.writeOnly = true;
+  nonEmptyByDefault(schema);
+}
+
+/**
+ * Required strings and secrets must not be empty unless the field says otherwise (`@minLength 0`): an empty image,
+ * host or password is a missing value that slipped past `required`.
+ */
+function nonEmptyByDefault(schema: JsonSchema): void {
+  if (schema.type === 'string' && schema.minLength === undefined && schema.enum === undefined) schema.minLength = 1;
 }
 
 function hasUnresolvedImport(file: Morph.SourceFile): boolean {

@@ -42,7 +42,8 @@ const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 function compile(schema: JsonSchema): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false });
+    // strictNumbers: NaN and ±Infinity are not numbers of any config field (YAML's .nan and .inf would otherwise pass).
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, strictNumbers: true });
     addFormats(ajv);
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
@@ -74,7 +75,8 @@ export function validateValues(schema: JsonSchema, values: unknown, options: Val
 /** The problems as messages, `[]` when the values are valid. */
 export function findProblems(schema: JsonSchema, values: unknown): Problem[] {
   const validate = compile(schema);
-  if (validate(values)) return [];
+  const bad = badScalars(schema, values);
+  if (validate(values) && bad.length === 0) return [];
   const errors = (validate.errors ?? []) as ErrorObject[];
   let problems: Problem[] = [];
   for (const e of errors) {
@@ -93,6 +95,9 @@ export function findProblems(schema: JsonSchema, values: unknown): Problem[] {
     problems = problems.filter((p) => !p.schemaPath.startsWith(prefix));
     problems.push(...summariseAnyOf(schema, a, branches));
   }
+  // A NaN or an infinity is reported once, by badScalars, whatever type the field has.
+  const nonFinite = new Set(bad.filter((p) => p.keyword === 'type').map((p) => p.at));
+  problems = [...bad, ...problems.filter((p) => !(p.keyword === 'type' && nonFinite.has(p.at)))];
   const seen = new Set<string>();
   const unique = problems.filter((p) => !seen.has(p.message) && seen.add(p.message));
   // In the order the values were written (a values file top to bottom), not in the order ajv found them.
@@ -199,7 +204,8 @@ function translate(root: JsonSchema, e: ErrorObject): Array<Problem & { data?: u
       const child = joinPath(path, key);
       const childSchema = parent.properties?.[key];
       const type = childSchema ? ` (${describeType(root, childSchema)})` : '';
-      return [{ ...base, at: path, message: `${child}: required field is missing; add it${type}` }];
+      // Reported at the missing field, so that a `null` that removed it (`--set db.password=null`) is named as its origin.
+      return [{ ...base, at: child, message: `${child}: required field is missing; add it${type}` }];
     }
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
@@ -235,6 +241,7 @@ function translate(root: JsonSchema, e: ErrorObject): Array<Problem & { data?: u
       return [{ ...base, message: `${at}: expected a ${String(params.format)} string, got ${given}` }];
     case 'minLength':
     case 'maxLength': {
+      if (e.keyword === 'minLength' && params.limit === 1) return [{ ...base, message: `${at}: expected a non-empty string, got ${given}` }];
       const op = e.keyword === 'minLength' ? 'at least' : 'at most';
       return [{ ...base, message: `${at}: expected ${op} ${String(params.limit)} characters, got ${given}` }];
     }
@@ -247,6 +254,71 @@ function translate(root: JsonSchema, e: ErrorObject): Array<Problem & { data?: u
     default:
       return [{ ...base, message: `${at}: ${e.message ?? 'is invalid'}` }];
   }
+}
+
+/**
+ * Values no JSON Schema keyword catches: NaN and ±Infinity (a field typed `any` takes them too), and strings that
+ * cannot reach a Kubernetes object intact: control characters other than tab, LF and CR (a NUL inside an image
+ * name), and lone UTF-16 surrogates (`"\\ud800"`), which are not text.
+ */
+function badScalars(root: JsonSchema, values: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const secretPaths = secretInstancePaths(root, values);
+  const walk = (value: unknown, pointer: string): void => {
+    const at = displayPath(pointer);
+    const base = { instancePath: pointer, schemaPath: '#', at };
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      problems.push({ ...base, keyword: 'type', message: `${label(at)}: expected a finite number, got ${String(value)}` });
+    } else if (typeof value === 'string') {
+      const shown = secretPaths.has(pointer) ? '' : ` in ${describeValue(value.replace(CONTROL_GLOBAL, (c) => codePoint(c)), false)}`;
+      const control = CONTROL.exec(value);
+      if (control) {
+        problems.push({
+          ...base,
+          keyword: 'pattern',
+          message: `${label(at)}: expected text without control characters, got ${codePoint(control[0])} at position ${control.index + 1}${shown}`,
+        });
+      } else if (LONE_SURROGATE.test(value)) {
+        problems.push({ ...base, keyword: 'pattern', message: `${label(at)}: expected text, got a string with a lone UTF-16 surrogate (not Unicode text)` });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => walk(item, `${pointer}/${i}`));
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) walk(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    }
+  };
+  walk(values, '');
+  return problems;
+}
+
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
+const CONTROL_GLOBAL = new RegExp(CONTROL.source, 'gu');
+// Without the u flag, so that the halves of a pair are seen one by one.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function codePoint(c: string): string {
+  return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** JSON pointers of the values that sit in secret-marked fields, so that no message shows any part of them. */
+function secretInstancePaths(root: JsonSchema, values: unknown): Set<string> {
+  const found = new Set<string>();
+  const walk = (schema: JsonSchema | boolean | undefined, value: unknown, pointer: string): void => {
+    if (schema === undefined || typeof schema === 'boolean') return;
+    const s = deref(root, schema);
+    if (s[SECRET_KEYWORD] === true) found.add(pointer);
+    for (const branch of s.anyOf ?? []) walk(branch, value, pointer);
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => walk(s.prefixItems?.[i] ?? s.items, item, `${pointer}/${i}`));
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) {
+        const escaped = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        walk(s.properties && Object.hasOwn(s.properties, key) ? s.properties[key] : s.additionalProperties, child, escaped);
+      }
+    }
+  };
+  walk(root, values, '');
+  return found;
 }
 
 /** The closest allowed key if it is close enough to be a typo (at most a third of the key's length, min 2). */

@@ -5,11 +5,26 @@
  * Merge rules (the same as Helm's, so nobody has to relearn them): objects merge key by key, arrays and scalars
  * are replaced, and `null` removes the key (`--set cache=null` drops a cache the env module configured).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { relative, resolve } from 'node:path';
-import { LineCounter, parse as parseYaml, parseDocument, isMap, isPair, isScalar, isSeq, type Node as YamlNode } from 'yaml';
+import {
+  LineCounter,
+  parse as parseYaml,
+  parseDocument,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  visit,
+  type Alias,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
 import { UserError } from '../errors.js';
 import { isPlainObject } from '../util/object.js';
+import { formatBytes } from '../util/bytes.js';
 import { formatPath } from './json-schema.js';
 
 export type Values = Record<string, unknown>;
@@ -44,7 +59,7 @@ export function loadValuesWithOrigins(options: LoadValuesOptions): LoadedValues 
   const origins: ValueOrigins = new Map();
   for (const file of options.files ?? []) {
     const loaded = readValuesFile(resolve(cwd, file), displayName(cwd, file));
-    values = mergeValues(values, loaded.values);
+    values = mergeValues(values, loaded.values, { keepNulls: true });
     for (const [path, origin] of loaded.origins) origins.set(path, origin);
   }
   for (const [flag, list, asString] of [
@@ -60,23 +75,27 @@ export function loadValuesWithOrigins(options: LoadValuesOptions): LoadedValues 
   return { values, origins };
 }
 
+/**
+ * Largest values file read: config, not data. A ConfigMap or Secret holds at most 1 MiB, so a bigger file is almost
+ * certainly the wrong file (a data dump, a binary), and reading it whole would only cost memory.
+ */
+export const MAX_VALUES_FILE_BYTES = 1024 * 1024;
+
 /** Reads one values file. `display` is the name used in messages. */
 export function readValuesFile(path: string, display = path): LoadedValues {
-  if (!existsSync(path)) {
-    throw new UserError(`values file ${display} does not exist`, { hint: 'pass an existing YAML or JSON file with -f' });
-  }
-  const text = readFileSync(path, 'utf8');
+  const text = readValuesText(path, display);
   const lineCounter = new LineCounter();
-  // `merge`: the `<<: *defaults` keys Helm users write in values files.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const at = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return `${display}:${line}:${col}`;
   };
+  // `merge`: the `<<: *defaults` keys Helm users write in values files.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
-    const lines = doc.errors.map((e) => `${at(e.pos[0])}: ${firstLine(e.message)}`);
+    const lines = doc.errors.map((e) => `${at(e.pos[0])}: ${yamlErrorMessage(e.code, e.message)}`);
     throw new UserError(`values file ${display} is not valid YAML or JSON:\n${lines.map((l) => `  ${l}`).join('\n')}`);
   }
+  checkAliases(doc, at, display);
   const contents = doc.contents as YamlNode | null;
   if (contents === null || (isScalar(contents) && contents.value === null)) return { values: {}, origins: new Map() };
   if (!isMap(contents)) {
@@ -87,7 +106,8 @@ export function readValuesFile(path: string, display = path): LoadedValues {
   const walk = (node: unknown, path: Array<string | number>): void => {
     if (isMap(node)) {
       for (const pair of node.items) {
-        if (!isPair(pair)) continue;
+        // A `<<` merge key (a symbol) names no field: the merged fields come from the anchor.
+        if (!isPair(pair) || (isScalar(pair.key) && typeof pair.key.value === 'symbol')) continue;
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         const child = [...path, key];
         const keyNode = pair.key as YamlNode | null;
@@ -105,25 +125,169 @@ export function readValuesFile(path: string, display = path): LoadedValues {
     }
   };
   walk(contents, []);
-  return { values: doc.toJS({ maxAliasCount: 100 }) as Values, origins };
+  let values: Values;
+  try {
+    values = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Values;
+  } catch (err) {
+    // What checkAliases cannot see from the tree: a `<<` merge of something that is not a mapping.
+    throw new UserError(`values file ${display} is not valid YAML or JSON:\n  ${at(firstMergeKey(doc) ?? 0)}: ${firstLine((err as Error).message)}`);
+  }
+  return { values, origins };
+}
+
+/** How many times the whole document may repeat anchored content: a few hundred nodes of config, not a billion. */
+const MAX_ALIAS_COUNT = 100;
+const MAX_EXPANDED_NODES = 100_000;
+
+/**
+ * The text of a values file, refused before reading when it is not a regular file (a directory, a FIFO, which would
+ * block the read forever, a device) or is too big, and after reading when it is not UTF-8 or holds a character
+ * YAML does not allow in a stream (NUL and the other C0 controls but tab, LF and CR; DEL; C1 controls).
+ */
+function readValuesText(path: string, display: string): string {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    throw new UserError(`values file ${display} does not exist`, { hint: 'pass an existing YAML or JSON file with -f' });
+  }
+  if (!stats.isFile()) {
+    const kind = stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a named pipe' : stats.isSocket() ? 'a socket' : 'a device';
+    throw new UserError(`values file ${display} is ${kind}, not a regular file`, {
+      hint: 'pass a YAML or JSON file with -f (to read a stream, save it to a file first)',
+    });
+  }
+  if (stats.size > MAX_VALUES_FILE_BYTES) {
+    throw new UserError(`values file ${display} is ${formatBytes(stats.size)}; the limit is ${formatBytes(MAX_VALUES_FILE_BYTES)}`, {
+      hint: 'values files hold config; put data into the image or a volume',
+    });
+  }
+  const bytes = readFileSync(path);
+  if (bytes.length > MAX_VALUES_FILE_BYTES) {
+    throw new UserError(`values file ${display} is ${formatBytes(bytes.length)}; the limit is ${formatBytes(MAX_VALUES_FILE_BYTES)}`);
+  }
+  const bad = firstInvalidUtf8(bytes);
+  if (bad >= 0) {
+    const { line, col } = lineAndColumn(bytes.subarray(0, bad).toString('utf8'));
+    throw new UserError(`${display}:${line}:${col}: values files must be UTF-8; byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at offset ${bad} is not`, {
+      hint: 'save the file as UTF-8 (iconv -f latin1 -t utf-8, or your editor\'s "save with encoding")',
+    });
+  }
+  const text = bytes.toString('utf8');
+  const control = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F]/u.exec(text);
+  if (control) {
+    const { line, col } = lineAndColumn(text.slice(0, control.index));
+    const code = `U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new UserError(`${display}:${line}:${col}: the control character ${code} is not allowed in YAML`, {
+      hint: 'remove it; to put one into a value, write it as an escape in a double-quoted string (which config fields refuse anyway)',
+    });
+  }
+  return text;
+}
+
+/**
+ * Refuses aliases that cannot be turned into plain values: to an anchor that does not exist (or comes later), to a
+ * node that contains the alias (a circular structure), and aliases that expand into more nodes than any config has
+ * (an "alias bomb": nine anchors of nine aliases each are 9⁹ nodes).
+ */
+function checkAliases(doc: Document.Parsed, at: (offset: number) => string, display: string): void {
+  const fail = (node: Alias, why: string): never => {
+    throw new UserError(`values file ${display} is not valid YAML or JSON:\n  ${at(node.range?.[0] ?? 0)}: ${why}`);
+  };
+  const sizes = new Map<unknown, number>();
+  const size = (node: unknown): number => {
+    if (isAlias(node)) return size(node.resolve(doc));
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    let n = 1;
+    if (isMap(node)) for (const pair of node.items) n += size(pair.key) + size(pair.value);
+    else if (isSeq(node)) for (const item of node.items) n += size(item);
+    sizes.set(node, n);
+    return n;
+  };
+  visit(doc, {
+    Alias(_key, node, path) {
+      const target = node.resolve(doc);
+      if (!target) fail(node, `the alias *${node.source} refers to no anchor &${node.source} defined before it`);
+      if (path.includes(target as never)) fail(node, `the alias *${node.source} is inside the node it refers to (a circular structure)`);
+    },
+  });
+  let total = 0;
+  visit(doc, {
+    Alias(_key, node) {
+      total += size(node);
+      if (total > MAX_EXPANDED_NODES) fail(node, `aliases expand to more than ${MAX_EXPANDED_NODES} values (an alias bomb?)`);
+    },
+  });
+}
+
+/** The offset of the first `<<` merge key (its value is a symbol), where a bad merge is reported. */
+function firstMergeKey(doc: Document.Parsed): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && typeof pair.key.value === 'symbol') {
+        offset = pair.key.range?.[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
+}
+
+function yamlErrorMessage(code: string, message: string): string {
+  if (code === 'MULTIPLE_DOCS') return 'a values file holds one YAML document; this is a second one (after ---): put it in its own file';
+  return firstLine(message);
+}
+
+/** Offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  if (isUtf8(bytes)) return -1;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    // isUtf8 on the one sequence also refuses overlong forms and surrogates, which the lead byte alone does not show.
+    if (length === 0 || i + length > bytes.length || !isUtf8(bytes.subarray(i, i + length))) return i;
+    i += length;
+  }
+  return -1;
+}
+
+function lineAndColumn(before: string): { line: number; col: number } {
+  const lines = before.split('\n');
+  return { line: lines.length, col: [...lines[lines.length - 1]!].length + 1 };
 }
 
 /**
  * `overlay` deep-merged onto `base` (neither is modified): objects merge, arrays and scalars replace,
  * `null` in the overlay removes the key. The synth uses it to put values files on top of an env module.
+ *
+ * With `keepNulls` (merging one overlay onto another: values files in order, then `--set`), a null stays in the
+ * result, so that it still removes the key from the env module the merged overlay goes onto last.
  */
-export function mergeValues(base: Values, overlay: Values): Values {
+export function mergeValues(base: Values, overlay: Values, options: { keepNulls?: boolean } = {}): Values {
   const out: Values = { ...base };
   for (const [key, value] of Object.entries(overlay)) {
-    if (value === null) {
+    const current = Object.hasOwn(out, key) ? out[key] : undefined;
+    if (value === null && !options.keepNulls) {
       delete out[key];
-    } else if (isPlainObject(value) && isPlainObject(out[key])) {
-      out[key] = mergeValues(out[key] as Values, value);
+    } else if (isPlainObject(value)) {
+      // Merged even where the base has no object, so that nulls inside the overlay never reach validation.
+      defineKey(out, key, mergeValues(isPlainObject(current) ? current : {}, value, options));
     } else {
-      out[key] = clone(value);
+      defineKey(out, key, clone(value));
     }
   }
   return out;
+}
+
+/**
+ * `object[key] = value` that keeps `__proto__` (or `constructor`) a key like any other: assigning `__proto__` would
+ * replace the object's prototype instead, and values the schema never sees would then be read through it.
+ */
+function defineKey(object: Values, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 export type PathSegment = string | number;
@@ -202,7 +366,8 @@ function findUnescaped(text: string, char: string): number {
 
 /**
  * `values` with `path` set to `value` (`values` is not modified). Missing parents are created; an index into an
- * existing list replaces that item only; an index past the end pads with null, as Helm does; null removes the key.
+ * existing list replaces that item only; an index past the end pads with null, as Helm does. A null is kept: it
+ * removes the key when the overlay is merged over the env config (`mergeValues`).
  */
 export function setPath(values: Values, path: readonly PathSegment[], value: unknown, origin: string): Values {
   const assign = (target: unknown, i: number): unknown => {
@@ -216,8 +381,7 @@ export function setPath(values: Values, path: readonly PathSegment[], value: unk
       return list;
     }
     const object: Values = isPlainObject(target) ? { ...target } : {};
-    if (last && value === null) delete object[key];
-    else object[key] = last ? value : assign(object[key], i + 1);
+    defineKey(object, key, last ? value : assign(Object.hasOwn(object, key) ? object[key] : undefined, i + 1));
     return object;
   };
   return assign(values, 0) as Values;

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { BerthError, UserError } from '../errors.js';
+import { BerthError, ClusterError, UserError } from '../errors.js';
 import type { ReleaseLock } from '../release/lock.js';
 import type { Revision } from '../model/revision.js';
 import { ensureNamespace, namespaceExists } from '../model/kube-api.js';
@@ -131,6 +131,7 @@ export async function withReleaseLock<T>(
   work: (lock: ReleaseLock, interrupted: number[]) => Promise<T>,
 ): Promise<T> {
   const lock = await ctx.acquireLock(namespace, release);
+  let done = false;
   try {
     const from = lock.takenOverFrom;
     if (from) ctx.progress.note(`took over the lock of ${from.holder} (${from.holderDead ? 'process gone' : 'lease expired'})`);
@@ -140,9 +141,14 @@ export async function withReleaseLock<T>(
       `interrupted: the run${from ? ` of ${from.holder}` : ''} stopped before finishing`,
     );
     for (const n of interrupted) ctx.progress.note(`revision ${n} was left pending by a killed run: marked interrupted`);
-    return await work(lock, interrupted);
+    const result = await work(lock, interrupted);
+    done = true;
+    return result;
   } finally {
-    await lock.release();
+    // After a failure the lease may be unreachable too; its error must not hide the one that explains the failure.
+    await lock.release().catch((err: unknown) => {
+      if (done) throw err;
+    });
   }
 }
 
@@ -254,11 +260,20 @@ export async function execute(
     user: ctx.user,
     sourceCommit: options.sourceCommit,
   };
-  await ctx.store.create(record);
-  await lock.setPendingRevision(revision);
+  // The head Secret is written last: a lost answer to it may still have left the revision pending.
+  await ctx.store.create(record).catch((err: unknown) => {
+    if (!(err instanceof ClusterError)) throw err;
+    throw new ClusterError(`${err.message}\nrevision ${revision} of release ${set.namespace}/${set.release} may be left pending; if so, the next deploy of the release marks it interrupted`, {
+      cause: err,
+      status: err.status,
+      reason: err.reason,
+      hint: err.hint,
+    });
+  });
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   try {
+    await lock.setPendingRevision(revision);
     if (!p.hasChanges) ctx.progress.note('no changes: nothing to apply, checking readiness only');
     await applyWaves(ctx, lock, set, p, deadline, timeoutMs);
     await prune(ctx, lock, p, deadline);
@@ -274,7 +289,12 @@ export async function execute(
     const diagnosis = err instanceof DeployFailure && !ctx.signal?.aborted ? await diagnoseQuietly(ctx, record) : undefined;
     const why = diagnosis ? diagnosisLines(diagnosis, { indent: '  ' }) : [];
     if (why.length > 0) message = `${message}\n${why.join('\n')}`;
-    await ctx.store.setStatus(set.release, revision, 'failed', message);
+    try {
+      await ctx.store.setStatus(set.release, revision, 'failed', message);
+    } catch (recordErr) {
+      if (err instanceof BerthError) throw leftPending(set, revision, err, recordErr);
+      throw err;
+    }
     if (!(err instanceof BerthError)) throw err;
     return { revision, status: 'failed', description, error: message, noop: false, ...(diagnosis ? { diagnosis: troubled(diagnosis) } : {}) };
   } finally {
@@ -289,6 +309,21 @@ async function diagnoseQuietly(ctx: DeployContext, record: Revision): Promise<Se
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The run failed and could not even record that (the API server stayed unreachable past the client's retries): the
+ * revision stays `pending` in the store. Nothing is lost by that; the next deploy takes the lock over and marks it
+ * interrupted, which is what the user needs to hear instead of a bare connection error.
+ */
+function leftPending(set: ManifestSet, revision: number, err: BerthError, recordErr: unknown): ClusterError {
+  const why = recordErr instanceof Error ? recordErr.message : String(recordErr);
+  const detail = why === err.message ? 'recording the failure failed the same way' : `recording the failure failed too: ${why}`;
+  return new ClusterError(
+    `${err.message}\nrevision ${revision} of release ${set.namespace}/${set.release} is left pending (${detail}); ` +
+      'the next deploy of the release marks it interrupted',
+    { cause: err, hint: err.hint ?? 'check that the cluster is reachable, then deploy again' },
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ClusterError, UserError } from '../errors.js';
+import { releaseNameProblem } from './names.js';
 import { REVISION_STATUSES, type Revision, type RevisionInfo, type RevisionStatus } from './revision.js';
 import { lastDeployedRevision, revisionsToPrune } from './revision-history.js';
 import { holdsSecretsInClear } from './secret-data.js';
@@ -136,11 +137,8 @@ export function revisionMissing(release: string, n: number, namespace: string, s
  */
 export function checkRevision(rev: Revision): void {
   if (!Number.isInteger(rev.revision) || rev.revision < 1) throw new RangeError(`revision (${rev.revision}) must be a positive integer`);
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(rev.release) || rev.release.length > 53) {
-    throw new UserError(`release name '${rev.release}' is not valid`, {
-      hint: 'use at most 53 lowercase letters, digits and dashes, starting and ending with a letter or digit',
-    });
-  }
+  const problem = releaseNameProblem(rev.release);
+  if (problem) throw new UserError(`release name '${rev.release}' ${problem}`);
   if (!REVISION_STATUSES.includes(rev.status)) throw new RangeError(`status (${rev.status}) must be one of ${REVISION_STATUSES.join(', ')}`);
   if (holdsSecretsInClear(rev)) {
     throw new RangeError(`revision ${rev.revision} of release ${rev.release} holds Secret data or an unkeyed secret hash: scrub it first (scrubRevision)`);

@@ -11,6 +11,8 @@ import { bundleApp } from './bundle.js';
 import { canonical } from './canonical.js';
 import type { ApplicationDescription } from '../../lib/contract.js';
 import { CONTEXT_RELEASE_KEY, sortObjects, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
+import { oversizedObjects } from '../model/object-size.js';
+import { longStrings, pathsOfValue } from '../config/value-paths.js';
 
 /** The nearest directory at or above `from` with a package.json. */
 function packageRoot(from: string): string {
@@ -87,12 +89,19 @@ function constructErrors(app: App): string[] {
   return errors;
 }
 
+export interface RenderOptions {
+  readonly env: string;
+  readonly release: string;
+  readonly namespace: string;
+  readonly config: unknown;
+  /** Where each config value was set (values files, --set); values without one came from the env module. */
+  readonly origins?: ReadonlyMap<string, string>;
+  /** The release's key (deploy, or synth with --kubeconfig): pod templates then carry the keyed secret hash. */
+  readonly releaseKey?: Buffer;
+}
+
 /** Renders one release of a loaded app with a given config. Pure apart from running the app's code. */
-export function render(
-  mod: AppModule,
-  source: AppSource,
-  opts: { env: string; release: string; namespace: string; config: unknown; releaseKey?: Buffer },
-): ManifestSet {
+export function render(mod: AppModule, source: AppSource, opts: RenderOptions): ManifestSet {
   const app = new mod.App({ outdir: '.' });
   if (opts.releaseKey) app.node.setContext(CONTEXT_RELEASE_KEY, opts.releaseKey.toString('hex'));
   let instance;
@@ -102,7 +111,7 @@ export function render(
       release: { name: opts.release, namespace: opts.namespace, env: opts.env },
     });
   } catch (err) {
-    throw new UserError(`${source.name} (env ${opts.env}): ${err instanceof Error ? err.message : String(err)}`, {
+    throw new UserError(`${source.name} (env ${opts.env}): ${err instanceof Error ? err.message : String(err)}${configPathOfProp(err, source, opts)}`, {
       hint: 'fix the props or config named above',
     });
   }
@@ -112,6 +121,7 @@ export function render(
   }
   const objects: KubeObject[] = [];
   for (const chart of app.charts) objects.push(...(chart.toJson() as KubeObject[]));
+  refuseOversized(objects, source, opts);
   const description = instance.describe(objects);
   return {
     app: description.app,
@@ -123,6 +133,62 @@ export function render(
     objects: sortObjects(objects.map((o) => canonical(o))),
     config: opts.config,
   };
+}
+
+/** Where a config value was set: its file line or flag, else the env module. */
+function whereSet(path: string, source: AppSource, opts: RenderOptions): string {
+  const origin = opts.origins?.get(path);
+  if (origin) return origin;
+  return source.envs.includes(opts.env) ? relative(process.cwd(), join(source.dir, 'env', `${opts.env}.ts`)) : 'the config';
+}
+
+/**
+ * A construct refused a prop's value: when exactly one config field holds that value, it is the one to fix, so the
+ * message names it (`'autoscaling.cpuUtilization' (0) ...` comes from `orders.cpuTarget`, set at prod.yaml:3:5).
+ * Of several matches, the one under the service's own config section (`orders.*` for `shop/orders`) is taken when
+ * it is the only one there; anything else would be a guess, so nothing is added then.
+ */
+function configPathOfProp(err: unknown, source: AppSource, opts: RenderOptions): string {
+  if (typeof err !== 'object' || err === null || !('propValue' in err)) return '';
+  const { propValue, constructPath } = err as { propValue: unknown; constructPath?: string };
+  if (propValue === undefined) return '';
+  let paths = pathsOfValue(opts.config, propValue);
+  if (paths.length > 1 && constructPath) {
+    const service = squash(constructPath.split('/').pop()!);
+    paths = paths.filter((p) => squash(p.split(/[.[]/)[0]!) === service);
+  }
+  if (paths.length !== 1) return '';
+  return `\n  the value comes from config field ${paths[0]} (${whereSet(paths[0]!, source, opts)})`;
+}
+
+/** `db-proxy` and `dbProxy` are the same name: a service id and its config section. */
+function squash(name: string): string {
+  return name.replace(/[-_]/g, '').toLowerCase();
+}
+
+/** Config strings this long are worth naming when an object is too big: a few lines of config are not the cause. */
+const BIG_VALUE_CHARS = 16 * 1024;
+
+/** Refuses objects the API server or etcd would refuse, naming each and the big config values inside it. */
+function refuseOversized(objects: readonly KubeObject[], source: AppSource, opts: RenderOptions): void {
+  const oversized = oversizedObjects(objects);
+  if (oversized.length === 0) return;
+  const big = longStrings(opts.config, BIG_VALUE_CHARS);
+  const lines = oversized.map((o) => {
+    const text = objectText(o.object);
+    const causes = big.filter((b) => text.includes(b.value)).map((b) => `config field ${b.path} (${b.value.length} characters, ${whereSet(b.path, source, opts)})`);
+    return `  - ${o.ref}: ${o.problem}${causes.length ? `; it holds ${causes.join(', ')}` : ''}`;
+  });
+  throw new UserError(`${source.name} (env ${opts.env}) renders objects the API server would refuse:\n${lines.join('\n')}`, {
+    hint: 'keep large data out of config: put it into the image, a volume, or an object created out of band',
+  });
+}
+
+/** The object as searchable text, with a Secret's base64 data decoded (generated Secrets carry config values). */
+function objectText(o: KubeObject): string {
+  if (o.kind !== 'Secret') return JSON.stringify(o);
+  const decoded = Object.values((o.data ?? {}) as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8'));
+  return [JSON.stringify(o), ...decoded].join('\n');
 }
 
 /** Picks the env to use, or explains which ones exist. */
@@ -164,13 +230,14 @@ export interface EnvRequest {
 
 /** Renders one env of a loaded app: env config, merged with values, validated against the schema. */
 export async function synthesizeEnv(source: AppSource, mod: AppModule, req: EnvRequest): Promise<ManifestSet> {
-  const { config, publicConfig } = await resolveConfig(source, req.env, mod.envs[req.env] ?? {}, req.values);
+  const { config, publicConfig, origins } = await resolveConfig(source, req.env, mod.envs[req.env] ?? {}, req.values);
   const set = render(mod, source, {
     env: req.env,
     release: req.release ?? source.name,
     namespace: req.namespace ?? (req.env === 'default' ? 'default' : req.env),
     config,
     releaseKey: req.releaseKey,
+    origins,
   });
   return { ...set, publicConfig };
 }
@@ -199,7 +266,7 @@ async function resolveConfig(
   env: string,
   base: unknown,
   values: SynthOptions['values'],
-): Promise<{ config: unknown; publicConfig: unknown }> {
+): Promise<{ config: unknown; publicConfig: unknown; origins?: ReadonlyMap<string, string> }> {
   const { extractSchema } = await import('../config/schema.js');
   const { hashSecretValues } = await import('../config/secrets.js');
   const schema = extractSchema(source.index);
@@ -226,5 +293,5 @@ async function resolveConfig(
     });
     validated.set(subject, [], true);
   }
-  return { config: merged, publicConfig: hashSecretValues(schema, merged) };
+  return { config: merged, publicConfig: hashSecretValues(schema, merged), origins };
 }

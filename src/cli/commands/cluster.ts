@@ -1,12 +1,11 @@
 import { Command, Option } from 'commander';
-import { outputOption } from '../options.js';
+import { countParser, outputOption } from '../options.js';
 
 const nameOption = () =>
   new Option('--name <name>', 'cluster name (state in ~/.cache/berth/kwok/clusters/<name>)').default('berth');
 
-function parseNodes(value: string): number {
-  return Number(value);
-}
+// The upper bound (100) is the control plane's own rule (validateNodeCount).
+const parseNodes = countParser('--nodes', 1, 'give a whole number of nodes from 1 to 100 (default 3)');
 
 export function clusterCommand(): Command {
   const cluster = new Command('cluster').description(

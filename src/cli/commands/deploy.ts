@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { clusterFlags, outputOption, valuesFlags, type ClusterFlags } from '../options.js';
+import { clusterFlags, lockTimeoutOption, outputOption, parseHistoryMax, parseReleaseName, timeoutOption, valuesFlags, type ClusterFlags } from '../options.js';
 
 /** Flags of the commands that synthesize an app for a release (deploy, diff). */
 export interface AppFlags extends ClusterFlags {
@@ -16,7 +16,7 @@ export function appFlags(cmd: Command): Command {
   return valuesFlags(
     clusterFlags(cmd)
       .argument('<app>', 'app name under apps/ or a path to an app directory')
-      .option('-r, --release <name>', 'release name (default: the app name)')
+      .option('-r, --release <name>', 'release name (default: the app name)', parseReleaseName)
       .option('-e, --env <env>', 'environment (apps/<app>/env/<env>.ts)'),
   )
     .option('--adopt', 'take over existing objects owned by another release or another tool')
@@ -25,13 +25,14 @@ export function appFlags(cmd: Command): Command {
 }
 
 export function deployCommand(): Command {
-  return lockTimeoutFlag(appFlags(new Command('deploy')))
+  return appFlags(new Command('deploy'))
+    .addOption(lockTimeoutOption())
     .description('Deploy an app as a named release: synth → plan → apply in waves → wait until ready → record a revision')
     .option('--create-namespace', 'create the namespace when it does not exist')
-    .option('--timeout <duration>', 'how long to wait for readiness (90s, 5m, 1m30s)', '5m')
+    .addOption(timeoutOption('how long to wait for readiness (90s, 5m, 1m30s)'))
     .option('--atomic', 'on failure or timeout, roll back to the last deployed revision')
     .option('--dry-run', 'print the plan (same as berth diff) and change nothing')
-    .option('--history-max <n>', 'revisions to keep (the last deployed one is always kept); 0 keeps all', '10')
+    .option('--history-max <n>', 'revisions to keep (the last deployed one is always kept); 0 keeps all', parseHistoryMax, 10)
     .addOption(outputOption())
     .addHelpText(
       'after',
@@ -50,33 +51,9 @@ deploy failed (the revision records why).`,
     .action(runDeploy);
 }
 
-type DeployFlags = AppFlags & { lockTimeout?: string; createNamespace?: boolean; timeout: string; atomic?: boolean; dryRun?: boolean; historyMax: string; output: 'text' | 'json' };
-
-/** Parses `--history-max`: a whole number, 0 for no limit. */
-export async function parseHistoryMax(value: string): Promise<number> {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) {
-    const { UserError } = await import('../../errors.js');
-    throw new UserError(`--history-max '${value}' must be a whole number`, { hint: 'for example --history-max 10; 0 keeps every revision' });
-  }
-  return n;
-}
+type DeployFlags = AppFlags & { lockTimeout?: number; createNamespace?: boolean; timeout: number; atomic?: boolean; dryRun?: boolean; historyMax: number; output: 'text' | 'json' };
 
 /** `--lock-timeout`, on every command that takes the release lock (deploy, rollback, uninstall). */
-export function lockTimeoutFlag(cmd: Command): Command {
-  return cmd.option(
-    '--lock-timeout <duration>',
-    "how long to wait while another run holds the release lock; 0 fails at once (default: 60s, or twice the lease if longer, so a killed run's lock is always outwaited)",
-  );
-}
-
-/** Parses `--lock-timeout`: a duration, 0 allowed; undefined leaves the default. */
-export async function parseLockTimeout(value: string | undefined): Promise<number | undefined> {
-  if (value === undefined) return undefined;
-  const { parseDuration } = await import('../../deploy/duration.js');
-  return parseDuration(value, '--lock-timeout', { allowZero: true });
-}
-
 /**
  * Ctrl-C (or SIGTERM) asks the run to stop at the next safe point, so the revision is recorded as cancelled and the
  * lock released; a second one quits at once (the next run then takes the lock over and marks the revision interrupted).
@@ -97,6 +74,17 @@ export function cancelOnSignals(): AbortSignal {
 export async function loadRelease(app: string, opts: AppFlags & { dryRun?: boolean }, progressFormat: 'text' | 'json' | 'markdown', signal?: AbortSignal, lockTimeoutMs?: number) {
   const { synthesize, PROJECT_ROOT } = await import('../../synth/synthesize.js');
   const { openContext } = await import('../../deploy/setup.js');
+  if (opts.release === undefined) {
+    // `-r` was checked when the flags were parsed; the default, the app's name, is checked here, before any request.
+    const { findApp } = await import('../../synth/apps.js');
+    const { releaseNameProblem } = await import('../../model/names.js');
+    const name = findApp(PROJECT_ROOT, app).name;
+    const problem = releaseNameProblem(name);
+    if (problem) {
+      const { UserError } = await import('../../errors.js');
+      throw new UserError(`release name '${name}' (the app's name, the default) ${problem}`, { hint: 'name the release with -r <name>' });
+    }
+  }
   const { createProgress } = await import('../../deploy/progress.js');
   const { isInteractive } = await import('../output.js');
   const progress = createProgress(process.stderr, isInteractive() && progressFormat === 'text');
@@ -124,16 +112,14 @@ export async function loadRelease(app: string, opts: AppFlags & { dryRun?: boole
 }
 
 async function runDeploy(app: string, opts: DeployFlags): Promise<void> {
-  const { parseDuration } = await import('../../deploy/duration.js');
   const { deploy } = await import('../../deploy/deploy.js');
   const { renderPlan, summaryLine } = await import('../../diff/render.js');
   const { deployJson, deployReport } = await import('../../deploy/report.js');
   const { info, printJson } = await import('../output.js');
   const { ExitError, EXIT_ERROR } = await import('../../errors.js');
-  const timeoutMs = parseDuration(opts.timeout);
-  const historyMax = await parseHistoryMax(opts.historyMax);
-  const lockTimeoutMs = await parseLockTimeout(opts.lockTimeout);
-  const { ctx, set, releaseKey } = await loadRelease(app, opts, opts.output, opts.dryRun ? undefined : cancelOnSignals(), lockTimeoutMs);
+  const timeoutMs = opts.timeout;
+  const historyMax = opts.historyMax;
+  const { ctx, set, releaseKey } = await loadRelease(app, opts, opts.output, opts.dryRun ? undefined : cancelOnSignals(), opts.lockTimeout);
   let result;
   try {
     if (!opts.dryRun && opts.output === 'text') info(`deploying ${set.app} ${set.version} (env ${set.env}) as release ${set.namespace}/${set.release}`);

@@ -1,13 +1,12 @@
 import { Command } from 'commander';
-import { clusterFlags, outputOption, type ClusterFlags } from '../options.js';
-import { revisionArg } from './rollback.js';
+import { clusterFlags, outputOption, parseReleaseName, parseRevision, type ClusterFlags } from '../options.js';
 
 export function diffRevisionsCommand(): Command {
   return clusterFlags(new Command('diff-revisions'))
     .description('Compare two revisions of a release: config changes first, then object changes')
-    .argument('<release>', 'release name')
-    .argument('<a>', 'older revision', revisionArg)
-    .argument('<b>', 'newer revision', revisionArg)
+    .argument('<release>', 'release name', parseReleaseName)
+    .argument('<a>', 'older revision', parseRevision)
+    .argument('<b>', 'newer revision', parseRevision)
     .option('--show-secrets', 'show Secret values instead of REDACTED (N bytes)')
     .addOption(outputOption())
     .addHelpText('after', `\nExamples:\n  berth diff-revisions shop 1 2 -n prod`)

@@ -1,12 +1,12 @@
 import { Command } from 'commander';
-import { parseRevision, queryFlags, type QueryFlags } from '../options.js';
+import { parseReleaseName, parseRevision, queryFlags, type QueryFlags } from '../options.js';
 
 type GetFlags = QueryFlags & { revision?: number; showSecrets?: boolean };
 
 function manifestCommand(): Command {
   return queryFlags(new Command('manifest'))
     .description('Print the manifests a revision recorded, as YAML (Secret values redacted; history keeps none)')
-    .argument('<release>', 'release name')
+    .argument('<release>', 'release name', parseReleaseName)
     .option('--revision <n>', 'revision number (default: the newest)', parseRevision)
     .option('--show-secrets', "print the live Secrets' values in clear (newest revision only: history keeps no Secret values)")
     .action(async (release: string, opts: GetFlags) => {
@@ -23,7 +23,7 @@ function manifestCommand(): Command {
 function valuesCommand(): Command {
   return queryFlags(new Command('values'))
     .description('Print the config values a revision was deployed with, as YAML (secret values show as (secret))')
-    .argument('<release>', 'release name')
+    .argument('<release>', 'release name', parseReleaseName)
     .option('--revision <n>', 'revision number (default: the newest)', parseRevision)
     .action(async (release: string, opts: GetFlags) => {
       const { openStore } = await import('../../release/open.js');

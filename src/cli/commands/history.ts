@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { queryFlags, type QueryFlags } from '../options.js';
+import { parseReleaseName, queryFlags, type QueryFlags } from '../options.js';
 
 export function historyCommand(): Command {
   return queryFlags(new Command('history'))
     .description('Show the revisions of a release: number, status, time, app version and what happened')
-    .argument('<release>', 'release name')
+    .argument('<release>', 'release name', parseReleaseName)
     .addHelpText(
       'after',
       `

@@ -1,26 +1,20 @@
-import { Command, InvalidArgumentError } from 'commander';
-import { clusterFlags, outputOption, type ClusterFlags } from '../options.js';
-import { cancelOnSignals, lockTimeoutFlag, parseHistoryMax, parseLockTimeout } from './deploy.js';
-
-function revisionArg(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`revision '${value}' must be a positive integer (see berth history)`);
-  return n;
-}
+import { Command } from 'commander';
+import { clusterFlags, lockTimeoutOption, outputOption, parseHistoryMax, parseReleaseName, parseRevision, timeoutOption, type ClusterFlags } from '../options.js';
+import { cancelOnSignals } from './deploy.js';
 
 export function rollbackCommand(): Command {
-  return lockTimeoutFlag(clusterFlags(new Command('rollback')))
+  return clusterFlags(new Command('rollback'))
+    .addOption(lockTimeoutOption())
     .description('Deploy the manifests of an earlier revision again, as a new revision')
-    .argument('<release>', 'release name')
-    .argument('[revision]', 'revision to return to (default: the previous deployed one)', revisionArg)
-    .option('--timeout <duration>', 'how long to wait for readiness', '5m')
+    .argument('<release>', 'release name', parseReleaseName)
+    .argument('[revision]', 'revision to return to (default: the previous deployed one)', parseRevision)
+    .addOption(timeoutOption('how long to wait for readiness'))
     .option('--adopt', 'take over existing objects owned by another release or another tool')
     .option('--dry-run', 'print the plan and change nothing')
-    .option('--history-max <n>', 'revisions to keep', '10')
+    .option('--history-max <n>', 'revisions to keep', parseHistoryMax, 10)
     .addOption(outputOption())
     .addHelpText('after', `\nExamples:\n  berth rollback shop -n prod        # back to the previous deployed revision\n  berth rollback shop 3 -n prod`)
-    .action(async (release: string, revision: number | undefined, opts: ClusterFlags & { timeout: string; adopt?: boolean; dryRun?: boolean; historyMax: string; lockTimeout?: string; output: 'text' | 'json' }) => {
-      const { parseDuration } = await import('../../deploy/duration.js');
+    .action(async (release: string, revision: number | undefined, opts: ClusterFlags & { timeout: number; adopt?: boolean; dryRun?: boolean; historyMax: number; lockTimeout?: number; output: 'text' | 'json' }) => {
       const { rollback } = await import('../../deploy/rollback.js');
       const { openContext } = await import('../../deploy/setup.js');
       const { createProgress } = await import('../../deploy/progress.js');
@@ -28,9 +22,9 @@ export function rollbackCommand(): Command {
       const { rollbackJson, rollbackReport } = await import('../../deploy/report.js');
       const { isInteractive, printJson } = await import('../output.js');
       const { ExitError, EXIT_ERROR } = await import('../../errors.js');
-      const timeoutMs = parseDuration(opts.timeout);
-      const historyMax = await parseHistoryMax(opts.historyMax);
-      const lockTimeoutMs = await parseLockTimeout(opts.lockTimeout);
+      const timeoutMs = opts.timeout;
+      const historyMax = opts.historyMax;
+      const lockTimeoutMs = opts.lockTimeout;
       const progress = createProgress(process.stderr, isInteractive() && opts.output === 'text');
       const ctx = await openContext({ ...opts, progress, signal: cancelOnSignals(), lockTimeoutMs });
       const result = await rollback(ctx, ctx.namespace, release, revision, { timeoutMs, historyMax, adopt: opts.adopt, dryRun: opts.dryRun }).finally(() =>
@@ -43,4 +37,3 @@ export function rollbackCommand(): Command {
     });
 }
 
-export { revisionArg };

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { queryFlags, type QueryFlags } from '../options.js';
+import { parseReleaseName, queryFlags, type QueryFlags } from '../options.js';
 
 export function statusCommand(): Command {
   return queryFlags(new Command('status'))
     .description('Show a release: its newest revision, the live readiness of each service, and why what is not ready is not')
-    .argument('<release>', 'release name')
+    .argument('<release>', 'release name', parseReleaseName)
     .addHelpText(
       'after',
       `

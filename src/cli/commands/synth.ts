@@ -1,13 +1,13 @@
 import { Command, Option } from 'commander';
-import { valuesFlags } from '../options.js';
+import { parseNamespace, parseReleaseName, valuesFlags } from '../options.js';
 
 export function synthCommand(): Command {
   const cmd = new Command('synth')
     .description('Render apps to plain Kubernetes manifests in dist/<app>/<env>/ (all apps and envs when no app is given)')
     .argument('[app]', 'app name under apps/ or a path to an app directory')
     .option('-e, --env <env>', 'environment (apps/<app>/env/<env>.ts); default: every environment')
-    .option('-r, --release <name>', 'release name used in object names (default: the app name)')
-    .option('-n, --namespace <ns>', 'namespace of the objects (default: the env name)');
+    .option('-r, --release <name>', 'release name used in object names (default: the app name)', parseReleaseName)
+    .option('-n, --namespace <ns>', 'namespace of the objects (default: the env name)', parseNamespace);
   return valuesFlags(cmd)
     .addOption(new Option('--out <dir>', 'output directory').default(process.env.CDK8S_OUTDIR ?? 'dist', '$CDK8S_OUTDIR or dist'))
     .option('--stdout', 'print the manifests as one YAML stream instead of writing files')

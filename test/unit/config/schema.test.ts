@@ -80,7 +80,7 @@ describe('extractSchema', () => {
   it('flags fields typed Secret or tagged @secret as secret and write-only', () => {
     expect(prop(shop, 'database.password')).toMatchObject({ type: 'string', 'x-berth-secret': true, writeOnly: true });
     expect(prop(shop, 'licenseKey')).toMatchObject({ type: 'string', 'x-berth-secret': true, writeOnly: true });
-    expect(prop(shop, 'tokens').additionalProperties).toEqual({ type: 'string', 'x-berth-secret': true, writeOnly: true });
+    expect(prop(shop, 'tokens').additionalProperties).toEqual({ type: 'string', minLength: 1, 'x-berth-secret': true, writeOnly: true });
     expect(prop(shop, 'database.storage')['x-berth-secret']).toBeUndefined();
   });
 
@@ -126,14 +126,15 @@ describe('extractSchema', () => {
     expect(tokens.title).toBe('TokenConfig');
     expect(prop(tokens, 'token')).toEqual({
       type: 'string',
+      minLength: 1,
       'x-berth-secret': true,
       writeOnly: true,
       description: 'Token for the upstream API.',
     });
-    expect(prop(tokens, 'oldTokens').items).toEqual({ type: 'string', 'x-berth-secret': true, writeOnly: true });
+    expect(prop(tokens, 'oldTokens').items).toEqual({ type: 'string', minLength: 1, 'x-berth-secret': true, writeOnly: true });
     expect(prop(tokens, 'regional').additionalProperties).toEqual({
       type: 'array',
-      items: { type: 'string', 'x-berth-secret': true, writeOnly: true },
+      items: { type: 'string', minLength: 1, 'x-berth-secret': true, writeOnly: true },
     });
   });
 
@@ -147,7 +148,7 @@ describe('extractSchema', () => {
     });
     expect(prop(generic, 'overrides').required).toBeUndefined();
     expect(prop(generic, 'overrides.user').description).toBe('Login name.');
-    expect(prop(generic, 'overrides.password')).toEqual({ type: 'string', 'x-berth-secret': true, writeOnly: true });
+    expect(prop(generic, 'overrides.password')).toEqual({ type: 'string', minLength: 1, 'x-berth-secret': true, writeOnly: true });
     expect(Object.keys(prop(generic, 'login').properties!)).toEqual(['user']);
     expect(prop(generic, 'mode')).toEqual({ type: 'string', enum: ['fast', 'safe'] });
   });

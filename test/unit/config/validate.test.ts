@@ -147,6 +147,62 @@ describe('validateValues', () => {
   });
 });
 
+describe('values no type check catches', () => {
+  it('refuses NaN and ±Infinity in every number field, also where an integer is expected', () => {
+    expect(messages({ ...valid, database: { ...valid.database, replicas: Number.NaN }, backup: { schedule: 'x', keep: Infinity } })).toEqual([
+      'database.replicas: expected a finite number, got NaN',
+      'backup.keep: expected a finite number, got Infinity',
+    ]);
+    expect(messages({ ...valid, cache: { kind: 'redis', memoryMb: -Infinity } })).toEqual(['cache.memoryMb: expected a finite number, got -Infinity']);
+  });
+
+  it('refuses fractional and out-of-range numbers of fields tagged @integer, @minimum and @maximum', () => {
+    expect(messages({ ...valid, database: { ...valid.database, replicas: 1.5 } })).toEqual(['database.replicas: expected integer, got number 1.5']);
+    expect(messages({ ...valid, database: { ...valid.database, replicas: 0 } })).toEqual(['database.replicas: expected a number >= 1, got number 0']);
+    expect(messages({ ...valid, database: { ...valid.database, replicas: 6 } })).toEqual(['database.replicas: expected a number <= 5, got number 6']);
+  });
+
+  it('refuses an empty required string and an empty secret, without showing the secret', () => {
+    expect(messages({ ...valid, database: { ...valid.database, storage: '' } })).toEqual([
+      'database.storage: expected a non-empty string, got string ""',
+      'database.storage: expected a string matching /^[0-9]+(Mi|Gi)$/, got string ""',
+    ]);
+    expect(messages({ ...valid, database: { ...valid.database, password: '' }, licenseKey: '' })).toEqual([
+      'database.password: expected a non-empty string, got a string (value hidden: the field is secret)',
+      'licenseKey: expected a non-empty string, got a string (value hidden: the field is secret)',
+    ]);
+  });
+
+  it('refuses control characters and lone surrogates in strings, showing the position, never a secret', () => {
+    expect(messages({ ...valid, hosts: ['shop\u0000.example'] })).toEqual([
+      'hosts[0]: expected text without control characters, got U+0000 at position 5 in string "shopU+0000.example"',
+    ]);
+    expect(messages({ ...valid, database: { ...valid.database, password: 'hunter\u001b2' } })).toEqual([
+      'database.password: expected text without control characters, got U+001B at position 7',
+    ]);
+    expect(messages({ ...valid, tokens: { ci: 'a\ud800b' } })).toEqual([
+      'tokens.ci: expected text, got a string with a lone UTF-16 surrogate (not Unicode text)',
+    ]);
+    expect(messages({ ...valid, hosts: ['tab\tand\nnewline are text'] })).toEqual([]);
+  });
+
+  it('reports a key named __proto__ or constructor as an unknown field', () => {
+    const values = JSON.parse('{"__proto__": {"debug": true}, "constructor": 1}') as Record<string, unknown>;
+    expect(messages({ ...valid, ...values })).toEqual([
+      '__proto__: unknown field; allowed fields here: tier, database, cache, hosts, env, tokens, features, licenseKey, debug, logLevel, port, backup, nodeSelector, pair',
+      'constructor: unknown field; allowed fields here: tier, database, cache, hosts, env, tokens, features, licenseKey, debug, logLevel, port, backup, nodeSelector, pair',
+    ]);
+  });
+
+  it('names the --set null that removed a required field', () => {
+    const { values, origins } = loadValuesWithOrigins({ set: ['database.password=null'] });
+    expect(() => validateValues(schema, { ...valid, database: { storage: '1Gi' } }, { origins, source: '--set' })).toThrow(
+      'database.password: required field is missing; add it (string) (--set database.password=null)',
+    );
+    expect(values).toEqual({ database: { password: null } });
+  });
+});
+
 describe('suggest', () => {
   it('finds typos and case slips but not unrelated words', () => {
     expect(suggest('replcas', ['replicas', 'storage'])).toBe('replicas');

@@ -1,5 +1,6 @@
 import { deploy } from '../../../src/deploy/deploy.js';
-import { UserError } from '../../../src/errors.js';
+import { ClusterError, UserError } from '../../../src/errors.js';
+import { unreachable } from '../../../src/model/kube-errors.js';
 import { MemoryKubeApi, SimulatedCrash } from '../../../src/model/memory/kube-api.js';
 import type { KubeObject } from '../../../src/model/manifest-set.js';
 import { leaseName } from '../../../src/release/lock.js';
@@ -68,6 +69,45 @@ describe('deploy over the in-memory API', () => {
     const result = await deploy(memoryContext(api), web('stuck'), { timeoutMs: 1000 });
     expect(result.outcome?.status).toBe('failed');
     expect((await store.get(RELEASE, 1)).error).toBe('timed out after 1s waiting for Deployment/demo-web (0 of 1 updated replicas available)');
+  });
+
+  it('says which revision it leaves pending when the API server stays unreachable, and the next deploy marks it interrupted', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
+    let down = false;
+    const up = api.onRequest((req) => {
+      if (req.verb === 'apply' && req.kind === 'Deployment' && !req.dryRun) down = true;
+      return down ? { error: unreachable(refused, { server: 'https://127.0.0.1:6443', context: 'ci' }) } : undefined;
+    });
+    // The run dies with its CLI process: a holder that is gone, as the next run on this host finds it.
+    const err = await deploy(memoryContext(api, DEAD_HOLDER), web('v2')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ClusterError);
+    expect((err as ClusterError).message).toBe(
+      'cannot reach the Kubernetes API at https://127.0.0.1:6443 (context ci): connect ECONNREFUSED 127.0.0.1:6443\n' +
+        'revision 2 of release dev/demo is left pending (recording the failure failed the same way); the next deploy of the release marks it interrupted',
+    );
+    expect((err as ClusterError).hint).toBe('is the cluster running (`berth cluster status`)? check --kubeconfig and --context');
+    up();
+    expect((await store.list(RELEASE)).map((r) => r.status)).toEqual(['deployed', 'pending']);
+    const next = await deploy(memoryContext(api), web('v3'));
+    expect(next.interrupted).toEqual([2]);
+    expect((await store.list(RELEASE)).map((r) => r.status)).toEqual(['superseded', 'interrupted', 'deployed']);
+  });
+
+  it('says the revision may be left pending when the API server goes away while the revision is being recorded', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
+    const down = api.onRequest((req) =>
+      req.verb === 'create' && req.kind === 'Secret' && req.name === revisionSecretName(RELEASE, 2)
+        ? { error: unreachable(refused, { server: 'https://127.0.0.1:6443', context: 'ci' }) }
+        : undefined,
+    );
+    await expect(deploy(memoryContext(api, DEAD_HOLDER), web('v2'))).rejects.toThrow(
+      'cannot reach the Kubernetes API at https://127.0.0.1:6443 (context ci): connect ECONNREFUSED 127.0.0.1:6443\n' +
+        'revision 2 of release dev/demo may be left pending; if so, the next deploy of the release marks it interrupted',
+    );
+    down();
+    expect((await deploy(memoryContext(api), web('v3'))).outcome).toMatchObject({ revision: 2, status: 'deployed' });
   });
 
   it('records an API error while applying as a failed revision', async () => {

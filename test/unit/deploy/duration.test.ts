@@ -21,6 +21,12 @@ describe('parseDuration', () => {
     expect(() => parseDuration('5x', '--wait')).toThrow("--wait '5x' is not a duration");
   });
 
+  it('refuses zero however it is written, and more than a day', () => {
+    for (const zero of ['0', '0s', '0m0s', '0.0h']) expect(() => parseDuration(zero)).toThrow(`--timeout '${zero}' must be longer than zero`);
+    expect(() => parseDuration('25h')).toThrow(new UserError("--timeout '25h' must be at most 24h", { hint: 'for example 30m' }));
+    expect(parseDuration('24h')).toBe(86_400_000);
+  });
+
   it('reads zero only where zero means something (--lock-timeout 0: fail at once)', () => {
     expect(parseDuration('0s', '--lock-timeout', { allowZero: true })).toBe(0);
     expect(parseDuration('0', '--lock-timeout', { allowZero: true })).toBe(0);

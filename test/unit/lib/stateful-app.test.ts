@@ -23,7 +23,7 @@ describe('StatefulApp', () => {
     expect(sts.spec.replicas).toBe(1);
   });
 
-  test('renders per-replica volumes mounted into the container', () => {
+  test('renders per-replica volumes mounted into the container, with the fields the API server defaults in each claim', () => {
     const sts = find(
       db({
         storage: [
@@ -35,12 +35,18 @@ describe('StatefulApp', () => {
     );
     expect(sts.spec.volumeClaimTemplates).toEqual([
       {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
         metadata: { name: 'data', labels: expect.not.objectContaining({ 'app.kubernetes.io/version': expect.anything() }) },
-        spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '10Gi' } } },
+        spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '10Gi' } }, volumeMode: 'Filesystem' },
+        status: { phase: 'Pending' },
       },
       {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
         metadata: { name: 'wal', labels: expect.objectContaining({ 'app.kubernetes.io/name': 'db' }) },
-        spec: { accessModes: ['ReadWriteOncePod'], resources: { requests: { storage: '2Gi' } } },
+        spec: { accessModes: ['ReadWriteOncePod'], resources: { requests: { storage: '2Gi' } }, volumeMode: 'Filesystem' },
+        status: { phase: 'Pending' },
       },
     ]);
     expect(sts.spec.template.spec.containers[0].volumeMounts).toEqual([

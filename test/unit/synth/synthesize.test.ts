@@ -65,6 +65,30 @@ describe('synthesize', () => {
     await expect(synthesize({ app: dir, env: 'dev' })).rejects.toThrow(/is not valid:\n {2}\S+: 'replicas' \(-1\) must be >= 0/);
   });
 
+  it('names the one config field a refused prop value came from, and where it was set', async () => {
+    const values = { files: [], set: ['orders.minReplicas=9', 'orders.maxReplicas=2'] };
+    await expect(synthesize({ app: 'shop', env: 'dev', values })).rejects.toThrow(
+      new UserError(
+        "shop (env dev): shop/orders: 'autoscaling.maxReplicas' (2) must be >= 'autoscaling.minReplicas' (9)\n  the value comes from config field orders.maxReplicas (--set orders.maxReplicas=2)",
+        { hint: 'fix the props or config named above' },
+      ),
+    );
+  });
+
+  it('refuses an object over the API size limits before anything is deployed, naming the object and the config field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-big-'));
+    writeFileSync(join(dir, 'name.yaml'), `db:\n  database: ${'d'.repeat(700 * 1024)}\n`);
+    writeFileSync(join(dir, 'user.yaml'), `db:\n  user: ${'u'.repeat(700 * 1024)}\n`);
+    const values = { files: [join(dir, 'name.yaml'), join(dir, 'user.yaml')], set: [] };
+    const err = await synthesize({ app: 'shop', env: 'dev', values }).catch((e: unknown) => e as UserError);
+    expect(err).toBeInstanceOf(UserError);
+    const lines = (err as UserError).message.split('\n');
+    expect(lines[0]).toBe('shop (env dev) renders objects the API server would refuse:');
+    expect(lines).toContain(
+      `  - ConfigMap/shop-orders-config: its data is 1.4 MiB (key DB_NAME: 700 KiB); a ConfigMap holds at most 1 MiB; it holds config field db.database (716800 characters, ${join(dir, 'name.yaml')}:2:3), config field db.user (716800 characters, ${join(dir, 'user.yaml')}:2:3)`,
+    );
+  });
+
   it('checks the env module against the config schema, naming the env file', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'berth-synth-')), 'plain');
     cpSync(join(fixtures, 'plain'), dir, { recursive: true });
