@@ -369,11 +369,15 @@ function quoteHint(p: Problem, origin: string | undefined): string {
   return `; to pass it as a string, quote it: --set '${flag[1]}="${flag[2]}"'`;
 }
 
-/** `--set db.password=hunter2` → `--set db.password=(hidden)` for a secret field; other origins (file:line) as they are. */
+/**
+ * `--set db.password=hunter2` → `--set db.password=(hidden)` for a secret field; other origins (file:line) as they
+ * are. `--set db.password=null` stays: it removes the key and says nothing about the secret.
+ */
 function hideSetValue(origin: string | undefined, secret: boolean): string | undefined {
   if (!origin || !secret) return origin;
-  const flag = /^(--set(?:-string)? .+?)=/s.exec(origin);
-  return flag ? `${flag[1]}=(hidden)` : origin;
+  const flag = /^(--set(?:-string)? .+?)=(.*)$/s.exec(origin);
+  if (!flag) return origin;
+  return flag[2] === 'null' && flag[1]!.startsWith('--set ') ? origin : `${flag[1]}=(hidden)`;
 }
 
 /**
