@@ -52,7 +52,7 @@ describe('bad inputs through berth deploy', () => {
   it.each([
     ['a NaN count', ['--set', 'orders.maxReplicas=.nan'], 'orders.maxReplicas: expected a finite number, got NaN (--set orders.maxReplicas=.nan)'],
     ['a fractional count', ['--set', 'dbProxy.poolSize=2.5'], 'dbProxy.poolSize: expected integer, got number 2.5 (--set dbProxy.poolSize=2.5)'],
-    ['an empty secret', ['--set', 'db.password='], 'db.password: expected a non-empty string, got a string (value hidden: the field is secret) (--set db.password=)'],
+    ['an empty secret', ['--set', 'db.password='], 'db.password: expected a non-empty string, got a string (value hidden: the field is secret) (--set db.password=(hidden))'],
     ['a NUL in an image', ['--set', 'orders.image="nginx\\0:1"'], 'orders.image: expected text without control characters, got U+0000 at position 6'],
     ['null removing a required field', ['--set', 'gateway.host=null'], 'gateway.host: required field is missing; add it (string) (--set gateway.host=null)'],
     ['a __proto__ key', ['-f', file('proto.yaml', '__proto__:\n  logLevel: debug\n')], '__proto__: unknown field; allowed fields here: logLevel, gateway'],

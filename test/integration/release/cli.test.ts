@@ -153,6 +153,6 @@ describe('berth list / history / status / get', () => {
   it('rejects a revision that is not a number', async () => {
     const res = await berth('get', 'values', 'cli', '-n', ns, '--revision', 'two');
     expect(res.code).not.toBe(0);
-    expect(res.stderr).toContain("revision 'two' must be a positive integer");
+    expect(res.stderr).toContain("a revision must be a whole number >= 1, got 'two'");
   });
 });
