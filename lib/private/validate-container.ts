@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
 import type { ContainerSpec, SidecarSpec } from '../container.js';
-import { propError } from './errors.js';
+import { constructError, propError } from './errors.js';
 import { sidecarPortName } from './ports.js';
 import { checkContainerName, checkEnv, checkImage, checkPorts, checkResources, checkVolumes } from './validate-workload.js';
 
@@ -27,10 +27,8 @@ export function validateContainerSpec(scope: IConstruct, prop: string, spec: Con
   }
   if (kind === 'init') {
     for (const key of SIDECAR_ONLY) {
-      const value = (spec as SidecarSpec)[key];
-      if (value !== undefined) {
-        throw propError(scope, `${prefix}${key}`, key === 'ports' || key === 'startBeforeInitContainers' ? value : key,
-          "is only for sidecars: an init container runs to completion before the next one starts; move it to 'sidecars' to keep it running");
+      if ((spec as SidecarSpec)[key] !== undefined) {
+        throw constructError(scope, `'${prefix}${key}' is only for sidecars: an init container runs to completion before the next one starts; move it to 'sidecars' to keep it running`);
       }
     }
     return;
