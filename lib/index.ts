@@ -1,5 +1,6 @@
 export * from './application.js';
 export * from './config.js';
+export * from './container.js';
 export * from './env-value.js';
 export * from './probe.js';
 export * from './volume.js';

@@ -1,6 +1,6 @@
 import * as k8s from './imports/k8s-lib.js';
 import type { IConstruct } from 'constructs';
-import { propError } from './private/errors.js';
+import { keyError, propError } from './private/errors.js';
 import { checkInt, checkPort } from './private/validate.js';
 
 /** Timing shared by every probe. Unset fields use the Kubernetes defaults. */
@@ -50,6 +50,13 @@ export interface HttpProbeOptions extends ProbeOptions {
    * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
    */
   readonly scheme?: 'HTTP' | 'HTTPS';
+  /**
+   * Request headers, e.g. `{ Host: 'api.example.com', 'X-Probe': 'kubelet' }`. Names are HTTP token characters
+   * (letters, digits and '-') and compared case-insensitively, so each name once.
+   * @default none
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#http-probes
+   */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface TcpProbeOptions extends ProbeOptions {
@@ -61,9 +68,25 @@ export interface TcpProbeOptions extends ProbeOptions {
   readonly port?: number;
 }
 
+export interface GrpcProbeOptions extends ProbeOptions {
+  /**
+   * Container port of the gRPC server.
+   * @default the container's first port
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#define-a-grpc-liveness-probe
+   */
+  readonly port?: number;
+  /**
+   * Service name sent in the `HealthCheckRequest`, e.g. `hipstershop.CartService`.
+   * @default '' (the health of the whole server)
+   * @see https://github.com/grpc/grpc/blob/master/doc/health-checking.md
+   */
+  readonly service?: string;
+}
+
 type ProbeAction =
-  | { readonly type: 'http'; readonly path: string; readonly port?: number; readonly scheme?: string }
+  | { readonly type: 'http'; readonly path: string; readonly port?: number; readonly scheme?: string; readonly headers?: Readonly<Record<string, string>> }
   | { readonly type: 'tcp'; readonly port?: number }
+  | { readonly type: 'grpc'; readonly port?: number; readonly service?: string }
   | { readonly type: 'exec'; readonly command: readonly string[] };
 
 /**
@@ -73,12 +96,21 @@ type ProbeAction =
 export class Probe {
   /** Healthy when `GET path` answers 2xx or 3xx. */
   static http(path: string, options: HttpProbeOptions = {}): Probe {
-    return new Probe({ type: 'http', path, port: options.port, scheme: options.scheme }, options);
+    return new Probe({ type: 'http', path, port: options.port, scheme: options.scheme, headers: options.headers }, options);
   }
 
   /** Healthy when a TCP connection to the port opens. */
   static tcp(options: TcpProbeOptions = {}): Probe {
     return new Probe({ type: 'tcp', port: options.port }, options);
+  }
+
+  /**
+   * Healthy when the server answers `SERVING` to the standard gRPC health check (`grpc.health.v1.Health/Check`),
+   * in plain text: the kubelet supports neither TLS nor authentication on gRPC probes.
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#define-a-grpc-liveness-probe
+   */
+  static grpc(options: GrpcProbeOptions = {}): Probe {
+    return new Probe({ type: 'grpc', port: options.port, service: options.service }, options);
   }
 
   /** Healthy when the command exits 0 inside the container. */
@@ -91,15 +123,19 @@ export class Probe {
     private readonly options: ProbeOptions,
   ) {}
 
-  /** @internal Renders the probe; `defaultPort` is the workload's first container port. */
-  _render(scope: IConstruct, prop: string, defaultPort: number | undefined): k8s.Probe {
+  /**
+   * @internal Renders the probe. `at.prop` is the prop path in messages (`readiness`, `sidecars[0].readiness`);
+   * `at.defaultPort` is the container's first port and `at.portsProp` names where ports are set.
+   */
+  _render(scope: IConstruct, at: ProbeSite): k8s.Probe {
+    const { prop, kind } = at;
     const o = this.options;
     checkInt(scope, `${prop}.initialDelaySeconds`, o.initialDelaySeconds, 0);
     checkInt(scope, `${prop}.periodSeconds`, o.periodSeconds, 1);
     checkInt(scope, `${prop}.timeoutSeconds`, o.timeoutSeconds, 1);
     checkInt(scope, `${prop}.failureThreshold`, o.failureThreshold, 1);
     checkInt(scope, `${prop}.successThreshold`, o.successThreshold, 1);
-    if (prop !== 'readiness' && o.successThreshold !== undefined && o.successThreshold !== 1) {
+    if (kind !== 'readiness' && o.successThreshold !== undefined && o.successThreshold !== 1) {
       throw propError(scope, `${prop}.successThreshold`, o.successThreshold, 'must be 1 for liveness and startup probes');
     }
     const timing = {
@@ -114,13 +150,58 @@ export class Probe {
       if (a.command.length === 0) throw propError(scope, `${prop}.command`, a.command, 'must not be empty');
       return { ...timing, exec: { command: [...a.command] } };
     }
-    const port = a.port ?? defaultPort;
+    const port = a.port ?? at.defaultPort;
     if (port === undefined) {
-      throw propError(scope, `${prop}.port`, undefined, "must be set when the workload has no 'ports'");
+      throw propError(scope, `${prop}.port`, undefined, `must be set when the ${at.portsOwner} has no '${at.portsProp}'`);
     }
     checkPort(scope, `${prop}.port`, port);
     if (a.type === 'tcp') return { ...timing, tcpSocket: { port: k8s.IntOrString.fromNumber(port) } };
+    if (a.type === 'grpc') {
+      if (a.service !== undefined && typeof a.service !== 'string') {
+        throw propError(scope, `${prop}.service`, a.service, "must be a string, the gRPC service name, e.g. 'hipstershop.CartService'");
+      }
+      return { ...timing, grpc: { port, service: a.service } };
+    }
     if (!a.path.startsWith('/')) throw propError(scope, `${prop}.path`, a.path, "must start with '/'");
-    return { ...timing, httpGet: { path: a.path, port: k8s.IntOrString.fromNumber(port), scheme: a.scheme } };
+    return {
+      ...timing,
+      httpGet: { path: a.path, port: k8s.IntOrString.fromNumber(port), scheme: a.scheme, httpHeaders: renderHeaders(scope, `${prop}.headers`, a.headers) },
+    };
   }
+}
+
+/** @internal Where a probe is rendered: what its messages name and which port it defaults to. */
+export interface ProbeSite {
+  /** Prop path of the probe: `readiness`, `sidecars[0].readiness`. */
+  readonly prop: string;
+  readonly kind: 'liveness' | 'readiness' | 'startup';
+  /** The container's first port, the default of `port`. */
+  readonly defaultPort: number | undefined;
+  /** Who owns the ports and under which prop, for the message when there is none: `workload` / `ports`. */
+  readonly portsOwner: string;
+  readonly portsProp: string;
+}
+
+/** HTTP token characters only, which is what the API server accepts (`IsHTTPHeaderName`). */
+const HEADER_NAME = /^[-A-Za-z0-9]+$/;
+
+function renderHeaders(scope: IConstruct, prop: string, headers: Readonly<Record<string, string>> | undefined): k8s.HttpHeader[] | undefined {
+  if (headers === undefined) return undefined;
+  const seen = new Map<string, string>();
+  const out: k8s.HttpHeader[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) {
+      const fix = name.replace(/[^-A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'X-Probe';
+      throw keyError(scope, prop, name, `is not an HTTP header name: use letters, digits and '-', e.g. '${fix}'`);
+    }
+    const same = seen.get(name.toLowerCase());
+    if (same !== undefined) {
+      throw keyError(scope, prop, name, `repeats the header '${same}': header names are case-insensitive; set it once`);
+    }
+    seen.set(name.toLowerCase(), name);
+    // Values are left out of messages: a header may carry a token.
+    if (typeof value !== 'string') throw keyError(scope, prop, name, `has a ${value === null ? 'null' : typeof value} value: header values are strings`);
+    out.push({ name, value });
+  }
+  return out.length > 0 ? out : undefined;
 }

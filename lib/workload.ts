@@ -3,6 +3,7 @@ import type * as k8s from './imports/k8s-lib.js';
 import { Application } from './application.js';
 import type { ServiceConfig, ServiceSecretConfig } from './config.js';
 import type { WorkloadKind } from './contract.js';
+import type { ContainerSpec, SidecarSpec } from './container.js';
 import type { EnvValue } from './env-value.js';
 import type { Probe } from './probe.js';
 import type { Volume } from './volume.js';
@@ -11,6 +12,7 @@ import { createConfigObjects } from './private/config-objects.js';
 import { propError } from './private/errors.js';
 import { objectMeta, serviceMetadata } from './private/metadata.js';
 import { objectName } from './private/naming.js';
+import { PodContainers } from './private/pod-containers.js';
 import { podTemplateFor } from './private/pod-template.js';
 import { resolvePorts, type ResolvedPort } from './private/ports.js';
 import { createServiceFor, type ServiceOptions } from './private/service.js';
@@ -90,11 +92,11 @@ export interface ResourcesProps {
 export { DEFAULT_RESOURCES } from './private/resources.js';
 
 /**
- * The container's security settings. Every default is the secure one (the Kubernetes "restricted" pod security
+ * Security settings of one container. Every default is the secure one (the Kubernetes "restricted" pod security
  * standard); setting a field to the insecure value is the explicit, reviewable opt-out.
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
-export interface SecurityOptions {
+export interface ContainerSecurityOptions {
   /**
    * Refuse to start a container whose image runs as root (uid 0).
    * @default true
@@ -111,11 +113,6 @@ export interface SecurityOptions {
    */
   readonly runAsGroup?: number;
   /**
-   * Group that owns mounted volumes (pod level).
-   * @default none
-   */
-  readonly fsGroup?: number;
-  /**
    * Mount the container's root filesystem read-only; mount an `emptyDir` where it must write.
    * @default true
    */
@@ -130,6 +127,19 @@ export interface SecurityOptions {
    * @default none
    */
   readonly addCapabilities?: readonly string[];
+}
+
+/**
+ * The main container's security settings and the pod-level ones. Every default is the secure one.
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+ */
+export interface SecurityOptions extends ContainerSecurityOptions {
+  /**
+   * Group that owns mounted volumes (pod level).
+   * @default none
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-the-security-context-for-a-pod
+   */
+  readonly fsGroup?: number;
 }
 
 /** A volume mounted into the workload's container. */
@@ -221,13 +231,19 @@ export interface WorkloadProps {
    */
   readonly image: string;
   /**
+   * Name of the main container, e.g. for `kubectl logs -c`: a DNS-1123 label, unique in the pod.
+   * @default the service name
+   * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Container
+   */
+  readonly containerName?: string;
+  /**
    * When to pull the image.
    * @default Kubernetes' default: `Always` for `:latest` or no tag, else `IfNotPresent`
    * @see https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy
    */
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   /**
-   * Secrets holding registry credentials.
+   * Secrets holding registry credentials (for every container of the pod).
    * @default none
    * @see https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod
    */
@@ -307,6 +323,23 @@ export interface WorkloadProps {
    */
   readonly volumes?: readonly VolumeMount[];
   /**
+   * Containers that run to completion, one after the other, before the sidecars and the main container start
+   * (after the `dependsOn` waits). One that fails is restarted with back-off as the pod's restart policy says
+   * (`Always` / `OnFailure`; with a BatchJob's `restartPolicy: 'Never'` the pod fails). Same secure defaults and
+   * default resources as the main container; the service's config only with `loadServiceConfig`.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
+   */
+  readonly initContainers?: readonly ContainerSpec[];
+  /**
+   * Native sidecars (Kubernetes 1.29+): started after the init containers, in order, before the main container,
+   * kept running and restarted beside it, stopped after it. They may have ports (exposed by the Service only with
+   * `expose: true`) and probes. Same secure defaults and default resources as the main container.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/
+   */
+  readonly sidecars?: readonly SidecarSpec[];
+  /**
    * Existing service account to run as. With `createServiceAccount` the generated one is used instead.
    * @default the namespace's `default` service account
    * @see https://kubernetes.io/docs/concepts/security/service-accounts/
@@ -381,8 +414,9 @@ export interface PodTemplateExtras {
 }
 
 /**
- * What the four base kinds share: one container with its image, env, config, ports, resources, probes,
- * secure defaults and volumes, plus the names, labels, dependencies and discovery helpers of a service.
+ * What the four base kinds share: the main container with its image, env, config, ports, resources, probes,
+ * secure defaults and volumes, init containers and sidecars, plus the names, labels, dependencies and discovery
+ * helpers of a service.
  * The pod template is rendered lazily at synth, so `dependsOn()` after construction still counts.
  */
 export abstract class Workload extends Construct {
@@ -408,11 +442,17 @@ export abstract class Workload extends Construct {
   readonly configMapName?: string;
   /** Name of the generated Secret, when `secretConfig` is set. */
   readonly secretName?: string;
+  /** Name of the main container: `containerName`, else the service name. */
+  readonly containerName: string;
 
   protected readonly props: WorkloadProps;
+  /** The ports the Service exposes: the main container's, then the sidecar ports with `expose: true`. */
   protected readonly ports: readonly ResolvedPort[];
+  private readonly servicePorts: ResolvedPort[];
+  private readonly mainPorts: readonly ResolvedPort[];
   private readonly deps: Workload[] = [];
-  private readonly initContainers: k8s.Container[] = [];
+  private readonly waitingFor = new Set<Workload>();
+  private readonly pod: PodContainers;
   private readonly serviceAccountName?: string;
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, kind: WorkloadKind) {
@@ -423,7 +463,10 @@ export abstract class Workload extends Construct {
     this.name = props.name ?? id;
     validateWorkloadProps(this, this.name, props);
     this.resourceName = objectName([this.application.release.name, this.name]);
-    this.ports = resolvePorts(props.ports ?? []);
+    this.mainPorts = resolvePorts(props.ports ?? []);
+    this.servicePorts = [...this.mainPorts];
+    this.ports = this.servicePorts;
+    this.containerName = props.containerName ?? this.name;
 
     const metadata = serviceMetadata(this.application, this.name, props.component ?? kind, props.labels, props.annotations);
     this.selectorLabels = metadata.selectorLabels;
@@ -438,6 +481,10 @@ export abstract class Workload extends Construct {
     this.serviceAccountName = props.createServiceAccount
       ? createServiceAccount(this, props.automountServiceAccountToken)
       : props.serviceAccountName;
+    this.pod = new PodContainers(this, { name: this.containerName, ports: this.mainPorts, volumes: props.volumes ?? [] });
+    for (const spec of props.initContainers ?? []) this.addInitContainer(spec);
+    // Before the subclass creates its Service, so exposed sidecar ports decide whether there is one.
+    for (const spec of props.sidecars ?? []) this.addSidecarPorts(spec, true);
     this.application._registerService(this);
   }
 
@@ -486,8 +533,38 @@ export abstract class Workload extends Construct {
   dependsOn(other: Workload, options: DependsOnOptions = {}): this {
     if (other === this) throw propError(this, 'dependsOn', other.name, 'a service cannot depend on itself');
     if (!this.deps.includes(other)) this.deps.push(other);
-    if (options.waitForPort) this.initContainers.push(waitForPortContainer(this, other, options));
+    if (options.waitForPort && !this.waitingFor.has(other)) {
+      this.pod.addWait(waitForPortContainer(this, other, options), `dependsOn(${other.node.path}, { waitForPort: true })`);
+      this.waitingFor.add(other);
+    }
     return this;
+  }
+
+  /**
+   * Adds an init container after those of `initContainers`: it runs to completion before the sidecars and the main
+   * container start. Messages name it `initContainers[<n>]`, counting the prop's.
+   */
+  addInitContainer(spec: ContainerSpec): this {
+    this.pod.addInit(spec);
+    return this;
+  }
+
+  /**
+   * Adds a native sidecar after those of `sidecars`. Its `expose: true` ports join the Service, which must exist
+   * already: a workload without `ports` gets a Service only for sidecars of the `sidecars` prop.
+   */
+  addSidecar(spec: SidecarSpec): this {
+    this.addSidecarPorts(spec, false);
+    return this;
+  }
+
+  private addSidecarPorts(spec: SidecarSpec, beforeService: boolean): void {
+    let problem: string | undefined;
+    if (this.kind === 'batch' || this.kind === 'daemon') problem = `cannot be set: a ${this.kind} workload has no Service; remove 'expose'`;
+    else if (!beforeService && !this.hasService) {
+      problem = "needs a Service, and this workload has none: give the workload 'ports', or pass the sidecar in the 'sidecars' prop";
+    }
+    this.servicePorts.push(...this.pod.addSidecar(spec, problem, this.servicePorts));
   }
 
   /** Metadata of an object of this service: name, all labels, all annotations. */
@@ -500,9 +577,9 @@ export abstract class Workload extends Construct {
     return createServiceFor(this, this.ports, id, name, options);
   }
 
-  /** The pod template: labels, config hash, the container with secure defaults, init containers, scheduling. */
+  /** The pod template: labels, config hash, the containers with secure defaults, init containers, scheduling. */
   protected renderPodTemplate(extras: PodTemplateExtras = {}): k8s.PodTemplateSpec {
-    const { props, ports, initContainers, serviceAccountName } = this;
-    return podTemplateFor(this, { props, ports, initContainers, serviceAccountName }, extras);
+    const { props, mainPorts, pod, serviceAccountName } = this;
+    return podTemplateFor(this, { props, ports: mainPorts, pod, serviceAccountName }, extras);
   }
 }

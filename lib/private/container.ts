@@ -1,44 +1,63 @@
 import type * as k8s from '../imports/k8s-lib.js';
+import type { ContainerSpec, SidecarSpec } from '../container.js';
 import { EnvValue } from '../env-value.js';
-import type { Workload, WorkloadProps } from '../workload.js';
+import type { Workload } from '../workload.js';
 import type { ResolvedPort } from './ports.js';
 import { renderResources } from './resources.js';
 import { nonEmpty } from './values.js';
 
+/** Where a container sits in the props, and what only some containers have. */
+export interface ContainerSite {
+  /** '' for the main container, `sidecars[0].` for a sidecar: the start of every prop in messages. */
+  readonly prefix: string;
+  /** Who the `ports` of the messages belong to: `workload` or `container`. */
+  readonly portsOwner: string;
+  readonly ports: readonly ResolvedPort[];
+  /** Load the service's ConfigMap and Secret with `envFrom`. */
+  readonly loadServiceConfig: boolean;
+  /** Mounts a kind adds (per-replica storage, host paths): the main container only. */
+  readonly extraMounts?: readonly k8s.VolumeMount[];
+  /** `Always` makes an init container a native sidecar. */
+  readonly restartPolicy?: 'Always';
+}
+
 /**
- * The workload's one container. Security fields the user leaves unset get the restricted-standard value, so an
- * insecure setting is always written out in the app code.
+ * One container of the pod: the main one, an init container or a sidecar. Security fields the user leaves unset get
+ * the restricted-standard value, so an insecure setting is always written out in the app code.
  */
-export function renderContainer(
-  workload: Workload,
-  props: WorkloadProps,
-  ports: readonly ResolvedPort[],
-  extraMounts: readonly k8s.VolumeMount[],
-): k8s.Container {
-  const sec = props.security ?? {};
-  const mounts: k8s.VolumeMount[] = (props.volumes ?? []).map((m) => ({
+export function renderContainer(workload: Workload, c: ContainerSpec & Pick<SidecarSpec, 'liveness' | 'readiness' | 'startup'>, at: ContainerSite): k8s.Container {
+  const sec = c.security ?? {};
+  const mounts: k8s.VolumeMount[] = (c.volumes ?? []).map((m) => ({
     name: m.volume.name,
     mountPath: m.path,
     readOnly: m.readOnly,
     subPath: m.subPath,
   }));
   const envFrom: k8s.EnvFromSource[] = [];
-  if (workload.configMapName) envFrom.push({ configMapRef: { name: workload.configMapName } });
-  if (workload.secretName) envFrom.push({ secretRef: { name: workload.secretName } });
-  const defaultPort = ports[0]?.containerPort;
+  if (at.loadServiceConfig && workload.configMapName) envFrom.push({ configMapRef: { name: workload.configMapName } });
+  if (at.loadServiceConfig && workload.secretName) envFrom.push({ secretRef: { name: workload.secretName } });
+  const probe = (kind: 'liveness' | 'readiness' | 'startup') =>
+    c[kind]?._render(workload, {
+      prop: `${at.prefix}${kind}`,
+      kind,
+      defaultPort: at.ports[0]?.containerPort,
+      portsOwner: at.portsOwner,
+      portsProp: `${at.prefix}ports`,
+    });
   return {
-    name: workload.name,
-    image: props.image,
-    imagePullPolicy: props.imagePullPolicy,
-    command: props.command ? [...props.command] : undefined,
-    args: props.args ? [...props.args] : undefined,
-    env: nonEmpty(Object.entries(props.env ?? {}).map(([k, v]) => (typeof v === 'string' ? EnvValue.fromValue(v) : v)._render(k))),
+    name: c.name,
+    image: c.image,
+    imagePullPolicy: c.imagePullPolicy,
+    restartPolicy: at.restartPolicy,
+    command: c.command ? [...c.command] : undefined,
+    args: c.args ? [...c.args] : undefined,
+    env: nonEmpty(Object.entries(c.env ?? {}).map(([k, v]) => (typeof v === 'string' ? EnvValue.fromValue(v) : v)._render(k))),
     envFrom: nonEmpty(envFrom),
-    ports: nonEmpty(ports.map((port) => ({ name: port.name, containerPort: port.containerPort, protocol: port.protocol }))),
-    resources: renderResources(props.resources),
-    livenessProbe: props.liveness?._render(workload, 'liveness', defaultPort),
-    readinessProbe: props.readiness?._render(workload, 'readiness', defaultPort),
-    startupProbe: props.startup?._render(workload, 'startup', defaultPort),
+    ports: nonEmpty(at.ports.map((port) => ({ name: port.name, containerPort: port.containerPort, protocol: port.protocol }))),
+    resources: renderResources(c.resources),
+    livenessProbe: probe('liveness'),
+    readinessProbe: probe('readiness'),
+    startupProbe: probe('startup'),
     securityContext: {
       runAsNonRoot: sec.runAsNonRoot ?? true,
       runAsUser: sec.runAsUser,
@@ -47,6 +66,6 @@ export function renderContainer(
       allowPrivilegeEscalation: sec.allowPrivilegeEscalation ?? false,
       capabilities: { drop: ['ALL'], add: sec.addCapabilities ? [...sec.addCapabilities] : undefined },
     },
-    volumeMounts: nonEmpty([...mounts, ...extraMounts]),
+    volumeMounts: nonEmpty([...mounts, ...(at.extraMounts ?? [])]),
   };
 }

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import type { EdgeKind, ServiceEdge, ServicePort } from '../contract.js';
+import { WAIT_FOR_PREFIX } from './wait-for-init.js';
 
 type Edge = { to: string; kinds: EdgeKind[]; via: string[] };
 
@@ -35,10 +36,26 @@ interface Container {
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
-/** The main containers of a rendered workload (init containers are the engine's own wait-for helpers). */
+type PodSpec = { containers?: Container[]; initContainers?: (Container & { name?: string })[] };
+
+function podSpecOf(o: Json): PodSpec | undefined {
+  const spec = o.spec as { template?: { spec?: PodSpec }; jobTemplate?: { spec?: { template?: { spec?: PodSpec } } } } | undefined;
+  return spec?.template?.spec ?? spec?.jobTemplate?.spec?.template?.spec;
+}
+
+/** The main containers of a rendered workload: the ones whose ports clients reach. */
 function containersOf(o: Json): Container[] {
-  const spec = o.spec as { template?: { spec?: { containers?: Container[] } }; jobTemplate?: { spec?: { template?: { spec?: { containers?: Container[] } } } } } | undefined;
-  return spec?.template?.spec?.containers ?? spec?.jobTemplate?.spec?.template?.spec?.containers ?? [];
+  return podSpecOf(o)?.containers ?? [];
+}
+
+/**
+ * Every container the user configured: the main ones, init containers and sidecars, but not the `dependsOn` waits
+ * (`wait-for-*`, a name only they may have), whose address is the dependency's and already its own edge.
+ */
+function configuredContainersOf(o: Json): Container[] {
+  const spec = podSpecOf(o);
+  const inits = (spec?.initContainers ?? []).filter((c) => !c.name?.startsWith(WAIT_FOR_PREFIX));
+  return [...(spec?.containers ?? []), ...inits];
 }
 
 /** The strings a service is configured with, each with where it came from. */
@@ -49,7 +66,7 @@ function configStrings(objects: readonly Json[]): { kind: EdgeKind; via: string;
       for (const [k, v] of Object.entries(o.data ?? {})) out.push({ kind: 'config', via: `config ${k}`, value: String(v) });
     }
     if (!WORKLOAD_KINDS.has(o.kind ?? '')) continue;
-    for (const c of containersOf(o)) {
+    for (const c of configuredContainersOf(o)) {
       for (const e of c.env ?? []) if (e.value !== undefined) out.push({ kind: 'env', via: `env ${e.name}`, value: e.value });
       for (const a of [...(c.command ?? []), ...(c.args ?? [])]) out.push({ kind: 'args', via: 'args', value: a });
     }

@@ -1,17 +1,18 @@
 import * as k8s from '../imports/k8s-lib.js';
 import { ANNOTATION_CONFIG_HASH, ANNOTATION_SECRET_HASH } from '../contract.js';
-import type { PodTemplateExtras, VolumeMount, Workload, WorkloadProps } from '../workload.js';
-import type { Volume } from '../volume.js';
+import type { PodTemplateExtras, Workload, WorkloadProps } from '../workload.js';
 import { renderContainer } from './container.js';
+import type { PodContainers } from './pod-containers.js';
 import type { ResolvedPort } from './ports.js';
 import { nonEmpty } from './values.js';
 
 /** What the pod template is rendered from besides the workload's public fields. */
 export interface PodSource {
   readonly props: WorkloadProps;
+  /** The main container's ports. */
   readonly ports: readonly ResolvedPort[];
-  /** The `dependsOn(..., { waitForPort: true })` containers, in call order. */
-  readonly initContainers: readonly k8s.Container[];
+  /** The init containers and sidecars, and the volumes of all containers. */
+  readonly pod: PodContainers;
   readonly serviceAccountName?: string;
 }
 
@@ -19,7 +20,7 @@ export interface PodSource {
 export function podTemplateFor(workload: Workload, source: PodSource, extras: PodTemplateExtras): k8s.PodTemplateSpec {
   const p = source.props;
   const sec = p.security ?? {};
-  const volumes = uniqueVolumes(p.volumes ?? []).map((v) => v._render((q) => k8s.Quantity.fromString(q)));
+  const volumes = source.pod.volumes.map((v) => v._render((q) => k8s.Quantity.fromString(q)));
   const annotations: Record<string, string> = { ...workload.annotations };
   // The hash changes the template whenever this service's config does, which is what rolls its pods.
   if (workload.configHash) annotations[ANNOTATION_CONFIG_HASH] = workload.configHash;
@@ -43,16 +44,17 @@ export function podTemplateFor(workload: Workload, source: PodSource, extras: Po
       nodeSelector: p.nodeSelector ? { ...p.nodeSelector } : undefined,
       affinity: p.affinity,
       tolerations: p.tolerations?.map((t) => ({ ...t })),
-      initContainers: nonEmpty(source.initContainers),
-      containers: [renderContainer(workload, p, source.ports, extras.volumeMounts ?? [])],
+      initContainers: nonEmpty(source.pod.initContainers),
+      containers: [
+        renderContainer(workload, { ...p, name: workload.containerName }, {
+          prefix: '',
+          portsOwner: 'workload',
+          ports: source.ports,
+          loadServiceConfig: true,
+          extraMounts: extras.volumeMounts,
+        }),
+      ],
       volumes: nonEmpty([...volumes, ...(extras.volumes ?? [])]),
     },
   };
-}
-
-/** The same Volume mounted at several paths is declared once. */
-function uniqueVolumes(mounts: readonly VolumeMount[]): Volume[] {
-  const out: Volume[] = [];
-  for (const m of mounts) if (!out.includes(m.volume)) out.push(m.volume);
-  return out;
 }

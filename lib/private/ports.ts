@@ -14,9 +14,14 @@ export function portName(port: PortSpec, index: number): string {
   return port.name ?? (index === 0 ? 'http' : `port-${port.port}`);
 }
 
-export function resolvePorts(ports: readonly PortSpec[]): ResolvedPort[] {
+/** The default name of a sidecar's port: `http` is the main container's. */
+export function sidecarPortName(port: PortSpec): string {
+  return port.name ?? `port-${port.port}`;
+}
+
+export function resolvePorts(ports: readonly PortSpec[], nameOf: (p: PortSpec, i: number) => string = portName): ResolvedPort[] {
   return ports.map((p, i) => ({
-    name: portName(p, i),
+    name: nameOf(p, i),
     containerPort: p.port,
     servicePort: p.servicePort ?? p.port,
     protocol: p.protocol ?? 'TCP',

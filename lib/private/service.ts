@@ -1,3 +1,4 @@
+import { Lazy } from 'cdk8s';
 import * as k8s from '../imports/k8s-lib.js';
 import type { Workload } from '../workload.js';
 import { objectMeta } from './metadata.js';
@@ -9,7 +10,10 @@ export interface ServiceOptions {
   readonly type?: string;
 }
 
-/** A Service over every port of `workload`, selecting its pods by instance + name only. */
+/**
+ * A Service over `ports`, selecting the pods of `workload` by instance + name only. The ports are read at synth:
+ * `addSidecar()` after construction may still add exposed ones.
+ */
 export function createServiceFor(
   workload: Workload,
   ports: readonly ResolvedPort[],
@@ -24,14 +28,14 @@ export function createServiceFor(
       clusterIp: options.headless ? 'None' : undefined,
       publishNotReadyAddresses: options.headless ? true : undefined,
       selector: { ...workload.selectorLabels },
-      ports: ports.map((p) => ({
+      ports: Lazy.any({ produce: (): k8s.ServicePort[] => ports.map((p) => ({
         name: p.name,
         port: p.servicePort,
         // By name, so the Service follows the container port when only that changes.
         targetPort: k8s.IntOrString.fromString(p.name),
         protocol: p.protocol,
         nodePort: options.type === 'NodePort' || options.type === 'LoadBalancer' ? p.nodePort : undefined,
-      })),
+      })) }),
     },
   });
 }

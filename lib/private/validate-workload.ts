@@ -6,6 +6,7 @@ import { keyError, propError, secretPropError, show } from './errors.js';
 import { RESERVED_LABELS } from './metadata.js';
 import { dns1035Problem, dns1123LabelProblem } from './naming.js';
 import { portName } from './ports.js';
+import { WAIT_FOR_PREFIX } from './wait-for-init.js';
 import { effectiveResources } from './resources.js';
 import { checkInt, checkPort, checkQuantity, parseQuantity } from './validate.js';
 
@@ -19,15 +20,14 @@ const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function validateWorkloadProps(scope: IConstruct, name: string, p: WorkloadProps): void {
   const nameProblem = dns1035Problem(name);
   if (nameProblem) throw propError(scope, p.name === undefined ? 'id' : 'name', name, `${nameProblem}, e.g. '${suggestName(name)}'`);
-  if (typeof p.image !== 'string' || p.image.trim() === '' || /\s/.test(p.image)) {
-    throw propError(scope, 'image', p.image, "must be an image reference without spaces, e.g. 'nginx:1.27'");
-  }
-  checkPorts(scope, p.ports ?? []);
+  checkImage(scope, 'image', p.image);
+  if (p.containerName !== undefined) checkContainerName(scope, 'containerName', p.containerName);
+  checkPorts(scope, '', p.ports ?? [], portName);
   checkLabels(scope, p.labels ?? {});
   checkEnvAndConfig(scope, p);
-  checkResources(scope, p.resources ?? {});
+  checkResources(scope, '', p.resources ?? {});
   checkSecretConfig(scope, p);
-  checkVolumes(scope, p.volumes ?? []);
+  checkVolumes(scope, '', p.volumes ?? []);
   checkInt(scope, 'terminationGracePeriodSeconds', p.terminationGracePeriodSeconds, 0);
   if (p.createServiceAccount && p.serviceAccountName !== undefined) {
     throw propError(scope, 'serviceAccountName', p.serviceAccountName, "conflicts with 'createServiceAccount: true': set only one");
@@ -40,14 +40,30 @@ function suggestName(name: string): string {
   return s.slice(0, 63) || 'api';
 }
 
-function checkPorts(scope: IConstruct, ports: readonly PortSpec[]): void {
+export function checkImage(scope: IConstruct, prop: string, image: unknown): void {
+  if (typeof image !== 'string' || image.trim() === '' || /\s/.test(image)) {
+    throw propError(scope, prop, image, "must be an image reference without spaces, e.g. 'nginx:1.27'");
+  }
+}
+
+/** A container name the user chose: a DNS-1123 label outside the `wait-for-` names. */
+export function checkContainerName(scope: IConstruct, prop: string, name: unknown): void {
+  const problem = typeof name === 'string' ? dns1123LabelProblem(name) : "must be a string, e.g. 'proxy'";
+  if (problem) throw propError(scope, prop, name, problem);
+  if ((name as string).startsWith(WAIT_FOR_PREFIX)) {
+    throw propError(scope, prop, name, `starts with '${WAIT_FOR_PREFIX}', which is kept for the init containers of dependsOn(..., { waitForPort: true }): choose another name`);
+  }
+}
+
+/** `prefix` is '' for the main container and `sidecars[0].` for a sidecar; `nameOf` gives a port's default name. */
+export function checkPorts(scope: IConstruct, prefix: string, ports: readonly PortSpec[], nameOf: (p: PortSpec, i: number) => string): void {
   const seen = new Set<string>();
   for (const [i, p] of ports.entries()) {
-    const prop = `ports[${i}]`;
+    const prop = `${prefix}ports[${i}]`;
     checkPort(scope, `${prop}.port`, p.port);
     checkPort(scope, `${prop}.servicePort`, p.servicePort);
     if (p.nodePort !== undefined) checkInt(scope, `${prop}.nodePort`, p.nodePort, 30000, 32767);
-    const name = portName(p, i);
+    const name = nameOf(p, i);
     // An IANA service name: at most 15 characters, at least one letter.
     if (name.length > 15 || !PORT_NAME.test(name) || !/[a-z]/.test(name)) {
       throw propError(scope, `${prop}.name`, name, "must be at most 15 lower-case letters, digits and '-', with at least one letter, e.g. 'http' or 'metrics'");
@@ -66,19 +82,10 @@ function checkLabels(scope: IConstruct, labels: Readonly<Record<string, string>>
 }
 
 function checkEnvAndConfig(scope: IConstruct, p: WorkloadProps): void {
+  checkEnv(scope, '', p.env);
   // Keys only: values may be secret and must not reach error messages.
-  for (const prop of ['env', 'config', 'secretConfig'] as const) {
-    for (const key of Object.keys(p[prop] ?? {})) {
-      if (!ENV_NAME.test(key)) {
-        const fix = key.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1');
-        throw keyError(scope, prop, key, `is not an environment variable name: use letters, digits and '_', not starting with a digit, e.g. '${fix}'`);
-      }
-    }
-  }
-  for (const [key, value] of Object.entries(p.env ?? {})) {
-    if (typeof value !== 'string' && !(value instanceof EnvValue)) {
-      throw propError(scope, `env.${key}`, value, "must be a string or an EnvValue, e.g. EnvValue.fromSecret('name', 'key')");
-    }
+  for (const prop of ['config', 'secretConfig'] as const) {
+    for (const key of Object.keys(p[prop] ?? {})) checkEnvName(scope, prop, key);
   }
   for (const [key, value] of Object.entries(p.config ?? {})) {
     if (!['string', 'number', 'boolean'].includes(typeof value)) {
@@ -87,17 +94,34 @@ function checkEnvAndConfig(scope: IConstruct, p: WorkloadProps): void {
   }
 }
 
+function checkEnvName(scope: IConstruct, prop: string, key: string): void {
+  if (!ENV_NAME.test(key)) {
+    const fix = key.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1');
+    throw keyError(scope, prop, key, `is not an environment variable name: use letters, digits and '_', not starting with a digit, e.g. '${fix}'`);
+  }
+}
+
+/** The `env` prop of a container; `prefix` as for `checkPorts`. */
+export function checkEnv(scope: IConstruct, prefix: string, env: Readonly<Record<string, unknown>> | undefined): void {
+  for (const key of Object.keys(env ?? {})) checkEnvName(scope, `${prefix}env`, key);
+  for (const [key, value] of Object.entries(env ?? {})) {
+    if (typeof value !== 'string' && !(value instanceof EnvValue)) {
+      throw propError(scope, `${prefix}env.${key}`, value, "must be a string or an EnvValue, e.g. EnvValue.fromSecret('name', 'key')");
+    }
+  }
+}
+
 const QUANTITY_EXAMPLES: Record<keyof ResourcesProps, string> = { cpu: '250m', memory: '512Mi', ephemeralStorage: '1Gi' };
 
-function checkResources(scope: IConstruct, r: ResourcesProps): void {
+export function checkResources(scope: IConstruct, prefix: string, r: ResourcesProps): void {
   const effective = effectiveResources(r);
   for (const res of ['cpu', 'memory', 'ephemeralStorage'] as const) {
-    checkQuantity(scope, `resources.${res}.request`, r[res]?.request, QUANTITY_EXAMPLES[res]);
-    checkQuantity(scope, `resources.${res}.limit`, r[res]?.limit, QUANTITY_EXAMPLES[res]);
+    checkQuantity(scope, `${prefix}resources.${res}.request`, r[res]?.request, QUANTITY_EXAMPLES[res]);
+    checkQuantity(scope, `${prefix}resources.${res}.limit`, r[res]?.limit, QUANTITY_EXAMPLES[res]);
     // With the defaults merged in: a request raised over the default limit is a mistake too.
     const range = effective[res];
     if (range?.request !== undefined && range.limit !== undefined && parseQuantity(range.request)! > parseQuantity(range.limit)!) {
-      throw propError(scope, `resources.${res}.request`, range.request, `is more than 'resources.${res}.limit' (${show(range.limit)}): raise the limit or lower the request`);
+      throw propError(scope, `${prefix}resources.${res}.request`, range.request, `is more than '${prefix}resources.${res}.limit' (${show(range.limit)}): raise the limit or lower the request`);
     }
   }
 }
@@ -113,20 +137,20 @@ function checkSecretConfig(scope: IConstruct, p: WorkloadProps): void {
   }
 }
 
-function checkVolumes(scope: IConstruct, mounts: readonly VolumeMount[]): void {
+export function checkVolumes(scope: IConstruct, prefix: string, mounts: readonly VolumeMount[]): void {
   const mountPaths = new Set<string>();
   const volumesByName = new Map<string, Volume>();
   for (const [i, m] of mounts.entries()) {
     const problem = dns1123LabelProblem(m.volume.name);
-    if (problem) throw propError(scope, `volumes[${i}].volume.name`, m.volume.name, problem);
+    if (problem) throw propError(scope, `${prefix}volumes[${i}].volume.name`, m.volume.name, problem);
     const sameName = volumesByName.get(m.volume.name);
     if (sameName && sameName !== m.volume) {
-      throw propError(scope, `volumes[${i}].volume.name`, m.volume.name, 'names a different volume already: give each volume its own name, or mount the same Volume object twice');
+      throw propError(scope, `${prefix}volumes[${i}].volume.name`, m.volume.name, 'names a different volume already: give each volume its own name, or mount the same Volume object twice');
     }
     volumesByName.set(m.volume.name, m.volume);
-    if (!m.path.startsWith('/')) throw propError(scope, `volumes[${i}].path`, m.path, "must be an absolute path, e.g. '/tmp'");
-    if (mountPaths.has(m.path)) throw propError(scope, `volumes[${i}].path`, m.path, 'is already mounted: each path can be mounted once');
+    if (!m.path.startsWith('/')) throw propError(scope, `${prefix}volumes[${i}].path`, m.path, "must be an absolute path, e.g. '/tmp'");
+    if (mountPaths.has(m.path)) throw propError(scope, `${prefix}volumes[${i}].path`, m.path, 'is already mounted: each path can be mounted once');
     mountPaths.add(m.path);
-    checkQuantity(scope, `volumes[${i}].volume.sizeLimit`, m.volume._sizeLimit, '256Mi');
+    checkQuantity(scope, `${prefix}volumes[${i}].volume.sizeLimit`, m.volume._sizeLimit, '256Mi');
   }
 }

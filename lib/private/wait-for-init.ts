@@ -3,6 +3,9 @@ import type { DependsOnOptions, Workload } from '../workload.js';
 import { constructError } from './errors.js';
 import { objectName } from './naming.js';
 
+/** Names of the wait containers start with it, and only theirs: other containers may not use it. */
+export const WAIT_FOR_PREFIX = 'wait-for-';
+
 const DEFAULT_WAIT_IMAGE = 'busybox:1.36.1';
 /** busybox's `nobody`: the wait container must satisfy runAsNonRoot too. */
 const NOBODY = 65534;
@@ -21,7 +24,7 @@ export function waitForPortContainer(dependent: Workload, dependency: Workload, 
   const host = dependency.host;
   const port = dependency.port;
   return {
-    name: objectName(['wait-for', dependency.name]),
+    name: objectName([`${WAIT_FOR_PREFIX}${dependency.name}`]),
     image: options.waitImage ?? DEFAULT_WAIT_IMAGE,
     command: ['sh', '-c', `until nc -z -w 2 ${host} ${port}; do echo "waiting for ${host}:${port}"; sleep 2; done`],
     resources: {

@@ -3,12 +3,18 @@
  * field validation rejects unknown fields, wrong types and invalid values, which is the OpenAPI schema and
  * the server's own validation together.
  */
-import { listApps } from '../../../src/synth/apps.js';
+import { join } from 'node:path';
+import { findApp, listApps } from '../../../src/synth/apps.js';
 import { PROJECT_ROOT, synthesize } from '../../../src/synth/synthesize.js';
 import { toYamlDocuments } from '../../../src/util/yaml.js';
 import { createTestNamespace, deleteNamespace, kubectlResult } from '../harness.js';
 
-const cases = listApps(PROJECT_ROOT).flatMap((app) => app.envs.map((env) => [app.name, env] as const));
+/** Fixture apps that use what the example apps do not (gRPC probes, init containers, sidecars), as paths. */
+const FIXTURE_APPS = ['pods'].map((name) => join(PROJECT_ROOT, 'test/unit/synth/fixtures/apps', name));
+
+const cases = [...listApps(PROJECT_ROOT), ...FIXTURE_APPS.map((dir) => findApp(PROJECT_ROOT, dir))].flatMap((app) =>
+  app.envs.map((env) => [app.name, env, app.dir] as const),
+);
 
 describe('synthesized manifests', () => {
   let namespace: string;
@@ -19,12 +25,12 @@ describe('synthesized manifests', () => {
     await deleteNamespace(namespace);
   });
 
-  it('covers the example apps', () => {
-    expect(cases).toEqual(expect.arrayContaining([['shop', 'prod'], ['hello', 'dev']]));
+  it('covers the example apps and the fixture apps', () => {
+    expect(cases.map(([app, env]) => `${app}/${env}`)).toEqual(expect.arrayContaining(['shop/prod', 'hello/dev', 'pods/default']));
   });
 
-  it.each(cases)('%s/%s passes a strict server-side dry run', async (app, env) => {
-    const set = await synthesize({ app, env, namespace });
+  it.each(cases)('%s/%s passes a strict server-side dry run', async (_name, env, dir) => {
+    const set = await synthesize({ app: dir, env, namespace });
     // Generated Secrets included: a dry run stores nothing, and their shape is checked too.
     const yaml = toYamlDocuments(set.objects);
     const res = await kubectlResult(['apply', '--server-side', '--dry-run=server', '--validate=strict', '--field-manager=berth', '-f', '-'], {
