@@ -55,6 +55,14 @@ forbidden.push({
   to: { path: '^lib/', pathNot: '^lib/contract\\.ts$' },
 });
 forbidden.push({
+  name: 'lib:own-bindings',
+  comment:
+    "lib/ renders with Berth's Kubernetes 1.34 bindings (lib/imports/, scripts/gen-k8s-bindings.mjs): cdk8s-plus-27's 1.27 ones drop newer fields such as a sidecar's restartPolicy without a word",
+  severity: 'error',
+  from: { path: '^lib/' },
+  to: { path: 'cdk8s-plus-27/lib/imports/' },
+});
+forbidden.push({
   name: 'no-circular',
   comment: 'modules must not depend on themselves through a cycle of runtime imports (type-only imports erase)',
   severity: 'error',
@@ -66,7 +74,7 @@ module.exports = {
   forbidden,
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|dist|build|\\.cache)/' },
+    exclude: { path: '^(dist|build|\\.cache)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs', '.json'] },

@@ -1,4 +1,4 @@
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import * as k8s from '../imports/k8s-lib.js';
 
 /**
  * A StatefulSet whose volumeClaimTemplates carry the fields the API server fills in: apiVersion, kind and
