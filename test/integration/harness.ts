@@ -11,6 +11,9 @@
  * crash-loop (restartPolicy Always) or fail (Never / OnFailure). PVCs bind through the default StorageClass.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { execFile } from '../../src/cluster/exec.js';
 import { binaryPath } from '../../src/cluster/paths.js';
@@ -178,4 +181,26 @@ export function testNamespaces(): ((prefix: string) => Promise<string>) & { trac
     return ns;
   };
   return Object.assign(create, { track: (ns: string) => void made.push(ns) });
+}
+
+/**
+ * A kubeconfig file that acts as ServiceAccount `account` of `namespace` (a TokenRequest token, as `kubectl create token`
+ * makes), for tests of what a user with only some rights can do.
+ */
+export async function serviceAccountKubeconfig(namespace: string, account: string): Promise<string> {
+  const token = (await kubectl(['create', 'token', account, '-n', namespace, '--duration', '1h'])).trim();
+  const cluster = JSON.parse(await kubectl(['config', 'view', '--raw', '--minify', '-o', 'json'])).clusters[0].cluster;
+  const path = join(tmpdir(), `berth-${account}-${namespace}-${process.pid}.kubeconfig`);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'test', cluster: { server: cluster.server, 'certificate-authority': cluster['certificate-authority'] } }],
+      users: [{ name: account, user: { token } }],
+      contexts: [{ name: account, context: { cluster: 'test', user: account, namespace } }],
+      'current-context': account,
+    }),
+  );
+  return path;
 }

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +7,7 @@ import { criLogLine } from '../../../src/cluster/kwok-config.js';
 import { containerLogFiles } from '../../../src/cluster/paths.js';
 import { execFile } from '../../../src/cluster/exec.js';
 import { berth } from '../deploy/helpers.js';
-import { kubectl, listJson, testKubeconfig, testNamespaces, waitFor, type Json } from '../harness.js';
+import { kubectl, listJson, serviceAccountKubeconfig, testKubeconfig, testNamespaces, waitFor, type Json } from '../harness.js';
 
 const TRIO = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'apps', 'trio');
 const namespace = testNamespaces();
@@ -165,20 +164,7 @@ describe('berth logs', () => {
     await kubectl(['-n', ns, 'create', 'serviceaccount', 'no-logs']);
     await kubectl(['-n', ns, 'create', 'role', 'no-logs', '--verb=get,list,watch', '--resource=pods,secrets,replicasets.apps,jobs.batch']);
     await kubectl(['-n', ns, 'create', 'rolebinding', 'no-logs', '--role=no-logs', `--serviceaccount=${ns}:no-logs`]);
-    const token = (await kubectl(['-n', ns, 'create', 'token', 'no-logs'])).trim();
-    const cluster = JSON.parse(await kubectl(['config', 'view', '--raw', '--minify', '-o', 'json'])).clusters[0].cluster;
-    const kubeconfig = join(tmpdir(), `berth-no-logs-${process.pid}.kubeconfig`);
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'test', cluster: { server: cluster.server, 'certificate-authority': cluster['certificate-authority'] } }],
-        users: [{ name: 'no-logs', user: { token } }],
-        contexts: [{ name: 'no-logs', context: { cluster: 'test', user: 'no-logs', namespace: ns } }],
-        'current-context': 'no-logs',
-      }),
-    );
+    const kubeconfig = await serviceAccountKubeconfig(ns, 'no-logs');
     const res = await execFile(process.execPath, ['bin/berth.mjs', 'logs', 'trio', '--kubeconfig', kubeconfig], { timeoutMs: 60_000, env: { ...process.env, NO_COLOR: '1' } });
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(new RegExp(`^error: the cluster refuses to show pod logs in namespace ${ns}: not allowed to read logs of Pod/trio-\\S+ container \\S+ in namespace ${ns} \\(403 Forbidden\\): pods "trio-\\S+" is forbidden: User "system:serviceaccount:${ns}:no-logs" cannot get resource "pods/log"`));

@@ -1,8 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { execFile, type ExecResult } from '../../../src/cluster/exec.js';
-import { createTestNamespace, deleteNamespace, kubectl, kubectlResult, listJson } from '../harness.js';
+import { createTestNamespace, deleteNamespace, kubectl, kubectlResult, listJson, serviceAccountKubeconfig } from '../harness.js';
 
 /**
  * The whole release lifecycle as a ServiceAccount whose only permissions are the Role `berth rbac` prints for its
@@ -27,20 +24,7 @@ beforeAll(async () => {
   const rbac = await execFile(process.execPath, ['bin/berth.mjs', 'rbac', '-n', ns, '--service-account', 'deployer'], { timeoutMs: 60_000 });
   expect(rbac.code).toBe(0);
   await kubectl(['apply', '-f', '-'], { input: rbac.stdout });
-  const token = (await kubectl(['create', 'token', 'deployer', '-n', ns, '--duration', '1h'])).trim();
-  const cluster = JSON.parse(await kubectl(['config', 'view', '--raw', '--minify', '-o', 'json'])).clusters[0].cluster;
-  kubeconfig = join(tmpdir(), `berth-rbac-${process.pid}.kubeconfig`);
-  writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'test', cluster: { server: cluster.server, 'certificate-authority': cluster['certificate-authority'] } }],
-      users: [{ name: 'deployer', user: { token } }],
-      contexts: [{ name: 'deployer', context: { cluster: 'test', user: 'deployer', namespace: ns } }],
-      'current-context': 'deployer',
-    }),
-  );
+  kubeconfig = await serviceAccountKubeconfig(ns, 'deployer');
 });
 afterAll(async () => {
   await deleteNamespace(ns);

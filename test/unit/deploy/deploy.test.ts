@@ -7,13 +7,12 @@ import { leaseName } from '../../../src/release/lock.js';
 import { revisionSecretName, SecretRevisionStore } from '../../../src/release/store.js';
 import type { ManifestSet } from '../../../src/model/manifest-set.js';
 import {
-  CHUNK_BYTES,
   configMap,
   DEAD_HOLDER,
   deployment,
-  deploymentController,
   FakeClock,
   LIVE_HOLDER,
+  memoryCluster,
   memoryContext,
   NS,
   PROCESSES,
@@ -27,10 +26,7 @@ let api: MemoryKubeApi;
 let store: SecretRevisionStore;
 
 beforeEach(() => {
-  api = new MemoryKubeApi();
-  api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-  store = new SecretRevisionStore(api, NS, CHUNK_BYTES);
-  deploymentController(api, (image) => (image.endsWith(':broken') ? 'deadline-exceeded' : image.endsWith(':stuck') ? 'unavailable' : 'available'));
+  ({ api, store } = memoryCluster((image) => (image.endsWith(':broken') ? 'deadline-exceeded' : image.endsWith(':stuck') ? 'unavailable' : 'available')));
 });
 
 function live(kind: string, name: string): KubeObject | undefined {

@@ -9,7 +9,8 @@ import {
   type KubeObject,
   type ManifestSet,
 } from '../../../src/model/manifest-set.js';
-import type { MemoryKubeApi } from '../../../src/model/memory/kube-api.js';
+import { MemoryKubeApi } from '../../../src/model/memory/kube-api.js';
+import { SecretRevisionStore } from '../../../src/release/store.js';
 import type { Holder, LocalProcesses, LockClock } from '../../../src/release/lock.js';
 
 export const NS = 'dev';
@@ -123,6 +124,14 @@ export function deploymentController(api: MemoryKubeApi, outcome: (image: string
         };
     }
   });
+}
+
+/** A fresh in-memory cluster with the release's namespace, its Secret store and a Deployment controller stand-in. */
+export function memoryCluster(outcome: (image: string) => Rollout = () => 'available'): { api: MemoryKubeApi; store: SecretRevisionStore } {
+  const api = new MemoryKubeApi();
+  api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  deploymentController(api, outcome);
+  return { api, store: new SecretRevisionStore(api, NS, CHUNK_BYTES) };
 }
 
 /** The context the CLI builds, over the in-memory API: the real Secret store, the real lock and its fence. */

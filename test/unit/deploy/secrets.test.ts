@@ -11,16 +11,13 @@ import { keySecretName, readReleaseKey } from '../../../src/release/key.js';
 import { getManifestsAction, getValuesAction } from '../../../src/release/queries.js';
 import { revisionSecretName, SecretRevisionStore } from '../../../src/release/store.js';
 import { sha256 } from '../../../src/util/hash.js';
-import { CHUNK_BYTES, configMap, DEAD_HOLDER, deployment, deploymentController, memoryContext, NS, release, RELEASE } from './helpers.js';
+import { CHUNK_BYTES, configMap, DEAD_HOLDER, deployment, deploymentController, memoryCluster, memoryContext, NS, release, RELEASE } from './helpers.js';
 
 let api: MemoryKubeApi;
 let store: SecretRevisionStore;
 
 beforeEach(() => {
-  api = new MemoryKubeApi();
-  api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-  store = new SecretRevisionStore(api, NS, CHUNK_BYTES);
-  deploymentController(api, () => 'available');
+  ({ api, store } = memoryCluster());
 });
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
