@@ -1,6 +1,6 @@
 import type { KubeObject } from '../manifest-set.js';
 import { podIsReady, podProblems, problemLine, type EventInfo, type PodProblem } from '../pod-problems.js';
-import { failed, num, ready, statusOf, waiting, type Readiness } from './types.js';
+import { failed, generationPending, num, ready, statusOf, waiting, type Readiness } from './types.js';
 
 /** CrashLoopBackOff fails a deploy once a container has restarted this many times. */
 export const DEFAULT_CRASH_LOOP_RESTARTS = 3;
@@ -72,10 +72,12 @@ const REVISION = 'deployment.kubernetes.io/revision';
  * The pods of the workload's latest template, the only ones whose problems say anything about this rollout: during
  * a rolling update the old pods (still crash-looping, say, the reason for the deploy) match the selector too.
  * `replicaSets` are the Deployment's ReplicaSets (ignored for other kinds): the new one carries the Deployment's
- * revision annotation, and its pods its `pod-template-hash`. Jobs have one template for life.
+ * revision annotation, and its pods its `pod-template-hash`. Jobs have one template for life. Until the controller
+ * has observed the latest generation, its revision markers still name the previous template: no pod is current.
  */
 export function currentPods(workload: KubeObject, pods: readonly KubeObject[], replicaSets: readonly KubeObject[] = []): KubeObject[] {
   const label = (o: KubeObject, key: string) => o.metadata.labels?.[key];
+  if (workload.kind !== 'Job' && generationPending(workload)) return [];
   switch (workload.kind) {
     case 'Deployment': {
       const revision = workload.metadata.annotations?.[REVISION];

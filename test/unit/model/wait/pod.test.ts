@@ -125,7 +125,8 @@ describe('currentPods', () => {
     const deployment: KubeObject = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: 'shop-api', uid: 'd-1', annotations: { 'deployment.kubernetes.io/revision': '2' } },
+      metadata: { name: 'shop-api', uid: 'd-1', generation: 2, annotations: { 'deployment.kubernetes.io/revision': '2' } },
+      status: { observedGeneration: 2 },
     };
     const rs = (hash: string, revision: string, uid = 'd-1'): KubeObject => ({
       apiVersion: 'apps/v1',
@@ -144,11 +145,26 @@ describe('currentPods', () => {
     expect(currentPods(deployment, [oldPod, newPod], [])).toEqual([]);
   });
 
+  it('takes no pod as current while the controller has not observed the latest generation (its markers are stale)', () => {
+    const stale: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'shop-api', uid: 'd-1', generation: 3, annotations: { 'deployment.kubernetes.io/revision': '1' } },
+      status: { observedGeneration: 2 },
+    };
+    const rs: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'shop-api-aaa', labels: { 'pod-template-hash': 'aaa' }, annotations: { 'deployment.kubernetes.io/revision': '1' }, ownerReferences: [{ uid: 'd-1', controller: true }] },
+    };
+    expect(currentPods(stale, [named('shop-api-aaa-1', { 'pod-template-hash': 'aaa' })], [rs])).toEqual([]);
+  });
+
   it("keeps a StatefulSet's pods of its update revision and a DaemonSet's of its generation", () => {
-    const sts: KubeObject = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, status: { updateRevision: 'db-2' } };
+    const sts: KubeObject = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', generation: 2 }, status: { observedGeneration: 2, updateRevision: 'db-2' } };
     const pods = [named('db-0', { 'controller-revision-hash': 'db-1' }), named('db-1', { 'controller-revision-hash': 'db-2' })];
     expect(currentPods(sts, pods).map((p) => p.metadata.name)).toEqual(['db-1']);
-    const ds: KubeObject = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', generation: 3 } };
+    const ds: KubeObject = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', generation: 3 }, status: { observedGeneration: 3 } };
     const agents = [named('agent-a', { 'pod-template-generation': '2' }), named('agent-b', { 'pod-template-generation': '3' })];
     expect(currentPods(ds, agents).map((p) => p.metadata.name)).toEqual(['agent-b']);
   });
