@@ -85,6 +85,14 @@ export function timeoutOption(description: string, defaultText = '5m'): Option {
   return new Option('--timeout <duration>', description).argParser(durationParser('--timeout')).default(parseDuration(defaultText), defaultText);
 }
 
+/** `--crash-loop-restarts N`: restarts after which a CrashLoopBackOff fails the deploy (default in the engine: 3). */
+export function crashLoopRestartsOption(): Option {
+  return new Option(
+    '--crash-loop-restarts <n>',
+    'fail at once when a container is in CrashLoopBackOff after this many restarts (default: 3; a pod template annotation berth.dev/crash-loop-restarts sets it per service)',
+  ).argParser(countParser('--crash-loop-restarts', 1, 'for example --crash-loop-restarts 5'));
+}
+
 /** `--lock-timeout <duration>`: 0 fails at once; unset leaves the default, which outwaits a killed run's lease. */
 export function lockTimeoutOption(): Option {
   return new Option(

@@ -17,6 +17,13 @@ export const ANNOTATION_NEVER_READY = 'berth.dev/test-never-ready';
  * (exit code 1), so a Job's controller retries them until its backoffLimit and then fails the Job.
  */
 export const ANNOTATION_FAIL = 'berth.dev/test-fail';
+/**
+ * Pods with this annotation set to "true" never get their image: they stay Pending with every container waiting in
+ * `ImagePullBackOff`, and a Warning event `Failed` with a registry answer is recorded about them. Wins over the others.
+ */
+export const ANNOTATION_IMAGE_PULL_FAIL = 'berth.dev/test-image-pull-fail';
+/** The registry answer of the injected pull failure, as the kubelet's `Failed` event reports it. */
+export const IMAGE_PULL_FAIL_MESSAGE = `Failed to pull image: manifest unknown (${ANNOTATION_IMAGE_PULL_FAIL})`;
 
 /** The default StorageClass of a Berth local cluster; kwok stages provision its PersistentVolumes. */
 export const STORAGE_CLASS = 'berth-local';
@@ -36,9 +43,11 @@ function stage(name: string, kind: string, selector: Obj, rest: Obj): Obj {
 const notDeleting = { key: '.metadata.deletionTimestamp', operator: 'DoesNotExist' };
 const annotation = (key: string) => `.metadata.annotations["${key}"]`;
 /** Keeps the ordinary pod stages away from pods that carry a failure-injection annotation. */
+const noPullFailure = { key: annotation(ANNOTATION_IMAGE_PULL_FAIL), operator: 'NotIn', values: ['true'] };
 const noInjection = [
   { key: annotation(ANNOTATION_NEVER_READY), operator: 'NotIn', values: ['true'] },
   { key: annotation(ANNOTATION_FAIL), operator: 'NotIn', values: ['true'] },
+  noPullFailure,
 ];
 const phaseIn = (...values: string[]) => ({ key: '.status.phase', operator: 'In', values });
 
@@ -329,6 +338,28 @@ phase: Failed
 startTime: {{ $now | Quote }}
 `;
 
+const POD_IMAGE_PULL_FAIL = `{{ $now := Now }}
+
+${notReadyConditions('ContainersNotReady', `containers with unready status (${ANNOTATION_IMAGE_PULL_FAIL})`)}
+containerStatuses:
+{{ range .spec.containers }}
+- image: {{ .image | Quote }}
+  name: {{ .name | Quote }}
+  ready: false
+  started: false
+  restartCount: 0
+  state:
+    waiting:
+      reason: ImagePullBackOff
+      message: {{ printf "Back-off pulling image %q" .image | Quote }}
+{{ end }}
+
+${INIT_CONTAINERS_DONE}
+${POD_NETWORK}
+phase: Pending
+startTime: {{ $now | Quote }}
+`;
+
 /** kwok's volume stages (kustomize/stage/volume/fast), for the Berth StorageClass. */
 const PV_FROM_PVC = `apiVersion: v1
 kind: PersistentVolume
@@ -420,6 +451,7 @@ export function stages(): Obj[] {
           phaseIn('Pending'),
           { key: annotation(ANNOTATION_NEVER_READY), operator: 'In', values: ['true'] },
           { key: annotation(ANNOTATION_FAIL), operator: 'NotIn', values: ['true'] },
+          noPullFailure,
         ],
       },
       { next: { statusTemplate: POD_NEVER_READY } },
@@ -433,6 +465,7 @@ export function stages(): Obj[] {
           phaseIn('Pending'),
           { key: annotation(ANNOTATION_FAIL), operator: 'In', values: ['true'] },
           { key: '.spec.restartPolicy', operator: 'In', values: ['Always'] },
+          noPullFailure,
         ],
       },
       { next: { statusTemplate: POD_CRASH_LOOP } },
@@ -446,9 +479,24 @@ export function stages(): Obj[] {
           phaseIn('Pending'),
           { key: annotation(ANNOTATION_FAIL), operator: 'In', values: ['true'] },
           { key: '.spec.restartPolicy', operator: 'NotIn', values: ['Always'] },
+          noPullFailure,
         ],
       },
       { next: { statusTemplate: POD_FAILED } },
+    ),
+    stage(
+      'berth-pod-image-pull-fail',
+      'Pod',
+      {
+        matchExpressions: [
+          notDeleting,
+          phaseIn('Pending'),
+          { key: annotation(ANNOTATION_IMAGE_PULL_FAIL), operator: 'In', values: ['true'] },
+          // The pod stays Pending: without this the stage would match its own result again and again.
+          { key: '.status.containerStatuses', operator: 'DoesNotExist' },
+        ],
+      },
+      { next: { statusTemplate: POD_IMAGE_PULL_FAIL, event: { type: 'Warning', reason: 'Failed', message: IMAGE_PULL_FAIL_MESSAGE } } },
     ),
     stage(
       'berth-pvc-provision',

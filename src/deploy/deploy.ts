@@ -9,7 +9,7 @@ import type { DeployContext } from './context.js';
 import { loadHistory, type ReleaseHistory } from './history.js';
 import { API_CONCURRENCY, readLiveState } from './live.js';
 import { computeWaves, conflictLine, plan, type Plan, type PlanOptions } from '../model/plan.js';
-import { abortReason, waitForReady } from './watch.js';
+import { abortReason, waitForReady, type WaitOptions } from './watch.js';
 import { diagnose, diagnosisLines, troubled, type ServiceDiagnosis } from '../operate/diagnose.js';
 import { inventoryOf } from '../operate/inventory.js';
 import { readReleaseKey, storeReleaseKey, type ReleaseKey } from '../release/key.js';
@@ -23,6 +23,11 @@ export const DEFAULT_HISTORY_MAX = 10;
 export interface DeployOptions extends PlanOptions {
   /** How long to wait for readiness, from the first write. @default 5 minutes */
   readonly timeoutMs?: number;
+  /**
+   * Restarts after which a crash-looping container fails the deploy at once (a pod template's
+   * `berth.dev/crash-loop-restarts` annotation wins for its service). @default 3
+   */
+  readonly crashLoopRestarts?: number;
   /** On failure, roll back to the last deployed revision. @default false */
   readonly atomic?: boolean;
   /** Plan only: nothing is written, not even a revision. @default false */
@@ -275,7 +280,7 @@ export async function execute(
   try {
     await lock.setPendingRevision(revision);
     if (!p.hasChanges) ctx.progress.note('no changes: nothing to apply, checking readiness only');
-    await applyWaves(ctx, lock, set, p, deadline, timeoutMs);
+    await applyWaves(ctx, lock, set, p, { deadline, timeoutMs, crashLoopRestarts: options.crashLoopRestarts });
     await prune(ctx, lock, p, deadline);
     await ctx.store.markDeployed(set.release, revision);
     await ctx.store.pruneHistory(set.release, options.historyMax ?? DEFAULT_HISTORY_MAX);
@@ -330,7 +335,13 @@ function leftPending(set: ManifestSet, revision: number, err: BerthError, record
  * Applies wave by wave: the objects no service claims first (shared config, RBAC), then each wave of services once
  * every service of the previous wave is ready. Only created and changed objects are written.
  */
-async function applyWaves(ctx: DeployContext, lock: ReleaseLock, set: ManifestSet, p: Plan, deadline: number, timeoutMs: number): Promise<void> {
+async function applyWaves(
+  ctx: DeployContext,
+  lock: ReleaseLock,
+  set: ManifestSet,
+  p: Plan,
+  wait: Pick<WaitOptions, 'deadline' | 'timeoutMs' | 'crashLoopRestarts'>,
+): Promise<void> {
   const waves = p.waves.map((w) => new Set(w));
   const waveOf = (o: KubeObject) => {
     const service = o.metadata.labels?.[LABEL_NAME];
@@ -353,9 +364,8 @@ async function applyWaves(ctx: DeployContext, lock: ReleaseLock, set: ManifestSe
       await applyInKindOrder(ctx.client, writes);
     }
     const outcome = await waitForReady(ctx.client, objects, {
-      deadline,
+      ...wait,
       signal: ctx.signal,
-      timeoutMs,
       onService: (s, state, message) => ctx.progress.service(s, state, message),
     });
     for (const s of services) if (!objects.some((o) => o.metadata.labels?.[LABEL_NAME] === s)) ctx.progress.service(s, 'ready', 'no objects');

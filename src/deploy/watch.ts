@@ -5,7 +5,9 @@ import { LABEL_NAME, objectRef, type KubeObject } from '../model/manifest-set.js
 import type { ServiceState } from './context.js';
 import { API_CONCURRENCY } from './live.js';
 import { hasReadinessRule, readiness, type Readiness } from '../model/wait/index.js';
-import { podProblems, problemLine } from '../operate/pod-problems.js';
+import { currentPods, podReadiness } from '../model/wait/pod.js';
+import { waiting } from '../model/wait/types.js';
+import { newestFirst, podIsReady, podProblems, problemLine, toEventInfo, type EventInfo } from '../model/pod-problems.js';
 
 export interface WaitOutcome {
   readonly ok: boolean;
@@ -13,7 +15,7 @@ export interface WaitOutcome {
   readonly message: string;
 }
 
-export interface WaitOptions {
+export interface WaitOptions extends PodCheckOptions {
   /** Epoch milliseconds after which waiting stops with a failure. */
   readonly deadline: number;
   /** Total timeout as given by the user, for the message. */
@@ -26,20 +28,45 @@ export interface WaitOptions {
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
 
-/** The most telling problem of a workload's pods (a waiting container's reason, an unschedulable pod), if any. */
-export async function podProblem(client: KubeApi, workload: KubeObject): Promise<string | undefined> {
+export interface PodCheckOptions {
+  /** Restarts after which a crash-looping container fails the service (a pod's own annotation wins). */
+  readonly crashLoopRestarts?: number;
+}
+
+/**
+ * The most telling problem of a workload's pods (a waiting container's reason, an unschedulable pod), if any, as a
+ * readiness: `done` when a pod of the latest template fails for good (see `podReadiness`), so the wait stops now.
+ */
+export async function podProblem(client: KubeApi, workload: KubeObject, options: PodCheckOptions = {}): Promise<Readiness | undefined> {
   const matchLabels = ((workload.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels) ?? {};
   const selector = Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`).join(',');
-  if (!selector || !workload.metadata.namespace) return undefined;
-  const pods = await client.list('v1', 'Pod', { namespace: workload.metadata.namespace, labelSelector: selector });
-  for (const pod of pods) {
+  const namespace = workload.metadata.namespace;
+  if (!selector || !namespace) return undefined;
+  const pods = await client.list('v1', 'Pod', { namespace, labelSelector: selector });
+  const troubled = pods.filter((p) => !podIsReady(p));
+  if (troubled.length === 0) return undefined;
+  const replicaSets = workload.kind === 'Deployment' ? await client.list('apps/v1', 'ReplicaSet', { namespace, labelSelector: selector }) : [];
+  const current = new Set(currentPods(workload, troubled, replicaSets));
+  let events: EventInfo[] | undefined;
+  for (const pod of troubled) {
+    let r = podReadiness(pod, options);
+    if (r.done && current.has(pod)) {
+      // The registry's answer (`manifest unknown`, `unauthorized`) is only in the kubelet's events.
+      if (/ImagePull|ErrImage/.test(r.message)) {
+        events ??= newestFirst((await client.list('v1', 'Event', { namespace })).map(toEventInfo));
+        r = podReadiness(pod, { ...options, events });
+      }
+      return r;
+    }
+  }
+  for (const pod of troubled) {
     const problem = podProblems(pod)[0];
     if (!problem) continue;
     if (problem.reason === 'Unschedulable' && /PersistentVolumeClaim/.test(problem.message)) {
       const claim = await claimProblem(client, pod);
-      if (claim) return `pod ${pod.metadata.name} waits for ${claim}`;
+      if (claim) return waiting(`pod ${pod.metadata.name} waits for ${claim}`);
     }
-    return `pod ${pod.metadata.name}: ${problemLine(problem)}`;
+    return waiting(`pod ${pod.metadata.name}: ${problemLine(problem)}`);
   }
   return undefined;
 }
@@ -95,8 +122,9 @@ export async function waitForReady(client: KubeApi, objects: readonly KubeObject
           const current = await client.read(o);
           let r: Readiness = current ? readiness(current) : { done: false, ok: false, message: 'not found' };
           if (current && !r.done && WORKLOADS.has(o.kind)) {
-            const problem = await podProblem(client, current);
-            if (problem) r = { ...r, message: `${r.message}; ${problem}` };
+            const problem = await podProblem(client, current, options);
+            if (problem?.done) r = problem;
+            else if (problem) r = { ...r, message: `${r.message}; ${problem.message}` };
           }
           last.set(o, r);
         }),

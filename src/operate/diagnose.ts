@@ -1,7 +1,7 @@
 import type { KubeApi } from '../model/kube-api.js';
 import { Ownership, releasePods, type ReleaseInventory } from './inventory.js';
 import { newestWarnings, releaseEvents, type ReleaseEvent } from './events.js';
-import { newestFirst, podIsReady, podProblems, problemLine, type PodProblem } from './pod-problems.js';
+import { newestFirst, podIsReady, podProblems, problemLine, type PodProblem } from '../model/pod-problems.js';
 
 /**
  * Why a release is not ready, per service: its pods that are not ready with their reason, and the newest warning

@@ -4,7 +4,7 @@ import { follow } from '../kube/watch.js';
 import type { KubeObject } from '../model/manifest-set.js';
 import { checkServices } from './logs.js';
 import { Ownership, serviceOf, type ReleaseInventory, type WorkloadRef } from './inventory.js';
-import { newestFirst, toEventInfo, type EventInfo } from './pod-problems.js';
+import { newestFirst, toEventInfo, type EventInfo } from '../model/pod-problems.js';
 
 /**
  * `berth events`: the events about a release's objects — those its revision recorded and those their controllers

@@ -18,7 +18,7 @@ import { stringify } from 'yaml';
 import { execFile } from '../../src/cluster/exec.js';
 import { binaryPath } from '../../src/cluster/paths.js';
 
-export { ANNOTATION_FAIL, ANNOTATION_NEVER_READY, STORAGE_CLASS } from '../../src/cluster/kwok-config.js';
+export { ANNOTATION_FAIL, ANNOTATION_IMAGE_PULL_FAIL, ANNOTATION_NEVER_READY, IMAGE_PULL_FAIL_MESSAGE, STORAGE_CLASS } from '../../src/cluster/kwok-config.js';
 
 /** A parsed kubectl JSON object; tests read fields freely and assert on them. */
 export type Json = any;

@@ -26,7 +26,8 @@ minutes and ~2 GB of RAM) into \${XDG_CACHE_HOME:-~/.cache}/berth/cluster. Later
 Running it again reuses a running cluster and restarts components that died.
 
 Pods annotated berth.dev/test-never-ready: "true" never become Ready; berth.dev/test-fail: "true"
-makes them fail. PVCs bind through the default StorageClass berth-local.`,
+makes them fail (CrashLoopBackOff after 3 restarts, or phase Failed); berth.dev/test-image-pull-fail: "true"
+leaves them Pending in ImagePullBackOff. PVCs bind through the default StorageClass berth-local.`,
     )
     .action(async (opts: { name: string; nodes: number; output: string }) => {
       const { up } = await import('../../cluster/control-plane.js');

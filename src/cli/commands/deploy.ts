@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { clusterFlags, lockTimeoutOption, outputOption, parseHistoryMax, parseReleaseName, timeoutOption, valuesFlags, type ClusterFlags } from '../options.js';
+import { clusterFlags, crashLoopRestartsOption, lockTimeoutOption, outputOption, parseHistoryMax, parseReleaseName, timeoutOption, valuesFlags, type ClusterFlags } from '../options.js';
 
 /** Flags of the commands that synthesize an app for a release (deploy, diff). */
 export interface AppFlags extends ClusterFlags {
@@ -30,6 +30,7 @@ export function deployCommand(): Command {
     .description('Deploy an app as a named release: synth → plan → apply in waves → wait until ready → record a revision')
     .option('--create-namespace', 'create the namespace when it does not exist')
     .addOption(timeoutOption('how long to wait for readiness (90s, 5m, 1m30s)'))
+    .addOption(crashLoopRestartsOption())
     .option('--atomic', 'on failure or timeout, roll back to the last deployed revision')
     .option('--dry-run', 'print the plan (same as berth diff) and change nothing')
     .option('--history-max <n>', 'revisions to keep (the last deployed one is always kept); 0 keeps all', parseHistoryMax, 10)
@@ -45,13 +46,15 @@ Examples:
 
 Objects are applied with server-side apply (field manager berth) in kind order, service by service in
 dependency order; each service waits for the ones it depends on to be ready. Objects of the previous
-revision that are no longer rendered are deleted unless annotated berth.dev/keep. Exit code 1 when the
-deploy failed (the revision records why).`,
+revision that are no longer rendered are deleted unless annotated berth.dev/keep. Waiting stops at once,
+failing the service, when a rollout cannot succeed: a ReplicaSet refused pods (ResourceQuota), a Job past its
+backoffLimit, an image that cannot be pulled, a container in CrashLoopBackOff after --crash-loop-restarts
+restarts. Exit code 1 when the deploy failed (the revision records why).`,
     )
     .action(runDeploy);
 }
 
-type DeployFlags = AppFlags & { lockTimeout?: number; createNamespace?: boolean; timeout: number; atomic?: boolean; dryRun?: boolean; historyMax: number; output: 'text' | 'json' };
+type DeployFlags = AppFlags & { lockTimeout?: number; createNamespace?: boolean; timeout: number; crashLoopRestarts?: number; atomic?: boolean; dryRun?: boolean; historyMax: number; output: 'text' | 'json' };
 
 /** `--lock-timeout`, on every command that takes the release lock (deploy, rollback, uninstall). */
 /**
@@ -125,6 +128,7 @@ async function runDeploy(app: string, opts: DeployFlags): Promise<void> {
     if (!opts.dryRun && opts.output === 'text') info(`deploying ${set.app} ${set.version} (env ${set.env}) as release ${set.namespace}/${set.release}`);
     result = await deploy(ctx, set, {
       timeoutMs,
+      crashLoopRestarts: opts.crashLoopRestarts,
       historyMax,
       atomic: opts.atomic,
       adopt: opts.adopt,

@@ -20,7 +20,7 @@ service's objects since the newest revision was created.`,
       const { openStore } = await import('../../release/open.js');
       const { shortTime } = await import('../../release/queries.js');
       const { statusAction } = await import('../../operate/status.js');
-      const { problemLine } = await import('../../operate/pod-problems.js');
+      const { problemLine } = await import('../../model/pod-problems.js');
       const { printJson, table } = await import('../output.js');
       const { client, store } = await openStore(opts);
       const s = await statusAction(client, store, release);

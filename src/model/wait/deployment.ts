@@ -3,7 +3,8 @@ import { condition, failed, generationPending, num, ready, reasonOf, specOf, sta
 
 /**
  * A Deployment is ready when the rollout of the latest generation is complete: every replica updated,
- * no old replica left, every updated replica available (the rules of `kubectl rollout status`).
+ * no old replica left, every updated replica available (the rules of `kubectl rollout status`). It fails at the
+ * progress deadline, or at once when its ReplicaSet cannot create pods.
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#deployment-status
  */
 export function deploymentReadiness(obj: KubeObject): Readiness {
@@ -13,6 +14,11 @@ export function deploymentReadiness(obj: KubeObject): Readiness {
   }
   const pending = generationPending(obj);
   if (pending) return pending;
+  // The deployment controller copies a ReplicaSet's ReplicaFailure (pods it may not create: a ResourceQuota exceeded,
+  // a LimitRange or an admission webhook refusing them) and clears it once creation works again. Retrying gets the
+  // same answer until someone changes the quota or the spec, so it fails now rather than at the progress deadline.
+  const replicaFailure = condition(obj, 'ReplicaFailure');
+  if (replicaFailure?.status === 'True') return failed(`rollout failed: ${reasonOf(replicaFailure)}`);
   const status = statusOf(obj);
   const desired = num(specOf(obj).replicas, 1);
   const total = num(status.replicas);

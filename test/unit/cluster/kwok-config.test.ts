@@ -1,7 +1,9 @@
 import { parseAllDocuments } from 'yaml';
 import {
   ANNOTATION_FAIL,
+  ANNOTATION_IMAGE_PULL_FAIL,
   ANNOTATION_NEVER_READY,
+  IMAGE_PULL_FAIL_MESSAGE,
   criLogLine,
   initialContainerLogs,
   kwokConfigYaml,
@@ -24,9 +26,27 @@ describe('kwok stages', () => {
         expect.arrayContaining([
           { key: annotationKey(ANNOTATION_NEVER_READY), operator: 'NotIn', values: ['true'] },
           { key: annotationKey(ANNOTATION_FAIL), operator: 'NotIn', values: ['true'] },
+          { key: annotationKey(ANNOTATION_IMAGE_PULL_FAIL), operator: 'NotIn', values: ['true'] },
         ]),
       );
     }
+  });
+
+  it('give the image pull failure precedence over the other injections, applied once, with a Failed event', () => {
+    for (const name of ['berth-pod-never-ready', 'berth-pod-crash-loop', 'berth-pod-failed']) {
+      expect(exprs(name)).toContainEqual({ key: annotationKey(ANNOTATION_IMAGE_PULL_FAIL), operator: 'NotIn', values: ['true'] });
+    }
+    expect(exprs('berth-pod-image-pull-fail')).toEqual(
+      expect.arrayContaining([
+        { key: annotationKey(ANNOTATION_IMAGE_PULL_FAIL), operator: 'In', values: ['true'] },
+        { key: '.status.containerStatuses', operator: 'DoesNotExist' },
+      ]),
+    );
+    const s = stages().find((x) => (x.metadata as { name: string }).name === 'berth-pod-image-pull-fail')!;
+    const next = (s.spec as { next: { statusTemplate: string; event: unknown } }).next;
+    expect(next.event).toEqual({ type: 'Warning', reason: 'Failed', message: IMAGE_PULL_FAIL_MESSAGE });
+    expect(next.statusTemplate).toContain('reason: ImagePullBackOff');
+    expect(next.statusTemplate).toContain('phase: Pending');
   });
 
   it('select never-ready and failing pods only by their annotation, split by restart policy for failures', () => {

@@ -54,4 +54,34 @@ describe('deploymentReadiness', () => {
   it('waits on a fresh object without status', () => {
     expect(deploymentReadiness(live('apps/v1', 'Deployment', { generation: 1, status: {} })).done).toBe(false);
   });
+
+  it('fails at once when its ReplicaSet cannot create pods, with the quota the API server named', () => {
+    const message =
+      'pods "shop-api-5d9-x2k4q" is forbidden: exceeded quota: pods-none, requested: pods=1, used: pods=0, limited: pods=0';
+    const r = deploymentReadiness(
+      deployment({
+        observedGeneration: 2,
+        replicas: 0,
+        conditions: [
+          { type: 'Progressing', status: 'True', reason: 'NewReplicaSetCreated' },
+          { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message },
+        ],
+      }),
+    );
+    expect(r).toEqual({ done: true, ok: false, message: `rollout failed: FailedCreate: ${message}` });
+  });
+
+  it('ignores a ReplicaFailure the controller has cleared', () => {
+    const r = deploymentReadiness(
+      deployment({ observedGeneration: 2, replicas: 1, updatedReplicas: 1, conditions: [{ type: 'ReplicaFailure', status: 'False', reason: 'FailedCreate' }] }),
+    );
+    expect(r).toEqual({ done: false, ok: false, message: '1 of 3 replicas updated' });
+  });
+
+  it('does not judge a ReplicaFailure of a generation the controller has not observed yet', () => {
+    const r = deploymentReadiness(
+      deployment({ observedGeneration: 1, conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'exceeded quota' }] }),
+    );
+    expect(r).toEqual({ done: false, ok: false, message: 'waiting for generation 2 to be observed (observed 1)' });
+  });
 });

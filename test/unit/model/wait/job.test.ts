@@ -22,4 +22,23 @@ describe('jobReadiness', () => {
     );
     expect(r).toEqual({ done: true, ok: false, message: 'job failed: BackoffLimitExceeded: Job has reached the specified backoff limit' });
   });
+
+  it('fails as soon as the controller sets FailureTarget, before the last pod has terminated', () => {
+    const r = jobReadiness(
+      job({
+        active: 1,
+        failed: 2,
+        conditions: [{ type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }],
+      }),
+    );
+    expect(r).toEqual({ done: true, ok: false, message: 'job failed: BackoffLimitExceeded: Job has reached the specified backoff limit' });
+  });
+
+  it('keeps waiting while FailureTarget is False', () => {
+    expect(jobReadiness(job({ active: 1, failed: 1, conditions: [{ type: 'FailureTarget', status: 'False' }] }))).toEqual({
+      done: false,
+      ok: false,
+      message: '1 active, 0 succeeded, 1 failed',
+    });
+  });
 });

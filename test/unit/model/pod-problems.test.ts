@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../../src/model/manifest-set.js';
-import { podIsReady, podProblems, toEventInfo, type EventInfo } from '../../../src/operate/pod-problems.js';
+import { podIsReady, podProblems, toEventInfo, type EventInfo } from '../../../src/model/pod-problems.js';
 
 function pod(status: Record<string, unknown>, spec: Record<string, unknown> = { containers: [{ name: 'api' }] }): KubeObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'shop-api-1', namespace: 'dev' }, spec, status };

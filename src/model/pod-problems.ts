@@ -1,4 +1,4 @@
-import type { KubeObject } from '../model/manifest-set.js';
+import type { KubeObject } from './manifest-set.js';
 
 /**
  * Why a pod is not ready, as one reason a person recognises (CrashLoopBackOff, ImagePullBackOff, OOMKilled,
