@@ -49,6 +49,8 @@ const results: Trial[] = [];
 let ns: string;
 /** Milliseconds from spawn to the `deploying` line, and from it to the first service line, of an unkilled install. */
 let calibration: { deploying: number; gap: number };
+/** When the `deploying` line came in every run so far (killed ones that got there, follow-ups): start-up varies with load. */
+const deployingSeen: number[] = [];
 
 const isDeploying = (l: Line) => l.stream === 'stderr' && l.text.startsWith('deploying ');
 const isService = (l: Line) => l.stream === 'stderr' && /^(db|api|worker): /.test(l.text);
@@ -62,6 +64,7 @@ beforeAll(async () => {
   expect(upgrade.stderr).toContain('worker: ready');
   expect(upgrade.exit.code).toBe(0);
   const deploying = upgrade.lines.find(isDeploying)!.at;
+  deployingSeen.push(deploying);
   calibration = { deploying, gap: upgrade.lines.find(isService)!.at - deploying };
 });
 
@@ -89,14 +92,18 @@ function spread(seconds: number[]): string {
 
 /** Kills the run at a random point inside the aimed-at phase; resolves when it is dead (or finished first). */
 async function killInside(run: CliRun, target: Target, worker: boolean): Promise<number> {
-  const { deploying, gap } = calibration;
+  const { gap } = calibration;
+  const deploying = median(deployingSeen)!;
   const services = WAVES_SERVICES.filter((s) => worker || s !== 'worker');
   if (target === 'synth') {
     await sleep(randomInt(0, deploying));
-  } else if (target === 'lock' || target === 'plan') {
+  } else if (target === 'lock') {
+    // Taking the lock (a read and a create) lasts a few ms right after the `deploying` line, less than the line takes
+    // to arrive here: aim at the expected arrival instead, from 40 ms before to 20 ms after.
+    await sleep(randomInt(deploying - 40, deploying + 20));
+  } else if (target === 'plan') {
     await run.waitForLine(isDeploying);
-    // The silent stretch after `deploying`: the lock (a read and a create, a few ms) comes first, then the plan.
-    await sleep(target === 'lock' ? randomInt(0, gap * 0.1) : randomInt(gap * 0.2, gap));
+    await sleep(randomInt(gap * 0.2, gap));
   } else {
     const service = services[randomInt(0, services.length - 1)]!;
     const state = target === 'apply' ? 'applying' : 'waiting';
@@ -136,6 +143,10 @@ for (let i = 1; i <= TRIALS; i++) {
     trial.revisionLeft = left;
 
     const follow = await berth(wavesDeployArgs(ns, RELEASE, `1.${i}.1`, followWorker));
+    for (const r of [run, follow]) {
+      const line = r.lines.find(isDeploying);
+      if (line) deployingSeen.push(line.at);
+    }
     trial.followUpSeconds = Number((follow.exit.ms / 1000).toFixed(2));
     const m = /: revision (\d+) deployed/.exec(follow.stdout);
     trial.followUpRevision = m ? Number(m[1]) : undefined;
