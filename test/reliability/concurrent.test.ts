@@ -12,7 +12,7 @@
  * Each race is a fresh release (installed first, not raced), so ReplicaSet history never hits its limit of 10.
  */
 import { recordCase } from './results.js';
-import { berth, checkRelease, count, deploymentImages, listReplicaSets, median, store, wavesDeployArgs } from './harness.js';
+import { berth, checkRelease, count, deploymentImages, ensureCluster, listReplicaSets, median, store, wavesDeployArgs } from './harness.js';
 import { testNamespaces } from '../integration/harness.js';
 
 const RACES_OF_2 = count('BERTH_REL_RACES_OF_2', 8, 2);
@@ -35,6 +35,10 @@ interface Race {
 
 const namespace = testNamespaces();
 const results: Race[] = [];
+
+beforeAll(async () => {
+  await ensureCluster();
+});
 
 afterAll(() => {
   const passed = results.filter((r) => r.passed).length;

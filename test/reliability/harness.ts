@@ -9,6 +9,9 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFile } from '../../src/cluster/exec.js';
+import { cacheRoot, clusterDir } from '../../src/cluster/paths.js';
+import { readProcesses } from '../../src/cluster/processes.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { SecretRevisionStore } from '../../src/release/store.js';
 import { ANNOTATION_RELEASE } from '../../lib/contract.js';
@@ -42,6 +45,38 @@ export function clusterName(): string {
   const name = process.env.BERTH_TEST_CLUSTER ?? 'berth-reliability';
   if (name === 'berth-test') throw new Error('the reliability suite must not run on the shared berth-test cluster');
   return name;
+}
+
+/** `berth cluster up` of the suite's cluster: reuses it, restarting the components that are gone. */
+export function clusterUp() {
+  return execFile(process.execPath, [join(ROOT, 'bin', 'berth.mjs'), 'cluster', 'up', '--name', clusterName()], { timeoutMs: 180_000 });
+}
+
+/**
+ * Makes sure every component of the suite's cluster runs, restarting the ones that are gone (as a kubelet or systemd
+ * would), and returns their names. After an API-server outage kube-controller-manager and kube-scheduler may exit
+ * late (lost leader lease) or a fresh copy may find the old one's port still bound and exit at once, so it checks
+ * again a few seconds after each restart, up to three times. Every case file calls it first: a cluster left without a
+ * scheduler would make each of its deploys hang until its timeout instead of failing the one trial that broke it.
+ */
+export async function ensureCluster(): Promise<string[]> {
+  const restarted: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const up = await clusterUp();
+    if (up.code !== 0) throw new Error(`berth cluster up --name ${clusterName()} exited ${up.code}: ${up.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    const started = startedComponents(up.stderr);
+    if (started.length === 0) return restarted;
+    restarted.push(...started);
+    await sleep(5000);
+    const dead = readProcesses(clusterDir(clusterName()), join(cacheRoot(), 'cluster')).filter((p) => !p.running);
+    if (dead.length === 0) return restarted;
+    if (attempt === 3) throw new Error(`cluster ${clusterName()}: ${dead.map((p) => p.component).join(', ')} exited again after 3 restarts; see ${clusterDir(clusterName())}/logs`);
+  }
+}
+
+/** The components a `berth cluster up` said it started again. */
+export function startedComponents(stderr: string): string[] {
+  return /starting stopped components of cluster '[^']+': (.*)/.exec(stderr)?.[1]?.split(', ') ?? [];
 }
 
 export interface Line {

@@ -12,7 +12,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { recordCase } from './results.js';
-import { berth, client, store } from './harness.js';
+import { berth, client, ensureCluster, store } from './harness.js';
 import { testNamespaces } from '../integration/harness.js';
 import type { KubeObject } from '../../src/model/manifest-set.js';
 
@@ -104,6 +104,7 @@ const READS: [string, () => string[]][] = [
 const SCENARIO = ['deploy (install)', 'diff (rotation)', 'diff (rotation) -o json', 'diff (rotation) -o markdown', 'deploy (rotation)', 'rollback', 'deploy with a refused secret value'];
 
 beforeAll(async () => {
+  await ensureCluster();
   ns = await namespace('rel-secrets');
   const deploy = (db: string) => ['deploy', 'shop', '-r', RELEASE, ...NS(), '--env', 'dev', ...setSecrets(db)];
   await run('deploy (install)', deploy(SECRET.dbPassword));

@@ -12,6 +12,7 @@ import {
   CliRun,
   count,
   deploymentImages,
+  ensureCluster,
   leaseHolder,
   median,
   progressPhase,
@@ -56,6 +57,7 @@ const isDeploying = (l: Line) => l.stream === 'stderr' && l.text.startsWith('dep
 const isService = (l: Line) => l.stream === 'stderr' && /^(db|api|worker): /.test(l.text);
 
 beforeAll(async () => {
+  await ensureCluster();
   ns = await namespace('rel-kill');
   const install = await berth(wavesDeployArgs(ns, RELEASE, '1.0.0'));
   expect(install.exit.code).toBe(0);
