@@ -515,9 +515,11 @@ export function stages(): Obj[] {
           {
             patch: {
               root: 'metadata',
+              // No pv.kubernetes.io/bind-completed here: with it the PV controller treats the claim as bound and, when
+              // its informer has not seen the new PV yet (a loaded machine), marks the claim Lost ("Bound claim has
+              // lost its PersistentVolume"). Without it the controller finishes the binding itself once it sees the PV.
               template: [
                 'annotations:',
-                '  pv.kubernetes.io/bind-completed: "yes"',
                 '  pv.kubernetes.io/bound-by-controller: "yes"',
                 `  volume.beta.kubernetes.io/storage-provisioner: ${STORAGE_PROVISIONER}`,
                 `  volume.kubernetes.io/storage-provisioner: ${STORAGE_PROVISIONER}`,
