@@ -204,3 +204,19 @@ export async function serviceAccountKubeconfig(namespace: string, account: strin
   );
   return path;
 }
+
+/** Runs a command in a PID namespace of its own (with its own /proc): a container or CI runner sharing this host. */
+export const UNSHARE = ['unshare', '--pid', '--fork', '--mount-proc'] as const;
+
+/** Whether this kernel lets us make a PID namespace (root, or user namespaces allowed); the reason when not. */
+export async function pidNamespaces(): Promise<string | undefined> {
+  const res = await execFile(UNSHARE[0], [...UNSHARE.slice(1), 'true'], { timeoutMs: 10_000 }).catch((err: Error) => ({ code: -1, stdout: '', stderr: err.message }));
+  return res.code === 0 ? undefined : `unshare --pid --fork --mount-proc refused (exit ${res.code}): ${res.stderr.trim()}`;
+}
+
+/** Sets a never-ready pod's Ready conditions to True, as a kubelet would once its probe passes. */
+export async function makeReady(pod: { metadata: { name: string }; status: { conditions: { type: string; status: string }[]; containerStatuses?: { ready: boolean }[] } }, ns: string): Promise<void> {
+  const conditions = pod.status.conditions.map((c) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'True' } : c));
+  const containerStatuses = (pod.status.containerStatuses ?? []).map((c) => ({ ...c, ready: true }));
+  await kubectl(['patch', 'pod', pod.metadata.name, '-n', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { conditions, containerStatuses } })]);
+}

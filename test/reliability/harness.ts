@@ -92,6 +92,13 @@ export interface Exit {
   readonly ms: number;
 }
 
+export interface RunOptions {
+  /** Another kubeconfig than the suite cluster's admin one (a ServiceAccount's, say). */
+  readonly kubeconfig?: string;
+  /** A command the CLI runs under, e.g. `UNSHARE` (another PID namespace). */
+  readonly prefix?: readonly string[];
+}
+
 /** A running `node bin/berth.mjs ...` whose output is kept line by line with timestamps. */
 export class CliRun {
   readonly lines: Line[] = [];
@@ -101,9 +108,10 @@ export class CliRun {
   private readonly started = performance.now();
   private readonly listeners: ((line: Line) => void)[] = [];
 
-  constructor(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  constructor(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: RunOptions = {}) {
     // CI mode: plain progress lines (one per state change) instead of a live terminal display, so they can be parsed.
-    this.child = spawn(process.execPath, ['bin/berth.mjs', ...args, '--kubeconfig', testKubeconfig()], {
+    const [file, ...prefix] = [...(options.prefix ?? []), process.execPath];
+    this.child = spawn(file!, [...prefix, 'bin/berth.mjs', ...args, '--kubeconfig', options.kubeconfig ?? testKubeconfig()], {
       cwd: ROOT,
       env: { ...process.env, CI: '1', NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -161,8 +169,8 @@ export class CliRun {
 }
 
 /** Runs the CLI to completion; a run still going after `timeoutMs` is SIGKILLed (a hang is a failure to report). */
-export async function berth(args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun & { exit: Exit }> {
-  const run = new CliRun(args, options.env);
+export async function berth(args: readonly string[], options: RunOptions & { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun & { exit: Exit }> {
+  const run = new CliRun(args, options.env, options);
   const timer = setTimeout(() => run.kill('SIGKILL'), options.timeoutMs ?? 240_000);
   const exit = await run.exited.finally(() => clearTimeout(timer));
   return Object.assign(run, { exit });
@@ -360,3 +368,14 @@ export function randomInt(min: number, max: number): number {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The promise's value, or undefined when it has not settled within `ms` (the timer is cleared either way). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -18,7 +18,7 @@ export interface Figure {
 }
 
 export interface CaseResult {
-  /** Stable id: sigkill, concurrent, apiserver-kill, secret-leak. */
+  /** Stable id: sigkill, concurrent, apiserver-kill, secret-leak, lock-pidns, lock-paused, namespace-role. */
   readonly id: string;
   /** The row's name in the table. */
   readonly title: string;
@@ -81,7 +81,7 @@ export function recordCase(result: CaseResult): string | undefined {
   return file;
 }
 
-const ORDER = ['sigkill', 'concurrent', 'apiserver-kill', 'secret-leak'];
+const ORDER = ['sigkill', 'concurrent', 'apiserver-kill', 'secret-leak', 'lock-pidns', 'lock-paused', 'namespace-role'];
 
 function figureText(f: Figure): string {
   if (f.value === null) return `${f.label}: none`;

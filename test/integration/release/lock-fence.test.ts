@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from '../../../src/cluster/exec.js';
 import { SecretRevisionStore } from '../../../src/release/store.js';
 import { KubeClient } from '../../../src/kube/client.js';
-import { createTestNamespace, deleteNamespace, getJson, kubectl, listJson, testKubeconfig, waitFor, waitForDeploymentAvailable } from '../harness.js';
+import { createTestNamespace, deleteNamespace, getJson, listJson, makeReady, pidNamespaces, testKubeconfig, UNSHARE, waitFor, waitForDeploymentAvailable } from '../harness.js';
 import { berth, WAVES } from '../deploy/helpers.js';
 
 /**
@@ -35,7 +35,7 @@ async function images(ns: string): Promise<Record<string, string>> {
 }
 
 /** A `berth deploy` of the waves app running in the background, with its output collected. */
-function startDeploy(ns: string, args: string[], env: Record<string, string> = {}, command: string[] = []): ChildProcess & { out: { stdout: string; stderr: string }; exited: Promise<number | null> } {
+function startDeploy(ns: string, args: string[], env: Record<string, string> = {}, command: readonly string[] = []): ChildProcess & { out: { stdout: string; stderr: string }; exited: Promise<number | null> } {
   const [file, ...prefix] = [...command, process.execPath];
   const child = spawn(file!, [...prefix, 'bin/berth.mjs', 'deploy', WAVES, '-r', 'w', '-n', ns, ...args, '--kubeconfig', testKubeconfig()], {
     env: { ...process.env, CI: '1', NO_COLOR: '1', BERTH_LOCK_TTL_SECONDS: '15', ...env },
@@ -46,14 +46,6 @@ function startDeploy(ns: string, args: string[], env: Record<string, string> = {
   child.stderr!.on('data', (d: Buffer) => (out.stderr += String(d)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
   return Object.assign(child, { out, exited });
-}
-
-const UNSHARE = ['unshare', '--pid', '--fork', '--mount-proc'];
-
-/** Whether this kernel lets us make a PID namespace (root, or user namespaces allowed); the reason when not. */
-async function pidNamespaces(): Promise<string | undefined> {
-  const res = await execFile(UNSHARE[0]!, [...UNSHARE.slice(1), 'true'], { timeoutMs: 10_000 }).catch((err: Error) => ({ code: -1, stdout: '', stderr: err.message }));
-  return res.code === 0 ? undefined : `unshare --pid --fork --mount-proc refused (exit ${res.code}): ${res.stderr.trim()}`;
 }
 
 describe('a deploy in another PID namespace of this host', () => {
@@ -69,7 +61,7 @@ describe('a deploy in another PID namespace of this host', () => {
     const holder = startDeploy(ns, ['--env', 'broken', '--timeout', '3m']);
     await waitFor(async () => (await statuses(ns)).includes('2 pending'), { timeoutMs: 90_000, what: 'revision 2 pending' });
 
-    const second = await execFile(UNSHARE[0]!, [...UNSHARE.slice(1), process.execPath, 'bin/berth.mjs', 'deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'v2', '--lock-timeout', '3s', '--kubeconfig', testKubeconfig()], {
+    const second = await execFile(UNSHARE[0], [...UNSHARE.slice(1), process.execPath, 'bin/berth.mjs', 'deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'v2', '--lock-timeout', '3s', '--kubeconfig', testKubeconfig()], {
       timeoutMs: 120_000,
       env: { ...process.env, CI: '1', NO_COLOR: '1' },
     });
@@ -133,10 +125,3 @@ describe('a deploy paused past its lease', () => {
     expect(await statuses(ns)).toEqual(['1 superseded', '2 interrupted', '3 deployed']);
   });
 });
-
-/** Sets a never-ready pod's Ready conditions to True, as a kubelet would once its probe passes. */
-async function makeReady(pod: { metadata: { name: string }; status: { conditions: { type: string; status: string }[]; containerStatuses?: { ready: boolean }[] } }, ns: string): Promise<void> {
-  const conditions = pod.status.conditions.map((c) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'True' } : c));
-  const containerStatuses = (pod.status.containerStatuses ?? []).map((c) => ({ ...c, ready: true }));
-  await kubectl(['patch', 'pod', pod.metadata.name, '-n', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { conditions, containerStatuses } })]);
-}
