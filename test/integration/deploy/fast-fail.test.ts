@@ -12,7 +12,7 @@ import {
   listJson,
   testKubeconfig,
 } from '../harness.js';
-import { synthWaves, testContext } from './helpers.js';
+import { synthWaves, testContext, testPod, workloadLabels } from './helpers.js';
 
 /**
  * Waits that cannot succeed stop at once, against the real controllers (kwok runs the pods). Every wait here has a
@@ -30,19 +30,12 @@ afterAll(async () => {
   await deleteNamespace(ns);
 });
 
-const labels = (name: string) => ({ 'app.kubernetes.io/name': name });
-function pod(name: string, annotations: Record<string, string> = {}, restartPolicy?: string) {
-  return {
-    metadata: { labels: labels(name), annotations },
-    spec: { ...(restartPolicy ? { restartPolicy } : {}), containers: [{ name: 'c', image: 'example.com/c:1' }] },
-  };
-}
 function deployment(name: string, annotations: Record<string, string> = {}, namespace = ns): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, namespace, labels: labels(name) },
-    spec: { selector: { matchLabels: labels(name) }, template: pod(name, annotations) },
+    metadata: { name, namespace, labels: workloadLabels(name) },
+    spec: { selector: { matchLabels: workloadLabels(name) }, template: testPod(name, annotations) },
   };
 }
 
@@ -108,8 +101,8 @@ describe('readiness fails fast on the local control plane', () => {
     const job: KubeObject = {
       apiVersion: 'batch/v1',
       kind: 'Job',
-      metadata: { name: 'retries', namespace: ns, labels: labels('retries') },
-      spec: { backoffLimit: 1, template: pod('retries', { [ANNOTATION_FAIL]: 'true' }, 'Never') },
+      metadata: { name: 'retries', namespace: ns, labels: workloadLabels('retries') },
+      spec: { backoffLimit: 1, template: testPod('retries', { [ANNOTATION_FAIL]: 'true' }, 'Never') },
     };
     const outcome = await waitFor([job]);
     expect(outcome).toEqual({ ok: false, message: 'Job/retries failed: job failed: BackoffLimitExceeded: Job has reached the specified backoff limit' });

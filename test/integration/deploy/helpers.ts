@@ -26,3 +26,14 @@ export function berth(...args: string[]): Promise<ExecResult> {
     env: { ...process.env, CI: '1', NO_COLOR: '1', BERTH_LOCK_TTL_SECONDS: '15' },
   });
 }
+
+/** The selector labels of a test workload named `name`. */
+export const workloadLabels = (name: string) => ({ 'app.kubernetes.io/name': name });
+
+/** The pod template of a test workload: one container, the annotations that steer kwok (test-fail, never-ready ...). */
+export function testPod(name: string, annotations: Record<string, string> = {}, restartPolicy?: string) {
+  return {
+    metadata: { labels: workloadLabels(name), annotations },
+    spec: { ...(restartPolicy ? { restartPolicy } : {}), containers: [{ name: 'c', image: 'example.com/c:1' }] },
+  };
+}

@@ -3,6 +3,7 @@ import { readiness } from '../../../src/model/wait/index.js';
 import { waitForReady } from '../../../src/deploy/watch.js';
 import type { KubeObject } from '../../../src/model/manifest-set.js';
 import { ANNOTATION_FAIL, ANNOTATION_NEVER_READY, createTestNamespace, deleteNamespace, testKubeconfig } from '../harness.js';
+import { testPod, workloadLabels } from './helpers.js';
 
 /** The readiness rules against the real controllers (kwok runs the pods). */
 let ns: string;
@@ -16,13 +17,6 @@ afterAll(async () => {
   await deleteNamespace(ns);
 });
 
-const labels = (name: string) => ({ 'app.kubernetes.io/name': name });
-function pod(name: string, annotations: Record<string, string> = {}, restartPolicy?: string) {
-  return {
-    metadata: { labels: labels(name), annotations },
-    spec: { ...(restartPolicy ? { restartPolicy } : {}), containers: [{ name: 'c', image: 'example.com/c:1' }] },
-  };
-}
 
 async function waitFor(objects: KubeObject[], timeoutMs = 30_000) {
   for (const o of objects) await client.apply(o, { force: true });
@@ -31,15 +25,15 @@ async function waitFor(objects: KubeObject[], timeoutMs = 30_000) {
 
 describe('readiness against the local control plane', () => {
   it('sees a Job complete, and a failing Job fail with the cluster reason before the timeout', async () => {
-    const ok: KubeObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job-ok', namespace: ns, labels: labels('job-ok') }, spec: { template: pod('job-ok', {}, 'Never') } };
+    const ok: KubeObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job-ok', namespace: ns, labels: workloadLabels('job-ok') }, spec: { template: testPod('job-ok', {}, 'Never') } };
     expect(await waitFor([ok])).toEqual({ ok: true, message: 'ready' });
     expect(readiness((await client.read(ok))!)).toMatchObject({ done: true, ok: true });
 
     const bad: KubeObject = {
       apiVersion: 'batch/v1',
       kind: 'Job',
-      metadata: { name: 'job-bad', namespace: ns, labels: labels('job-bad') },
-      spec: { backoffLimit: 0, template: pod('job-bad', { [ANNOTATION_FAIL]: 'true' }, 'Never') },
+      metadata: { name: 'job-bad', namespace: ns, labels: workloadLabels('job-bad') },
+      spec: { backoffLimit: 0, template: testPod('job-bad', { [ANNOTATION_FAIL]: 'true' }, 'Never') },
     };
     const started = Date.now();
     const outcome = await waitFor([bad], 60_000);
@@ -52,25 +46,25 @@ describe('readiness against the local control plane', () => {
     const sts: KubeObject = {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
-      metadata: { name: 'sts', namespace: ns, labels: labels('sts') },
+      metadata: { name: 'sts', namespace: ns, labels: workloadLabels('sts') },
       spec: {
         replicas: 2,
         serviceName: 'sts',
-        selector: { matchLabels: labels('sts') },
-        template: pod('sts'),
+        selector: { matchLabels: workloadLabels('sts') },
+        template: testPod('sts'),
         volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
       },
     };
     const ds: KubeObject = {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
-      metadata: { name: 'ds', namespace: ns, labels: labels('ds') },
-      spec: { selector: { matchLabels: labels('ds') }, template: pod('ds') },
+      metadata: { name: 'ds', namespace: ns, labels: workloadLabels('ds') },
+      spec: { selector: { matchLabels: workloadLabels('ds') }, template: testPod('ds') },
     };
     const pvc: KubeObject = {
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
-      metadata: { name: 'claim', namespace: ns, labels: labels('claim') },
+      metadata: { name: 'claim', namespace: ns, labels: workloadLabels('claim') },
       spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
     };
     expect(await waitFor([pvc, sts, ds], 60_000)).toEqual({ ok: true, message: 'ready' });
@@ -83,8 +77,8 @@ describe('readiness against the local control plane', () => {
     const d: KubeObject = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: 'stuck', namespace: ns, labels: labels('stuck') },
-      spec: { selector: { matchLabels: labels('stuck') }, template: pod('stuck', { [ANNOTATION_NEVER_READY]: 'true' }) },
+      metadata: { name: 'stuck', namespace: ns, labels: workloadLabels('stuck') },
+      spec: { selector: { matchLabels: workloadLabels('stuck') }, template: testPod('stuck', { [ANNOTATION_NEVER_READY]: 'true' }) },
     };
     const outcome = await waitFor([d], 5_000);
     expect(outcome.ok).toBe(false);
