@@ -71,15 +71,19 @@ export function digestOfBytes(key: Buffer, bytes: Buffer | string): string {
   return secretDigest(key, sha256(bytes));
 }
 
-/** A copy of `values` with every `sha256:<hex>` replaced by its keyed digest; everything else as it is. */
-export function keySecretHashes<T>(values: T, key: Buffer): T {
+/** A copy of a JSON-like value with every leaf (anything but an array or a plain object) passed through `leaf`. */
+function mapLeaves<T>(values: T, leaf: (v: unknown) => unknown): T {
   const walk = (v: unknown): unknown => {
-    if (isUnkeyedHash(v)) return secretDigest(key, v.slice(SECRET_HASH_PREFIX.length));
     if (Array.isArray(v)) return v.map(walk);
     if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, child]) => [k, walk(child)]));
-    return v;
+    return leaf(v);
   };
   return walk(values) as T;
+}
+
+/** A copy of `values` with every `sha256:<hex>` replaced by its keyed digest; everything else as it is. */
+export function keySecretHashes<T>(values: T, key: Buffer): T {
+  return mapLeaves(values, (v) => (isUnkeyedHash(v) ? secretDigest(key, v.slice(SECRET_HASH_PREFIX.length)) : v));
 }
 
 /** True when `values` holds a `sha256:<hex>` anywhere. */
@@ -92,11 +96,5 @@ export function containsUnkeyedHash(values: unknown): boolean {
 
 /** A copy of `values` for display: every hash or digest of a secret becomes `(secret)`. */
 export function hideSecretDigests<T>(values: T): T {
-  const walk = (v: unknown): unknown => {
-    if (isHashedSecret(v)) return SECRET_PLACEHOLDER;
-    if (Array.isArray(v)) return v.map(walk);
-    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, child]) => [k, walk(child)]));
-    return v;
-  };
-  return walk(values) as T;
+  return mapLeaves(values, (v) => (isHashedSecret(v) ? SECRET_PLACEHOLDER : v));
 }
