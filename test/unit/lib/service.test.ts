@@ -145,6 +145,14 @@ describe('Services of a workload', () => {
     expect(find(objects, 'Ingress').spec.rules[0].http.paths[0].backend).toEqual({ service: { name: 'carts', port: { name: 'http' } } });
   });
 
+  test('finds references to an exact name in the dependency graph', () => {
+    const app = makeApp();
+    const cartsDb = new StatelessApp(app, 'carts-db', { image: 'mongo:7.0.14', ports: [{ port: 27017 }], service: { name: 'carts-db' } });
+    new StatelessApp(app, 'carts', { image: 'carts:1', env: { DB: cartsDb.addr } });
+    const carts = app.describe().services.find((s) => s.name === 'carts')!;
+    expect(carts.edges).toEqual([{ to: 'carts-db', kinds: ['env'], via: ['env DB'] }]);
+  });
+
   test('puts podLabels / podAnnotations on the pod template, workloadLabels / workloadAnnotations on the workload only', () => {
     const objects = frontend({
       labels: { team: 'web' },
