@@ -23,7 +23,7 @@ import { waitForPortContainer } from './private/wait-for-init.js';
 
 export type { WorkloadKind } from './contract.js';
 
-/** One port the container listens on. Workloads with a Service expose every port through it. */
+/** One port the container listens on. Workloads with a Service expose every port through it unless `service.ports` picks some. */
 export interface PortSpec {
   /**
    * Port the container listens on.
@@ -47,7 +47,8 @@ export interface PortSpec {
    */
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
   /**
-   * Node port when the Service type is `NodePort` or `LoadBalancer`.
+   * Node port of the main Service, whose type must then be `NodePort` or `LoadBalancer` (refused otherwise). Other
+   * Services set theirs in their `ports`: a node port is unique in the cluster.
    * @default chosen by Kubernetes
    */
   readonly nodePort?: number;
@@ -557,7 +558,7 @@ export abstract class Workload extends Construct {
   /** The port of the main Service's first port. */
   get port(): number {
     requireService(this, 'port');
-    return this.mainService ? this.mainService.ports()[0]!.servicePort : this.ports[0]!.servicePort;
+    return this.firstServicePort('port').servicePort;
   }
 
   /** `<host>:<port>`, e.g. `shop-prod-cache:6379`: for clients configured with an address rather than a URL. */
@@ -584,7 +585,13 @@ export abstract class Workload extends Construct {
 
   /** Name of the main Service's first port: where an Ingress routes to. */
   protected get firstServicePortName(): string {
-    return (this.mainService ? this.mainService.ports()[0]! : this.ports[0]!).name;
+    return this.firstServicePort('ingress').name;
+  }
+
+  private firstServicePort(asker: string): { name: string; servicePort: number } {
+    const first = this.mainService ? this.mainService.ports()[0] : this.ports[0];
+    if (!first) throw constructError(this, `'${asker}': the Service ${this.host} lists no ports ('service.ports' is []): name one there`);
+    return first;
   }
 
   /** `http://<host>:<port>`. */

@@ -124,6 +124,9 @@ describe('Services of a workload', () => {
         'shop-prod-frontend:8000',
       ]);
       expect(() => web.portOf('grpc')).toThrow("shop/frontend: portOf('grpc'): the Service shop-prod-frontend has no port named 'grpc' (its ports: 'metrics', 'http')");
+      const peers = new StatelessApp(app, 'peers', { image: 'peers:1', ports: [{ port: 7946 }], service: { headless: true, ports: [] } });
+      expect(peers.host).toBe('shop-prod-peers');
+      expect(() => peers.addr).toThrow("shop/peers: 'port': the Service shop-prod-peers lists no ports ('service.ports' is []): name one there");
       expect(() => new BatchJob(app, 'job', { image: 'job:1' }).addr).toThrow(
         "shop/job: 'host' is only available on services with a Service: a batch workload has none",
       );
