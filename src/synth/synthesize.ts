@@ -134,7 +134,13 @@ export function render(mod: AppModule, source: AppSource, opts: RenderOptions): 
     throw new UserError(`${source.name} (env ${opts.env}) is not valid:\n  ${errors.join('\n  ')}`);
   }
   const objects: KubeObject[] = [];
-  for (const chart of app.charts) objects.push(...(chart.toJson() as KubeObject[]));
+  try {
+    for (const chart of app.charts) objects.push(...(chart.toJson() as KubeObject[]));
+  } catch (err) {
+    // Specs rendered lazily (a probe's port) fail here; cdk8s wraps the construct's message in its own words.
+    const message = (err instanceof Error ? err.message : String(err)).replace(/^Failed serializing construct at path '[^']*' with name '[^']*': (Error: )?/, '');
+    throw new UserError(`${source.name} (env ${opts.env}): ${message}`, { hint: 'fix the props or config named above' });
+  }
   refuseOversized(objects, source, opts);
   const description = instance.describe(objects);
   return {
