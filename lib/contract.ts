@@ -81,3 +81,43 @@ export const ANNOTATION_SECRET_HASH = 'berth.dev/secret-hash';
  */
 export const CONTEXT_RELEASE_KEY = 'berth.dev/release-key';
 export const ANNOTATION_KEEP = 'berth.dev/keep';
+
+/**
+ * Kinds the Kubernetes 1.34 API serves without a namespace (`kubectl api-resources --namespaced=false`, leaving out
+ * the create-only review kinds). Synth renders them without `metadata.namespace`, refuses them unless the Application
+ * allows cluster-scoped objects, and the engine finds them cluster-wide. A custom kind is cluster-scoped when a
+ * CustomResourceDefinition of the same application says `scope: Cluster`; other custom kinds count as namespaced.
+ */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'APIService',
+  'CertificateSigningRequest',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'ClusterTrustBundle',
+  'ComponentStatus',
+  'CSIDriver',
+  'CSINode',
+  'CustomResourceDefinition',
+  'DeviceClass',
+  'FlowSchema',
+  'IngressClass',
+  'IPAddress',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'MutatingWebhookConfiguration',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'PriorityClass',
+  'PriorityLevelConfiguration',
+  'ResourceSlice',
+  'RuntimeClass',
+  'ServiceCIDR',
+  'StorageClass',
+  'StorageVersionMigration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'ValidatingWebhookConfiguration',
+  'VolumeAttachment',
+  'VolumeAttributesClass',
+]);

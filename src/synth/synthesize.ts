@@ -120,7 +120,14 @@ export function render(mod: AppModule, source: AppSource, opts: RenderOptions): 
     throw new UserError(`${source.name} (env ${opts.env}) is not valid:\n  ${errors.join('\n  ')}`);
   }
   const objects: KubeObject[] = [];
-  for (const chart of app.charts) objects.push(...(chart.toJson() as KubeObject[]));
+  try {
+    for (const chart of app.charts) objects.push(...(chart.toJson() as KubeObject[]));
+  } catch (err) {
+    // Rendering runs the app's patches and overrides (`addJsonPatch`, `override`): a path that does not fit the object fails here.
+    throw new UserError(`${source.name} (env ${opts.env}): ${err instanceof Error ? err.message : String(err)}`, {
+      hint: 'fix the JSON patch or override named above: compare its path with the object as `berth synth --stdout` renders it',
+    });
+  }
   refuseOversized(objects, source, opts);
   const description = instance.describe(objects);
   return {
