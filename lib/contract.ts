@@ -121,3 +121,23 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'VolumeAttachment',
   'VolumeAttributesClass',
 ]);
+
+/** `group/Kind` of an object (core group empty): how a CustomResourceDefinition names the kind it defines. */
+export function groupKind(o: { readonly apiVersion: string; readonly kind: string }): string {
+  const slash = o.apiVersion.indexOf('/');
+  return `${slash === -1 ? '' : o.apiVersion.slice(0, slash)}/${o.kind}`;
+}
+
+/**
+ * `group/Kind` → `Namespaced` | `Cluster` for the kinds the CustomResourceDefinitions among `objects` define. Synth uses
+ * it to render their objects with or without a namespace, the engine to apply them after their definition.
+ */
+export function definedKinds(objects: readonly { readonly kind: string; readonly [key: string]: unknown }[]): Map<string, string> {
+  const kinds = new Map<string, string>();
+  for (const o of objects) {
+    if (o.kind !== 'CustomResourceDefinition') continue;
+    const spec = o.spec as { group?: string; scope?: string; names?: { kind?: string } } | undefined;
+    if (spec?.group && spec.names?.kind) kinds.set(`${spec.group}/${spec.names.kind}`, spec.scope ?? 'Namespaced');
+  }
+  return kinds;
+}

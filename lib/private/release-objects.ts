@@ -4,6 +4,8 @@ import type { Workload } from '../workload.js';
 import {
   ANNOTATION_RELEASE,
   CLUSTER_SCOPED_KINDS,
+  definedKinds,
+  groupKind,
   LABEL_INSTANCE,
   LABEL_MANAGED_BY,
   LABEL_PART_OF,
@@ -25,24 +27,12 @@ export function apiObjectsOf(app: Application): ApiObject[] {
   return app.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === app);
 }
 
-/** `group/Kind` → scope, of the CustomResourceDefinitions among `objects`. */
-export function customScopes(objects: readonly RenderedObject[]): Map<string, string> {
-  const scopes = new Map<string, string>();
-  for (const o of objects) {
-    if (o.kind !== 'CustomResourceDefinition') continue;
-    const spec = o.spec as { group?: string; scope?: string; names?: { kind?: string } } | undefined;
-    if (spec?.group && spec.names?.kind) scopes.set(`${spec.group}/${spec.names.kind}`, spec.scope ?? 'Namespaced');
-  }
-  return scopes;
-}
-
 /**
  * Whether the API serves `o` without a namespace: a built-in cluster-scoped kind, or a custom kind whose
  * CustomResourceDefinition in the same application says `scope: Cluster`.
  */
 export function isClusterScoped(o: Pick<RenderedObject, 'apiVersion' | 'kind'>, scopes: ReadonlyMap<string, string>): boolean {
-  const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '';
-  const custom = scopes.get(`${group}/${o.kind}`);
+  const custom = scopes.get(groupKind(o));
   if (custom !== undefined) return custom === 'Cluster';
   return CLUSTER_SCOPED_KINDS.has(o.kind);
 }
@@ -63,7 +53,7 @@ export function serviceOf(obj: ApiObject, services: readonly Workload[]): Worklo
  */
 export function placementProblems(app: Application, opts: { clusterScoped: 'refuse' | 'allow'; otherNamespaces: 'refuse' | 'rewrite' }): string[] {
   const objects = apiObjectsOf(app);
-  const scopes = customScopes(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.toJson() as RenderedObject));
+  const scopes = definedKinds(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.toJson() as RenderedObject));
   const problems: string[] = [];
   for (const o of objects) {
     const ref = `${o.kind}/${o.name}`;
@@ -105,7 +95,7 @@ export function releaseObjects(app: Application, rendered: readonly RenderedObje
     const w = serviceOf(o, services);
     if (w) owners.set(`${o.apiVersion}/${o.kind}/${o.name}`, w);
   }
-  const scopes = customScopes(rendered);
+  const scopes = definedKinds(rendered);
   const releaseLabels = {
     [LABEL_INSTANCE]: release.name,
     [LABEL_PART_OF]: app.appName,
