@@ -31,6 +31,11 @@ describe('synthesize', () => {
       'rbac.authorization.k8s.io/v1 Role/raw-reader in ns',
       'v1 ConfigMap/raw-settings in ns',
     ]);
+    // Part of the release like Berth's own objects: what ownership, prune and uninstall go by.
+    for (const o of set.objects) {
+      expect(o.metadata.annotations).toEqual({ 'berth.dev/release': 'ns/r1' });
+      expect(o.metadata.labels?.['app.kubernetes.io/instance']).toBe('r1');
+    }
   });
 
   it('gives the config with secret-marked values hashed for revisions (apps/shop)', async () => {
