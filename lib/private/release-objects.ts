@@ -56,11 +56,12 @@ export function placementProblems(app: Application, opts: { clusterScoped: 'refu
   const scopes = definedKinds(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.toJson() as RenderedObject));
   const problems: string[] = [];
   for (const o of objects) {
-    const ref = `${o.kind}/${o.name}`;
+    // The synth driver puts the application's path first; the construct path says which line made the object.
+    const ref = `${o.kind}/${o.name} (${o.node.path})`;
     if (isClusterScoped(o, scopes)) {
       if (opts.clusterScoped === 'refuse') {
         problems.push(
-          `${o.node.path}: ${ref} is cluster-scoped, and application '${app.appName}' renders namespaced objects only: ` +
+          `${ref} is cluster-scoped, and application '${app.appName}' renders namespaced objects only: ` +
             "allow cluster-scoped objects with `clusterScoped: 'allow'` in the Application's props " +
             "(`super(scope, id, { ...props, clusterScoped: 'allow' })`; the release then owns, prunes and uninstalls them), or create the object out of band",
         );
@@ -70,7 +71,7 @@ export function placementProblems(app: Application, opts: { clusterScoped: 'refu
     const ns = o.metadata.namespace;
     if (ns !== undefined && ns !== app.release.namespace && opts.otherNamespaces === 'refuse') {
       problems.push(
-        `${o.node.path}: ${ref} names namespace '${ns}', but release ${app.release.name} goes into namespace '${app.release.namespace}': ` +
+        `${ref} names namespace '${ns}', but release ${app.release.name} goes into namespace '${app.release.namespace}': ` +
           "remove its metadata.namespace (in the file it comes from, for an Include), or move it into the release's namespace with " +
           "`otherNamespaces: 'rewrite'` in the Application's props",
       );

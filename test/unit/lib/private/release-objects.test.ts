@@ -70,7 +70,7 @@ describe('objects not rendered by Berth constructs', () => {
     const a = app();
     new k8s.KubeClusterRole(a, 'reader', { metadata: { name: 'reader' }, rules: [] });
     expect(validationErrors(a)).toEqual([
-      "shop/reader: ClusterRole/reader is cluster-scoped, and application 'shop' renders namespaced objects only: allow cluster-scoped objects with `clusterScoped: 'allow'` in the Application's props (`super(scope, id, { ...props, clusterScoped: 'allow' })`; the release then owns, prunes and uninstalls them), or create the object out of band",
+      "ClusterRole/reader (shop/reader) is cluster-scoped, and application 'shop' renders namespaced objects only: allow cluster-scoped objects with `clusterScoped: 'allow'` in the Application's props (`super(scope, id, { ...props, clusterScoped: 'allow' })`; the release then owns, prunes and uninstalls them), or create the object out of band",
     ]);
   });
 
@@ -100,7 +100,7 @@ describe('objects not rendered by Berth constructs', () => {
     const refused = app();
     new Include(refused, 'upstream', { url });
     expect(validationErrors(refused)).toEqual([
-      "shop/upstream/upstream-configmap-monitoring: ConfigMap/upstream names namespace 'monitoring', but release shop-prod goes into namespace 'prod': remove its metadata.namespace (in the file it comes from, for an Include), or move it into the release's namespace with `otherNamespaces: 'rewrite'` in the Application's props",
+      "ConfigMap/upstream (shop/upstream/upstream-configmap-monitoring) names namespace 'monitoring', but release shop-prod goes into namespace 'prod': remove its metadata.namespace (in the file it comes from, for an Include), or move it into the release's namespace with `otherNamespaces: 'rewrite'` in the Application's props",
     ]);
     const rewritten = app({ otherNamespaces: 'rewrite' });
     new Include(rewritten, 'upstream', { url });
