@@ -129,7 +129,7 @@ export function ownerOf(current: KubeObject, id: string): string | undefined {
   const managers = [...new Set(entries.map((m) => `${m.manager ?? 'unknown'}${m.operation ? ` (${m.operation})` : ''}`))];
   if (managers.length === 0) return 'no release and no field manager (it has no berth.dev/release annotation)';
   const list = `field managers: ${managers.join(', ')}`;
-  if (entries.every((m) => m.manager === FIELD_MANAGER)) return `no release: Berth applied it without the berth.dev/release annotation (${list})`;
+  if (entries.every((m) => m.manager === FIELD_MANAGER)) return `no release: Berth wrote it without the berth.dev/release annotation (${list})`;
   return `another tool (${list})`;
 }
 

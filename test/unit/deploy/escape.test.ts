@@ -74,7 +74,7 @@ describe('escape-hatch objects over the in-memory API', () => {
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toBe(
       'release demo in namespace dev would change objects it does not own:\n' +
-        '  ConfigMap/demo-extra is owned by no release: Berth applied it without the berth.dev/release annotation (field managers: berth (Apply))',
+        '  ConfigMap/demo-extra is owned by no release: Berth wrote it without the berth.dev/release annotation (field managers: berth (Apply))',
     );
     await deploy(memoryContext(api), web('v1', [extra()]), { adopt: true });
     expect(api.objects('ConfigMap').find((o) => o.metadata.name === 'demo-extra')!.metadata.annotations).toEqual({ [ANNOTATION_RELEASE]: `${NS}/${RELEASE}` });

@@ -194,7 +194,7 @@ describe('normalize and ownerOf', () => {
     );
     // What the escape-hatch bug left behind: applied by Berth, never annotated. Not "another tool (managers: berth)".
     expect(ownerOf(managed([{ manager: 'berth', operation: 'Apply' }]), ID)).toBe(
-      'no release: Berth applied it without the berth.dev/release annotation (field managers: berth (Apply))',
+      'no release: Berth wrote it without the berth.dev/release annotation (field managers: berth (Apply))',
     );
     expect(ownerOf(obj('ConfigMap', 'x'), ID)).toBeUndefined();
   });
