@@ -53,7 +53,9 @@ describe('objects not rendered by Berth constructs', () => {
     const a = app();
     const web = new StatelessApp(a, 'web', { image: 'web:1', labels: { team: 'b' } });
     new k8s.KubeConfigMap(web, 'Extra_Conf', { metadata: { labels: { 'app.kubernetes.io/name': 'other' } }, data: { LEVEL: 'debug' } });
+    new Include(web, 'upstream', { url: includeFile('apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: robot\n') });
     const objects = render(a);
+    expect(find(objects, 'ServiceAccount', 'robot').metadata.labels['app.kubernetes.io/name']).toBe('web');
     const cm = find(objects, 'ConfigMap', 'shop-prod-web-extra-conf');
     expect(cm.metadata.labels).toEqual({ ...RELEASE_LABELS, 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/component': 'stateless' });
     expect(cm.metadata.annotations).toEqual({ 'berth.dev/release': 'prod/shop-prod' });
