@@ -168,25 +168,42 @@ describe('Workload container', () => {
     );
   });
 
-  test('uses default resources: cpu request, memory request and limit, no cpu limit', () => {
-    expect(container(api()).resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+  test('uses default resources: cpu request, memory request = limit, no cpu limit', () => {
+    expect(container(api()).resources).toEqual({ requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '512Mi' } });
   });
 
-  test('merges resource overrides field by field', () => {
+  test('merges cpu field by field; a memory request or limit set alone is also the other', () => {
     const c = container(api({ resources: { cpu: { limit: '2' }, memory: { limit: '1Gi' }, ephemeralStorage: { request: '1Gi' } } }));
     expect(c.resources).toEqual({
-      requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '1Gi' },
+      requests: { cpu: '100m', memory: '1Gi', 'ephemeral-storage': '1Gi' },
       limits: { cpu: '2', memory: '1Gi' },
     });
+    expect(container(api({ resources: { memory: { request: '2Gi' } } })).resources).toEqual({
+      requests: { cpu: '100m', memory: '2Gi' },
+      limits: { memory: '2Gi' },
+    });
+    expect(container(api({ resources: { memory: { request: '256Mi', limit: '1Gi' } } })).resources?.limits).toEqual({ memory: '1Gi' });
+  });
+
+  test("'none' leaves out a limit, or every request and limit", () => {
+    expect(container(api({ resources: { memory: { request: '1Gi', limit: 'none' } } })).resources).toEqual({ requests: { cpu: '100m', memory: '1Gi' } });
+    expect(container(api({ resources: { memory: { limit: 'none' } } })).resources).toEqual({ requests: { cpu: '100m', memory: '512Mi' } });
+    expect(container(api({ resources: 'none' })).resources).toBeUndefined();
   });
 
   test('rejects bad quantities and requests above limits', () => {
     expect(() => api({ resources: { memory: { limit: '12x' } } })).toThrow(
-      "shop/api: 'resources.memory.limit' ('12x') is not a Kubernetes quantity: use a number with an optional unit, e.g. '512Mi'",
+      "shop/api: 'resources.memory.limit' ('12x') is not a Kubernetes quantity: use a number with an optional unit, e.g. '512Mi' or 'none'",
     );
     expect(() => api({ resources: { cpu: { request: 'lots' } } })).toThrow("'resources.cpu.request' ('lots') is not a Kubernetes quantity");
-    expect(() => api({ resources: { memory: { request: '1Gi' } } })).toThrow(
-      "shop/api: 'resources.memory.request' ('1Gi') is more than 'resources.memory.limit' ('256Mi'): raise the limit or lower the request",
+    expect(() => api({ resources: { cpu: { request: 'none' } } })).toThrow(
+      "shop/api: 'resources.cpu.request' ('none') is not a Kubernetes quantity: use a number with an optional unit, e.g. '250m'",
+    );
+    expect(() => api({ resources: { memory: { request: '1Gi', limit: '512Mi' } } })).toThrow(
+      "shop/api: 'resources.memory.request' ('1Gi') is more than 'resources.memory.limit' ('512Mi'): raise the limit or lower the request",
+    );
+    expect(() => api({ resources: 'all' as never })).toThrow(
+      "shop/api: 'resources' ('all') must be an object, e.g. { memory: { request: '1Gi' } }, or 'none' for no requests and limits",
     );
   });
 
