@@ -41,6 +41,10 @@ export function checkScheduling(scope: IConstruct, kind: WorkloadKind, p: Worklo
   };
   for (const [i, s] of spreads(p.spread).entries()) {
     const at = Array.isArray(p.spread) ? `spread[${i}]` : 'spread';
+    const given = Array.isArray(p.spread) ? p.spread[i] : p.spread;
+    if (typeof given === 'string' && !(given in TOPOLOGY_KEYS)) {
+      throw propError(scope, at, given, "must be 'nodes', 'zones' or { across: '<node label key>' }, e.g. { across: 'topology.kubernetes.io/region' }");
+    }
     if (typeof s !== 'object' || s === null || typeof s.across !== 'string') {
       throw propError(scope, at, s, "must be 'nodes', 'zones' or { across: 'nodes' | 'zones' | '<node label key>', maxSkew?, whenUnsatisfiable? }");
     }

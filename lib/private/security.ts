@@ -74,7 +74,7 @@ function checkCapabilities(scope: IConstruct, prop: string, caps: readonly strin
     if (typeof cap !== 'string') throw propError(scope, at, cap, "must be a capability name, e.g. 'NET_BIND_SERVICE'");
     const bare = cap.toUpperCase().replace(/^CAP_/, '');
     if (cap !== bare && CAPABILITIES.has(bare)) {
-      throw propError(scope, at, cap, `is spelt as Kubernetes does not name capabilities (upper case, without 'CAP_'): write '${bare}'`);
+      throw propError(scope, at, cap, `is not how Kubernetes names capabilities (upper case, without 'CAP_'): write '${bare}'`);
     }
     if (!CAPABILITIES.has(cap)) {
       throw propError(scope, at, cap, `is not a Linux capability: did you mean '${closest(bare, [...CAPABILITIES])}'? (see capabilities(7))`);
