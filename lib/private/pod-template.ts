@@ -5,7 +5,7 @@ import { renderContainer } from './container.js';
 import type { PodContainers } from './pod-containers.js';
 import type { ResolvedPort } from './ports.js';
 import { renderScheduling } from './scheduling.js';
-import { renderPodSecurity } from './security.js';
+import { checkHostNetworkSysctls, renderPodSecurity } from './security.js';
 import { nonEmpty } from './values.js';
 
 /** What the pod template is rendered from besides the workload's public fields. */
@@ -21,6 +21,7 @@ export interface PodSource {
 /** The pod template: labels, config hash, the container with secure defaults, init containers, scheduling. */
 export function podTemplateFor(workload: Workload, source: PodSource, extras: PodTemplateExtras): k8s.PodTemplateSpec {
   const p = source.props;
+  if (extras.hostNetwork) checkHostNetworkSysctls(workload, p.security ?? {});
   const volumes = source.pod.volumes.map((v) => v._render((q) => k8s.Quantity.fromString(q)));
   const annotations: Record<string, string> = { ...workload.annotations };
   // The hash changes the template whenever this service's config does, which is what rolls its pods.

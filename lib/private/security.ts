@@ -65,6 +65,15 @@ export function checkPodSecurity(scope: IConstruct, sec: SecurityOptions): void 
   }
 }
 
+/** A pod in the node's network namespace cannot set that namespace's sysctls: they would change the node's. */
+export function checkHostNetworkSysctls(scope: IConstruct, sec: SecurityOptions): void {
+  for (const [name, value] of Object.entries(sec.sysctls ?? {})) {
+    if (name.startsWith('net.')) {
+      throw propError(scope, `security.sysctls.${name}`, value, "cannot be set with 'hostNetwork: true': the pod shares the node's network namespace, so the sysctl would be the node's; set it on the node instead");
+    }
+  }
+}
+
 function checkCapabilities(scope: IConstruct, prop: string, caps: readonly string[] | undefined): void {
   if (caps === undefined) return;
   if (!Array.isArray(caps)) throw propError(scope, prop, caps, "must be a list of capability names, e.g. ['NET_BIND_SERVICE']");

@@ -132,6 +132,14 @@ describe('pod security fields', () => {
     expect(() => api({ security: { podRunAsUser: 0 } })).toThrow("'security.podRunAsUser' (0) is root, which 'runAsNonRoot' (true by default) refuses");
   });
 
+  test('refuse network sysctls on a host-network pod', () => {
+    expect(() => synth((app) => new DaemonApp(app, 'agent', { image: 'agent:1', hostNetwork: true, security: { sysctls: { 'net.core.somaxconn': 1024 } } }))).toThrow(
+      "shop/agent: 'security.sysctls.net.core.somaxconn' (1024) cannot be set with 'hostNetwork: true': the pod shares the node's network namespace, so the sysctl would be the node's; set it on the node instead",
+    );
+    const objects = synth((app) => new DaemonApp(app, 'agent', { image: 'agent:1', hostNetwork: true, security: { sysctls: { 'kernel.shm_rmid_forced': 1 } } }));
+    expect(find(objects, 'DaemonSet').spec.template.spec.securityContext.sysctls).toEqual([{ name: 'kernel.shm_rmid_forced', value: '1' }]);
+  });
+
   test('are refused on sidecars and init containers, naming where they go', () => {
     for (const field of ['supplementalGroups', 'sysctls', 'podRunAsUser', 'hostUsers']) {
       const security = { [field]: field === 'hostUsers' ? false : field === 'sysctls' ? {} : field === 'podRunAsUser' ? 1 : [1] } as never;
