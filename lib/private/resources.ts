@@ -5,7 +5,8 @@ import type { ResourceRange, ResourcesProps } from '../workload.js';
  * The resources a container gets when `resources` does not say otherwise: a CPU request and no CPU limit (a limit
  * throttles a service even on an idle node), and memory with limit = request (memory cannot be taken back without
  * killing the process, so a pod that may use more than it reserved is the first to go under node pressure).
- * 512Mi because 256Mi OOM-killed ordinary JVM and database images at start.
+ * 512Mi because the former 256Mi limit is below what a JVM (default heap: a quarter of the limit) or a database
+ * needs; bigger services should size themselves, and `berth synth` lists those that do not.
  */
 export const DEFAULT_RESOURCES: Required<Pick<ResourcesProps, 'cpu' | 'memory'>> = {
   cpu: { request: '100m' },
