@@ -18,7 +18,7 @@ export interface ContainerSpec {
    */
   readonly name: string;
   /**
-   * Container image, pinned by tag or digest.
+   * Container image, pinned by tag or digest: an untagged image or `:latest` is refused at synth.
    * @see https://kubernetes.io/docs/concepts/containers/images/
    */
   readonly image: string;

@@ -102,6 +102,9 @@ export interface ResourcesProps {
 // Defined beside the one function that applies it; exported here with the props it is the default of.
 export { DEFAULT_RESOURCES } from './private/resources.js';
 
+// Defined with the presets in security.ts; still exported here, where they were first.
+export type { ContainerSecurityOptions, SecurityOptions } from './security.js';
+
 /** A volume mounted into the workload's container. */
 export interface VolumeMount {
   /**
@@ -169,7 +172,7 @@ export interface DependsOnOptions {
    */
   readonly waitForPort?: boolean;
   /**
-   * Image of that init container; it needs `sh` and `nc`.
+   * Image of that init container, pinned by tag or digest; it needs `sh` and `nc`.
    * @default 'busybox:1.36.1'
    * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
    */
@@ -186,7 +189,7 @@ export interface WorkloadProps {
    */
   readonly name?: string;
   /**
-   * Container image, pinned by tag or digest.
+   * Container image, pinned by tag or digest: an untagged image or `:latest` is refused at synth.
    * @see https://kubernetes.io/docs/concepts/containers/images/
    */
   readonly image: string;

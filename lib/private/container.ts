@@ -1,7 +1,6 @@
 import type * as k8s from '../imports/k8s-lib.js';
 import type { ContainerSpec, SidecarSpec } from '../container.js';
-import type { LifecycleHooks } from '../lifecycle.js';
-import { LifecycleHook } from '../lifecycle.js';
+import type { LifecycleHook, LifecycleHooks } from '../lifecycle.js';
 import { EnvValue } from '../env-value.js';
 import type { Workload } from '../workload.js';
 import type { ResolvedPort } from './ports.js';
@@ -82,7 +81,8 @@ function renderLifecycle(scope: Workload, hooks: LifecycleHooks | undefined, at:
   const render = (kind: 'postStart' | 'preStop') => {
     const hook = hooks[kind];
     if (hook === undefined) return undefined;
-    if (!(hook instanceof LifecycleHook)) {
+    // Not instanceof: an app bundled with its own copy of berth still passes its hooks.
+    if (typeof (hook as Partial<LifecycleHook>)._render !== 'function') {
       throw propError(scope, `${at.prop}.${kind}`, hook, 'must be a LifecycleHook, e.g. LifecycleHook.sleep(5) or LifecycleHook.exec([...])');
     }
     return hook._render(scope, { ...at, prop: `${at.prop}.${kind}`, preStop: kind === 'preStop' });

@@ -81,6 +81,9 @@ function checkCapabilities(scope: IConstruct, prop: string, caps: readonly strin
   for (const [i, cap] of caps.entries()) {
     const at = `${prop}[${i}]`;
     if (typeof cap !== 'string') throw propError(scope, at, cap, "must be a capability name, e.g. 'NET_BIND_SERVICE'");
+    if (cap.toUpperCase() === 'ALL') {
+      throw propError(scope, at, cap, "would add every capability back: list the ones the image needs, or set 'privileged: true' if it needs them all");
+    }
     const bare = cap.toUpperCase().replace(/^CAP_/, '');
     if (cap !== bare && CAPABILITIES.has(bare)) {
       throw propError(scope, at, cap, `is not how Kubernetes names capabilities (upper case, without 'CAP_'): write '${bare}'`);

@@ -86,6 +86,9 @@ describe('capability names', () => {
       "shop/api: 'security.addCapabilities[0]' ('NET_BIND_SERVICES') is not a Linux capability: did you mean 'NET_BIND_SERVICE'? (see capabilities(7))",
     );
     expect(() => api({ security: { addCapabilities: ['SYS_ADMN'] } })).toThrow("did you mean 'SYS_ADMIN'?");
+    expect(() => api({ security: { addCapabilities: ['ALL'] } })).toThrow(
+      "shop/api: 'security.addCapabilities[0]' ('ALL') would add every capability back: list the ones the image needs, or set 'privileged: true' if it needs them all",
+    );
     expect(() => api({ security: { addCapabilities: ['CHOWN', 'CHOWN'] } })).toThrow("'security.addCapabilities[1]' ('CHOWN') is listed twice: list each capability once");
   });
 
