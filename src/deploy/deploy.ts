@@ -227,6 +227,7 @@ export function revisionToSet(rev: Revision): ManifestSet {
     release: rev.release,
     namespace: rev.namespace,
     env: rev.env,
+    ...(rev.template ? { template: rev.template } : {}),
     services: rev.services,
     objects: rev.manifests,
     config: rev.values,
@@ -254,6 +255,7 @@ export async function execute(
     app: set.app,
     version: set.version,
     env: set.env,
+    ...(set.template ? { template: set.template } : {}),
     // No Secret data and no secret value: keyed digests only, which show that a value changed and nothing else.
     manifests: scrubObjects(set.objects, key),
     services: [...set.services],
