@@ -20,8 +20,8 @@ export interface BuildOptions {
   readonly version: string;
   /** Where the package directory and the .tgz go. */
   readonly out: string;
-  /** Text replacements in index.ts (a new version's change). */
-  readonly replace?: ReadonlyArray<readonly [string, string]>;
+  /** Text replacements per source file (`index.ts`, `config.ts`): a new version's change. */
+  readonly replace?: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>>;
 }
 
 export interface BuiltTemplate {
@@ -33,12 +33,14 @@ export async function buildTemplate(opts: BuildOptions): Promise<BuiltTemplate> 
   const src = join(opts.out, `${opts.version}-src`);
   const dir = join(opts.out, `${opts.version}-pkg`);
   cpSync(opts.source, src, { recursive: true });
-  let index = readFileSync(join(src, 'index.ts'), 'utf8');
-  for (const [from, to] of opts.replace ?? []) {
-    if (!index.includes(from)) throw new Error(`index.ts has no ${from}`);
-    index = index.replaceAll(from, to);
+  for (const [file, pairs] of Object.entries(opts.replace ?? {})) {
+    let text = readFileSync(join(src, file), 'utf8');
+    for (const [from, to] of pairs) {
+      if (!text.includes(from)) throw new Error(`${file} has no ${from}`);
+      text = text.replaceAll(from, to);
+    }
+    writeFileSync(join(src, file), text);
   }
-  writeFileSync(join(src, 'index.ts'), index);
   mkdirSync(dir, { recursive: true });
   const envs = readdirSync(join(src, 'env')).filter((f) => f.endsWith('.ts'));
   await build({
