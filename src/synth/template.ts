@@ -6,6 +6,7 @@
  * against `berth.config` with the validator and messages apps get.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import semver from 'semver';
 import { UserError } from '../errors.js';
@@ -18,7 +19,6 @@ import type { AppSource } from './apps.js';
 import { bundleApp } from './bundle.js';
 import { PROJECT_ROOT, render, type AppModule, type SynthOptions } from './synthesize.js';
 import { printableObjects } from './write.js';
-import { createRequire } from 'node:module';
 
 /** The `berth` field of a template's package.json (the template contract). */
 export interface TemplateManifest {
@@ -155,6 +155,7 @@ export async function synthesizeTemplate(t: LoadedTemplate, req: TemplateRenderR
     source: [req.baseSource ?? `${pkg.name}@${pkg.version} defaults`, ...(values?.files ?? []), ...(values?.set.length ? ['--set'] : [])].join(', '),
     origins,
     app: `${pkg.name}@${pkg.version}`,
+    hint: `run \`berth template info ${pkg.name}@${pkg.version}\` to list every field with its type and default`,
   });
   const set = render(t.mod, t.source, { env: 'default', release: req.release, namespace: req.namespace, config, origins, releaseKey: req.releaseKey });
   return { ...set, template: templateRef(pkg), publicConfig: hashSecretValues(pkg.berth.config, config) };

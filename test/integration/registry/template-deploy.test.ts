@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFile, type ExecResult } from '../../../src/cluster/exec.js';
 import { cacheRoot } from '../../../src/cluster/paths.js';
-import { getJson, testKubeconfig, testNamespaces } from '../harness.js';
+import { getJson, kubectl, testKubeconfig, testNamespaces } from '../harness.js';
 import { buildTemplate, publishTemplate } from './build-template.js';
 import { startVerdaccio, type TestRegistry } from './verdaccio-local.js';
 
@@ -142,6 +142,18 @@ describe('berth deploy from a registry, upgrade, rollback', () => {
     expect(res.stderr).toContain('--set replicas=null');
     const fixed = ok(await berth('upgrade', 'app', '-n', ns2, '--to', '2.0.0', '--set', 'replicas=null', '-o', 'json'));
     expect(JSON.parse(fixed.stdout).outcome.status).toBe('deployed');
+  });
+
+  it('asks for a secret value that no live Secret holds any more', async () => {
+    await kubectl(['delete', 'secret', 'app-db-secret', '-n', ns2]);
+    const res = await berth('upgrade', 'app', '-n', ns2, '--to', '2.0.0');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(
+      `error: secret config field password of release app (revision 2, ${name}@2.0.0) cannot be recovered: revisions keep only digests of secret values, and no live Secret of the release holds it`,
+    );
+    expect(res.stderr).toContain('hint: give it again: --set password=... (or in a values file with -f)');
+    ok(await berth('upgrade', 'app', '-n', ns2, '--to', '2.0.0', '--set', 'password=pw-new'));
+    expect(Buffer.from((await getJson('secret', 'app-db-secret', ns2)).data.PASSWORD, 'base64').toString()).toBe('pw-new');
   });
 
   it('names the registry and the way out for bad credentials, an unknown package and a range nothing matches', async () => {
