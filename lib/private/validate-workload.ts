@@ -3,7 +3,8 @@ import { EnvValue } from '../env-value.js';
 import type { Volume } from '../volume.js';
 import type { PortSpec, ResourcesProps, VolumeMount, WorkloadProps } from '../workload.js';
 import { keyError, propError, secretPropError, show } from './errors.js';
-import { RESERVED_LABELS } from './metadata.js';
+import { checkKnownKeys, ENV_REF_OPTIONS, VOLUME_OPTIONS } from './known-keys.js';
+import { checkMetadata } from './metadata.js';
 import { dns1035Problem, dns1123LabelProblem } from './naming.js';
 import { portName } from './ports.js';
 import { WAIT_FOR_PREFIX } from './wait-for-init.js';
@@ -23,7 +24,9 @@ export function validateWorkloadProps(scope: IConstruct, name: string, p: Worklo
   checkImage(scope, 'image', p.image);
   if (p.containerName !== undefined) checkContainerName(scope, 'containerName', p.containerName);
   checkPorts(scope, '', p.ports ?? [], portName);
-  checkLabels(scope, p.labels ?? {});
+  checkMetadata(scope, 'labels', p.labels, 'annotations', p.annotations);
+  checkMetadata(scope, 'podLabels', p.podLabels, 'podAnnotations', p.podAnnotations);
+  checkMetadata(scope, 'workloadLabels', p.workloadLabels, 'workloadAnnotations', p.workloadAnnotations);
   checkEnvAndConfig(scope, p);
   checkResources(scope, '', p.resources ?? {});
   checkSecretConfig(scope, p);
@@ -73,14 +76,6 @@ export function checkPorts(scope: IConstruct, prefix: string, ports: readonly Po
   }
 }
 
-function checkLabels(scope: IConstruct, labels: Readonly<Record<string, string>>): void {
-  for (const [key, value] of Object.entries(labels)) {
-    if (RESERVED_LABELS.has(key)) {
-      throw propError(scope, `labels.${key}`, value, `is set by Berth; ${key === 'app.kubernetes.io/component' ? "use the 'component' prop" : 'remove it'}`);
-    }
-  }
-}
-
 function checkEnvAndConfig(scope: IConstruct, p: WorkloadProps): void {
   checkEnv(scope, '', p.env);
   // Keys only: values may be secret and must not reach error messages.
@@ -108,6 +103,7 @@ export function checkEnv(scope: IConstruct, prefix: string, env: Readonly<Record
     if (typeof value !== 'string' && !(value instanceof EnvValue)) {
       throw propError(scope, `${prefix}env.${key}`, value, "must be a string or an EnvValue, e.g. EnvValue.fromSecret('name', 'key')");
     }
+    if (value instanceof EnvValue) checkKnownKeys(scope, `${prefix}env.${key}`, value._options, ENV_REF_OPTIONS);
   }
 }
 
@@ -148,6 +144,7 @@ export function checkVolumes(scope: IConstruct, prefix: string, mounts: readonly
       throw propError(scope, `${prefix}volumes[${i}].volume.name`, m.volume.name, 'names a different volume already: give each volume its own name, or mount the same Volume object twice');
     }
     volumesByName.set(m.volume.name, m.volume);
+    checkKnownKeys(scope, `${prefix}volumes[${i}].volume`, m.volume._source.options, VOLUME_OPTIONS[m.volume._source.type]);
     if (!m.path.startsWith('/')) throw propError(scope, `${prefix}volumes[${i}].path`, m.path, "must be an absolute path, e.g. '/tmp'");
     if (mountPaths.has(m.path)) throw propError(scope, `${prefix}volumes[${i}].path`, m.path, 'is already mounted: each path can be mounted once');
     mountPaths.add(m.path);
