@@ -58,6 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await registry?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
+  if (name) rmSync(join(cacheRoot(), 'templates', name.split('/')[0]!), { recursive: true, force: true });
 });
 
 describe('berth deploy from a registry, upgrade, rollback', () => {
