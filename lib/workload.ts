@@ -12,6 +12,7 @@ import { createConfigObjects } from './private/config-objects.js';
 import { propError } from './private/errors.js';
 import { checkKnownKeys, DEPENDS_ON_OPTIONS, WORKLOAD_PROPS } from './private/known-keys.js';
 import { objectMeta, serviceMetadata } from './private/metadata.js';
+import { addDependencyPolicy } from './private/network-policies.js';
 import { objectName } from './private/naming.js';
 import { PodContainers } from './private/pod-containers.js';
 import { podTemplateFor } from './private/pod-template.js';
@@ -489,6 +490,7 @@ export abstract class Workload extends Construct {
     // Before the subclass creates its Service, so exposed sidecar ports decide whether there is one.
     for (const spec of props.sidecars ?? []) this.addSidecarPorts(spec, true);
     this.application._registerService(this);
+    addDependencyPolicy(this.application, this.application._networkPolicies, this);
   }
 
   /** Services this one depends on, in the order `dependsOn()` was called. */
