@@ -464,7 +464,6 @@ export abstract class Workload extends Construct {
     this.application = Application.of(this);
     this.name = props.name ?? id;
     checkKnownKeys(this, '', props, WORKLOAD_PROPS[kind]);
-    for (const probe of ['liveness', 'readiness', 'startup'] as const) props[probe]?._checkKeys?.(this, probe);
     validateWorkloadProps(this, this.name, props);
     this.resourceName = objectName([this.application.release.name, this.name]);
     this.mainPorts = resolvePorts(props.ports ?? []);

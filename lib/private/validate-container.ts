@@ -3,7 +3,7 @@ import type { ContainerSpec, SidecarSpec } from '../container.js';
 import { constructError, propError } from './errors.js';
 import { CONTAINER_SPEC, checkKnownKeys, SIDECAR_SPEC } from './known-keys.js';
 import { sidecarPortName } from './ports.js';
-import { checkContainerName, checkEnv, checkImage, checkPorts, checkResources, checkVolumes } from './validate-workload.js';
+import { checkContainerName, checkEnv, checkImage, checkPorts, checkProbes, checkResources, checkVolumes } from './validate-workload.js';
 
 /** What a sidecar has and an init container has not. */
 const SIDECAR_ONLY = ['ports', 'liveness', 'readiness', 'startup', 'startBeforeInitContainers'] as const;
@@ -36,6 +36,7 @@ export function validateContainerSpec(scope: IConstruct, prop: string, spec: Con
   checkResources(scope, prefix, spec.resources ?? {});
   checkVolumes(scope, prefix, spec.volumes ?? []);
   if (kind === 'init') return;
+  checkProbes(scope, prefix, spec as SidecarSpec);
   const ports = (spec as SidecarSpec).ports ?? [];
   checkPorts(scope, prefix, ports, sidecarPortName);
   for (const [i, p] of ports.entries()) {
