@@ -1,0 +1,65 @@
+import { yaml } from '@codemirror/lang-yaml';
+import type { ObjectFieldTemplateProps, RJSFSchema, ValidatorType } from '@rjsf/utils';
+import { EditorView, basicSetup } from 'codemirror';
+import { useEffect, useRef } from 'react';
+
+/**
+ * The form library's validator slot, left empty on purpose: every value is checked by `POST /api/validate` (the
+ * CLI's validator and messages) and the answer is shown through `extraErrors`, so the console and the CLI cannot
+ * disagree about what is valid.
+ */
+export const serverSideValidation: ValidatorType = {
+  validateFormData: () => ({ errors: [], errorSchema: {} }),
+  // Used by rjsf to pick the matching branch of oneOf / anyOf: the first branch whose `type` fits the data.
+  isValid: (schema: RJSFSchema, data: unknown) => typeFits(schema.type, data),
+  rawValidation: () => ({}),
+};
+
+function typeFits(type: RJSFSchema['type'], data: unknown): boolean {
+  if (type === undefined) return true;
+  const types = Array.isArray(type) ? type : [type];
+  const actual = data === null ? 'null' : Array.isArray(data) ? 'array' : Number.isInteger(data) ? 'integer' : typeof data;
+  return types.some((t) => t === actual || (t === 'number' && actual === 'integer'));
+}
+
+/** Nested config objects as collapsible groups (`<details>`: keyboard-operable, labelled by its summary). */
+export function CollapsibleObject(props: ObjectFieldTemplateProps) {
+  const { title, description, properties, fieldPathId } = props;
+  const fields = properties.filter((p) => !p.hidden).map((p) => <div key={p.name}>{p.content}</div>);
+  if (fieldPathId.path.length === 0) return <div className="form-root">{fields}</div>;
+  return (
+    <details className="group" open id={fieldPathId.$id}>
+      <summary>
+        {title}
+        {props.required && <span className="required" aria-label="required">*</span>}
+      </summary>
+      {description && <div className="field-description">{description}</div>}
+      {fields}
+    </details>
+  );
+}
+
+/** The YAML alternative to the form: CodeMirror 6 with YAML highlighting. */
+export function YamlEditor({ value, onChange, label }: { readonly value: string; readonly onChange: (text: string) => void; readonly label: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView>(undefined);
+  const changed = useRef(onChange);
+  changed.current = onChange;
+  useEffect(() => {
+    view.current = new EditorView({
+      parent: host.current!,
+      doc: value,
+      extensions: [
+        basicSetup,
+        yaml(),
+        EditorView.contentAttributes.of({ 'aria-label': label }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) changed.current(update.state.doc.toString());
+        }),
+      ],
+    });
+    return () => view.current?.destroy();
+    // The editor owns its text once created; `value` seeds it only.
+  }, []);
+  return <div className="yaml-editor" ref={host} />;
+}
