@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { berth } from '../deploy/helpers.js';
+import { getJson, testNamespaces } from '../harness.js';
+import { ARTIFACTS, CONSOLE_APP, buildWebIfNeeded, launchChromium, startConsole, type RunningConsole } from './console.js';
+
+const namespace = testNamespaces();
+const run = randomBytes(3).toString('hex');
+const SECRETS = ['e2e-db-secret-v1', `e2e-form-secret-${run}`];
+const secretForms = SECRETS.flatMap((s) => [s, Buffer.from(s).toString('base64')]);
+
+let nsA: string;
+let nsB: string;
+let server: RunningConsole;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+/** Every API response body the page received, and the page's text after each step: searched for secrets. */
+const seen: { what: string; text: string }[] = [];
+
+async function snapshot(name: string): Promise<void> {
+  seen.push({ what: `page text at ${name}`, text: await page.locator('body').innerText() });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+const deploy = (release: string, ns: string, env: string) => berth('deploy', CONSOLE_APP, '-r', release, '-n', ns, '--env', env, '--timeout', '90s');
+
+beforeAll(async () => {
+  buildWebIfNeeded();
+  nsA = await namespace(`ui-${run}-a`);
+  nsB = await namespace(`ui-${run}-b`);
+  for (const [release, ns, env] of [['shop', nsA, 'v1'], ['shop', nsA, 'v2'], ['other', nsB, 'v1']] as const) {
+    const res = await deploy(release, ns, env);
+    if (res.code !== 0) throw new Error(`seeding ${ns}/${release} (${env}) failed: ${res.stderr}`);
+  }
+  server = await startConsole();
+  browser = await launchChromium();
+  context = await browser.newContext({ colorScheme: 'light' });
+  page = await context.newPage();
+  page.on('response', async (response) => {
+    if (!response.url().startsWith(`${server.origin}/api/`)) return;
+    if ((response.headers()['content-type'] ?? '').startsWith('text/event-stream')) return;
+    seen.push({ what: `response of ${response.request().method()} ${response.url()}`, text: await response.text().catch(() => '') });
+  });
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the web console in a real browser', () => {
+  it('opens with the printed URL and lists releases from two namespaces', async () => {
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Releases' }).waitFor();
+    await page.getByLabel('Search').fill(`ui-${run}`);
+    const table = page.locator('table.releases');
+    await table.getByRole('link', { name: 'other' }).waitFor();
+    const rows = await table.locator('tbody tr').allInnerTexts();
+    expect(rows).toHaveLength(2);
+    expect(rows.find((r) => r.includes(nsA))).toMatch(/shop\s+.*2\s+deployed/s);
+    expect(rows.find((r) => r.includes(nsB))).toMatch(/other\s+.*1\s+deployed/s);
+    await snapshot('releases');
+  });
+
+  it('opens a release: live service readiness, pods, masked config and history', async () => {
+    await page.locator('table.releases').getByRole('link', { name: 'shop' }).click();
+    await page.getByRole('heading', { name: /shop in/ }).waitFor();
+    const services = page.locator('table.services');
+    await services.locator('tr[data-service="api"]').getByText('ready', { exact: true }).waitFor();
+    await services.locator('tr[data-service="db"]').getByText('ready', { exact: true }).waitFor();
+    await page.getByText('live', { exact: true }).waitFor();
+    const pods = await page.locator('table.pods tbody tr').allInnerTexts();
+    expect(pods.filter((p) => p.startsWith('shop-api-'))).toHaveLength(2);
+    expect(pods.filter((p) => p.startsWith('shop-db-'))).toHaveLength(1);
+    const config = page.locator('table.config');
+    await expect(config.locator('tr', { hasText: 'db.password' }).innerText()).resolves.toContain('secret, set');
+    await expect(config.locator('tr', { hasText: 'api.logLevel' }).innerText()).resolves.toContain('debug');
+    const history = await page.locator('table.history tbody tr').allInnerTexts();
+    expect(history).toHaveLength(2);
+    await snapshot('release');
+  });
+
+  it('shows a config change between two revisions before the object diffs', async () => {
+    await page.getByRole('link', { name: 'Diff with revision 1' }).click();
+    await page.getByRole('heading', { name: 'Config' }).waitFor();
+    const changes = await page.locator('table.changes tbody tr').allInnerTexts();
+    expect(changes.find((c) => c.includes('api.logLevel'))).toMatch(/changed\s+info\s+debug/);
+    expect(changes.find((c) => c.includes('api.replicas'))).toMatch(/added\s+—\s+2/);
+    await page.getByRole('heading', { name: /update Deployment\/shop-api/ }).waitFor();
+    await expect(page.locator('.diff').first().innerText()).resolves.toContain('replicas');
+    await snapshot('diff');
+  });
+
+  it('rolls back to a chosen revision: the plan first, then progress until done', async () => {
+    await page.goto(`${server.origin}/#/releases/${nsA}/shop/rollback?revision=1`);
+    await page.getByLabel('To revision').waitFor();
+    await page.getByRole('button', { name: 'Show plan' }).click();
+    const plan = page.getByRole('region', { name: 'Plan' });
+    await plan.locator('table.changes tr', { hasText: 'api.logLevel' }).waitFor();
+    await expect(plan.innerText()).resolves.toMatch(/debug\s+info/);
+    await snapshot('rollback-plan');
+    await page.getByRole('button', { name: 'Roll back to revision 1' }).click();
+    const result = page.getByTestId('operation-result');
+    await result.waitFor({ timeout: 120_000 });
+    await expect(result.innerText()).resolves.toMatch(/^Done: .*revision 3/);
+    expect(await page.locator('ol.log li').count()).toBeGreaterThan(0);
+    await snapshot('rollback-done');
+    const history = await berth('history', 'shop', '-n', nsA, '-o', 'json');
+    const revisions = JSON.parse(history.stdout);
+    expect((Array.isArray(revisions) ? revisions : revisions.revisions).at(-1)).toMatchObject({ revision: 3, status: 'deployed', description: 'Rollback to 1' });
+  });
+
+  it('rejects a bad value with the CLI\'s message, then deploys the fixed values with live progress', async () => {
+    const bad = join(tmpdir(), `berth-ui-e2e-${run}.yaml`);
+    writeFileSync(bad, 'api:\n  logLevel: verbose\n');
+    const cli = await berth('deploy', CONSOLE_APP, '-r', 'fresh', '-n', nsB, '--env', 'v1', '--dry-run', '-f', bad);
+    expect(cli.code).toBe(1);
+    const problem = /^\s+- (api\.logLevel): (.*) \(.*:\d+:\d+\)$/m.exec(cli.stderr);
+    expect(problem).not.toBeNull();
+    const [, path, message] = problem!;
+
+    await page.goto(`${server.origin}/#/deploy?app=${encodeURIComponent(CONSOLE_APP)}&env=v1&namespace=${nsB}`);
+    await page.getByLabel('Release name').fill('fresh');
+    await page.getByRole('button', { name: 'YAML' }).click();
+    const editor = page.locator('.cm-content');
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(`image: example.com/console:1.0.0\napi:\n  logLevel: verbose\ndb:\n  password: ${SECRETS[1]}\n`);
+    const validation = page.getByTestId('validation');
+    await expect(validation.filter({ hasText: `${path}: ${message}` }).waitFor()).resolves.toBeUndefined();
+    expect(await page.getByRole('button', { name: 'Preview' }).isDisabled()).toBe(true);
+
+    await page.getByRole('button', { name: 'Form' }).click();
+    await page.locator('#root_api_logLevel').waitFor();
+    await expect(page.locator('.rjsf').innerText()).resolves.toContain(message);
+    await snapshot('form-invalid');
+    await page.locator('#root_api_logLevel').selectOption('warn');
+    await validation.filter({ hasText: 'Valid.' }).waitFor();
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const plan = page.getByRole('region', { name: 'Plan' });
+    await plan.waitFor();
+    await expect(plan.innerText()).resolves.toMatch(/\d+ to create/);
+    await snapshot('form-preview');
+    await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+    const result = page.getByTestId('operation-result');
+    await result.waitFor({ timeout: 120_000 });
+    await expect(result.innerText()).resolves.toMatch(/^Done: .*revision 1/);
+    expect(await page.locator('ol.log li').count()).toBeGreaterThan(0);
+    await snapshot('form-deployed');
+    expect((await getJson('configmap', 'fresh-api-config', nsB)).data).toEqual({ LOG_LEVEL: 'warn' });
+    const secret = await getJson('secret', 'fresh-db-secret', nsB);
+    expect(Buffer.from(secret.data.PASSWORD, 'base64').toString()).toBe(SECRETS[1]);
+  });
+
+  it('never shows a secret value: not in the page text, not in any API response', () => {
+    expect(seen.length).toBeGreaterThan(10);
+    const leaks = seen.filter((s) => secretForms.some((secret) => s.text.includes(secret))).map((s) => s.what);
+    expect(leaks).toEqual([]);
+  });
+
+  it('refuses the API without the token, in the browser and outside it', async () => {
+    const anonymous = await browser.newContext();
+    const fresh = await anonymous.newPage();
+    await fresh.goto(`${server.origin}/`);
+    await fresh.getByRole('heading', { name: 'Cannot open the console' }).waitFor();
+    await expect(fresh.getByRole('alert').innerText()).resolves.not.toBe('');
+    await fresh.screenshot({ path: join(ARTIFACTS, 'no-token.png') });
+    await anonymous.close();
+
+    const list = await fetch(`${server.origin}/api/releases`);
+    expect(list.status).toBe(401);
+    expect(((await list.json()) as { error: { message: string } }).error.message).toEqual(expect.any(String));
+    const rollback = await fetch(`${server.origin}/api/releases/${nsA}/shop/rollback`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"revision":1}' });
+    expect(rollback.status).toBe(401);
+  });
+});
