@@ -1,5 +1,5 @@
 import { changeRows, configRows, isMaskedSecret } from '../../../web/src/lib/config-view.js';
-import { errorTree, formDataFrom, requestValues, resolveRef, uiSchemaFor } from '../../../web/src/lib/schema-form.js';
+import { errorTree, fieldErrorLine, formDataFrom, requestValues, resolveRef, uiSchemaFor } from '../../../web/src/lib/schema-form.js';
 
 const schema = {
   type: 'object',
@@ -92,5 +92,13 @@ describe('config tables', () => {
       { path: 'api.replicas', change: 'changed', before: '1', after: '3' },
       { path: 'x', change: 'added', before: '—', after: 'new' },
     ]);
+  });
+});
+
+describe('fieldErrorLine', () => {
+  it('names the path once', () => {
+    expect(fieldErrorLine({ path: 'logLevel', message: 'logLevel: expected one of "debug", "info"' })).toBe('logLevel: expected one of "debug", "info"');
+    expect(fieldErrorLine({ path: 'api.replicas', message: 'must be >= 1' })).toBe('api.replicas: must be >= 1');
+    expect(fieldErrorLine({ path: '', message: 'not an object' })).toBe('not an object');
   });
 });

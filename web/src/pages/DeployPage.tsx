@@ -9,7 +9,7 @@ import { postJson } from '../api.js';
 import { ErrorBox, Loading, OperationLog, PlanPanel } from '../components/common.js';
 import { CollapsibleObject, YamlEditor, serverSideValidation } from '../components/form-parts.js';
 import { useApi, useDebounced } from '../components/hooks.js';
-import { errorTree, formDataFrom, requestValues, uiSchemaFor } from '../lib/schema-form.js';
+import { errorTree, fieldErrorLine, formDataFrom, requestValues, uiSchemaFor } from '../lib/schema-form.js';
 import { pageHref, queryString, releaseHref } from '../lib/routes.js';
 
 function sourceFrom(query: URLSearchParams): DeploySource | undefined {
@@ -174,7 +174,7 @@ function DeployForm({ source, query }: { readonly source: DeploySource; readonly
             </>
           )}
           <p className="validation" role="status" data-testid="validation">
-            {validating ? 'Checking…' : fields.length === 0 ? 'Valid.' : `${fields.length} problem${fields.length === 1 ? '' : 's'}: ${fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join('; ')}`}
+            {validating ? 'Checking…' : fields.length === 0 ? 'Valid.' : `${fields.length} problem${fields.length === 1 ? '' : 's'}: ${fields.map(fieldErrorLine).join('; ')}`}
           </p>
           <div className="actions">
             <button type="button" onClick={() => void preview()} disabled={busy || locked || validating || fields.length > 0 || yamlError !== undefined || !release.trim()}>
