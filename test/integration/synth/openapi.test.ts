@@ -26,7 +26,7 @@ describe('synthesized manifests', () => {
   });
 
   it('covers the example apps and the fixture apps', () => {
-    expect(cases.map(([app, env]) => `${app}/${env}`)).toEqual(expect.arrayContaining(['shop/prod', 'hello/dev', 'pods/default']));
+    expect(cases.map(([app, env]) => `${app}/${env}`)).toEqual(expect.arrayContaining(['shop/prod', 'hello/dev', 'boutique/dev', 'boutique/prod', 'pods/default']));
   });
 
   it.each(cases)('%s/%s passes a strict server-side dry run', async (_name, env, dir) => {

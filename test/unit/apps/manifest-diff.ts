@@ -1,0 +1,185 @@
+/**
+ * A field-by-field diff of two sets of Kubernetes objects, for tests that compare a port against the manifests it
+ * was ported from (test/unit/apps/boutique.test.ts). Objects are matched by `kind/name`; lists whose items all have
+ * a `name` (containers, env, ports, volumes) are matched by name, so a difference reads
+ * `Deployment/frontend spec.template.spec.containers[server].env[PORT].value`, and other lists by index.
+ */
+/** One difference: where, and the value on each side (`undefined` = not there). */
+export interface Difference {
+  /** `Kind/name` of the object. */
+  readonly object: string;
+  /** Path inside the object; '' for an object only one side has. Keys with '.' or '/' are written `["a.b/c"]`. */
+  readonly path: string;
+  readonly fixture: unknown;
+  readonly port: unknown;
+}
+
+/** Why a difference is accepted. */
+export type IgnoreCategory =
+  /** Berth's own labels, annotations and names, mapped or left out. */
+  | 'berth-metadata'
+  /** A default Berth writes out (documented next to the prop), or an API default the original writes out. */
+  | 'documented-default'
+  /** Something the port adds on purpose: what issue 10 item 11 asks the reference app to show. */
+  | 'added-by-the-port'
+  /** What the original does and Berth's typed API cannot say yet. */
+  | 'not-expressible-yet';
+
+/** An accepted difference: every entry must match at least one difference, so the list cannot go stale. */
+export interface IgnoredPath {
+  /** Object kinds it applies to; all when unset. */
+  readonly kinds?: readonly string[];
+  /** Object names (after the name mapping) it applies to; all when unset. */
+  readonly names?: readonly string[];
+  /** Path glob: `*` is one segment or one `[name]` key, `**` anything, `{a,b}` either. */
+  readonly path: string;
+  /** `port-only`: the original leaves the field out; `fixture-only`: the port does; `both`: both set, differently. */
+  readonly side: 'port-only' | 'fixture-only' | 'both';
+  /** The port's value must equal this (deep equality), when set: e.g. a default that must stay the default. */
+  readonly portValue?: unknown;
+  readonly category: IgnoreCategory;
+  /** Why the difference is fine, or what is missing: shown in the test and reviewed with it. */
+  readonly reason: string;
+}
+
+export interface KubeObject {
+  readonly apiVersion?: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+export function objectKey(o: KubeObject): string {
+  return `${o.kind}/${o.metadata.name}`;
+}
+
+/** Every difference between the two object sets, objects in the fixture's order, then the port's extra objects. */
+export function diffObjectSets(fixture: readonly KubeObject[], port: readonly KubeObject[]): Difference[] {
+  const byKey = (objects: readonly KubeObject[]) => {
+    const map = new Map<string, KubeObject>();
+    for (const o of objects) {
+      const key = objectKey(o);
+      if (map.has(key)) throw new Error(`two objects are ${key}: the name mapping must keep names unique`);
+      map.set(key, o);
+    }
+    return map;
+  };
+  const left = byKey(fixture);
+  const right = byKey(port);
+  const out: Difference[] = [];
+  for (const [key, a] of left) {
+    const b = right.get(key);
+    if (b === undefined) out.push({ object: key, path: '', fixture: a, port: undefined });
+    else diffValues(key, '', a, b, out);
+  }
+  for (const [key, b] of right) {
+    if (!left.has(key)) out.push({ object: key, path: '', fixture: undefined, port: b });
+  }
+  return out;
+}
+
+function diffValues(object: string, path: string, a: unknown, b: unknown, out: Difference[]): void {
+  if (a === undefined || b === undefined || typeof a !== typeof b || Array.isArray(a) !== Array.isArray(b) || a === null || b === null) {
+    if (a !== b) out.push({ object, path, fixture: a, port: b });
+    return;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    diffLists(object, path, a, b, out);
+    return;
+  }
+  if (typeof a === 'object') {
+    const ao = a as Record<string, unknown>;
+    const bo = b as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(ao), ...Object.keys(bo)])];
+    for (const k of keys) diffValues(object, join(path, k), ao[k], bo[k], out);
+    return;
+  }
+  if (a !== b) out.push({ object, path, fixture: a, port: b });
+}
+
+function diffLists(object: string, path: string, a: readonly unknown[], b: readonly unknown[], out: Difference[]): void {
+  const named = (list: readonly unknown[]) =>
+    list.every((x) => x !== null && typeof x === 'object' && typeof (x as { name?: unknown }).name === 'string');
+  if (a.length > 0 && b.length > 0 && named(a) && named(b)) {
+    const name = (x: unknown) => (x as { name: string }).name;
+    const bByName = new Map(b.map((x) => [name(x), x]));
+    const aNames = new Set(a.map(name));
+    for (const x of a) diffValues(object, `${path}[${name(x)}]`, x, bByName.get(name(x)), out);
+    for (const y of b) if (!aNames.has(name(y))) diffValues(object, `${path}[${name(y)}]`, undefined, y, out);
+    // Same items in another order is a difference too: init containers run in order, env may refer to earlier vars.
+    const common = (list: readonly unknown[], other: Set<string>) => list.map(name).filter((n) => other.has(n));
+    const aOrder = common(a, new Set(b.map(name)));
+    const bOrder = common(b, aNames);
+    if (aOrder.join('\n') !== bOrder.join('\n')) out.push({ object, path: `${path}(order)`, fixture: aOrder, port: bOrder });
+    return;
+  }
+  for (let i = 0; i < Math.max(a.length, b.length); i++) diffValues(object, `${path}[${i}]`, a[i], b[i], out);
+}
+
+function join(path: string, key: string): string {
+  if (/[./[\]"]/.test(key)) return `${path}[${JSON.stringify(key)}]`;
+  return path === '' ? key : `${path}.${key}`;
+}
+
+/** `*` is one segment (a key between dots or one `[...]`), `**` any run of characters, `{a,b}` either. */
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i]!;
+    if (ch === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i++;
+    } else if (ch === '*') re += '[^.[\\]]*';
+    else if (ch === '{') {
+      const end = glob.indexOf('}', i);
+      re += `(?:${glob.slice(i + 1, end).split(',').map(escapeRegExp).join('|')})`;
+      i = end;
+    } else re += escapeRegExp(ch);
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whether `entry` accepts `d`. */
+export function ignores(entry: IgnoredPath, d: Difference): boolean {
+  const [kind, ...rest] = d.object.split('/');
+  const name = rest.join('/');
+  if (entry.kinds && !entry.kinds.includes(kind!)) return false;
+  if (entry.names && !entry.names.includes(name)) return false;
+  if (!globToRegExp(entry.path).test(d.path)) return false;
+  const side = d.fixture === undefined ? 'port-only' : d.port === undefined ? 'fixture-only' : 'both';
+  if (side !== entry.side) return false;
+  return entry.portValue === undefined || canonical(entry.portValue) === canonical(d.port);
+}
+
+/** JSON with sorted keys: equal values, whatever their key order (and realm: jest runs tests in a vm context). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+}
+
+/** The differences no entry accepts, and the entries that accept none (stale, to be removed from the list). */
+export function applyIgnores(differences: readonly Difference[], entries: readonly IgnoredPath[]): { unexplained: Difference[]; unused: IgnoredPath[] } {
+  const used = new Set<IgnoredPath>();
+  const unexplained: Difference[] = [];
+  for (const d of differences) {
+    const hits = entries.filter((e) => ignores(e, d));
+    for (const e of hits) used.add(e);
+    if (hits.length === 0) unexplained.push(d);
+  }
+  return { unexplained, unused: entries.filter((e) => !used.has(e)) };
+}
+
+/** One line per difference: `Kind/name path: fixture <value>, port <value>`. */
+export function formatDifferences(differences: readonly Difference[]): string {
+  const show = (v: unknown) => {
+    if (v === undefined) return '(absent)';
+    const json = JSON.stringify(v);
+    return json.length > 160 ? `${json.slice(0, 157)}...` : json;
+  };
+  return differences.map((d) => `${d.object} ${d.path || '(whole object)'}: fixture ${show(d.fixture)}, port ${show(d.port)}`).join('\n');
+}
