@@ -266,16 +266,21 @@ describe('apps/boutique', () => {
       expect(unused).not.toContain(entry);
     });
 
-    test('a changed field is reported with its object and path', () => {
+    test('a changed field, a missing object and a reordered list are reported with their object and path', () => {
       const changed = JSON.parse(JSON.stringify(port)) as any[];
       const cart = changed.find((o) => o.kind === 'Deployment' && o.metadata.name === 'cartservice');
       cart.spec.template.spec.containers[0].readinessProbe.grpc.port = 7071;
       cart.spec.template.spec.containers[0].env.push({ name: 'EXTRA', value: '1' });
-      const found = applyIgnores(diffObjectSets(fixture, changed), IGNORED).unexplained;
+      const email = changed.find((o) => o.kind === 'Deployment' && o.metadata.name === 'emailservice');
+      email.spec.template.spec.containers[0].env.reverse();
+      const withoutAd = changed.filter((o) => !(o.kind === 'Service' && o.metadata.name === 'adservice'));
+      const found = applyIgnores(diffObjectSets(fixture, withoutAd), IGNORED).unexplained;
       expect(formatDifferences(found)).toBe(
         [
+          'Service/adservice: only in the fixture',
           'Deployment/cartservice spec.template.spec.containers[server].env[EXTRA]: fixture (absent), port {"name":"EXTRA","value":"1"}',
           'Deployment/cartservice spec.template.spec.containers[server].readinessProbe.grpc.port: fixture 7070, port 7071',
+          'Deployment/emailservice spec.template.spec.containers[server].env(order): fixture ["PORT","DISABLE_PROFILER"], port ["DISABLE_PROFILER","PORT"]',
         ].join('\n'),
       );
     });

@@ -174,12 +174,18 @@ export function applyIgnores(differences: readonly Difference[], entries: readon
   return { unexplained, unused: entries.filter((e) => !used.has(e)) };
 }
 
-/** One line per difference: `Kind/name path: fixture <value>, port <value>`. */
+/** One line per difference: `Kind/name path: fixture <value>, port <value>`, or `Kind/name: only in the port`. */
 export function formatDifferences(differences: readonly Difference[]): string {
   const show = (v: unknown) => {
     if (v === undefined) return '(absent)';
     const json = JSON.stringify(v);
     return json.length > 160 ? `${json.slice(0, 157)}...` : json;
   };
-  return differences.map((d) => `${d.object} ${d.path || '(whole object)'}: fixture ${show(d.fixture)}, port ${show(d.port)}`).join('\n');
+  return differences
+    .map((d) =>
+      d.path === ''
+        ? `${d.object}: only in the ${d.fixture === undefined ? 'port' : 'fixture'}`
+        : `${d.object} ${d.path}: fixture ${show(d.fixture)}, port ${show(d.port)}`,
+    )
+    .join('\n');
 }
