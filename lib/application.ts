@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import type { ApplicationDescription } from './contract.js';
 import type { Workload } from './workload.js';
@@ -144,6 +144,41 @@ export class Application<TConfig = unknown> extends Chart {
     this.registered.push(workload);
   }
 
+  /**
+   * Two objects of one kind with one name would overwrite each other when applied: possible once names can be exact
+   * (`service.name`, `workloadName`) or a loose object picks a generated name.
+   */
+  private nameClashes(): string[] {
+    const errors: string[] = [];
+    const seen = new Map<string, ApiObject>();
+    for (const o of this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))) {
+      const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+      const key = `${group}/${o.kind}/${o.name}`;
+      const first = seen.get(key);
+      if (!first) {
+        seen.set(key, o);
+        continue;
+      }
+      // Two services of one name clash in every object; the duplicate service name is the one error to report.
+      if (this.serviceOf(o)?.name === this.serviceOf(first)?.name && this.serviceOf(o)) continue;
+      errors.push(
+        `${o.node.path}: ${o.kind} '${o.name}' of ${this.ownerOf(o)} has the name of a ${first.kind} of ${this.ownerOf(first)}: ` +
+          "objects of one kind need different names in a namespace; change 'service.name', 'workloadName', the 'extraServices' suffix or the service name",
+      );
+    }
+    return errors;
+  }
+
+  private serviceOf(o: ApiObject): Workload | undefined {
+    return this.registered.find((s) => o.node.scopes.includes(s));
+  }
+
+  /** Where an object comes from, for messages: `service 'db' (shop/db)`, or the construct path of a loose object. */
+  private ownerOf(o: ApiObject): string {
+    const w = this.serviceOf(o);
+    return w ? `service '${w.name}' (${w.node.path})` : o.node.path;
+  }
+
   private validateServices(): string[] {
     const errors: string[] = [];
     const byName = new Map<string, Workload>();
@@ -164,6 +199,7 @@ export class Application<TConfig = unknown> extends Chart {
         }
       }
     }
+    errors.push(...this.nameClashes());
     const cycle = findCycle(this.registered);
     if (cycle) {
       errors.push(

@@ -3,6 +3,7 @@ export * from './config.js';
 export * from './container.js';
 export * from './env-value.js';
 export * from './probe.js';
+export * from './service.js';
 export * from './volume.js';
 export * from './workload.js';
 export * from './stateless-app.js';

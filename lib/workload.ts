@@ -6,23 +6,24 @@ import type { WorkloadKind } from './contract.js';
 import type { ContainerSpec, SidecarSpec } from './container.js';
 import type { EnvValue } from './env-value.js';
 import type { Probe } from './probe.js';
+import type { ServiceOptions } from './service.js';
 import type { Volume } from './volume.js';
 import { clusterDnsName, hasServiceFor, requireService } from './private/addresses.js';
 import { createConfigObjects } from './private/config-objects.js';
-import { propError } from './private/errors.js';
+import { constructError, propError } from './private/errors.js';
 import { objectMeta, serviceMetadata } from './private/metadata.js';
-import { objectName } from './private/naming.js';
+import { dns1123LabelProblem, MAX_NAME_LENGTH, objectName } from './private/naming.js';
 import { PodContainers } from './private/pod-containers.js';
 import { podTemplateFor } from './private/pod-template.js';
 import { resolvePorts, type ResolvedPort } from './private/ports.js';
-import { createServiceFor, type ServiceOptions } from './private/service.js';
+import { checkNodePort, createServiceFor, type ServiceSite, type WorkloadService } from './private/service.js';
 import { createServiceAccount } from './private/service-account.js';
 import { validateWorkloadProps } from './private/validate-workload.js';
 import { waitForPortContainer } from './private/wait-for-init.js';
 
 export type { WorkloadKind } from './contract.js';
 
-/** One port the container listens on. Workloads with a Service expose every port through it. */
+/** One port the container listens on. Workloads with a Service expose every port through it unless `service.ports` picks some. */
 export interface PortSpec {
   /**
    * Port the container listens on.
@@ -46,7 +47,8 @@ export interface PortSpec {
    */
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
   /**
-   * Node port when the Service type is `NodePort` or `LoadBalancer`.
+   * Node port of the main Service, whose type must then be `NodePort` or `LoadBalancer` (refused otherwise). Other
+   * Services set theirs in their `ports`: a node port is unique in the cluster.
    * @default chosen by Kubernetes
    */
   readonly nodePort?: number;
@@ -388,6 +390,40 @@ export interface WorkloadProps {
    */
   readonly annotations?: Readonly<Record<string, string>>;
   /**
+   * Extra labels on the pod template only (not on the workload or its Services), e.g. for a pod policy or a
+   * monitoring tool that selects pods. The `app.kubernetes.io/*` labels Berth sets are reserved.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/
+   */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /**
+   * Extra annotations on the pod template only, e.g. `prometheus.io/scrape` for a pod-scraping Prometheus. A change
+   * rolls the pods.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/
+   */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * Extra labels on the workload object only (Deployment, StatefulSet, DaemonSet, Job or CronJob).
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/
+   */
+  readonly workloadLabels?: Readonly<Record<string, string>>;
+  /**
+   * Extra annotations on the workload object only, e.g. for a tool that watches Deployments.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/
+   */
+  readonly workloadAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * Exact name of the workload object (Deployment, StatefulSet, DaemonSet, Job or CronJob) instead of
+   * `<release>-<service>`, for a tool that expects it. A DNS-1123 label, at most 52 characters for a StatefulSet or
+   * CronJob. Two releases in one namespace cannot both take it: the engine refuses objects another release owns.
+   * @default `<release>-<service>`
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
+   */
+  readonly workloadName?: string;
+  /**
    * Value of the `app.kubernetes.io/component` label.
    * @default the kind: 'stateless', 'stateful', 'daemon' or 'batch'
    * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
@@ -426,7 +462,10 @@ export abstract class Workload extends Construct {
   readonly kind: WorkloadKind;
   /** The application the service belongs to. */
   readonly application: Application;
-  /** `<release>-<service>`: the name of the main object and of the Service. */
+  /**
+   * `<release>-<service>`: the default name of the workload object and of the main Service, and the name of the
+   * ServiceAccount, Ingress, autoscaler and budget.
+   */
   readonly resourceName: string;
   /** Hash of exactly this service's `config` and the names of its `secretConfig` keys; '' when it has neither. */
   readonly configHash: string;
@@ -454,6 +493,9 @@ export abstract class Workload extends Construct {
   private readonly waitingFor = new Set<Workload>();
   private readonly pod: PodContainers;
   private readonly serviceAccountName?: string;
+  /** The Services of the workload in creation order; the main one, when there is one, is `mainService`. */
+  private readonly ownServices: WorkloadService[] = [];
+  private mainService?: WorkloadService;
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, kind: WorkloadKind) {
     super(scope, id);
@@ -498,22 +540,58 @@ export abstract class Workload extends Construct {
     return hasServiceFor(this.kind, this.ports.length);
   }
 
-  /** In-namespace DNS name of the service: `<release>-<service>`. Survives renaming a release without edits. */
+  /**
+   * In-namespace DNS name of the service: its main Service's name, `<release>-<service>` unless `service.name` sets
+   * an exact one. Survives renaming a release without edits.
+   */
   get host(): string {
     requireService(this, 'host');
-    return this.resourceName;
+    return this.mainService?.name ?? this.resourceName;
   }
 
-  /** Cluster-wide DNS name: `<release>-<service>.<namespace>.svc.cluster.local`. */
+  /** Cluster-wide DNS name: `<host>.<namespace>.svc.cluster.local`. */
   get fqdn(): string {
     requireService(this, 'fqdn');
-    return clusterDnsName(this.resourceName, this.application.release.namespace);
+    return clusterDnsName(this.host, this.application.release.namespace);
   }
 
-  /** The Service port of the first port. */
+  /** The port of the main Service's first port. */
   get port(): number {
     requireService(this, 'port');
-    return this.ports[0]!.servicePort;
+    return this.firstServicePort('port').servicePort;
+  }
+
+  /** `<host>:<port>`, e.g. `shop-prod-cache:6379`: for clients configured with an address rather than a URL. */
+  get addr(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  /** The main Service's port for the pod port named `name`, e.g. `db.portOf('metrics')`. */
+  portOf(name: string): number {
+    requireService(this, `portOf('${name}')`);
+    const ports = this.mainService ? this.mainService.ports() : this.ports;
+    const found = ports.find((p) => p.name === name);
+    if (!found) {
+      const known = ports.map((p) => `'${p.name}'`).join(', ');
+      throw constructError(this, `portOf('${name}'): the Service ${this.host} has no port named '${name}' (its ports: ${known})`);
+    }
+    return found.servicePort;
+  }
+
+  /** `<host>:<port>` of the port named `name`, e.g. `cache.addrOf('metrics')` → `shop-prod-cache:9121`. */
+  addrOf(name: string): string {
+    return `${this.host}:${this.portOf(name)}`;
+  }
+
+  /** Name of the main Service's first port: where an Ingress routes to. */
+  protected get firstServicePortName(): string {
+    return this.firstServicePort('ingress').name;
+  }
+
+  private firstServicePort(asker: string): { name: string; servicePort: number } {
+    const first = this.mainService ? this.mainService.ports()[0] : this.ports[0];
+    if (!first) throw constructError(this, `'${asker}': the Service ${this.host} lists no ports ('service.ports' is []): name one there`);
+    return first;
   }
 
   /** `http://<host>:<port>`. */
@@ -564,7 +642,12 @@ export abstract class Workload extends Construct {
     else if (!beforeService && !this.hasService) {
       problem = "needs a Service, and this workload has none: give the workload 'ports', or pass the sidecar in the 'sidecars' prop";
     }
-    this.servicePorts.push(...this.pod.addSidecar(spec, problem, this.servicePorts));
+    const exposed = this.pod.addSidecar(spec, problem, this.servicePorts);
+    this.servicePorts.push(...exposed);
+    // Services created already with the default ports get these too: their type must allow the node ports.
+    for (const service of this.ownServices) {
+      for (const p of service.ports().filter((sp) => exposed.some((e) => e.name === sp.name))) checkNodePort(this, service, p);
+    }
   }
 
   /** Metadata of an object of this service: name, all labels, all annotations. */
@@ -572,9 +655,43 @@ export abstract class Workload extends Construct {
     return objectMeta(this, name);
   }
 
-  /** Creates a Service selecting this workload's pods by instance + name only. */
-  protected createService(id: string, name: string, options: ServiceOptions = {}): k8s.KubeService {
-    return createServiceFor(this, this.ports, id, name, options);
+  /**
+   * Metadata of the workload object: `workloadName` or `defaultName`, with the `workloadLabels` and
+   * `workloadAnnotations` besides the common ones. `maxLength` is 52 for the kinds whose controllers append to the name.
+   */
+  protected workloadMetadata(defaultName: string, maxLength = MAX_NAME_LENGTH): { name: string; labels: Record<string, string>; annotations: Record<string, string> } {
+    const exact = this.props.workloadName;
+    if (exact !== undefined) {
+      const problem = typeof exact === 'string' ? dns1123LabelProblem(exact) : 'must be a string';
+      if (problem) throw propError(this, 'workloadName', exact, problem);
+      if (exact.length > maxLength) {
+        throw propError(this, 'workloadName', exact, `is ${exact.length} characters long; the limit is ${maxLength} here, so the names the controller derives from it fit`);
+      }
+    }
+    return objectMeta(this, exact ?? defaultName, { labels: this.props.workloadLabels, annotations: this.props.workloadAnnotations });
+  }
+
+  /**
+   * Creates a Service selecting this workload's pods by instance + name only. The one with `site.main` is the one
+   * `host`, `port`, `url` and `addr` point at.
+   */
+  protected createService(id: string, name: string, options: ServiceOptions, site: ServiceSite): k8s.KubeService {
+    const service = createServiceFor(this, { exposed: this.ports, pod: this.pod.ports }, id, options.name ?? name, options, site);
+    this.ownServices.push(service);
+    if (site.main) this.mainService = service;
+    return service.object;
+  }
+
+  /** A Service besides the main one: `<release>-<service>-<suffix>` unless `options.name` gives an exact name. */
+  protected createExtraService(suffix: string, options: ServiceOptions, prop: string): k8s.KubeService {
+    const problem = typeof suffix === 'string' ? dns1123LabelProblem(suffix) : 'must be a string';
+    if (problem) throw propError(this, prop, suffix, `${problem}: the suffix becomes part of the Service name`);
+    if (!this.hasService) {
+      throw propError(this, prop, suffix, "needs a main Service, and this workload has none: give the workload 'ports'");
+    }
+    const id = `Service-${suffix}`;
+    if (this.node.tryFindChild(id)) throw propError(this, prop, suffix, 'names a Service of this workload already: choose another suffix');
+    return this.createService(id, objectName([this.application.release.name, this.name, suffix]), options, { prop, main: false });
   }
 
   /** The pod template: labels, config hash, the containers with secure defaults, init containers, scheduling. */

@@ -26,6 +26,8 @@ export class PodContainers {
   private readonly portNumbers = new Map<string, string>();
   /** Port name → its prop: a Service's `targetPort` names one port of the pod. */
   private readonly portNames = new Map<string, string>();
+  /** Every port of the pod, main container first: what a Service may select by name. */
+  private readonly podPorts: ResolvedPort[] = [];
   /** Pod volumes in first-mount order, main container first. */
   private readonly podVolumes: Volume[] = [];
   private readonly waits: k8s.Container[] = [];
@@ -44,12 +46,18 @@ export class PodContainers {
       this.portNumbers.set(`${p.containerPort}/${p.protocol}`, `ports[${i}].port`);
       this.portNames.set(p.name, `ports[${i}].name`);
     }
+    this.podPorts.push(...main.ports);
     for (const m of main.volumes) if (!this.podVolumes.includes(m.volume)) this.podVolumes.push(m.volume);
   }
 
   /** Init containers in start order: the `dependsOn` waits, early sidecars, init containers, the other sidecars. */
   get initContainers(): k8s.Container[] {
     return [...this.waits, ...this.earlySidecars, ...this.inits, ...this.sidecars];
+  }
+
+  /** Every port of the pod so far, the main container's first. */
+  get ports(): readonly ResolvedPort[] {
+    return [...this.podPorts];
   }
 
   /** Every volume some container mounts, each once. */
@@ -82,7 +90,7 @@ export class PodContainers {
   addSidecar(spec: SidecarSpec, exposeProblem: string | undefined, servicePorts: readonly ResolvedPort[]): ResolvedPort[] {
     const prop = `sidecars[${this.sidecarCount}]`;
     validateContainerSpec(this.workload, prop, spec, 'sidecar');
-    const ports = resolvePorts(spec.ports ?? [], sidecarPortName);
+    const ports = resolvePorts(spec.ports ?? [], sidecarPortName, `${prop}.`);
     const exposed: ResolvedPort[] = [];
     for (const [i, p] of (spec.ports ?? []).entries()) {
       if (!p.expose) continue;
@@ -132,6 +140,7 @@ export class PodContainers {
       this.portNumbers.set(`${p.containerPort}/${p.protocol}`, `${prop}.ports[${i}].port`);
       this.portNames.set(p.name, `${prop}.ports[${i}].name`);
     }
+    this.podPorts.push(...ports);
     for (const m of spec.volumes ?? []) if (!this.podVolumes.includes(m.volume)) this.podVolumes.push(m.volume);
   }
 }

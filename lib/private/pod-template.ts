@@ -21,12 +21,12 @@ export function podTemplateFor(workload: Workload, source: PodSource, extras: Po
   const p = source.props;
   const sec = p.security ?? {};
   const volumes = source.pod.volumes.map((v) => v._render((q) => k8s.Quantity.fromString(q)));
-  const annotations: Record<string, string> = { ...workload.annotations };
+  const annotations: Record<string, string> = { ...workload.annotations, ...p.podAnnotations };
   // The hash changes the template whenever this service's config does, which is what rolls its pods.
   if (workload.configHash) annotations[ANNOTATION_CONFIG_HASH] = workload.configHash;
   if (workload.secretHash) annotations[ANNOTATION_SECRET_HASH] = workload.secretHash;
   return {
-    metadata: { labels: { ...workload.labels }, annotations },
+    metadata: { labels: { ...workload.labels, ...p.podLabels }, annotations },
     spec: {
       serviceAccountName: source.serviceAccountName,
       automountServiceAccountToken: p.automountServiceAccountToken ?? false,

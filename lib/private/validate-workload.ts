@@ -3,7 +3,7 @@ import { EnvValue } from '../env-value.js';
 import type { Volume } from '../volume.js';
 import type { PortSpec, ResourcesProps, VolumeMount, WorkloadProps } from '../workload.js';
 import { keyError, propError, secretPropError, show } from './errors.js';
-import { RESERVED_LABELS } from './metadata.js';
+import { checkMetadata } from './metadata.js';
 import { dns1035Problem, dns1123LabelProblem } from './naming.js';
 import { portName } from './ports.js';
 import { WAIT_FOR_PREFIX } from './wait-for-init.js';
@@ -23,7 +23,9 @@ export function validateWorkloadProps(scope: IConstruct, name: string, p: Worklo
   checkImage(scope, 'image', p.image);
   if (p.containerName !== undefined) checkContainerName(scope, 'containerName', p.containerName);
   checkPorts(scope, '', p.ports ?? [], portName);
-  checkLabels(scope, p.labels ?? {});
+  checkMetadata(scope, 'labels', p.labels, 'annotations', p.annotations);
+  checkMetadata(scope, 'podLabels', p.podLabels, 'podAnnotations', p.podAnnotations);
+  checkMetadata(scope, 'workloadLabels', p.workloadLabels, 'workloadAnnotations', p.workloadAnnotations);
   checkEnvAndConfig(scope, p);
   checkResources(scope, '', p.resources ?? {});
   checkSecretConfig(scope, p);
@@ -70,14 +72,6 @@ export function checkPorts(scope: IConstruct, prefix: string, ports: readonly Po
     }
     if (seen.has(name)) throw propError(scope, `${prop}.name`, name, 'is used by another port: port names must be unique');
     seen.add(name);
-  }
-}
-
-function checkLabels(scope: IConstruct, labels: Readonly<Record<string, string>>): void {
-  for (const [key, value] of Object.entries(labels)) {
-    if (RESERVED_LABELS.has(key)) {
-      throw propError(scope, `labels.${key}`, value, `is set by Berth; ${key === 'app.kubernetes.io/component' ? "use the 'component' prop" : 'remove it'}`);
-    }
   }
 }
 
