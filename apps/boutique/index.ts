@@ -5,6 +5,9 @@ import type { BoutiqueConfig } from './config.js';
 /** What every Online Boutique pod runs as in the original manifests: uid/gid 1000, volumes owned by gid 1000. */
 const SECURITY: SecurityOptions = { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 };
 
+/** Lets Istio's sidecar rewrite the HTTP probes, as the original asks for its HTTP pods (harmless without Istio). */
+const ISTIO_PROBES = { 'sidecar.istio.io/rewriteAppHTTPProbers': 'true' };
+
 /** The original's usual container resources. */
 const SMALL: ResourcesProps = { cpu: { request: '100m', limit: '200m' }, memory: { request: '64Mi', limit: '128Mi' } };
 
@@ -39,6 +42,7 @@ export default class Boutique extends Application<BoutiqueConfig> {
         image: image(name),
         containerName: 'server',
         ports: [{ port: o.port, name: 'grpc', servicePort: o.servicePort }],
+        service: { name },
         env: { ...(o.portEnv === false ? {} : { PORT: String(o.port) }), ...o.env },
         readiness: Probe.grpc(o.readiness),
         liveness: Probe.grpc(o.liveness),
@@ -53,6 +57,7 @@ export default class Boutique extends Application<BoutiqueConfig> {
       image: c.redisImage,
       containerName: 'redis',
       ports: [{ port: 6379, name: 'tcp-redis' }],
+      service: { name: 'redis-cart' },
       readiness: Probe.tcp({ periodSeconds: 5 }),
       liveness: Probe.tcp({ periodSeconds: 5 }),
       volumes: [{ path: '/data', volume: Volume.emptyDir('redis-data') }],
@@ -70,14 +75,12 @@ export default class Boutique extends Application<BoutiqueConfig> {
         },
       ],
     });
-    const addr = (s: StatelessApp) => `${s.host}:${s.port}`;
-
     const productCatalog = grpc('productcatalogservice', { port: 3550, env: noProfiler, terminationGracePeriodSeconds: 5 });
     const currency = grpc('currencyservice', { port: 7000, env: noProfiler, terminationGracePeriodSeconds: 5 });
     const cart = grpc('cartservice', {
       port: 7070,
       portEnv: false,
-      env: { REDIS_ADDR: addr(redis) },
+      env: { REDIS_ADDR: redis.addr },
       resources: { cpu: { request: '200m', limit: '300m' }, memory: { request: '64Mi', limit: '128Mi' } },
       readiness: { initialDelaySeconds: 15 },
       liveness: { initialDelaySeconds: 15, periodSeconds: 10 },
@@ -95,7 +98,7 @@ export default class Boutique extends Application<BoutiqueConfig> {
     });
     const recommendation = grpc('recommendationservice', {
       port: 8080,
-      env: { PRODUCT_CATALOG_SERVICE_ADDR: addr(productCatalog), ...noProfiler },
+      env: { PRODUCT_CATALOG_SERVICE_ADDR: productCatalog.addr, ...noProfiler },
       resources: { cpu: { request: '100m', limit: '200m' }, memory: { request: '220Mi', limit: '450Mi' } },
       readiness: { periodSeconds: 5 },
       liveness: { periodSeconds: 5 },
@@ -111,31 +114,35 @@ export default class Boutique extends Application<BoutiqueConfig> {
     const checkout = grpc('checkoutservice', {
       port: 5050,
       env: {
-        PRODUCT_CATALOG_SERVICE_ADDR: addr(productCatalog),
-        SHIPPING_SERVICE_ADDR: addr(shipping),
-        PAYMENT_SERVICE_ADDR: addr(payment),
-        EMAIL_SERVICE_ADDR: addr(email),
-        CURRENCY_SERVICE_ADDR: addr(currency),
-        CART_SERVICE_ADDR: addr(cart),
+        PRODUCT_CATALOG_SERVICE_ADDR: productCatalog.addr,
+        SHIPPING_SERVICE_ADDR: shipping.addr,
+        PAYMENT_SERVICE_ADDR: payment.addr,
+        EMAIL_SERVICE_ADDR: email.addr,
+        CURRENCY_SERVICE_ADDR: currency.addr,
+        CART_SERVICE_ADDR: cart.addr,
       },
     });
 
     // The frontend answers its health check only with a session cookie, and each probe gets its own session.
     const health = (session: string) => Probe.http('/_healthz', { initialDelaySeconds: 10, headers: { Cookie: `shop_session-id=${session}` } });
+    const external = c.frontend?.external ?? 'LoadBalancer';
     const frontend = new StatelessApp(this, 'frontend', {
       image: image('frontend'),
       containerName: 'server',
       replicas: c.frontend?.replicas ?? 1,
       ports: [{ port: 8080, servicePort: 80 }],
+      service: { name: 'frontend' },
+      extraServices: external === 'none' ? {} : { external: { name: 'frontend-external', type: external } },
+      podAnnotations: ISTIO_PROBES,
       env: {
         PORT: '8080',
-        PRODUCT_CATALOG_SERVICE_ADDR: addr(productCatalog),
-        CURRENCY_SERVICE_ADDR: addr(currency),
-        CART_SERVICE_ADDR: addr(cart),
-        RECOMMENDATION_SERVICE_ADDR: addr(recommendation),
-        SHIPPING_SERVICE_ADDR: addr(shipping),
-        CHECKOUT_SERVICE_ADDR: addr(checkout),
-        AD_SERVICE_ADDR: addr(ad),
+        PRODUCT_CATALOG_SERVICE_ADDR: productCatalog.addr,
+        CURRENCY_SERVICE_ADDR: currency.addr,
+        CART_SERVICE_ADDR: cart.addr,
+        RECOMMENDATION_SERVICE_ADDR: recommendation.addr,
+        SHIPPING_SERVICE_ADDR: shipping.addr,
+        CHECKOUT_SERVICE_ADDR: checkout.addr,
+        AD_SERVICE_ADDR: ad.addr,
         // The optional shopping assistant is not part of these manifests; the frontend only calls it when enabled.
         SHOPPING_ASSISTANT_SERVICE_ADDR: 'shoppingassistantservice:80',
         ENABLE_PROFILER: '0',
@@ -148,10 +155,11 @@ export default class Boutique extends Application<BoutiqueConfig> {
     });
 
     if (c.loadGenerator?.enabled ?? true) {
-      const frontendAddr = addr(frontend);
+      const frontendAddr = frontend.addr;
       new StatelessApp(this, 'loadgenerator', {
         image: image('loadgenerator'),
         containerName: 'main',
+        podAnnotations: ISTIO_PROBES,
         env: { FRONTEND_ADDR: frontendAddr, USERS: String(c.loadGenerator?.users ?? 10), RATE: String(c.loadGenerator?.rate ?? 1) },
         resources: { cpu: { request: '300m', limit: '500m' }, memory: { request: '256Mi', limit: '512Mi' } },
         security: SECURITY,

@@ -30,9 +30,10 @@ function render(config: BoutiqueConfig = dev) {
 }
 
 /**
- * NAME MAPPING. Berth names objects `<release>-<service>[-suffix]` (README "Synth output"), so `boutique-cartservice`
- * is the original's `cartservice`: the prefix is dropped from object names and from the `serviceAccountName` that
- * refers to one.
+ * NAME MAPPING. The port gives the Services the original's exact names (`service: { name }`): they are the host
+ * names in the other services' env (`productcatalogservice:3550`). Everything else keeps Berth's names,
+ * `<release>-<service>` (README "Synth output"), so `boutique-cartservice` is the original's `cartservice`: the prefix
+ * is dropped from object names and from the `serviceAccountName` that refers to one.
  */
 function originalName(name: string): string {
   return name.startsWith(`${RELEASE.name}-`) ? name.slice(RELEASE.name.length + 1) : name;
@@ -211,29 +212,6 @@ const IGNORED: readonly IgnoredPath[] = [
     side: 'fixture-only',
     category: 'not-expressible-yet',
     reason: "'privileged: false' written explicitly (Berth never grants it, but cannot write the field)",
-  },
-  {
-    kinds: ['Deployment'],
-    names: ['frontend', 'loadgenerator'],
-    path: 'spec.template.metadata.annotations',
-    side: 'fixture-only',
-    category: 'not-expressible-yet',
-    reason: "an annotation on the pod template only (sidecar.istio.io/rewriteAppHTTPProbers): Berth's 'annotations' go on every object",
-  },
-  {
-    kinds: ['Service'],
-    names: ['frontend-external'],
-    path: '',
-    side: 'fixture-only',
-    category: 'not-expressible-yet',
-    reason: 'a second Service (LoadBalancer) over the frontend pods',
-  },
-  {
-    kinds: ['Deployment'],
-    path: `${POD}.*[*].env[*_ADDR].value`,
-    side: 'both',
-    category: 'not-expressible-yet',
-    reason: 'exact Service names: the original calls its services by their bare names (productcatalogservice:3550), Berth names Services <release>-<service>',
   },
 ];
 
