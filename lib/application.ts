@@ -3,6 +3,7 @@ import type { Construct, IConstruct } from 'constructs';
 import type { ApplicationDescription } from './contract.js';
 import type { Workload } from './workload.js';
 import { constructError, nameError, propError } from './private/errors.js';
+import { APPLICATION_PROPS, checkKnownKeys } from './private/known-keys.js';
 import { describeGraph } from './private/graph.js';
 import { dns1035Problem, dns1123LabelProblem } from './private/naming.js';
 
@@ -91,6 +92,7 @@ export class Application<TConfig = unknown> extends Chart {
   constructor(scope: Construct, id: string, props: ApplicationProps<TConfig>) {
     super(scope, id, { namespace: props.release.namespace, disableResourceNameHashes: true });
     Object.defineProperty(this, APPLICATION, { value: true });
+    checkKnownKeys(this, '', props, APPLICATION_PROPS);
     this.config = props.config;
     this.release = props.release;
     this.appName = id;

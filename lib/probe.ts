@@ -1,6 +1,7 @@
 import * as k8s from './imports/k8s-lib.js';
 import type { IConstruct } from 'constructs';
 import { keyError, propError } from './private/errors.js';
+import { checkKnownKeys, PROBE_OPTIONS } from './private/known-keys.js';
 import { checkInt, checkPort } from './private/validate.js';
 
 /** Timing shared by every probe. Unset fields use the Kubernetes defaults. */
@@ -124,12 +125,21 @@ export class Probe {
   ) {}
 
   /**
+   * @internal Refuses options the probe's factory does not know (an app in JavaScript): at construction, since the
+   * main container's probes render only at synth.
+   */
+  _checkKeys(scope: IConstruct, prop: string): void {
+    checkKnownKeys(scope, prop, this.options, PROBE_OPTIONS[this.action.type]);
+  }
+
+  /**
    * @internal Renders the probe. `at.prop` is the prop path in messages (`readiness`, `sidecars[0].readiness`);
    * `at.defaultPort` is the container's first port and `at.portsProp` names where ports are set.
    */
   _render(scope: IConstruct, at: ProbeSite): k8s.Probe {
     const { prop, kind } = at;
     const o = this.options;
+    this._checkKeys(scope, prop);
     checkInt(scope, `${prop}.initialDelaySeconds`, o.initialDelaySeconds, 0);
     checkInt(scope, `${prop}.periodSeconds`, o.periodSeconds, 1);
     checkInt(scope, `${prop}.timeoutSeconds`, o.timeoutSeconds, 1);

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { ServiceOptions, ServiceProps, ServiceType } from './service.js';
 import { Workload, type WorkloadProps } from './workload.js';
 import { propError } from './private/errors.js';
+import { checkKnownKeys, ROLLING_UPDATE_OPTIONS } from './private/known-keys.js';
 import { dns1123SubdomainProblem } from './private/naming.js';
 import { intOrString } from './private/values.js';
 import { checkInt, checkIntOrPercent } from './private/validate.js';
@@ -179,6 +180,7 @@ export class StatelessApp extends Workload {
     super(scope, id, props, 'stateless');
     checkInt(this, 'replicas', props.replicas, 0);
     const strategy = props.strategy ?? DeploymentStrategy.rollingUpdate();
+    checkKnownKeys(this, 'strategy', strategy.options, ROLLING_UPDATE_OPTIONS);
     checkIntOrPercent(this, 'strategy.maxSurge', strategy.options.maxSurge);
     checkIntOrPercent(this, 'strategy.maxUnavailable', strategy.options.maxUnavailable);
     if (strategy.options.maxSurge === 0 && strategy.options.maxUnavailable === 0) {

@@ -11,6 +11,7 @@ import type { Volume } from './volume.js';
 import { clusterDnsName, hasServiceFor, requireService } from './private/addresses.js';
 import { createConfigObjects } from './private/config-objects.js';
 import { constructError, propError } from './private/errors.js';
+import { checkKnownKeys, DEPENDS_ON_OPTIONS, WORKLOAD_PROPS } from './private/known-keys.js';
 import { objectMeta, serviceMetadata } from './private/metadata.js';
 import { dns1123LabelProblem, MAX_NAME_LENGTH, objectName } from './private/naming.js';
 import { PodContainers } from './private/pod-containers.js';
@@ -503,6 +504,8 @@ export abstract class Workload extends Construct {
     this.kind = kind;
     this.application = Application.of(this);
     this.name = props.name ?? id;
+    checkKnownKeys(this, '', props, WORKLOAD_PROPS[kind]);
+    for (const probe of ['liveness', 'readiness', 'startup'] as const) props[probe]?._checkKeys?.(this, probe);
     validateWorkloadProps(this, this.name, props);
     this.resourceName = objectName([this.application.release.name, this.name]);
     this.mainPorts = resolvePorts(props.ports ?? []);
@@ -610,6 +613,7 @@ export abstract class Workload extends Construct {
    */
   dependsOn(other: Workload, options: DependsOnOptions = {}): this {
     if (other === this) throw propError(this, 'dependsOn', other.name, 'a service cannot depend on itself');
+    checkKnownKeys(this, 'dependsOn', options, DEPENDS_ON_OPTIONS);
     if (!this.deps.includes(other)) this.deps.push(other);
     if (options.waitForPort && !this.waitingFor.has(other)) {
       this.pod.addWait(waitForPortContainer(this, other, options), `dependsOn(${other.node.path}, { waitForPort: true })`);

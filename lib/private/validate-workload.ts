@@ -3,6 +3,7 @@ import { EnvValue } from '../env-value.js';
 import type { Volume } from '../volume.js';
 import type { PortSpec, ResourcesProps, VolumeMount, WorkloadProps } from '../workload.js';
 import { keyError, propError, secretPropError, show } from './errors.js';
+import { checkKnownKeys, ENV_REF_OPTIONS, VOLUME_OPTIONS } from './known-keys.js';
 import { checkMetadata } from './metadata.js';
 import { dns1035Problem, dns1123LabelProblem } from './naming.js';
 import { portName } from './ports.js';
@@ -102,6 +103,7 @@ export function checkEnv(scope: IConstruct, prefix: string, env: Readonly<Record
     if (typeof value !== 'string' && !(value instanceof EnvValue)) {
       throw propError(scope, `${prefix}env.${key}`, value, "must be a string or an EnvValue, e.g. EnvValue.fromSecret('name', 'key')");
     }
+    if (value instanceof EnvValue) checkKnownKeys(scope, `${prefix}env.${key}`, value._options, ENV_REF_OPTIONS);
   }
 }
 
@@ -142,6 +144,7 @@ export function checkVolumes(scope: IConstruct, prefix: string, mounts: readonly
       throw propError(scope, `${prefix}volumes[${i}].volume.name`, m.volume.name, 'names a different volume already: give each volume its own name, or mount the same Volume object twice');
     }
     volumesByName.set(m.volume.name, m.volume);
+    checkKnownKeys(scope, `${prefix}volumes[${i}].volume`, m.volume._source.options, VOLUME_OPTIONS[m.volume._source.type]);
     if (!m.path.startsWith('/')) throw propError(scope, `${prefix}volumes[${i}].path`, m.path, "must be an absolute path, e.g. '/tmp'");
     if (mountPaths.has(m.path)) throw propError(scope, `${prefix}volumes[${i}].path`, m.path, 'is already mounted: each path can be mounted once');
     mountPaths.add(m.path);

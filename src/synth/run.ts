@@ -1,6 +1,6 @@
 import { join, relative } from 'node:path';
 import { findApp, listApps } from './apps.js';
-import { checkEnvModules, chooseEnv, hasValues, loadApp, PROJECT_ROOT, synthesizeEnv } from './synthesize.js';
+import { chooseEnv, hasValues, loadApp, PROJECT_ROOT, synthesizeEnv } from './synthesize.js';
 import { toYamlDocuments } from '../util/yaml.js';
 import { printableObjects, writeManifests } from './write.js';
 import type { ManifestSet } from '../model/manifest-set.js';
@@ -50,8 +50,7 @@ export async function synthToDisk(req: SynthRequest, root = PROJECT_ROOT): Promi
   const reports: SynthReport[] = [];
   for (const source of sources) {
     const envs = req.env || withValues || source.envs.length === 0 ? [chooseEnv(source, req.env, withValues)] : source.envs;
-    await checkEnvModules(source, envs);
-    const mod = await loadApp(source, root);
+    const mod = await loadApp(source, root, envs);
     // The config schema beside the manifests lets editors validate values files (yaml-language-server). It sits
     // next to the app's directory, not in it: `kubectl apply -R -f dist/shop/` (or Argo CD) reads every .json
     // file there as a manifest.
