@@ -10,3 +10,4 @@ export * from './stateless-app.js';
 export * from './stateful-app.js';
 export * from './daemon-app.js';
 export * from './batch-job.js';
+export * from './override.js';

@@ -255,7 +255,7 @@ const BATCH_JOB = shape<BatchJobProps>(
 export const WORKLOAD_PROPS: Readonly<Record<WorkloadKind, Shape>> = { stateless: STATELESS_APP, stateful: STATEFUL_APP, daemon: DAEMON_APP, batch: BATCH_JOB };
 
 export const APPLICATION_PROPS = shape<ApplicationProps<unknown>>(
-  { config: true, release: true, version: true },
+  { config: true, release: true, version: true, clusterScoped: true, otherNamespaces: true },
   { release: shape<ReleaseContext>({ name: true, namespace: true, env: true }) },
 );
 

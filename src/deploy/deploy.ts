@@ -3,7 +3,7 @@ import { BerthError, ClusterError, UserError } from '../errors.js';
 import type { ReleaseLock } from '../release/lock.js';
 import type { Revision } from '../model/revision.js';
 import { ensureNamespace, namespaceExists } from '../model/kube-api.js';
-import { LABEL_NAME, objectKey, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
+import { kindRank, LABEL_NAME, objectKey, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 import { applyInKindOrder } from './apply.js';
 import type { DeployContext } from './context.js';
 import { loadHistory, type ReleaseHistory } from './history.js';
@@ -361,7 +361,17 @@ async function applyWaves(
     lock.assertHeld();
     if (writes.length > 0) {
       for (const s of services) if (writes.some((o) => o.metadata.labels?.[LABEL_NAME] === s)) ctx.progress.service(s, 'applying', `${writes.filter((o) => o.metadata.labels?.[LABEL_NAME] === s).length} objects`);
-      await applyInKindOrder(ctx.client, writes);
+      // The API server serves a custom kind only once its CustomResourceDefinition is established: those go first,
+      // with what ranks before them, and the wave's other objects wait for that.
+      const definitions = writes.filter((o) => o.kind === 'CustomResourceDefinition');
+      const first = definitions.length > 0 ? writes.filter((o) => kindRank(o.kind) <= kindRank('CustomResourceDefinition')) : [];
+      if (first.length > 0) {
+        await applyInKindOrder(ctx.client, first);
+        const established = await waitForReady(ctx.client, definitions, { ...wait, signal: ctx.signal });
+        if (!established.ok) throw new DeployFailure(established.message);
+        lock.assertHeld();
+      }
+      await applyInKindOrder(ctx.client, writes.filter((o) => !first.includes(o)));
     }
     const outcome = await waitForReady(ctx.client, objects, {
       ...wait,

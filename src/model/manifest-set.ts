@@ -54,6 +54,9 @@ export {
   ANNOTATION_SECRET_HASH,
   CONTEXT_RELEASE_KEY,
   ANNOTATION_RELEASE,
+  CLUSTER_SCOPED_KINDS,
+  definedKinds,
+  groupKind,
   LABEL_COMPONENT,
   LABEL_INSTANCE,
   LABEL_MANAGED_BY,
@@ -116,4 +119,9 @@ export function sortObjects(objects: readonly KubeObject[]): KubeObject[] {
       (a.metadata.labels?.[LABEL_NAME] ?? '').localeCompare(b.metadata.labels?.[LABEL_NAME] ?? '') ||
       a.metadata.name.localeCompare(b.metadata.name),
   );
+}
+
+/** Whether any object is cluster-scoped: synth renders those, and only those, without `metadata.namespace`. */
+export function hasClusterScoped(objects: readonly KubeObject[]): boolean {
+  return objects.some((o) => o.metadata.namespace === undefined);
 }

@@ -137,9 +137,12 @@ export function render(mod: AppModule, source: AppSource, opts: RenderOptions): 
   try {
     for (const chart of app.charts) objects.push(...(chart.toJson() as KubeObject[]));
   } catch (err) {
-    // Specs rendered lazily (a probe's port) fail here; cdk8s wraps the construct's message in its own words.
+    // Specs rendered lazily (a probe's port) fail here, and so do the app's patches and overrides (`addJsonPatch`,
+    // `override`) whose path does not fit the object; cdk8s wraps the construct's message in its own words.
     const message = (err instanceof Error ? err.message : String(err)).replace(/^Failed serializing construct at path '[^']*' with name '[^']*': (Error: )?/, '');
-    throw new UserError(`${source.name} (env ${opts.env}): ${message}`, { hint: 'fix the props or config named above' });
+    throw new UserError(`${source.name} (env ${opts.env}): ${message}`, {
+      hint: 'fix the prop, config value, JSON patch or override named above',
+    });
   }
   refuseOversized(objects, source, opts);
   const description = instance.describe(objects);

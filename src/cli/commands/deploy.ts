@@ -21,7 +21,7 @@ export function appFlags(cmd: Command): Command {
   )
     .option('--adopt', 'take over existing objects owned by another release or another tool')
     .option('--show-secrets', 'show Secret values in diffs instead of REDACTED (N bytes)')
-    .option('--only <services>', 'change only these services (comma-separated); the others stay as last deployed');
+    .option('--only <services>', 'change only these services (comma-separated; `_release` for objects of no service); the others stay as last deployed');
 }
 
 export function deployCommand(): Command {

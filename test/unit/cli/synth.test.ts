@@ -81,7 +81,7 @@ describe('berth synth', () => {
     const index = join(app, 'index.ts');
     writeFileSync(index, readFileSync(index, 'utf8').replace("Probe.http('/')", "Probe.http('/', { port: 0 })"));
     const res = berth(['synth', app, '--env', 'dev', '--stdout']);
-    expect(res.stderr).toBe("error: hello (env dev): hello/web: 'readiness.port' (0) must be a port number between 1 and 65535\nhint: fix the props or config named above\n");
+    expect(res.stderr).toBe("error: hello (env dev): hello/web: 'readiness.port' (0) must be a port number between 1 and 65535\nhint: fix the prop, config value, JSON patch or override named above\n");
     expect(res.code).toBe(1);
   });
 
