@@ -57,4 +57,11 @@ export interface BoutiqueConfig {
   readonly frontend?: FrontendConfig;
   /** The load generator. */
   readonly loadGenerator?: LoadGeneratorConfig;
+  /**
+   * The original's network policies (its `network-policies` kustomize component): `deny-all` for every pod of the
+   * namespace, then each service reachable only by the services that call it. Needs a network plugin that enforces
+   * NetworkPolicies; the deny-all applies to other releases in the namespace too.
+   * @default false
+   */
+  readonly networkPolicies?: boolean;
 }

@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
-import { Application, Probe, StatelessApp, Volume, type ApplicationProps, type ProbeOptions, type ResourcesProps, type SecurityOptions } from 'berth';
+import { Application, Probe, StatelessApp, Volume, override, type ApplicationProps, type ProbeOptions, type ResourcesProps, type SecurityOptions } from 'berth';
+import * as k8s from 'berth/k8s';
 import type { BoutiqueConfig } from './config.js';
 
 /** What every Online Boutique pod runs as in the original manifests: uid/gid 1000, volumes owned by gid 1000. */
@@ -153,6 +154,9 @@ export default class Boutique extends Application<BoutiqueConfig> {
       security: SECURITY,
       createServiceAccount: true,
     });
+    // A patch, for a field no prop covers: the frontend finds every backend through its *_SERVICE_ADDR variables, so it
+    // needs none of the <NAME>_SERVICE_HOST / _PORT variables Kubernetes adds for each Service of the namespace.
+    override(frontend.deployment, 'spec.template.spec.enableServiceLinks', false);
 
     if (c.loadGenerator?.enabled ?? true) {
       const frontendAddr = frontend.addr;
@@ -175,6 +179,13 @@ export default class Boutique extends Application<BoutiqueConfig> {
           },
         ],
       }).dependsOn(frontend);
+    }
+
+    if (c.networkPolicies) {
+      // An escape-hatch object, as the original writes it: Berth's own policies are per service, and a deny-all for
+      // the whole namespace is a decision about the namespace. As a plain binding it still joins the release
+      // (labels, prune, uninstall) at the release level, named boutique-deny-all.
+      new k8s.KubeNetworkPolicy(this, 'deny-all', { spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
     }
   }
 }
