@@ -180,6 +180,7 @@ export class Application<TConfig = unknown> extends Chart {
         kind: w.kind,
         dependsOn: w.dependencies.filter((d) => Application.of(d) === this).map((d) => d.name),
         configHash: w.configHash,
+        defaultResources: w.defaultResourceContainers,
         ports: graph.get(w.name)?.ports ?? [],
         edges: graph.get(w.name)?.edges ?? [],
       })),

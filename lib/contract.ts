@@ -21,6 +21,11 @@ export interface ServiceDescription {
    * '' when it has neither. Secret values are covered by the keyed `berth.dev/secret-hash` instead.
    */
   readonly configHash: string;
+  /**
+   * Containers of the service whose CPU request or memory are Berth's defaults (`DEFAULT_RESOURCES`), main container
+   * first; empty when every container sets its own (or `'none'`). `berth synth` prints them.
+   */
+  readonly defaultResources?: readonly string[];
   /** The ports clients reach it on (its Service's ports; a daemon's or job's container ports). Absent in revisions recorded before graphs existed. */
   readonly ports?: readonly ServicePort[];
   /**

@@ -8,6 +8,9 @@ import type { EnvValue } from './env-value.js';
 import type { Probe } from './probe.js';
 import type { ServiceOptions } from './service.js';
 import type { Volume } from './volume.js';
+import type { LifecycleHooks } from './lifecycle.js';
+import type { AntiAffinity, DnsConfig, DnsPolicy, HostAlias, Spread } from './scheduling.js';
+import type { SecurityOptions } from './security.js';
 import { clusterDnsName, hasServiceFor, requireService } from './private/addresses.js';
 import { createConfigObjects } from './private/config-objects.js';
 import { constructError, propError } from './private/errors.js';
@@ -17,6 +20,7 @@ import { dns1123LabelProblem, MAX_NAME_LENGTH, objectName } from './private/nami
 import { PodContainers } from './private/pod-containers.js';
 import { podTemplateFor } from './private/pod-template.js';
 import { resolvePorts, type ResolvedPort } from './private/ports.js';
+import { usesDefaultResources } from './private/resources.js';
 import { checkNodePort, createServiceFor, type ServiceSite, type WorkloadService } from './private/service.js';
 import { createServiceAccount } from './private/service-account.js';
 import { validateWorkloadProps } from './private/validate-workload.js';
@@ -55,7 +59,7 @@ export interface PortSpec {
   readonly nodePort?: number;
 }
 
-/** Request and limit of one resource, as Kubernetes quantities (`100m`, `256Mi`). */
+/** Request and limit of one resource, as Kubernetes quantities (`100m`, `512Mi`). */
 export interface ResourceRange {
   /**
    * What the scheduler reserves for the container.
@@ -63,14 +67,18 @@ export interface ResourceRange {
    */
   readonly request?: string;
   /**
-   * The most the container may use: CPU is throttled above it, memory is OOM-killed.
+   * The most the container may use: CPU is throttled above it, memory is OOM-killed. `'none'` leaves the limit out
+   * on purpose (the container may use what the node has free and is the first evicted under memory pressure).
    * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
    */
   readonly limit?: string;
 }
 
 /**
- * Container resources. Each field overrides only what it sets; the rest keeps the default.
+ * Container resources. CPU fields override the default one by one; memory is a pair: a memory request set alone is
+ * also the limit, a limit set alone is also the request (as Kubernetes does). `berth synth` lists the services that
+ * run on defaults. `resources: 'none'` renders no requests and no limits at all (QoS class BestEffort: first to be
+ * evicted; for throwaway workloads only).
  * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
  */
 export interface ResourcesProps {
@@ -80,8 +88,11 @@ export interface ResourcesProps {
    */
   readonly cpu?: ResourceRange;
   /**
-   * Memory request and limit.
-   * @default { request: '128Mi', limit: '256Mi' }
+   * Memory request and limit. Limit = request is the default and what a request alone gets: memory cannot be taken
+   * back without killing the process, so a limit above the request only makes the pod the first OOM-kill victim
+   * when the node runs short. Size it for the process: a JVM takes a quarter of the limit as heap by default, a
+   * database its cache on top.
+   * @default { request: '512Mi', limit: '512Mi' }
    */
   readonly memory?: ResourceRange;
   /**
@@ -94,56 +105,8 @@ export interface ResourcesProps {
 // Defined beside the one function that applies it; exported here with the props it is the default of.
 export { DEFAULT_RESOURCES } from './private/resources.js';
 
-/**
- * Security settings of one container. Every default is the secure one (the Kubernetes "restricted" pod security
- * standard); setting a field to the insecure value is the explicit, reviewable opt-out.
- * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
- */
-export interface ContainerSecurityOptions {
-  /**
-   * Refuse to start a container whose image runs as root (uid 0).
-   * @default true
-   */
-  readonly runAsNonRoot?: boolean;
-  /**
-   * User id the container runs as; set it for images that default to root.
-   * @default the image's user
-   */
-  readonly runAsUser?: number;
-  /**
-   * Group id the container runs as.
-   * @default the image's group
-   */
-  readonly runAsGroup?: number;
-  /**
-   * Mount the container's root filesystem read-only; mount an `emptyDir` where it must write.
-   * @default true
-   */
-  readonly readOnlyRootFilesystem?: boolean;
-  /**
-   * Allow a process to gain more privileges than its parent (setuid binaries).
-   * @default false
-   */
-  readonly allowPrivilegeEscalation?: boolean;
-  /**
-   * Linux capabilities added back after dropping ALL, e.g. `NET_BIND_SERVICE`.
-   * @default none
-   */
-  readonly addCapabilities?: readonly string[];
-}
-
-/**
- * The main container's security settings and the pod-level ones. Every default is the secure one.
- * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
- */
-export interface SecurityOptions extends ContainerSecurityOptions {
-  /**
-   * Group that owns mounted volumes (pod level).
-   * @default none
-   * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-the-security-context-for-a-pod
-   */
-  readonly fsGroup?: number;
-}
+// Defined with the presets in security.ts; still exported here, where they were first.
+export type { ContainerSecurityOptions, SecurityOptions } from './security.js';
 
 /** A volume mounted into the workload's container. */
 export interface VolumeMount {
@@ -212,7 +175,7 @@ export interface DependsOnOptions {
    */
   readonly waitForPort?: boolean;
   /**
-   * Image of that init container; it needs `sh` and `nc`.
+   * Image of that init container, pinned by tag or digest; it needs `sh` and `nc`.
    * @default 'busybox:1.36.1'
    * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
    */
@@ -229,7 +192,7 @@ export interface WorkloadProps {
    */
   readonly name?: string;
   /**
-   * Container image, pinned by tag or digest.
+   * Container image, pinned by tag or digest: an untagged image or `:latest` is refused at synth.
    * @see https://kubernetes.io/docs/concepts/containers/images/
    */
   readonly image: string;
@@ -290,11 +253,11 @@ export interface WorkloadProps {
    */
   readonly ports?: readonly PortSpec[];
   /**
-   * Resource requests and limits, merged over `DEFAULT_RESOURCES`.
-   * @default DEFAULT_RESOURCES
+   * Resource requests and limits, merged over `DEFAULT_RESOURCES`; `'none'` for no requests and no limits.
+   * @default DEFAULT_RESOURCES: cpu request 100m, no cpu limit, memory request = limit = 512Mi
    * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
    */
-  readonly resources?: ResourcesProps;
+  readonly resources?: ResourcesProps | 'none';
   /**
    * Restarts the container when it fails.
    * @default none
@@ -314,7 +277,8 @@ export interface WorkloadProps {
    */
   readonly startup?: Probe;
   /**
-   * Security settings; the defaults are the restricted ones.
+   * Security settings of the main container and the pod; the defaults are the restricted ones. `SecurityPreset`
+   * has documented opt-outs for images that start as root or rely on file capabilities.
    * @default non-root, read-only root filesystem, no privilege escalation, ALL capabilities dropped, seccomp RuntimeDefault
    * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
    */
@@ -436,6 +400,62 @@ export interface WorkloadProps {
    * @see https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
    */
   readonly terminationGracePeriodSeconds?: number;
+
+  // Scheduling and lifecycle (issue 10 item 4).
+
+  /**
+   * Hooks of the main container: `postStart` right after it starts, `preStop` before SIGTERM, e.g.
+   * `{ preStop: LifecycleHook.sleep(5) }` so endpoints drop the pod before it stops accepting connections.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/
+   */
+  readonly lifecycle?: LifecycleHooks;
+  /**
+   * Spread the pods over nodes and/or zones: `'nodes'`, `'zones'`, both (`['zones', 'nodes']`) or options. Rendered
+   * as topology spread constraints on the service's pods with `maxSkew: 1` and `whenUnsatisfiable: ScheduleAnyway`
+   * (a preference: with `DoNotSchedule` a lost zone, or fewer nodes than replicas, leaves pods Pending).
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
+   */
+  readonly spread?: Spread | readonly Spread[];
+  /**
+   * Topology spread constraints in the Kubernetes shape, after those of `spread`.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
+   */
+  readonly topologySpreadConstraints?: readonly k8s.TopologySpreadConstraint[];
+  /**
+   * Keep the service's pods off each other's node: `'preferred'` (a scheduling preference, weight 100) or
+   * `'required'` (a rule: with fewer nodes than replicas the rest stay Pending), or options for another topology.
+   * Merged into `affinity`; setting the same list there too is refused.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity
+   */
+  readonly antiAffinity?: AntiAffinity;
+  /**
+   * PriorityClass of the pods: who is preempted first when the cluster is full. The class must exist.
+   * @default the cluster's default class, if any
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
+   */
+  readonly priorityClassName?: string;
+  /**
+   * How the pods resolve names. `'None'` needs `dnsConfig.nameservers`.
+   * @default 'ClusterFirst' ('ClusterFirstWithHostNet' for a DaemonApp with `hostNetwork`)
+   * @see https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy
+   */
+  readonly dnsPolicy?: DnsPolicy;
+  /**
+   * Extra resolver settings merged with those of `dnsPolicy`: nameservers, search domains, options such as `ndots`.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-dns-config
+   */
+  readonly dnsConfig?: DnsConfig;
+  /**
+   * Entries added to the pods' `/etc/hosts`.
+   * @default none
+   * @see https://kubernetes.io/docs/tasks/network/customize-hosts-file-for-pods/
+   */
+  readonly hostAliases?: readonly HostAlias[];
 }
 
 /** Extra pod spec pieces a kind adds (host paths, per-replica volumes, restart policy). */
@@ -506,7 +526,7 @@ export abstract class Workload extends Construct {
     this.name = props.name ?? id;
     checkKnownKeys(this, '', props, WORKLOAD_PROPS[kind]);
     for (const probe of ['liveness', 'readiness', 'startup'] as const) props[probe]?._checkKeys?.(this, probe);
-    validateWorkloadProps(this, this.name, props);
+    validateWorkloadProps(this, this.name, props, kind);
     this.resourceName = objectName([this.application.release.name, this.name]);
     this.mainPorts = resolvePorts(props.ports ?? []);
     this.servicePorts = [...this.mainPorts];
@@ -526,7 +546,13 @@ export abstract class Workload extends Construct {
     this.serviceAccountName = props.createServiceAccount
       ? createServiceAccount(this, props.automountServiceAccountToken)
       : props.serviceAccountName;
-    this.pod = new PodContainers(this, { name: this.containerName, ports: this.mainPorts, volumes: props.volumes ?? [] });
+    this.pod = new PodContainers(this, {
+      name: this.containerName,
+      ports: this.mainPorts,
+      volumes: props.volumes ?? [],
+      terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
+      hostUsers: props.security?.hostUsers,
+    });
     for (const spec of props.initContainers ?? []) this.addInitContainer(spec);
     // Before the subclass creates its Service, so exposed sidecar ports decide whether there is one.
     for (const spec of props.sidecars ?? []) this.addSidecarPorts(spec, true);
@@ -536,6 +562,15 @@ export abstract class Workload extends Construct {
   /** Services this one depends on, in the order `dependsOn()` was called. */
   get dependencies(): readonly Workload[] {
     return [...this.deps];
+  }
+
+  /**
+   * Names of the containers (main first, then init containers and sidecars; not the `dependsOn` waits) whose CPU
+   * request or memory comes from `DEFAULT_RESOURCES`: `berth synth` lists them so that nobody runs on them unaware.
+   */
+  get defaultResourceContainers(): readonly string[] {
+    const main = usesDefaultResources(this.props.resources) ? [this.containerName] : [];
+    return [...main, ...this.pod.onDefaultResources];
   }
 
   /** Whether the workload has a Service, so `host`, `port` and `url` work. */

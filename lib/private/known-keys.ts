@@ -19,6 +19,8 @@ import type { EnvRefOptions } from '../env-value.js';
 import type { GrpcProbeOptions, HttpProbeOptions, ProbeOptions, TcpProbeOptions } from '../probe.js';
 import type { PersistentStorage, StatefulAppProps } from '../stateful-app.js';
 import type { AutoscalingOptions, DisruptionBudgetOptions, IngressOptions, RollingUpdateOptions, StatelessAppProps } from '../stateless-app.js';
+import type { LifecycleHooks } from '../lifecycle.js';
+import type { AntiAffinityOptions, DnsConfig, HostAlias, SpreadOptions } from '../scheduling.js';
 import type { HeadlessServiceOptions, ServiceOptions, ServicePortOptions } from '../service.js';
 import type { ConfigMapVolumeOptions, EmptyDirOptions, PvcVolumeOptions } from '../volume.js';
 import type {
@@ -66,6 +68,7 @@ export function checkKnownKeys(scope: IConstruct, prop: string, value: unknown, 
     const at = prop === '' ? key : `${prop}.${key}`;
     if (isList(child)) {
       if (Array.isArray(v)) v.forEach((item, i) => checkKnownKeys(scope, `${at}[${i}]`, item, child[0]));
+      else checkKnownKeys(scope, at, v, child[0]);
     } else if ('each' in child) {
       if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
         for (const [k, item] of Object.entries(v)) checkKnownKeys(scope, `${at}.${k}`, item, child.each);
@@ -113,9 +116,24 @@ const CONTAINER_SECURITY_KEYS = {
   readOnlyRootFilesystem: true,
   allowPrivilegeEscalation: true,
   addCapabilities: true,
+  privileged: true,
+  procMount: true,
+  seccompProfile: true,
+  appArmorProfile: true,
 } satisfies KeyList<ContainerSecurityOptions>;
 const CONTAINER_SECURITY = shape<ContainerSecurityOptions>(CONTAINER_SECURITY_KEYS);
-const SECURITY = shape<SecurityOptions>({ ...CONTAINER_SECURITY_KEYS, fsGroup: true });
+const SECURITY = shape<SecurityOptions>({
+  ...CONTAINER_SECURITY_KEYS,
+  fsGroup: true,
+  podRunAsUser: true,
+  podRunAsGroup: true,
+  supplementalGroups: true,
+  sysctls: true,
+  hostUsers: true,
+});
+// LifecycleHook values are Berth objects (like Probe), built by their factories: only the hook names are checked here.
+const LIFECYCLE = shape<LifecycleHooks>({ postStart: true, preStop: true });
+const SPREAD = shape<SpreadOptions>({ across: true, maxSkew: true, whenUnsatisfiable: true, minDomains: true });
 const VOLUME_MOUNT = shape<VolumeMount>({ path: true, volume: true, readOnly: true, subPath: true });
 const PORT_KEYS = { port: true, name: true, servicePort: true, protocol: true, nodePort: true } satisfies KeyList<PortSpec>;
 const PORT = shape<PortSpec>(PORT_KEYS);
@@ -138,8 +156,8 @@ const CONTAINER_NESTED = { resources: RESOURCES, security: CONTAINER_SECURITY, v
 export const CONTAINER_SPEC = shape<ContainerSpec>(CONTAINER_KEYS, CONTAINER_NESTED);
 /** A native sidecar (`sidecars[i]`, `addSidecar`). */
 export const SIDECAR_SPEC = shape<SidecarSpec>(
-  { ...CONTAINER_KEYS, ports: true, liveness: true, readiness: true, startup: true, startBeforeInitContainers: true },
-  { ...CONTAINER_NESTED, ports: [shape<SidecarPortSpec>({ ...PORT_KEYS, expose: true })] },
+  { ...CONTAINER_KEYS, ports: true, liveness: true, readiness: true, startup: true, startBeforeInitContainers: true, lifecycle: true },
+  { ...CONTAINER_NESTED, lifecycle: LIFECYCLE, ports: [shape<SidecarPortSpec>({ ...PORT_KEYS, expose: true })] },
 );
 
 const WORKLOAD_KEYS = {
@@ -178,10 +196,31 @@ const WORKLOAD_KEYS = {
   workloadLabels: true,
   workloadAnnotations: true,
   workloadName: true,
+  lifecycle: true,
+  spread: true,
+  // A generated Kubernetes type, like `affinity`.
+  topologySpreadConstraints: true,
+  antiAffinity: true,
+  priorityClassName: true,
+  dnsPolicy: true,
+  dnsConfig: true,
+  hostAliases: true,
 } satisfies KeyList<WorkloadProps>;
 // Init containers and sidecars are checked when they are added (`PodContainers`), with the same shapes as
 // `addInitContainer` / `addSidecar`, so that an init container's sidecar-only prop gets its own message.
-const WORKLOAD_NESTED = { ports: [PORT], resources: RESOURCES, security: SECURITY, volumes: [VOLUME_MOUNT], tolerations: [TOLERATION] } as const;
+const WORKLOAD_NESTED = {
+  ports: [PORT],
+  resources: RESOURCES,
+  security: SECURITY,
+  volumes: [VOLUME_MOUNT],
+  tolerations: [TOLERATION],
+  lifecycle: LIFECYCLE,
+  // One spread or a list of them: a list shape checks a single object too.
+  spread: [SPREAD],
+  antiAffinity: shape<AntiAffinityOptions>({ mode: true, across: true }),
+  dnsConfig: shape<DnsConfig>({ nameservers: true, searches: true, options: true }),
+  hostAliases: [shape<HostAlias>({ ip: true, hostnames: true })],
+} as const;
 
 const SERVICE_PORT = shape<ServicePortOptions>({ name: true, servicePort: true, nodePort: true });
 const SERVICE = shape<ServiceOptions>(

@@ -1,6 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { EnvValue } from '../env-value.js';
 import type { Volume } from '../volume.js';
+import type { WorkloadKind } from '../contract.js';
 import type { PortSpec, ResourcesProps, VolumeMount, WorkloadProps } from '../workload.js';
 import { keyError, propError, secretPropError, show } from './errors.js';
 import { checkKnownKeys, ENV_REF_OPTIONS, VOLUME_OPTIONS } from './known-keys.js';
@@ -8,8 +9,11 @@ import { checkMetadata } from './metadata.js';
 import { dns1035Problem, dns1123LabelProblem } from './naming.js';
 import { portName } from './ports.js';
 import { WAIT_FOR_PREFIX } from './wait-for-init.js';
-import { effectiveResources } from './resources.js';
+import { effectiveResources, NONE } from './resources.js';
+import { checkScheduling } from './scheduling.js';
+import { checkContainerSecurity, checkPodSecurity } from './security.js';
 import { checkInt, checkPort, checkQuantity, parseQuantity } from './validate.js';
+import { checkImage } from './image.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -18,7 +22,7 @@ const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * Checks the props every base kind shares and throws at the first problem, so the constructor fails at the line
  * that created the workload. `name` is `props.name` or the construct id.
  */
-export function validateWorkloadProps(scope: IConstruct, name: string, p: WorkloadProps): void {
+export function validateWorkloadProps(scope: IConstruct, name: string, p: WorkloadProps, kind: WorkloadKind): void {
   const nameProblem = dns1035Problem(name);
   if (nameProblem) throw propError(scope, p.name === undefined ? 'id' : 'name', name, `${nameProblem}, e.g. '${suggestName(name)}'`);
   checkImage(scope, 'image', p.image);
@@ -32,6 +36,9 @@ export function validateWorkloadProps(scope: IConstruct, name: string, p: Worklo
   checkSecretConfig(scope, p);
   checkVolumes(scope, '', p.volumes ?? []);
   checkInt(scope, 'terminationGracePeriodSeconds', p.terminationGracePeriodSeconds, 0);
+  checkContainerSecurity(scope, '', p.security ?? {}, p.security?.hostUsers);
+  checkPodSecurity(scope, p.security ?? {});
+  checkScheduling(scope, kind, p);
   if (p.createServiceAccount && p.serviceAccountName !== undefined) {
     throw propError(scope, 'serviceAccountName', p.serviceAccountName, "conflicts with 'createServiceAccount: true': set only one");
   }
@@ -41,12 +48,6 @@ export function validateWorkloadProps(scope: IConstruct, name: string, p: Worklo
 function suggestName(name: string): string {
   const s = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '');
   return s.slice(0, 63) || 'api';
-}
-
-export function checkImage(scope: IConstruct, prop: string, image: unknown): void {
-  if (typeof image !== 'string' || image.trim() === '' || /\s/.test(image)) {
-    throw propError(scope, prop, image, "must be an image reference without spaces, e.g. 'nginx:1.27'");
-  }
 }
 
 /** A container name the user chose: a DNS-1123 label outside the `wait-for-` names. */
@@ -109,11 +110,15 @@ export function checkEnv(scope: IConstruct, prefix: string, env: Readonly<Record
 
 const QUANTITY_EXAMPLES: Record<keyof ResourcesProps, string> = { cpu: '250m', memory: '512Mi', ephemeralStorage: '1Gi' };
 
-export function checkResources(scope: IConstruct, prefix: string, r: ResourcesProps): void {
+export function checkResources(scope: IConstruct, prefix: string, r: ResourcesProps | typeof NONE): void {
+  if (r === NONE) return;
+  if (typeof r !== 'object' || r === null) {
+    throw propError(scope, `${prefix}resources`, r, "must be an object, e.g. { memory: { request: '1Gi' } }, or 'none' for no requests and limits");
+  }
   const effective = effectiveResources(r);
   for (const res of ['cpu', 'memory', 'ephemeralStorage'] as const) {
     checkQuantity(scope, `${prefix}resources.${res}.request`, r[res]?.request, QUANTITY_EXAMPLES[res]);
-    checkQuantity(scope, `${prefix}resources.${res}.limit`, r[res]?.limit, QUANTITY_EXAMPLES[res]);
+    if (r[res]?.limit !== NONE) checkQuantity(scope, `${prefix}resources.${res}.limit`, r[res]?.limit, QUANTITY_EXAMPLES[res], "or 'none'");
     // With the defaults merged in: a request raised over the default limit is a mistake too.
     const range = effective[res];
     if (range?.request !== undefined && range.limit !== undefined && parseQuantity(range.request)! > parseQuantity(range.limit)!) {

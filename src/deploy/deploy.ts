@@ -44,6 +44,8 @@ export interface DeployOptions extends PlanOptions {
    * for a release that has none, when not given; stored by the first deploy.
    */
   readonly releaseKey?: ReleaseKey;
+  /** Called with the plan before anything is written (the CLI shows an upgrade's plan, config first, this way). */
+  readonly onPlan?: (p: Plan) => void;
 }
 
 /** The outcome of writing one revision. */
@@ -183,6 +185,7 @@ export async function deploy(ctx: DeployContext, set: ManifestSet, options: Depl
     const desired = (await restoreLiveSecrets(ctx, set)).set;
     const p = await planRelease(ctx, desired, history, key, options);
     if (p.conflicts.length > 0) throw ownershipError(p);
+    options.onPlan?.(p);
     // The first writes: the key (first deploy), then history without secrets (first deploy since release keys).
     await storeReleaseKey(ctx.client, set.namespace, set.release, releaseKey);
     const scrubbed = await scrubHistory(ctx, lock, set.release, key, legacy);
@@ -227,6 +230,7 @@ export function revisionToSet(rev: Revision): ManifestSet {
     release: rev.release,
     namespace: rev.namespace,
     env: rev.env,
+    ...(rev.template ? { template: rev.template } : {}),
     services: rev.services,
     objects: rev.manifests,
     config: rev.values,
@@ -254,6 +258,7 @@ export async function execute(
     app: set.app,
     version: set.version,
     env: set.env,
+    ...(set.template ? { template: set.template } : {}),
     // No Secret data and no secret value: keyed digests only, which show that a value changed and nothing else.
     manifests: scrubObjects(set.objects, key),
     services: [...set.services],

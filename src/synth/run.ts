@@ -31,6 +31,8 @@ export interface SynthReport {
   readonly objects: number;
   readonly files: readonly string[];
   readonly ms: number;
+  /** Services with containers on Berth's default resources, and those containers, in service order. */
+  readonly defaultResources: readonly { readonly service: string; readonly containers: readonly string[] }[];
 }
 
 async function writeAppSchema(index: string, path: string, root: string): Promise<void> {
@@ -78,6 +80,9 @@ export async function synthToDisk(req: SynthRequest, root = PROJECT_ROOT): Promi
         objects: set.objects.length,
         files,
         ms: Math.round(performance.now() - start),
+        defaultResources: set.services
+          .filter((s) => (s.defaultResources?.length ?? 0) > 0)
+          .map((s) => ({ service: s.name, containers: [...s.defaultResources!] })),
       });
     }
   }

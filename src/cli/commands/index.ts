@@ -7,6 +7,8 @@ import { statusCommand } from './status.js';
 import { historyCommand } from './history.js';
 import { getCommand } from './get.js';
 import { deployCommand } from './deploy.js';
+import { upgradeCommand } from './upgrade.js';
+import { templateCommand } from './template.js';
 import { diffCommand } from './diff.js';
 import { rollbackCommand } from './rollback.js';
 import { uninstallCommand } from './uninstall.js';
@@ -20,4 +22,4 @@ import { rbacCommand } from './rbac.js';
  * Every command, in the order `berth --help` lists them. A command module only declares flags;
  * its action imports the heavy code lazily so that `berth --help` stays fast.
  */
-export const commands: ReadonlyArray<() => Command> = [synthCommand, schemaCommand, clusterCommand, listCommand, statusCommand, historyCommand, getCommand, diffCommand, deployCommand, rollbackCommand, diffRevisionsCommand, uninstallCommand, logsCommand, eventsCommand, graphCommand, rbacCommand];
+export const commands: ReadonlyArray<() => Command> = [synthCommand, schemaCommand, clusterCommand, listCommand, statusCommand, historyCommand, getCommand, diffCommand, deployCommand, upgradeCommand, rollbackCommand, diffRevisionsCommand, uninstallCommand, logsCommand, eventsCommand, graphCommand, rbacCommand, templateCommand];

@@ -38,6 +38,23 @@ describe('berth synth', () => {
     expect(readFileSync(join(out, 'hello', 'dev', 'web.yaml'), 'utf8')).toContain('kind: Deployment');
   });
 
+  it('names the services on default resources, in text and in -o json', () => {
+    const out = mkdtempSync(join(tmpdir(), 'berth-out-'));
+    const text = berth(['synth', 'hello', '--env', 'dev', '--out', out]);
+    expect(text.stderr).toMatch(/^synth hello\/dev .*\n  on default resources \(set 'resources' to size them\): web$/m);
+    const json = berth(['synth', 'hello', '--env', 'dev', '--out', out, '-o', 'json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)[0].defaultResources).toEqual([{ service: 'web', containers: ['web'] }]);
+  });
+
+  it('refuses an image without a tag, naming the field and the fix, exit 1', () => {
+    const app = helloWith("import type { HelloConfig } from '../config.js';\nexport default { image: 'nginx', message: 'x' } satisfies HelloConfig;\n");
+    const res = berth(['synth', app, '--env', 'dev', '--out', mkdtempSync(join(tmpdir(), 'berth-out-'))]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^error: .*'image' \('nginx'\) has no tag or digest: pin the image, e.g. 'nginx:1.2.3' or 'nginx@sha256:<digest>'/m);
+    expect(res.stderr).not.toMatch(NO_STACK);
+  });
+
   it('fails on replicas: -1 naming the field and value, exit 1, no stack trace', () => {
     const app = helloWith(
       "import type { HelloConfig } from '../config.js';\nexport default { image: 'nginx:1.27', message: 'x', replicas: -1 } satisfies HelloConfig;\n",

@@ -122,6 +122,16 @@ describe('synthesize', () => {
 });
 
 describe('synthToDisk', () => {
+  it('reports the services whose containers run on default resources, and only those', async () => {
+    const shop = await synthToDisk({ app: 'shop', env: 'dev', values: [], set: [], out: mkdtempSync(join(tmpdir(), 'berth-out-')) });
+    expect(shop[0]!.defaultResources).toEqual([
+      { service: 'db-proxy', containers: ['db-proxy'] },
+      { service: 'backup', containers: ['backup'] },
+    ]);
+    const safety = await synthToDisk({ app: join(fixtures, 'safety'), values: [], set: [], out: mkdtempSync(join(tmpdir(), 'berth-out-')) });
+    expect(safety[0]!.defaultResources).toEqual([]);
+  });
+
   it('writes one file per service, byte-identical across runs, leaving generated Secrets out', async () => {
     const out1 = mkdtempSync(join(tmpdir(), 'berth-out-'));
     const out2 = mkdtempSync(join(tmpdir(), 'berth-out-'));

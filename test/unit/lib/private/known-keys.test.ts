@@ -23,15 +23,19 @@ const expected: Record<string, string> = {
   'a host path': "shop/agent: 'hostPaths[0]' unknown property 'readonly' — did you mean 'readOnly'?",
   'a batch job prop': "shop/backup: unknown prop 'concurrency' — did you mean 'concurrencyPolicy'?",
   'a prop of another kind':
-    "shop/web: unknown prop 'storage' — known: affinity, annotations, args, automountServiceAccountToken, autoscaling, command, component, " +
-    'config, containerName, createServiceAccount, disruptionBudget, env, extraServices, image, imagePullPolicy, imagePullSecrets, ingress, ' +
-    'initContainers, labels, liveness, name, nodeSelector, podAnnotations, podLabels, ports, readiness, replicas, resources, secretConfig, ' +
-    'security, service, serviceAccountName, serviceType, sidecars, startup, strategy, terminationGracePeriodSeconds, tolerations, volumes, ' +
-    'workloadAnnotations, workloadLabels, workloadName',
+    "shop/web: unknown prop 'storage' — known: affinity, annotations, antiAffinity, args, automountServiceAccountToken, autoscaling, command, component, " +
+    'config, containerName, createServiceAccount, disruptionBudget, dnsConfig, dnsPolicy, env, extraServices, hostAliases, image, ' +
+    'imagePullPolicy, imagePullSecrets, ingress, initContainers, labels, lifecycle, liveness, name, nodeSelector, podAnnotations, podLabels, ' +
+    'ports, priorityClassName, readiness, replicas, resources, secretConfig, security, service, serviceAccountName, serviceType, sidecars, ' +
+    'spread, startup, strategy, terminationGracePeriodSeconds, tolerations, topologySpreadConstraints, volumes, workloadAnnotations, ' +
+    'workloadLabels, workloadName',
   'a key with no near match': "shop/web: 'resources.memory' unknown property 'size' — known: limit, request",
   'a service option': "shop/web: 'service' unknown property 'sessionAfinity' — did you mean 'sessionAffinity'?",
   'an extra service option': "shop/web: 'extraServices.external' unknown property 'loadBalancerSourceRange' — did you mean 'loadBalancerSourceRanges'?",
   'a service port option': "shop/web: 'service.ports[0]' unknown property 'port' — known: name, nodePort, servicePort",
+  'a spread option': "shop/web: 'spread' unknown property 'maxSkw' — did you mean 'maxSkew'?",
+  'a spread in a list': "shop/web: 'spread[1]' unknown property 'acros' — did you mean 'across'?",
+  'a pod security field': "shop/web: 'security' unknown property 'podRunAsUsr' — did you mean 'podRunAsUser'?",
   'application props': "shop/other: 'release' unknown property 'cluster' — known: env, name, namespace",
 };
 
