@@ -3,8 +3,11 @@ import { Application, Probe, StatelessApp, Volume, override, type ApplicationPro
 import * as k8s from 'berth/k8s';
 import type { BoutiqueConfig } from './config.js';
 
-/** What every Online Boutique pod runs as in the original manifests: uid/gid 1000, volumes owned by gid 1000. */
-const SECURITY: SecurityOptions = { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 };
+/**
+ * What every Online Boutique pod runs as in the original manifests: uid/gid 1000 for the whole pod, volumes owned by
+ * gid 1000, and `privileged: false` written out; the rest of the restricted defaults are Berth's own.
+ */
+const SECURITY: SecurityOptions = { podRunAsUser: 1000, podRunAsGroup: 1000, fsGroup: 1000, privileged: false };
 
 /** Lets Istio's sidecar rewrite the HTTP probes, as the original asks for its HTTP pods (harmless without Istio). */
 const ISTIO_PROBES = { 'sidecar.istio.io/rewriteAppHTTPProbers': 'true' };
@@ -72,7 +75,7 @@ export default class Boutique extends Application<BoutiqueConfig> {
           ports: [{ port: 9121, name: 'metrics' }],
           readiness: Probe.http('/health'),
           resources: { cpu: { request: '10m', limit: '50m' }, memory: { request: '16Mi', limit: '32Mi' } },
-          security: { runAsUser: 1000, runAsGroup: 1000 },
+          security: { privileged: false },
         },
       ],
     });
@@ -131,6 +134,8 @@ export default class Boutique extends Application<BoutiqueConfig> {
       image: image('frontend'),
       containerName: 'server',
       replicas: c.frontend?.replicas ?? 1,
+      // Added by the port: replicas on different nodes where possible, so one node going down leaves the shop up.
+      spread: 'nodes',
       ports: [{ port: 8080, servicePort: 80 }],
       service: { name: 'frontend' },
       extraServices: external === 'none' ? {} : { external: { name: 'frontend-external', type: external } },
@@ -175,7 +180,9 @@ export default class Boutique extends Application<BoutiqueConfig> {
             image: 'busybox:1.38.0@sha256:fd8d9aa63ba2f0982b5304e1ee8d3b90a210bc1ffb5314d980eb6962f1a9715d',
             command: ['/bin/sh', '-exc', FRONTEND_CHECK],
             env: { FRONTEND_ADDR: frontendAddr },
-            security: { runAsUser: 1000, runAsGroup: 1000 },
+            // As in the original: a shell loop that sleeps most of the time needs no reserved CPU or memory.
+            resources: 'none',
+            security: { privileged: false },
           },
         ],
       }).dependsOn(frontend);

@@ -174,14 +174,6 @@ const IGNORED: readonly IgnoredPath[] = [
     category: 'documented-default',
     reason: "The original writes out 'Always', the only restart policy a Deployment's pods may have; Berth leaves it to the API's default",
   },
-  {
-    kinds: ['Deployment'],
-    names: ['loadgenerator'],
-    path: `${POD}.initContainers[frontend-check].resources`,
-    side: 'port-only',
-    category: 'documented-default',
-    reason: 'Berth gives every container DEFAULT_RESOURCES (ContainerSpec.resources); the original leaves its init container without requests',
-  },
   // Added by the port (issue 10 item 11).
   {
     kinds: ['Deployment'],
@@ -194,6 +186,14 @@ const IGNORED: readonly IgnoredPath[] = [
   {
     kinds: ['Deployment'],
     names: ['frontend'],
+    path: `${POD}.topologySpreadConstraints`,
+    side: 'port-only',
+    category: 'added-by-the-port',
+    reason: "topology spread (spread: 'nodes'): the frontend's replicas on different nodes where possible",
+  },
+  {
+    kinds: ['Deployment'],
+    names: ['frontend'],
     path: `${POD}.enableServiceLinks`,
     side: 'port-only',
     portValue: false,
@@ -201,27 +201,6 @@ const IGNORED: readonly IgnoredPath[] = [
     reason: 'a patch (override): no service-link variables in the frontend, which finds its backends through *_SERVICE_ADDR',
   },
   // Not expressible yet.
-  {
-    kinds: ['Deployment'],
-    path: `${POD}.securityContext.runAs{User,Group}`,
-    side: 'fixture-only',
-    category: 'not-expressible-yet',
-    reason: 'pod-level runAsUser / runAsGroup: Berth sets them per container (security.runAsUser), the original once for the pod',
-  },
-  {
-    kinds: ['Deployment'],
-    path: `${POD}.*[*].securityContext.runAs{User,Group}`,
-    side: 'port-only',
-    category: 'not-expressible-yet',
-    reason: 'pod-level runAsUser / runAsGroup: the per-container copies Berth writes instead',
-  },
-  {
-    kinds: ['Deployment'],
-    path: `${POD}.*[*].securityContext.privileged`,
-    side: 'fixture-only',
-    category: 'not-expressible-yet',
-    reason: "'privileged: false' written explicitly (Berth never grants it, but cannot write the field)",
-  },
   {
     kinds: ['NetworkPolicy'],
     names: ['adservice', 'cartservice', 'checkoutservice', 'currencyservice', 'emailservice', 'frontend', 'loadgenerator', 'paymentservice', 'productcatalogservice', 'recommendationservice', 'redis-cart', 'shippingservice'],
