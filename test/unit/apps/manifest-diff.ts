@@ -31,7 +31,7 @@ export interface IgnoredPath {
   readonly kinds?: readonly string[];
   /** Object names (after the name mapping) it applies to; all when unset. */
   readonly names?: readonly string[];
-  /** Path glob: `*` is one segment or one `[name]` key, `**` anything, `{a,b}` either. */
+  /** Path glob: `*` is one segment or one `[name]` key, `**` anything, `{a,b}` either, `$name` the object's name. */
   readonly path: string;
   /** `port-only`: the original leaves the field out; `fixture-only`: the port does; `both`: both set, differently. */
   readonly side: 'port-only' | 'fixture-only' | 'both';
@@ -53,8 +53,16 @@ export function objectKey(o: KubeObject): string {
   return `${o.kind}/${o.metadata.name}`;
 }
 
+export interface DiffOptions {
+  /**
+   * The key of an item of an unordered list (a set, such as the peers of a NetworkPolicy rule), or undefined. A list
+   * whose items all have one is compared by key, in any order: `from[frontend]`.
+   */
+  readonly setKey?: (item: unknown) => string | undefined;
+}
+
 /** Every difference between the two object sets, objects in the fixture's order, then the port's extra objects. */
-export function diffObjectSets(fixture: readonly KubeObject[], port: readonly KubeObject[]): Difference[] {
+export function diffObjectSets(fixture: readonly KubeObject[], port: readonly KubeObject[], options: DiffOptions = {}): Difference[] {
   const byKey = (objects: readonly KubeObject[]) => {
     const map = new Map<string, KubeObject>();
     for (const o of objects) {
@@ -70,7 +78,7 @@ export function diffObjectSets(fixture: readonly KubeObject[], port: readonly Ku
   for (const [key, a] of left) {
     const b = right.get(key);
     if (b === undefined) out.push({ object: key, path: '', fixture: a, port: undefined });
-    else diffValues(key, '', a, b, out);
+    else new Differ(key, options, out).values('', a, b);
   }
   for (const [key, b] of right) {
     if (!left.has(key)) out.push({ object: key, path: '', fixture: undefined, port: b });
@@ -78,42 +86,58 @@ export function diffObjectSets(fixture: readonly KubeObject[], port: readonly Ku
   return out;
 }
 
-function diffValues(object: string, path: string, a: unknown, b: unknown, out: Difference[]): void {
-  if (a === undefined || b === undefined || typeof a !== typeof b || Array.isArray(a) !== Array.isArray(b) || a === null || b === null) {
-    if (a !== b) out.push({ object, path, fixture: a, port: b });
-    return;
-  }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    diffLists(object, path, a, b, out);
-    return;
-  }
-  if (typeof a === 'object') {
-    const ao = a as Record<string, unknown>;
-    const bo = b as Record<string, unknown>;
-    const keys = [...new Set([...Object.keys(ao), ...Object.keys(bo)])];
-    for (const k of keys) diffValues(object, join(path, k), ao[k], bo[k], out);
-    return;
-  }
-  if (a !== b) out.push({ object, path, fixture: a, port: b });
-}
+/** The differences inside one object. */
+class Differ {
+  constructor(
+    private readonly object: string,
+    private readonly options: DiffOptions,
+    private readonly out: Difference[],
+  ) {}
 
-function diffLists(object: string, path: string, a: readonly unknown[], b: readonly unknown[], out: Difference[]): void {
-  const named = (list: readonly unknown[]) =>
-    list.every((x) => x !== null && typeof x === 'object' && typeof (x as { name?: unknown }).name === 'string');
-  if (a.length > 0 && b.length > 0 && named(a) && named(b)) {
-    const name = (x: unknown) => (x as { name: string }).name;
-    const bByName = new Map(b.map((x) => [name(x), x]));
-    const aNames = new Set(a.map(name));
-    for (const x of a) diffValues(object, `${path}[${name(x)}]`, x, bByName.get(name(x)), out);
-    for (const y of b) if (!aNames.has(name(y))) diffValues(object, `${path}[${name(y)}]`, undefined, y, out);
-    // Same items in another order is a difference too: init containers run in order, env may refer to earlier vars.
-    const common = (list: readonly unknown[], other: Set<string>) => list.map(name).filter((n) => other.has(n));
-    const aOrder = common(a, new Set(b.map(name)));
-    const bOrder = common(b, aNames);
-    if (aOrder.join('\n') !== bOrder.join('\n')) out.push({ object, path: `${path}(order)`, fixture: aOrder, port: bOrder });
-    return;
+  values(path: string, a: unknown, b: unknown): void {
+    if (a === undefined || b === undefined || typeof a !== typeof b || Array.isArray(a) !== Array.isArray(b) || a === null || b === null) {
+      if (a !== b) this.out.push({ object: this.object, path, fixture: a, port: b });
+      return;
+    }
+    if (Array.isArray(a) && Array.isArray(b)) {
+      this.lists(path, a, b);
+      return;
+    }
+    if (typeof a === 'object') {
+      const ao = a as Record<string, unknown>;
+      const bo = b as Record<string, unknown>;
+      for (const k of new Set([...Object.keys(ao), ...Object.keys(bo)])) this.values(join(path, k), ao[k], bo[k]);
+      return;
+    }
+    if (a !== b) this.out.push({ object: this.object, path, fixture: a, port: b });
   }
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diffValues(object, `${path}[${i}]`, a[i], b[i], out);
+
+  private lists(path: string, a: readonly unknown[], b: readonly unknown[]): void {
+    const setKey = this.options.setKey;
+    const keyed = (list: readonly unknown[], key: (x: unknown) => string | undefined) => list.length > 0 && list.every((x) => key(x) !== undefined);
+    if (setKey && keyed(a, setKey) && keyed(b, setKey)) {
+      this.byKey(path, a, b, (x) => setKey(x)!, false);
+      return;
+    }
+    const name = (x: unknown) => (x !== null && typeof x === 'object' && typeof (x as { name?: unknown }).name === 'string' ? (x as { name: string }).name : undefined);
+    if (keyed(a, name) && keyed(b, name)) {
+      // Same items in another order is a difference too: init containers run in order, env may refer to earlier vars.
+      this.byKey(path, a, b, (x) => name(x)!, true);
+      return;
+    }
+    for (let i = 0; i < Math.max(a.length, b.length); i++) this.values(`${path}[${i}]`, a[i], b[i]);
+  }
+
+  private byKey(path: string, a: readonly unknown[], b: readonly unknown[], key: (x: unknown) => string, ordered: boolean): void {
+    const bByKey = new Map(b.map((y) => [key(y), y]));
+    const aKeys = new Set(a.map(key));
+    for (const x of a) this.values(`${path}[${key(x)}]`, x, bByKey.get(key(x)));
+    for (const y of b) if (!aKeys.has(key(y))) this.values(`${path}[${key(y)}]`, undefined, y);
+    if (!ordered) return;
+    const aOrder = a.map(key).filter((k) => bByKey.has(k));
+    const bOrder = b.map(key).filter((k) => aKeys.has(k));
+    if (aOrder.join('\n') !== bOrder.join('\n')) this.out.push({ object: this.object, path: `${path}(order)`, fixture: aOrder, port: bOrder });
+  }
 }
 
 function join(path: string, key: string): string {
@@ -149,7 +173,7 @@ export function ignores(entry: IgnoredPath, d: Difference): boolean {
   const name = rest.join('/');
   if (entry.kinds && !entry.kinds.includes(kind!)) return false;
   if (entry.names && !entry.names.includes(name)) return false;
-  if (!globToRegExp(entry.path).test(d.path)) return false;
+  if (!globToRegExp(entry.path.replaceAll('$name', name)).test(d.path)) return false;
   const side = d.fixture === undefined ? 'port-only' : d.port === undefined ? 'fixture-only' : 'both';
   if (side !== entry.side) return false;
   return entry.portValue === undefined || canonical(entry.portValue) === canonical(d.port);
