@@ -58,9 +58,10 @@ export interface BoutiqueConfig {
   /** The load generator. */
   readonly loadGenerator?: LoadGeneratorConfig;
   /**
-   * The original's network policies (its `network-policies` kustomize component): `deny-all` for every pod of the
-   * namespace, then each service reachable only by the services that call it. Needs a network plugin that enforces
-   * NetworkPolicies; the deny-all applies to other releases in the namespace too.
+   * The original's network policies (its `network-policies` kustomize component): each service reachable only by the
+   * services that call it (Berth's `networkPolicies`, from the dependency graph), the frontend by everyone, and
+   * `deny-all` for ingress to every other pod of the namespace, other releases' included. Egress stays open. Needs a
+   * network plugin that enforces NetworkPolicies.
    * @default false
    */
   readonly networkPolicies?: boolean;

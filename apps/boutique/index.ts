@@ -37,8 +37,13 @@ interface GrpcServiceOptions {
  */
 export default class Boutique extends Application<BoutiqueConfig> {
   constructor(scope: Construct, id: string, props: ApplicationProps<BoutiqueConfig>) {
-    super(scope, id, props);
     const c = props.config;
+    super(scope, id, {
+      ...props,
+      // The original's per-service policies, from who calls whom: each service accepts its callers on its port. The
+      // frontend is the shop's entrance (frontend-external): everyone may reach it.
+      networkPolicies: c.networkPolicies ? { ingressFromDependents: true, extra: [{ service: 'frontend' }] } : undefined,
+    });
     const image = (name: string) => `${c.imageRepository}/${name}:${c.imageTag}`;
 
     const grpc = (name: string, o: GrpcServiceOptions) =>
@@ -189,10 +194,11 @@ export default class Boutique extends Application<BoutiqueConfig> {
     }
 
     if (c.networkPolicies) {
-      // An escape-hatch object, as the original writes it: Berth's own policies are per service, and a deny-all for
-      // the whole namespace is a decision about the namespace. As a plain binding it still joins the release
-      // (labels, prune, uninstall) at the release level, named boutique-deny-all.
-      new k8s.KubeNetworkPolicy(this, 'deny-all', { spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
+      // An escape-hatch object: the original's deny-all, which Berth's per-service policies do not render because it
+      // is a decision about the whole namespace. Ingress only: Berth's policies leave egress open rather than deny it
+      // here and reopen it per service as the original does. As a plain binding it still joins the release (labels,
+      // prune, uninstall) at the release level, named boutique-deny-all.
+      new k8s.KubeNetworkPolicy(this, 'deny-all', { spec: { podSelector: {}, policyTypes: ['Ingress'] } });
     }
   }
 }
