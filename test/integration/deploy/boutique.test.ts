@@ -12,7 +12,7 @@ async function labelled(ns: string): Promise<string[]> {
 }
 
 describe('apps/boutique as release boutique', () => {
-  it('deploys every service under the original Service names, leaves no server-side diff, prunes the deny-all policy and uninstalls cleanly', async () => {
+  it('deploys every service under the original Service names, leaves no server-side diff, prunes the network policies when they are switched off and uninstalls cleanly', async () => {
     const ns = await namespace('boutique');
     const res = await berth('deploy', 'boutique', '-n', ns, '--env', 'dev', '--timeout', '120s');
     expect(res.stderr).not.toContain('error:');
@@ -40,6 +40,7 @@ describe('apps/boutique as release boutique', () => {
     const frontend = await getJson('deployment', 'boutique-frontend', ns);
     expect(frontend.spec.template.spec.enableServiceLinks).toBe(false);
     expect(await getJson('networkpolicy', 'boutique-deny-all', ns)).toMatchObject({ metadata: { annotations: { 'berth.dev/release': `${ns}/boutique` } } });
+    expect((await listJson('networkpolicies', ns)).map((p) => p.metadata.name)).toHaveLength(13);
 
     const synth = await berth('synth', 'boutique', '--env', 'dev', '-r', 'boutique', '-n', ns, '--stdout');
     const kdiff = await kubectlResult(['diff', '--server-side', '--field-manager=berth', '-f', '-'], { input: synth.stdout });
@@ -48,8 +49,9 @@ describe('apps/boutique as release boutique', () => {
 
     const again = await berth('deploy', 'boutique', '-n', ns, '--env', 'dev', '--set', 'networkPolicies=false', '--timeout', '120s');
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('0 to create, 0 to update, 1 to delete');
-    expect(await getJson('networkpolicy', 'boutique-deny-all', ns)).toBeUndefined();
+    // The 12 per-service policies of the networkPolicies option and the deny-all escape-hatch object, nothing else.
+    expect(again.stdout).toContain('0 to create, 0 to update, 13 to delete, 35 unchanged');
+    expect(await listJson('networkpolicies', ns)).toEqual([]);
 
     const gone = await berth('uninstall', 'boutique', '-n', ns);
     expect(gone.code).toBe(0);

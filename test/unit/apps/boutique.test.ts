@@ -252,16 +252,7 @@ const IGNORED: readonly IgnoredPath[] = [
     side: 'both',
     portValue: 'Ingress',
     category: 'documented-default',
-    reason: "the original's loadgenerator policy only reopens egress (deny-all closes its ingress); Berth's policy of a service without ports governs ingress",
-  },
-  {
-    kinds: ['NetworkPolicy'],
-    names: ['loadgenerator'],
-    path: 'spec.ingress',
-    side: 'port-only',
-    portValue: [],
-    category: 'documented-default',
-    reason: 'and closes it itself: a service without ports accepts nothing (no ingress rules)',
+    reason: "the original's loadgenerator policy only reopens egress (deny-all closes its ingress); Berth's policy of a service without ports closes ingress itself (Ingress with no rules)",
   },
 ];
 
