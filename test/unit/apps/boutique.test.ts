@@ -216,6 +216,16 @@ const IGNORED: readonly IgnoredPath[] = [
   // Network policies: Berth's networkPolicies option against the original's network-policies component.
   {
     kinds: ['NetworkPolicy'],
+    names: ['deny-all'],
+    path: 'spec.policyTypes[1]',
+    side: 'fixture-only',
+    category: 'added-by-the-port',
+    reason:
+      "the escape-hatch object: the original's deny-all as a plain berth/k8s binding, for ingress only, since Berth's per-service policies leave egress open rather than reopen it",
+  },
+  {
+    kinds: ['NetworkPolicy'],
+    notNames: ['deny-all'],
     path: 'spec.policyTypes[1]',
     side: 'fixture-only',
     category: 'documented-default',

@@ -31,6 +31,8 @@ export interface IgnoredPath {
   readonly kinds?: readonly string[];
   /** Object names (after the name mapping) it applies to; all when unset. */
   readonly names?: readonly string[];
+  /** Object names it does not apply to. */
+  readonly notNames?: readonly string[];
   /** Path glob: `*` is one segment or one `[name]` key, `**` anything, `{a,b}` either, `$name` the object's name. */
   readonly path: string;
   /** `port-only`: the original leaves the field out; `fixture-only`: the port does; `both`: both set, differently. */
@@ -173,6 +175,7 @@ export function ignores(entry: IgnoredPath, d: Difference): boolean {
   const name = rest.join('/');
   if (entry.kinds && !entry.kinds.includes(kind!)) return false;
   if (entry.names && !entry.names.includes(name)) return false;
+  if (entry.notNames?.includes(name)) return false;
   if (!globToRegExp(entry.path.replaceAll('$name', name)).test(d.path)) return false;
   const side = d.fixture === undefined ? 'port-only' : d.port === undefined ? 'fixture-only' : 'both';
   if (side !== entry.side) return false;
