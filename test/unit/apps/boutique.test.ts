@@ -3,6 +3,7 @@
  * the same objects field by field, apart from the differences in IGNORED, each with its category and reason. The
  * port's objects are first mapped onto the original's conventions by NAME MAPPING and LABEL MAPPING below.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -272,6 +273,15 @@ describe('apps/boutique', () => {
     ['prod', prod],
   ])('%s synthesizes without validation errors', (_env, config) => {
     expect(render(config).errors).toEqual([]);
+  });
+
+  test('the fixture is the pinned copy of the published files (test/fixtures/boutique/SHA256SUMS)', () => {
+    const sums = readFileSync(join(FIXTURE_DIR, 'SHA256SUMS'), 'utf8').trim().split('\n');
+    expect(sums.length).toBeGreaterThanOrEqual(15);
+    for (const line of sums) {
+      const [sum, file] = line.split(/\s+/);
+      expect([file, createHash('sha256').update(readFileSync(join(FIXTURE_DIR, file!))).digest('hex')]).toEqual([file, sum]);
+    }
   });
 
   describe('against the published manifests', () => {
