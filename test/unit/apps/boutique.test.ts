@@ -55,7 +55,7 @@ function originalLabels(labels: Record<string, string>): Record<string, string> 
   return out;
 }
 
-/** A deep copy of a rendered object with the mappings above applied, and its named Service target ports resolved. */
+/** A deep copy of a rendered object with the mappings above applied and its named ports resolved to numbers. */
 function toOriginalConventions(o: KubeObject, all: readonly KubeObject[]): KubeObject {
   const walk = (value: unknown, key: string): unknown => {
     if (Array.isArray(value)) return value.map((v) => walk(v, ''));
