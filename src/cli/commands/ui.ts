@@ -21,10 +21,9 @@ Examples:
 The token in the URL is valid while the process runs; every request needs it (a cookie after the first page).
 It acts with your own kubeconfig: what you may not read is left out with a note.`,
     )
-    .action(async (opts: UiFlags) => {
+    .action(async (opts: UiFlags, cmd: Command) => {
       const { startServer } = await import('../../ui/server.js');
       const { PROJECT_ROOT } = await import('../../synth/synthesize.js');
-      const { VERSION } = await import('../main.js');
       const { join } = await import('node:path');
       const { info } = await import('../output.js');
       const { KubeClient } = await import('../../kube/client.js');
@@ -38,7 +37,7 @@ It acts with your own kubeconfig: what you may not read is left out with a note.
       if (opts.listen !== undefined && !['127.0.0.1', 'localhost', '::1'].includes(opts.listen)) {
         info(`warning: listening on ${opts.listen}: anyone who can reach it and has the token can act with your kubeconfig`);
       }
-      const server = await startServer({ port: opts.port, listen, webDir: join(PROJECT_ROOT, 'build', 'web'), kubeconfig: opts.kubeconfig, context: opts.context, version: VERSION, root: PROJECT_ROOT });
+      const server = await startServer({ port: opts.port, listen, webDir: join(PROJECT_ROOT, 'build', 'web'), kubeconfig: opts.kubeconfig, context: opts.context, version: cmd.parent?.version() ?? '', root: PROJECT_ROOT });
       if (server.webMissing) info(`the web console is not built (no ${join(PROJECT_ROOT, 'build', 'web', 'index.html')}): run npm run build:web; the API works without it`);
       process.stdout.write(`Berth console: ${server.url}\n`);
       if (opts.open) openBrowser(server.url);
