@@ -48,16 +48,27 @@ export class Operation {
 
 export class Operations {
   private readonly all = new Map<string, Operation>();
+  private readonly running = new Set<Promise<void>>();
 
-  /** Starts `work` in the background; its result or error becomes the `done` event. */
-  start(work: (op: Operation) => Promise<OperationResult>): Operation {
-    const op = new Operation();
+  /** A new operation, not yet listed: it is once `run` starts it (a request that fails before leaves nothing behind). */
+  create(): Operation {
+    return new Operation();
+  }
+
+  /** Runs `work` in the background; its result or error becomes the `done` event. */
+  run(op: Operation, work: () => Promise<OperationResult>): void {
     this.all.set(op.id, op);
-    work(op).then(
+    const finished = work().then(
       (result) => op.emit({ type: 'done', data: result }),
       (err: unknown) => op.emit({ type: 'done', data: { ok: false, message: errorMessage(err) } }),
     );
-    return op;
+    this.running.add(finished);
+    void finished.finally(() => this.running.delete(finished));
+  }
+
+  /** Resolves when every running operation has ended (the server's shutdown aborts them first). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.running]);
   }
 
   get(id: string): Operation | undefined {

@@ -5,7 +5,7 @@ import type { KubeClient } from '../kube/client.js';
 import type { KubeApi } from '../model/kube-api.js';
 import { LABEL_INSTANCE } from '../model/manifest-set.js';
 import { podIsReady, podProblems, problemLine } from '../model/pod-problems.js';
-import { releaseNotFound } from '../model/revision-store.js';
+import { releaseNotFound, type RevisionStore } from '../model/revision-store.js';
 import type { ReleaseSummary, Revision, RevisionInfo } from '../model/revision.js';
 import { releaseEvents } from '../operate/events.js';
 import { inventoryOf, Ownership, releasePods, WORKLOAD_KINDS } from '../operate/inventory.js';
@@ -80,7 +80,7 @@ export async function listAll(client: KubeApi & { defaultNamespace: string }): P
 }
 
 /** Throws the CLI's "not found" (a 404) when the release has no revision in the namespace. */
-export async function requireRelease(store: SecretRevisionStore, release: string): Promise<RevisionInfo[]> {
+export async function requireRelease(store: RevisionStore, release: string): Promise<RevisionInfo[]> {
   const revisions = await store.list(release);
   if (revisions.length === 0) throw releaseNotFound(release, store.namespace);
   return revisions;

@@ -3,7 +3,15 @@ import { UserError } from '../errors.js';
 import { publicConfigChanges } from '../model/config-diff.js';
 import { namespaceProblem, releaseNameProblem } from '../model/names.js';
 import { releaseGraph } from '../operate/status.js';
-import type { GraphView, ReleaseList, RevisionDiffView, SessionInfo } from './api-types.js';
+import { deploy } from '../deploy/deploy.js';
+import { deployReport, rollbackReport } from '../deploy/report.js';
+import { rollback } from '../deploy/rollback.js';
+import { openContext } from '../deploy/setup.js';
+import { silentProgress, type ProgressReporter } from '../deploy/context.js';
+import { isPlainObject } from '../util/object.js';
+import type { CatalogList, GraphView, OperationRef, PlanView, ReleaseList, RevisionDiffView, SessionInfo } from './api-types.js';
+import { loadRelease, planView, schemaView, sourceList, validate } from './deploy-source.js';
+import { HttpError } from './http-error.js';
 import { parseListQuery, pageOf } from './paging.js';
 import { listAll, releaseDetail, requireRelease, rowOf, watchRelease } from './releases.js';
 import type { UiState } from './state.js';
@@ -97,6 +105,86 @@ async function graph(ctx: RouteContext): Promise<GraphView> {
   return { nodes: g.nodes, edges: g.edges, waves: g.waves };
 }
 
+/** The rollback body's revision: a positive whole number. */
+function rollbackTarget(body: unknown): number {
+  const n = isPlainObject(body) ? body.revision : undefined;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    throw new UserError(`revision must be a revision number (a whole number >= 1), got ${JSON.stringify(n ?? null)}`, { hint: 'send { "revision": N } with N from the history' });
+  }
+  return n;
+}
+
+function rollbackContext(ctx: RouteContext, t: { namespace: string; context?: string }, progress: ProgressReporter) {
+  const o = ctx.state.options;
+  return openContext({ kubeconfig: o.kubeconfig, context: t.context ?? o.context, namespace: t.namespace, progress, signal: ctx.state.shutdown.signal });
+}
+
+async function rollbackPlan(ctx: RouteContext): Promise<PlanView> {
+  const t = target(ctx);
+  const revision = rollbackTarget(ctx.body);
+  const dc = await rollbackContext(ctx, t, silentProgress);
+  await requireRelease(dc.store, t.release);
+  const result = await rollback(dc, t.namespace, t.release, revision, { dryRun: true });
+  return planView(result.plan);
+}
+
+async function rollbackRun(ctx: RouteContext): Promise<OperationRef> {
+  const t = target(ctx);
+  const revision = rollbackTarget(ctx.body);
+  const op = ctx.state.operations.create();
+  const dc = await rollbackContext(ctx, t, op.progress);
+  // The target must exist before an operation starts: a typo is a 404 here, not a failed operation.
+  await dc.store.get(t.release, revision);
+  ctx.state.operations.run(op, async () => {
+    const result = await rollback(dc, t.namespace, t.release, revision, {});
+    const outcome = result.outcome;
+    return { ok: outcome?.status === 'deployed', revision: outcome?.revision, status: outcome?.status, message: rollbackReport(result).trim() };
+  });
+  return { id: op.id };
+}
+
+async function deployPlan(ctx: RouteContext): Promise<PlanView> {
+  const { ctx: dc, set, releaseKey } = await loadRelease(ctx.state, ctx.body, silentProgress, { dryRun: true });
+  const result = await deploy(dc, set, { dryRun: true, releaseKey });
+  return planView(result.plan);
+}
+
+async function deployRun(ctx: RouteContext): Promise<OperationRef> {
+  const op = ctx.state.operations.create();
+  const { ctx: dc, set, releaseKey } = await loadRelease(ctx.state, ctx.body, op.progress, { dryRun: false, signal: ctx.state.shutdown.signal });
+  ctx.state.operations.run(op, async () => {
+    // The form names its namespace: one that does not exist yet is created, as with --create-namespace.
+    const result = await deploy(dc, set, { releaseKey, createNamespace: true });
+    const outcome = result.outcome;
+    return { ok: outcome?.status === 'deployed', revision: outcome?.revision, status: outcome?.status, message: deployReport(result).trim() };
+  });
+  return { id: op.id };
+}
+
+async function operationEvents(ctx: RouteContext): Promise<void> {
+  const op = ctx.state.operations.get(ctx.params[0]!);
+  if (!op) throw new HttpError(404, { message: `no operation ${ctx.params[0]}`, hint: 'operations live as long as the berth ui process that started them' });
+  await new Promise<void>((resolve) => {
+    let stop = () => {};
+    const finish = () => {
+      stop();
+      resolve();
+    };
+    // subscribe replays the events so far before it returns: a finished operation ends the stream right after.
+    stop = op.subscribe((e) => {
+      ctx.stream(e.type, e.data);
+      if (e.type === 'done') queueMicrotask(finish);
+    });
+    if (op.done) finish();
+    ctx.signal.addEventListener('abort', finish, { once: true });
+  });
+}
+
+async function catalog(): Promise<CatalogList> {
+  // TODO(issue 13): `berth template search` (src/registry) is not on main yet; its function answers here once it is.
+  return { items: [], notes: ['the catalog needs `berth template search`, which this Berth does not have yet: templates installed in the project are under GET /api/sources'] };
+}
+
 export const routes: readonly Route[] = [
   { method: 'GET', pattern: /^\/api\/session$/, handler: session },
   { method: 'GET', pattern: /^\/api\/releases$/, handler: releases },
@@ -104,4 +192,13 @@ export const routes: readonly Route[] = [
   { method: 'GET', pattern: new RegExp(`${RELEASE}/watch$`), handler: watch },
   { method: 'GET', pattern: new RegExp(`${RELEASE}/diff$`), handler: diff },
   { method: 'GET', pattern: new RegExp(`${RELEASE}/graph$`), handler: graph },
+  { method: 'POST', pattern: new RegExp(`${RELEASE}/rollback/plan$`), handler: rollbackPlan },
+  { method: 'POST', pattern: new RegExp(`${RELEASE}/rollback$`), handler: rollbackRun },
+  { method: 'GET', pattern: /^\/api\/sources$/, handler: async (ctx) => sourceList(ctx.state.options.root) },
+  { method: 'GET', pattern: /^\/api\/schema$/, handler: (ctx) => schemaView(ctx.state, ctx.query) },
+  { method: 'POST', pattern: /^\/api\/validate$/, handler: (ctx) => validate(ctx.state, ctx.body) },
+  { method: 'POST', pattern: /^\/api\/deploy\/plan$/, handler: deployPlan },
+  { method: 'POST', pattern: /^\/api\/deploy$/, handler: deployRun },
+  { method: 'GET', pattern: /^\/api\/operations\/([A-Za-z0-9_-]+)\/events$/, handler: operationEvents },
+  { method: 'GET', pattern: /^\/api\/catalog$/, handler: catalog },
 ];

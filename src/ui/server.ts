@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, sep } from 'node:path';
 import { BerthError, ClusterError, UserError } from '../errors.js';
 import type { ApiError } from './api-types.js';
+import { HttpError } from './http-error.js';
 import { routes, type Handler, type RouteContext } from './routes.js';
 import { allowedHosts, checkHost, checkMutation, checkOrigin, checkToken, newSecret, SESSION_COOKIE, tokenOf, type Refusal, type RequestHeaders } from './security.js';
 import { UiState, type UiOptions } from './state.js';
@@ -74,16 +75,6 @@ export function apiErrorOf(err: unknown): { status: number; body: { error: ApiEr
   if (err instanceof BerthError) return { status: 500, body: { error: { message: err.message, ...(err.hint ? { hint: err.hint } : {}) } } };
   const message = err instanceof Error ? err.message : String(err);
   return { status: 500, body: { error: { message: `internal error: ${message}`, hint: 'this is a bug in Berth; the server log has the details' } } };
-}
-
-/** A refusal or a bad request with its own status. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: ApiError,
-  ) {
-    super(error.message);
-  }
 }
 
 function send(res: ServerResponse, status: number, body: string | Buffer, type: string, headers: Record<string, string> = {}): void {
@@ -255,6 +246,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     webMissing,
     close: async () => {
       clearInterval(pings);
+      state.shutdown.abort(new Error('the console stopped'));
+      await state.operations.settled();
       for (const s of streams) s.end();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -15,6 +15,8 @@ export interface UiOptions {
 /** What the routes share for the life of the process: a client per kube context, the running operations. */
 export class UiState {
   readonly operations = new Operations();
+  /** Aborted when the server stops: running deploys stop at their next safe point and record it. */
+  readonly shutdown = new AbortController();
   private readonly clients = new Map<string, Promise<KubeClient>>();
 
   constructor(
