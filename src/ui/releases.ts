@@ -10,7 +10,7 @@ import type { ReleaseSummary, Revision, RevisionInfo } from '../model/revision.j
 import { releaseEvents } from '../operate/events.js';
 import { inventoryOf, Ownership, releasePods, WORKLOAD_KINDS } from '../operate/inventory.js';
 import { statusAction, type ServiceStatus } from '../operate/status.js';
-import { getValuesAction, historyAction, listAction } from '../release/queries.js';
+import { historyAction, listAction } from '../release/queries.js';
 import { SecretRevisionStore } from '../release/store.js';
 import type { PodView, ReleaseDetail, ReleaseRow, ReleaseStatusEvent, RevisionRow, ServiceView } from './api-types.js';
 import { maskConfig } from './mask.js';
@@ -142,7 +142,10 @@ export async function liveStatus(client: KubeApi, store: SecretRevisionStore, re
 
 export async function releaseDetail(context: string, client: KubeApi, store: SecretRevisionStore, release: string): Promise<ReleaseDetail> {
   await requireRelease(store, release);
-  const [live, history, values] = await Promise.all([liveStatus(client, store, release), historyAction(store, release), getValuesAction(store, release)]);
+  // The revision's own values, not getValuesAction's: that one has already turned secret digests into the CLI's
+  // `(secret)` text, which maskConfig could not tell from a value; the digests become `{ secret: true, set: true }`.
+  const [live, history] = await Promise.all([liveStatus(client, store, release), historyAction(store, release)]);
+  const newest = await store.get(release, live.status.revision);
   const s = live.status;
   return {
     summary: rowOf(context, s),
@@ -150,7 +153,7 @@ export async function releaseDetail(context: string, client: KubeApi, store: Sec
     ...(s.error ? { error: s.error } : {}),
     services: live.services,
     pods: live.pods,
-    config: maskConfig(values.values ?? null),
+    config: maskConfig(newest.values ?? null),
     history: history.map(revisionRow).reverse(),
   };
 }
