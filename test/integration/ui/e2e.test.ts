@@ -9,7 +9,8 @@ import { ARTIFACTS, CONSOLE_APP, buildWebIfNeeded, launchChromium, startConsole,
 
 const namespace = testNamespaces();
 const run = randomBytes(3).toString('hex');
-const SECRETS = ['e2e-db-secret-v1'];
+// The console fixture's password, and the secrets of apps/shop's dev env (its form is opened below).
+const SECRETS = ['e2e-db-secret-v1', 'dev-fake-provider-key', 'dev-password-not-secret', 'dev-fake-secret-key'];
 const secretForms = SECRETS.flatMap((s) => [s, Buffer.from(s).toString('base64')]);
 
 let nsA: string;
@@ -173,6 +174,23 @@ describe('the web console in a real browser', () => {
     await snapshot('form-deployed');
     const deployment = await getJson('deployment', 'fresh-web', nsB);
     expect(deployment.spec.replicas).toBe(2);
+  });
+
+  it('shows secret fields as empty password inputs and nested objects as collapsible groups', async () => {
+    await page.goto(`${server.origin}/#/deploy?app=shop&env=dev`);
+    const password = page.locator('#root_db_password');
+    await password.waitFor();
+    expect(await password.getAttribute('type')).toBe('password');
+    expect(await password.inputValue()).toBe('');
+    expect(await password.getAttribute('placeholder')).toMatch(/leave blank to keep/);
+    const secrets = page.locator('.rjsf input[type="password"]');
+    expect(await secrets.count()).toBe(3);
+    const db = page.locator('details#root_db');
+    expect(await db.getAttribute('open')).not.toBeNull();
+    await db.locator(':scope > summary').focus();
+    await page.keyboard.press('Enter');
+    expect(await db.getAttribute('open')).toBeNull();
+    await snapshot('form-shop');
   });
 
   it('never shows a secret value: not in the page text, not in any API response', () => {
