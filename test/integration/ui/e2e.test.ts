@@ -67,6 +67,10 @@ describe('the web console in a real browser', () => {
     expect(rows.find((r) => r.includes(nsA))).toMatch(/shop\s+.*2\s+deployed/s);
     expect(rows.find((r) => r.includes(nsB))).toMatch(/other\s+.*1\s+deployed/s);
     await snapshot('releases');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await page.locator('body').evaluate((b) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(b).backgroundColor)).toBe('rgb(21, 24, 28)');
+    await page.screenshot({ path: join(ARTIFACTS, 'releases-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('opens a release: live service readiness, pods, masked config and history', async () => {

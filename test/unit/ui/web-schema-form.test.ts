@@ -1,5 +1,6 @@
 import { changeRows, configRows, isMaskedSecret } from '../../../web/src/lib/config-view.js';
-import { errorTree, fieldErrorLine, formDataFrom, requestValues, resolveRef, uiSchemaFor } from '../../../web/src/lib/schema-form.js';
+import { fieldErrorLine, progressLine } from '../../../web/src/lib/lines.js';
+import { errorTree, formDataFrom, requestValues, resolveRef, uiSchemaFor } from '../../../web/src/lib/schema-form.js';
 
 const schema = {
   type: 'object',
@@ -100,5 +101,8 @@ describe('fieldErrorLine', () => {
     expect(fieldErrorLine({ path: 'logLevel', message: 'logLevel: expected one of "debug", "info"' })).toBe('logLevel: expected one of "debug", "info"');
     expect(fieldErrorLine({ path: 'api.replicas', message: 'must be >= 1' })).toBe('api.replicas: must be >= 1');
     expect(fieldErrorLine({ path: '', message: 'not an object' })).toBe('not an object');
+    expect(progressLine({ service: 'api', message: 'api: queued after db' })).toBe('api: queued after db');
+    expect(progressLine({ service: 'db', message: 'ready' })).toBe('db: ready');
+    expect(progressLine({ message: 'Secret/x keeps its values' })).toBe('Secret/x keeps its values');
   });
 });

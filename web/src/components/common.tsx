@@ -5,6 +5,7 @@ import type { RevisionStatus } from '../../../src/model/revision.js';
 import type { OperationProgress, OperationResult, PlanView } from '../../../src/ui/api-types.js';
 import { ApiFailure, listen } from '../api.js';
 import { changeRows, configRows } from '../lib/config-view.js';
+import { progressLine } from '../lib/lines.js';
 
 export function ErrorBox({ error }: { readonly error: Error }) {
   const api = error instanceof ApiFailure ? error.error : undefined;
@@ -169,8 +170,7 @@ export function OperationLog({ id, onDone }: { readonly id: string; readonly onD
       <ol className="log" aria-live="polite">
         {lines.map((line, i) => (
           <li key={i} className={line.state ? `state-${line.state}` : undefined}>
-            {line.service && <strong>{line.service}: </strong>}
-            {line.message}
+            {progressLine(line)}
           </li>
         ))}
       </ol>

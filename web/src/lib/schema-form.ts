@@ -109,8 +109,3 @@ export function errorTree(fields: readonly FieldError[]): ErrorTree {
   return tree;
 }
 
-/** One API field error as a line: `path: message`, without repeating a path the message already starts with. */
-export function fieldErrorLine(field: FieldError): string {
-  if (field.path === '' || field.message.startsWith(`${field.path}:`)) return field.message;
-  return `${field.path}: ${field.message}`;
-}

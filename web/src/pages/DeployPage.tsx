@@ -9,7 +9,8 @@ import { postJson } from '../api.js';
 import { ErrorBox, Loading, OperationLog, PlanPanel } from '../components/common.js';
 import { CollapsibleObject, YamlEditor, serverSideValidation } from '../components/form-parts.js';
 import { useApi, useDebounced } from '../components/hooks.js';
-import { errorTree, fieldErrorLine, formDataFrom, requestValues, uiSchemaFor } from '../lib/schema-form.js';
+import { fieldErrorLine } from '../lib/lines.js';
+import { errorTree, formDataFrom, requestValues, uiSchemaFor } from '../lib/schema-form.js';
 import { pageHref, queryString, releaseHref } from '../lib/routes.js';
 
 function sourceFrom(query: URLSearchParams): DeploySource | undefined {
