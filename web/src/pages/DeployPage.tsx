@@ -2,16 +2,19 @@
 // validator this console deliberately does not use (validation is the API's).
 import Form from '@rjsf/core/lib/components/Form.js';
 import type { RJSFSchema } from '@rjsf/utils';
-import { useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
 import { parse, stringify } from 'yaml';
 import type { DeployRequest, DeploySource, FieldError, OperationRef, PlanView, SchemaView, SourceList, ValidateRequest } from '../../../src/ui/api-types.js';
 import { postJson } from '../api.js';
 import { ErrorBox, Loading, OperationLog, PlanPanel } from '../components/common.js';
-import { CollapsibleObject, YamlEditor, serverSideValidation } from '../components/form-parts.js';
+import { CollapsibleObject, serverSideValidation } from '../components/form-parts.js';
 import { useApi, useDebounced } from '../components/hooks.js';
 import { fieldErrorLine } from '../lib/lines.js';
 import { errorTree, formDataFrom, requestValues, uiSchemaFor } from '../lib/schema-form.js';
 import { pageHref, queryString, releaseHref } from '../lib/routes.js';
+
+// CodeMirror is loaded when the YAML tab is first opened.
+const YamlEditor = lazy(() => import('../components/yaml-editor.js'));
 
 function sourceFrom(query: URLSearchParams): DeploySource | undefined {
   const template = query.get('template');
@@ -170,7 +173,9 @@ function DeployForm({ source, query }: { readonly source: DeploySource; readonly
             />
           ) : (
             <>
-              <YamlEditor value={yamlText} onChange={onYaml} label="Config as YAML" />
+              <Suspense fallback={<Loading />}>
+                <YamlEditor value={yamlText} onChange={onYaml} label="Config as YAML" />
+              </Suspense>
               {yamlError && <p className="error" role="alert">YAML: {yamlError}</p>}
             </>
           )}
