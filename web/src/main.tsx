@@ -17,6 +17,13 @@ const DeployPage = lazy(() => import('./pages/DeployPage.js').then((m) => ({ def
 const GraphPage = lazy(() => import('./pages/GraphPage.js').then((m) => ({ default: m.GraphPage })));
 const DiffPage = lazy(() => import('./pages/DiffPage.js').then((m) => ({ default: m.DiffPage })));
 
+function focusHeading(): void {
+  const heading = document.querySelector<HTMLElement>('main h1');
+  if (!heading) return;
+  heading.tabIndex = -1;
+  heading.focus({ preventScroll: true });
+}
+
 function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
   useEffect(() => {
@@ -62,15 +69,14 @@ function App() {
   useEffect(() => {
     loadSession().then(setSession, setError);
   }, []);
-  useEffect(() => {
-    document.querySelector<HTMLElement>('main h1')?.focus();
-  }, [route]);
+  // A new page moves the focus to its heading, as a page load would put screen readers and Tab at its start.
+  useEffect(focusHeading, [route]);
   const current = route.page === 'release' || route.page === 'diff' || route.page === 'rollback' || route.page === 'graph' ? 'releases' : route.page;
   return (
     <>
-      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.querySelector<HTMLElement>('main')?.focus(); }}>
+      <button type="button" className="skip" onClick={focusHeading}>
         Skip to content
-      </a>
+      </button>
       <header>
         <strong className="brand">Berth</strong>
         <nav aria-label="Sections">

@@ -197,6 +197,30 @@ describe('the web console in a real browser', () => {
     await snapshot('form-shop');
   });
 
+  it('labels every control and shows where the keyboard focus is', async () => {
+    for (const [hash, ready] of [['#/releases', 'table.releases'], ['#/deploy?app=shop&env=dev', '#root_db_password'], [`#/releases/${nsA}/shop`, 'table.history']]) {
+      await page.goto(`${server.origin}/${hash}`);
+      await page.locator(ready).waitFor();
+      const unlabelled = await page
+        .locator('input, select, textarea, button, [contenteditable="true"]')
+        .evaluateAll((controls) =>
+          controls
+            .filter((c) => !(c.labels?.length || c.getAttribute('aria-label') || c.getAttribute('aria-labelledby') || c.getAttribute('title') || (c.tagName === 'BUTTON' && c.textContent?.trim())))
+            .map((c) => c.outerHTML.slice(0, 160)),
+        );
+      expect(unlabelled).toEqual([]);
+    }
+    // The page's heading has the focus after navigation; Tab moves on to a control whose focus ring shows.
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } } }).document.activeElement.tagName)).toBe('H1');
+    await page.keyboard.press('Tab');
+    const outline = await page.evaluate(() => {
+      const g = globalThis as unknown as { document: { activeElement: unknown }; getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string } };
+      const style = g.getComputedStyle(g.document.activeElement);
+      return `${style.outlineStyle} ${style.outlineWidth}`;
+    });
+    expect(outline).toBe('solid 3px');
+  });
+
   it('never shows a secret value: not in the page text, not in any API response', () => {
     expect(seen.length).toBeGreaterThan(10);
     const leaks = seen.filter((s) => secretForms.some((secret) => s.text.includes(secret))).map((s) => s.what);
