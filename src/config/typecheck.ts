@@ -138,7 +138,8 @@ function resolveEnvFile(app: string, envFile: string): string {
   });
 }
 
-function readCompilerOptions(tsConfigFilePath: string): ts.CompilerOptions {
+/** The compiler options of a tsconfig.json (defaults when there is none). */
+export function readCompilerOptions(tsConfigFilePath: string): ts.CompilerOptions {
   if (!existsSync(tsConfigFilePath)) return { strict: true, module: typescript().ModuleKind.NodeNext, moduleResolution: typescript().ModuleResolutionKind.NodeNext };
   const read = typescript().readConfigFile(tsConfigFilePath, (p) => typescript().sys.readFile(p));
   if (read.error) {
