@@ -16,9 +16,10 @@ import { eventsCommand } from './events.js';
 import { graphCommand } from './graph.js';
 import { rbacCommand } from './rbac.js';
 import { registryCommand } from './registry.js';
+import { templateCommand } from './template.js';
 
 /**
  * Every command, in the order `berth --help` lists them. A command module only declares flags;
  * its action imports the heavy code lazily so that `berth --help` stays fast.
  */
-export const commands: ReadonlyArray<() => Command> = [synthCommand, schemaCommand, clusterCommand, listCommand, statusCommand, historyCommand, getCommand, diffCommand, deployCommand, rollbackCommand, diffRevisionsCommand, uninstallCommand, logsCommand, eventsCommand, graphCommand, rbacCommand, registryCommand];
+export const commands: ReadonlyArray<() => Command> = [synthCommand, schemaCommand, clusterCommand, listCommand, statusCommand, historyCommand, getCommand, diffCommand, deployCommand, rollbackCommand, diffRevisionsCommand, uninstallCommand, logsCommand, eventsCommand, graphCommand, rbacCommand, templateCommand, registryCommand];
