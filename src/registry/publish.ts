@@ -38,8 +38,10 @@ async function preflight(name: string, version: string, ctx: RegistryContext): P
       hint: `for the local registry: berth registry login --scope ${scope}; else: npm login --registry ${registry} --scope ${scope}`,
     });
   }
+  // A token the registry does not accept may still get a 200 here, as an anonymous user (Verdaccio): no username.
   const who = await registryRequest(`${registry}-/whoami`, { token });
-  if (who.status !== 200) throw refusal(who, `cannot publish ${name}`, registry, true);
+  const username = who.status === 200 ? (JSON.parse(who.text || '{}') as { username?: unknown }).username : undefined;
+  if (typeof username !== 'string' || username === '') throw refusal(who.status === 200 ? { ...who, status: 401 } : who, `cannot publish ${name}`, registry, true);
   let existing: string[] = [];
   try {
     existing = Object.keys((await fetchPackument(name, ctx)).packument.versions ?? {});

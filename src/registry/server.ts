@@ -142,6 +142,9 @@ function verdaccioConfig(files: RegistryFiles, port: number): string {
       uplinks: {},
       packages: { '@*/*': rule, '**': rule },
       listen: `127.0.0.1:${port}`,
+      // Longer than clients keep idle connections (undici: 4 s), so no request is sent on a socket the server is
+      // closing at that moment ("other side closed", seen with Node's default of 5 s).
+      server: { keepAliveTimeout: 60 },
       web: { enable: true, title: 'Berth templates' },
       log: { type: 'stdout', format: 'json', level: 'warn' },
     })
