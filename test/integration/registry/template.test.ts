@@ -65,6 +65,26 @@ describe('berth template against a real registry', () => {
     expect(synth.stdout).toContain('-text=hello from echo');
   }, 180_000);
 
+  it("init's unit test passes under jest, with berth and cdk8s from the project", () => {
+    const config = {
+      rootDir: tpl,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      extensionsToTreatAsEsm: ['.ts'],
+      modulePaths: [join(root, 'node_modules')],
+      moduleNameMapper: { '^berth$': join(root, 'lib', 'index.ts'), '^(\\.{1,2}/.*)\\.js$': '$1' },
+      transform: { '^.+\\.ts$': [join(root, 'node_modules', 'ts-jest', 'dist', 'index.js'), { useESM: true, diagnostics: false, tsconfig: join(root, 'tsconfig.json') }] },
+      testEnvironment: 'node',
+    };
+    writeFileSync(join(work, 'jest.json'), JSON.stringify(config));
+    const res = spawnSync(process.execPath, ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', join(work, 'jest.json')], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, BERTH_TEST_SUITE: '' },
+    });
+    expect(res.stderr).toContain('✓ renders a Deployment with the configured replicas and message');
+    expect(res.status).toBe(0);
+  }, 180_000);
+
   it('publish builds and publishes it: dist with .d.ts, the berth field, the digest of the sample render', async () => {
     const res = berth(['template', 'publish', tpl, '-o', 'json']);
     expect(res.stderr).toContain('checking @test/echo@0.1.0: type check and synth of env default');
