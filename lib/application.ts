@@ -1,10 +1,12 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import type { ApplicationDescription } from './contract.js';
 import type { Workload } from './workload.js';
 import { constructError, nameError, propError } from './private/errors.js';
+import { APPLICATION_PROPS, checkKnownKeys } from './private/known-keys.js';
 import { describeGraph } from './private/graph.js';
-import { dns1035Problem, dns1123LabelProblem } from './private/naming.js';
+import { dns1035Problem, dns1123LabelProblem, MAX_CONTROLLER_NAME_LENGTH, MAX_NAME_LENGTH, objectName } from './private/naming.js';
+import { placementProblems, releaseObjects, type RenderedObject } from './private/release-objects.js';
 
 /** Where an application is being deployed: the release name, its namespace and the environment's name. */
 export interface ReleaseContext {
@@ -36,6 +38,22 @@ export interface ApplicationProps<TConfig> {
    * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
    */
   readonly version?: string;
+  /**
+   * Whether the application may render cluster-scoped objects (Namespace, ClusterRole, CustomResourceDefinition,
+   * ...). Refused by default: a release lives in one namespace, and a cluster-wide object affects every other one.
+   * When allowed, they are owned, pruned and uninstalled by the release like the rest (the engine then also lists
+   * the release's objects cluster-wide, which needs cluster-wide read access).
+   * @default 'refuse'
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/#not-all-objects-are-in-a-namespace
+   */
+  readonly clusterScoped?: 'refuse' | 'allow';
+  /**
+   * What to do with an object that names a namespace other than the release's (typically one of an `Include`d
+   * file): refuse it at synth, or put it into the release's namespace.
+   * @default 'refuse'
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
+   */
+  readonly otherNamespaces?: 'refuse' | 'rewrite';
 }
 
 export type { ApplicationDescription, EdgeKind, ServiceDescription, ServiceEdge, ServicePort } from './contract.js';
@@ -87,14 +105,19 @@ export class Application<TConfig = unknown> extends Chart {
   /** Application version: `props.version` or '0.1.0'. */
   readonly version: string;
   private readonly registered: Workload[] = [];
+  private readonly clusterScoped: 'refuse' | 'allow';
+  private readonly otherNamespaces: 'refuse' | 'rewrite';
 
   constructor(scope: Construct, id: string, props: ApplicationProps<TConfig>) {
     super(scope, id, { namespace: props.release.namespace, disableResourceNameHashes: true });
     Object.defineProperty(this, APPLICATION, { value: true });
+    checkKnownKeys(this, '', props, APPLICATION_PROPS);
     this.config = props.config;
     this.release = props.release;
     this.appName = id;
     this.version = props.version ?? '0.1.0';
+    this.clusterScoped = props.clusterScoped ?? 'refuse';
+    this.otherNamespaces = props.otherNamespaces ?? 'refuse';
 
     const idProblem = dns1123LabelProblem(id);
     if (idProblem) throw nameError(this, 'application name', id, idProblem);
@@ -111,6 +134,30 @@ export class Application<TConfig = unknown> extends Chart {
       );
     }
     this.node.addValidation({ validate: () => this.validateServices() });
+    this.node.addValidation({ validate: () => placementProblems(this, { clusterScoped: this.clusterScoped, otherNamespaces: this.otherNamespaces }) });
+  }
+
+  /**
+   * Every object of the application as the engine takes it: objects not rendered by Berth's constructs (`berth/k8s`
+   * bindings, cdk8s-plus constructs, `Include`) get the release's labels and annotation here, so that they are
+   * ordered, diffed, ownership-checked, pruned and uninstalled like the rest (lib/private/release-objects.ts).
+   */
+  override toJson(): unknown[] {
+    return releaseObjects(this, super.toJson() as RenderedObject[], this.registered);
+  }
+
+  /**
+   * Names of objects created without `metadata.name`: `<release>-<construct path below the application>`
+   * (`shop-web-extra` for `new k8s.KubeConfigMap(web, 'extra')`), so that two releases in one namespace do not clash.
+   */
+  override generateObjectName(apiObject: ApiObject): string {
+    const path = apiObject.node.scopes
+      .slice(this.node.scopes.length)
+      .map((s) => s.node.id)
+      // cdk8s-plus constructs hold their object as child `Resource` (or `Default`); cdk8s leaves those ids out too.
+      .filter((id) => id !== 'Resource' && id !== 'Default')
+      .map((id) => id.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, ''));
+    return objectName([this.release.name, ...path], apiObject.kind === 'CronJob' ? MAX_CONTROLLER_NAME_LENGTH : MAX_NAME_LENGTH);
   }
 
   /** The services of this application, in creation order. */
@@ -133,6 +180,7 @@ export class Application<TConfig = unknown> extends Chart {
         kind: w.kind,
         dependsOn: w.dependencies.filter((d) => Application.of(d) === this).map((d) => d.name),
         configHash: w.configHash,
+        defaultResources: w.defaultResourceContainers,
         ports: graph.get(w.name)?.ports ?? [],
         edges: graph.get(w.name)?.edges ?? [],
       })),
@@ -142,6 +190,41 @@ export class Application<TConfig = unknown> extends Chart {
   /** @internal Called by the Workload constructor. */
   _registerService(workload: Workload): void {
     this.registered.push(workload);
+  }
+
+  /**
+   * Two objects of one kind with one name would overwrite each other when applied: possible once names can be exact
+   * (`service.name`, `workloadName`) or a loose object picks a generated name.
+   */
+  private nameClashes(): string[] {
+    const errors: string[] = [];
+    const seen = new Map<string, ApiObject>();
+    for (const o of this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))) {
+      const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+      const key = `${group}/${o.kind}/${o.name}`;
+      const first = seen.get(key);
+      if (!first) {
+        seen.set(key, o);
+        continue;
+      }
+      // Two services of one name clash in every object; the duplicate service name is the one error to report.
+      if (this.serviceOf(o)?.name === this.serviceOf(first)?.name && this.serviceOf(o)) continue;
+      errors.push(
+        `${o.node.path}: ${o.kind} '${o.name}' of ${this.ownerOf(o)} has the name of a ${first.kind} of ${this.ownerOf(first)}: ` +
+          "objects of one kind need different names in a namespace; change 'service.name', 'workloadName', the 'extraServices' suffix or the service name",
+      );
+    }
+    return errors;
+  }
+
+  private serviceOf(o: ApiObject): Workload | undefined {
+    return this.registered.find((s) => o.node.scopes.includes(s));
+  }
+
+  /** Where an object comes from, for messages: `service 'db' (shop/db)`, or the construct path of a loose object. */
+  private ownerOf(o: ApiObject): string {
+    const w = this.serviceOf(o);
+    return w ? `service '${w.name}' (${w.node.path})` : o.node.path;
   }
 
   private validateServices(): string[] {
@@ -164,6 +247,7 @@ export class Application<TConfig = unknown> extends Chart {
         }
       }
     }
+    errors.push(...this.nameClashes());
     const cycle = findCycle(this.registered);
     if (cycle) {
       errors.push(

@@ -131,7 +131,7 @@ export class BatchJob extends Workload {
         if (props[prop] !== undefined) throw propError(this, prop, props[prop], "only applies to a scheduled job: set 'schedule' or remove it");
       }
       this.job = new k8s.KubeJob(this, 'Job', {
-        metadata: this.metadata(this.resourceName),
+        metadata: this.workloadMetadata(this.resourceName),
         spec: Lazy.any({ produce: jobSpec }),
       });
       return;
@@ -144,7 +144,7 @@ export class BatchJob extends Workload {
     checkInt(this, 'failedJobsHistoryLimit', props.failedJobsHistoryLimit, 0);
     const name = objectName([this.application.release.name, this.name], MAX_CONTROLLER_NAME_LENGTH);
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
-      metadata: this.metadata(name),
+      metadata: this.workloadMetadata(name, MAX_CONTROLLER_NAME_LENGTH),
       spec: Lazy.any({
         produce: (): k8s.CronJobSpec => ({
           schedule: props.schedule!.trim(),

@@ -1,6 +1,8 @@
 import type { EnvValue } from './env-value.js';
 import type { Probe } from './probe.js';
-import type { ContainerSecurityOptions, PortSpec, ResourcesProps, VolumeMount } from './workload.js';
+import type { LifecycleHooks } from './lifecycle.js';
+import type { ContainerSecurityOptions } from './security.js';
+import type { PortSpec, ResourcesProps, VolumeMount } from './workload.js';
 
 /**
  * A container of the pod besides the main one: an init container (`initContainers`, `addInitContainer()`) or the
@@ -16,7 +18,7 @@ export interface ContainerSpec {
    */
   readonly name: string;
   /**
-   * Container image, pinned by tag or digest.
+   * Container image, pinned by tag or digest: an untagged image or `:latest` is refused at synth.
    * @see https://kubernetes.io/docs/concepts/containers/images/
    */
   readonly image: string;
@@ -56,13 +58,14 @@ export interface ContainerSpec {
   /**
    * Resource requests and limits, merged over `DEFAULT_RESOURCES` as for the main container. The pod's request is
    * the larger of the biggest init container and the sum of the main container and the sidecars.
-   * @default DEFAULT_RESOURCES
+   * `'none'` for no requests and no limits.
+   * @default DEFAULT_RESOURCES: cpu request 100m, no cpu limit, memory request = limit = 512Mi
    * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/#resource-sharing-within-containers
    */
-  readonly resources?: ResourcesProps;
+  readonly resources?: ResourcesProps | 'none';
   /**
-   * Security settings of this container; the defaults are the restricted ones. Pod-level fields (`fsGroup`) come
-   * from the workload's `security`.
+   * Security settings of this container; the defaults are the restricted ones. Pod-level fields (`fsGroup`,
+   * `podRunAsUser`, `supplementalGroups`, `sysctls`, ...) come from the workload's `security`.
    * @default non-root, read-only root filesystem, no privilege escalation, ALL capabilities dropped
    * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
    */
@@ -128,4 +131,11 @@ export interface SidecarSpec extends ContainerSpec {
    * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/
    */
   readonly startBeforeInitContainers?: boolean;
+  /**
+   * Hooks of the sidecar: `postStart` right after it starts, `preStop` before it is stopped (after the main
+   * container). Init containers have none: they run to completion.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/
+   */
+  readonly lifecycle?: LifecycleHooks;
 }

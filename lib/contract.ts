@@ -21,6 +21,11 @@ export interface ServiceDescription {
    * '' when it has neither. Secret values are covered by the keyed `berth.dev/secret-hash` instead.
    */
   readonly configHash: string;
+  /**
+   * Containers of the service whose CPU request or memory are Berth's defaults (`DEFAULT_RESOURCES`), main container
+   * first; empty when every container sets its own (or `'none'`). `berth synth` prints them.
+   */
+  readonly defaultResources?: readonly string[];
   /** The ports clients reach it on (its Service's ports; a daemon's or job's container ports). Absent in revisions recorded before graphs existed. */
   readonly ports?: readonly ServicePort[];
   /**
@@ -81,3 +86,63 @@ export const ANNOTATION_SECRET_HASH = 'berth.dev/secret-hash';
  */
 export const CONTEXT_RELEASE_KEY = 'berth.dev/release-key';
 export const ANNOTATION_KEEP = 'berth.dev/keep';
+
+/**
+ * Kinds the Kubernetes 1.34 API serves without a namespace (`kubectl api-resources --namespaced=false`, leaving out
+ * the create-only review kinds). Synth renders them without `metadata.namespace`, refuses them unless the Application
+ * allows cluster-scoped objects, and the engine finds them cluster-wide. A custom kind is cluster-scoped when a
+ * CustomResourceDefinition of the same application says `scope: Cluster`; other custom kinds count as namespaced.
+ */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'APIService',
+  'CertificateSigningRequest',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'ClusterTrustBundle',
+  'ComponentStatus',
+  'CSIDriver',
+  'CSINode',
+  'CustomResourceDefinition',
+  'DeviceClass',
+  'FlowSchema',
+  'IngressClass',
+  'IPAddress',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'MutatingWebhookConfiguration',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'PriorityClass',
+  'PriorityLevelConfiguration',
+  'ResourceSlice',
+  'RuntimeClass',
+  'ServiceCIDR',
+  'StorageClass',
+  'StorageVersionMigration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'ValidatingWebhookConfiguration',
+  'VolumeAttachment',
+  'VolumeAttributesClass',
+]);
+
+/** `group/Kind` of an object (core group empty): how a CustomResourceDefinition names the kind it defines. */
+export function groupKind(o: { readonly apiVersion: string; readonly kind: string }): string {
+  const slash = o.apiVersion.indexOf('/');
+  return `${slash === -1 ? '' : o.apiVersion.slice(0, slash)}/${o.kind}`;
+}
+
+/**
+ * `group/Kind` → `Namespaced` | `Cluster` for the kinds the CustomResourceDefinitions among `objects` define. Synth uses
+ * it to render their objects with or without a namespace, the engine to apply them after their definition.
+ */
+export function definedKinds(objects: readonly { readonly kind: string; readonly [key: string]: unknown }[]): Map<string, string> {
+  const kinds = new Map<string, string>();
+  for (const o of objects) {
+    if (o.kind !== 'CustomResourceDefinition') continue;
+    const spec = o.spec as { group?: string; scope?: string; names?: { kind?: string } } | undefined;
+    if (spec?.group && spec.names?.kind) kinds.set(`${spec.group}/${spec.names.kind}`, spec.scope ?? 'Namespaced');
+  }
+  return kinds;
+}

@@ -85,7 +85,7 @@ export class DaemonApp extends Workload {
       if (!h.mountPath.startsWith('/')) throw propError(this, `hostPaths[${i}].mountPath`, h.mountPath, "must be an absolute path, e.g. '/host/proc'");
     }
     this.daemonSet = new k8s.KubeDaemonSet(this, 'DaemonSet', {
-      metadata: this.metadata(this.resourceName),
+      metadata: this.workloadMetadata(this.resourceName),
       spec: Lazy.any({
         produce: (): k8s.DaemonSetSpec => ({
           selector: { matchLabels: { ...this.selectorLabels } },

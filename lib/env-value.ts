@@ -23,12 +23,12 @@ export class EnvValue {
 
   /** A key of an existing ConfigMap. */
   static fromConfigMap(configMapName: string, key: string, options: EnvRefOptions = {}): EnvValue {
-    return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key, optional: options.optional } } });
+    return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key, optional: options.optional } } }, options);
   }
 
   /** A key of an existing Secret (created out of band): the value never appears in the manifests. */
   static fromSecret(secretName: string, key: string, options: EnvRefOptions = {}): EnvValue {
-    return new EnvValue({ valueFrom: { secretKeyRef: { name: secretName, key, optional: options.optional } } });
+    return new EnvValue({ valueFrom: { secretKeyRef: { name: secretName, key, optional: options.optional } } }, options);
   }
 
   /** A field of the pod itself, e.g. `spec.nodeName` or `status.podIP`. */
@@ -36,7 +36,11 @@ export class EnvValue {
     return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
   }
 
-  private constructor(private readonly spec: Omit<k8s.EnvVar, 'name'>) {}
+  private constructor(
+    private readonly spec: Omit<k8s.EnvVar, 'name'>,
+    /** @internal The options of a reference, for the check of unknown keys. */
+    readonly _options?: EnvRefOptions,
+  ) {}
 
   /** @internal */
   _render(name: string): k8s.EnvVar {

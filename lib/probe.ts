@@ -1,6 +1,8 @@
 import * as k8s from './imports/k8s-lib.js';
 import type { IConstruct } from 'constructs';
-import { keyError, propError } from './private/errors.js';
+import { propError } from './private/errors.js';
+import { renderHeaders } from './private/http-headers.js';
+import { checkKnownKeys, PROBE_OPTIONS } from './private/known-keys.js';
 import { checkInt, checkPort } from './private/validate.js';
 
 /** Timing shared by every probe. Unset fields use the Kubernetes defaults. */
@@ -124,12 +126,21 @@ export class Probe {
   ) {}
 
   /**
+   * @internal Refuses options the probe's factory does not know (an app in JavaScript): at construction, since the
+   * main container's probes render only at synth.
+   */
+  _checkKeys(scope: IConstruct, prop: string): void {
+    checkKnownKeys(scope, prop, this.options, PROBE_OPTIONS[this.action.type]);
+  }
+
+  /**
    * @internal Renders the probe. `at.prop` is the prop path in messages (`readiness`, `sidecars[0].readiness`);
    * `at.defaultPort` is the container's first port and `at.portsProp` names where ports are set.
    */
   _render(scope: IConstruct, at: ProbeSite): k8s.Probe {
     const { prop, kind } = at;
     const o = this.options;
+    this._checkKeys(scope, prop);
     checkInt(scope, `${prop}.initialDelaySeconds`, o.initialDelaySeconds, 0);
     checkInt(scope, `${prop}.periodSeconds`, o.periodSeconds, 1);
     checkInt(scope, `${prop}.timeoutSeconds`, o.timeoutSeconds, 1);
@@ -180,28 +191,4 @@ export interface ProbeSite {
   /** Who owns the ports and under which prop, for the message when there is none: `workload` / `ports`. */
   readonly portsOwner: string;
   readonly portsProp: string;
-}
-
-/** HTTP token characters only, which is what the API server accepts (`IsHTTPHeaderName`). */
-const HEADER_NAME = /^[-A-Za-z0-9]+$/;
-
-function renderHeaders(scope: IConstruct, prop: string, headers: Readonly<Record<string, string>> | undefined): k8s.HttpHeader[] | undefined {
-  if (headers === undefined) return undefined;
-  const seen = new Map<string, string>();
-  const out: k8s.HttpHeader[] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (!HEADER_NAME.test(name)) {
-      const fix = name.replace(/[^-A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'X-Probe';
-      throw keyError(scope, prop, name, `is not an HTTP header name: use letters, digits and '-', e.g. '${fix}'`);
-    }
-    const same = seen.get(name.toLowerCase());
-    if (same !== undefined) {
-      throw keyError(scope, prop, name, `repeats the header '${same}': header names are case-insensitive; set it once`);
-    }
-    seen.set(name.toLowerCase(), name);
-    // Values are left out of messages: a header may carry a token.
-    if (typeof value !== 'string') throw keyError(scope, prop, name, `has a ${value === null ? 'null' : typeof value} value: header values are strings`);
-    out.push({ name, value });
-  }
-  return out.length > 0 ? out : undefined;
 }

@@ -1,6 +1,7 @@
 import { Lazy } from 'cdk8s';
 import * as k8s from './imports/k8s-lib.js';
 import type { Construct } from 'constructs';
+import type { HeadlessServiceOptions, ServiceOptions, ServiceProps } from './service.js';
 import { Workload, type WorkloadProps } from './workload.js';
 import { clusterDnsName } from './private/addresses.js';
 import { propError } from './private/errors.js';
@@ -46,7 +47,14 @@ export interface PersistentStorage {
   readonly accessModes?: readonly AccessMode[];
 }
 
-export interface StatefulAppProps extends WorkloadProps {
+export interface StatefulAppProps extends WorkloadProps, ServiceProps {
+  /**
+   * The headless Service behind the replicas' stable DNS names (`<statefulset>-<n>.<headless>`): its name, ports and
+   * metadata. It is always created; the client Service is `service`.
+   * @default `<release>-<service>-headless` over every port the client Service exposes, publishing pods that are not ready
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id
+   */
+  readonly headlessService?: HeadlessServiceOptions;
   /**
    * Number of replicas, each with a stable name (`<statefulset>-<ordinal>`) and its own storage.
    * @default 1
@@ -88,7 +96,7 @@ export class StatefulApp extends Workload {
   readonly statefulSet: k8s.KubeStatefulSet;
   /** The headless Service `<release>-<service>-headless` behind the per-pod DNS names. */
   readonly headlessService: k8s.KubeService;
-  /** The client Service `<release>-<service>`, when the workload has ports. */
+  /** The client Service `<release>-<service>` (or `service.name`), when the workload has ports. */
   readonly service?: k8s.KubeService;
   /** Name of the StatefulSet: at most 52 characters, so pod names and revision labels fit. */
   readonly statefulSetName: string;
@@ -96,6 +104,7 @@ export class StatefulApp extends Workload {
   readonly headlessServiceName: string;
   /** Number of replicas. */
   readonly replicas: number;
+  private readonly extras: Record<string, k8s.KubeService> = {};
 
   constructor(scope: Construct, id: string, props: StatefulAppProps) {
     super(scope, id, props, 'stateful');
@@ -119,17 +128,35 @@ export class StatefulApp extends Workload {
       }
     }
 
+    if (props.service?.headless !== undefined) {
+      throw propError(this, 'service.headless', props.service.headless, "cannot be set: a StatefulApp always has a headless Service; configure it with 'headlessService'");
+    }
+    if (props.service && this.ports.length === 0) {
+      throw propError(this, 'service', props.service, "needs 'ports': the client Service is only created for a workload with ports");
+    }
+
     const release = this.application.release;
-    this.statefulSetName = objectName([release.name, this.name], MAX_CONTROLLER_NAME_LENGTH);
-    this.headlessServiceName = objectName([release.name, this.name, 'headless']);
-    this.headlessService = this.createService('HeadlessService', this.headlessServiceName, { headless: true });
-    if (this.ports.length > 0) this.service = this.createService('Service', this.resourceName);
+    const workloadMeta = this.workloadMetadata(objectName([release.name, this.name], MAX_CONTROLLER_NAME_LENGTH), MAX_CONTROLLER_NAME_LENGTH);
+    this.statefulSetName = workloadMeta.name;
+    const h = props.headlessService ?? {};
+    const headless = this.createService(
+      'HeadlessService',
+      objectName([release.name, this.name, 'headless']),
+      { ...h, headless: true, publishNotReadyAddresses: h.publishNotReadyAddresses ?? true },
+      { prop: 'headlessService', main: false },
+    );
+    this.headlessService = headless;
+    this.headlessServiceName = headless.name;
+    if (this.ports.length > 0) this.service = this.createService('Service', this.resourceName, props.service ?? {}, { prop: 'service', main: true });
+    for (const [suffix, options] of Object.entries(props.extraServices ?? {})) {
+      this.extras[suffix] = this.createExtraService(suffix, options, `extraServices.${suffix}`);
+    }
 
     // volumeClaimTemplates cannot change after creation, so their labels leave out the version.
     const claimLabels = { ...this.labels };
     delete claimLabels['app.kubernetes.io/version'];
     this.statefulSet = new StatefulSetWithClaimDefaults(this, 'StatefulSet', {
-      metadata: this.metadata(this.statefulSetName),
+      metadata: workloadMeta,
       spec: Lazy.any({
         produce: (): k8s.StatefulSetSpec => ({
           replicas: this.replicas,
@@ -155,6 +182,18 @@ export class StatefulApp extends Workload {
         }),
       }),
     });
+  }
+
+  /** The Services besides the client and headless ones, by suffix: those of `extraServices` and `addService()`. */
+  get extraServices(): Readonly<Record<string, k8s.KubeService>> {
+    return { ...this.extras };
+  }
+
+  /** Adds another Service over the replicas, `<release>-<service>-<suffix>` unless `options.name` is set. */
+  addService(suffix: string, options: ServiceOptions = {}): k8s.KubeService {
+    const service = this.createExtraService(suffix, options, `addService('${suffix}')`);
+    this.extras[suffix] = service;
+    return service;
   }
 
   /** Stable in-namespace DNS name of every replica: `<statefulset>-<ordinal>.<headless service>`. */

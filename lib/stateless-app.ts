@@ -1,8 +1,10 @@
 import { Lazy } from 'cdk8s';
 import * as k8s from './imports/k8s-lib.js';
 import type { Construct } from 'constructs';
+import type { ServiceOptions, ServiceProps, ServiceType } from './service.js';
 import { Workload, type WorkloadProps } from './workload.js';
 import { propError } from './private/errors.js';
+import { checkKnownKeys, ROLLING_UPDATE_OPTIONS } from './private/known-keys.js';
 import { dns1123SubdomainProblem } from './private/naming.js';
 import { intOrString } from './private/values.js';
 import { checkInt, checkIntOrPercent } from './private/validate.js';
@@ -44,9 +46,6 @@ export class DeploymentStrategy {
     readonly options: RollingUpdateOptions,
   ) {}
 }
-
-/** Kinds of Service in front of the pods. */
-export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
 
 export interface IngressOptions {
   /**
@@ -120,7 +119,7 @@ export interface DisruptionBudgetOptions {
   readonly maxUnavailable?: number | string;
 }
 
-export interface StatelessAppProps extends WorkloadProps {
+export interface StatelessAppProps extends WorkloadProps, ServiceProps {
   /**
    * Number of pods. Not rendered when `autoscaling` is set: the autoscaler owns it.
    * @default 1
@@ -135,6 +134,7 @@ export interface StatelessAppProps extends WorkloadProps {
   readonly strategy?: DeploymentStrategy;
   /**
    * Type of the Service created when `ports` is set.
+   * @deprecated use `service: { type }`, which sits beside the Service's other options
    * @default 'ClusterIP'
    * @see https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types
    */
@@ -166,7 +166,7 @@ export interface StatelessAppProps extends WorkloadProps {
 export class StatelessApp extends Workload {
   /** The Deployment `<release>-<service>`. */
   readonly deployment: k8s.KubeDeployment;
-  /** The Service `<release>-<service>`, when the workload has ports. */
+  /** The main Service, `<release>-<service>` or `service.name`, when the workload has ports. */
   readonly service?: k8s.KubeService;
   /** The Ingress, when `ingress` is set. */
   readonly ingress?: k8s.KubeIngress;
@@ -174,11 +174,13 @@ export class StatelessApp extends Workload {
   readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
   /** The PodDisruptionBudget, when `disruptionBudget` is set. */
   readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  private readonly extras: Record<string, k8s.KubeService> = {};
 
   constructor(scope: Construct, id: string, props: StatelessAppProps) {
     super(scope, id, props, 'stateless');
     checkInt(this, 'replicas', props.replicas, 0);
     const strategy = props.strategy ?? DeploymentStrategy.rollingUpdate();
+    checkKnownKeys(this, 'strategy', strategy.options, ROLLING_UPDATE_OPTIONS);
     checkIntOrPercent(this, 'strategy.maxSurge', strategy.options.maxSurge);
     checkIntOrPercent(this, 'strategy.maxUnavailable', strategy.options.maxUnavailable);
     if (strategy.options.maxSurge === 0 && strategy.options.maxUnavailable === 0) {
@@ -187,9 +189,15 @@ export class StatelessApp extends Workload {
     if (props.serviceType && this.ports.length === 0) {
       throw propError(this, 'serviceType', props.serviceType, "needs 'ports': a Service is only created for a workload with ports");
     }
+    if (props.serviceType !== undefined && props.service?.type !== undefined) {
+      throw propError(this, 'serviceType', props.serviceType, "conflicts with 'service.type': set only 'service.type' ('serviceType' is its older spelling)");
+    }
+    if (props.service && this.ports.length === 0) {
+      throw propError(this, 'service', props.service, "needs 'ports': a Service is only created for a workload with ports");
+    }
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: this.metadata(this.resourceName),
+      metadata: this.workloadMetadata(this.resourceName),
       spec: Lazy.any({
         produce: (): k8s.DeploymentSpec => ({
           replicas: props.autoscaling ? undefined : (props.replicas ?? 1),
@@ -209,11 +217,30 @@ export class StatelessApp extends Workload {
       }),
     });
     if (this.ports.length > 0) {
-      this.service = this.createService('Service', this.resourceName, { type: props.serviceType ?? 'ClusterIP' });
+      const type = props.service?.type ?? props.serviceType;
+      this.service = this.createService('Service', this.resourceName, { ...props.service, type }, { prop: 'service', main: true });
+    }
+    for (const [suffix, options] of Object.entries(props.extraServices ?? {})) {
+      this.extras[suffix] = this.createExtraService(suffix, options, `extraServices.${suffix}`);
     }
     if (props.ingress) this.ingress = this.createIngress(props.ingress);
     if (props.autoscaling) this.autoscaler = this.createAutoscaler(props.autoscaling);
     if (props.disruptionBudget) this.disruptionBudget = this.createDisruptionBudget(props.disruptionBudget);
+  }
+
+  /** The Services besides the main one, by suffix: those of `extraServices` and `addService()`. */
+  get extraServices(): Readonly<Record<string, k8s.KubeService>> {
+    return { ...this.extras };
+  }
+
+  /**
+   * Adds another Service over the same pods, `<release>-<service>-<suffix>` unless `options.name` is set: e.g. a
+   * LoadBalancer for outside traffic beside the ClusterIP one.
+   */
+  addService(suffix: string, options: ServiceOptions = {}): k8s.KubeService {
+    const service = this.createExtraService(suffix, options, `addService('${suffix}')`);
+    this.extras[suffix] = service;
+    return service;
   }
 
   private createIngress(o: IngressOptions): k8s.KubeIngress {
@@ -240,7 +267,7 @@ export class StatelessApp extends Workload {
               paths: paths.map((path) => ({
                 path,
                 pathType: 'Prefix',
-                backend: { service: { name: this.resourceName, port: { name: this.ports[0]!.name } } },
+                backend: { service: { name: this.host, port: { name: this.firstServicePortName } } },
               })),
             },
           },
@@ -269,7 +296,7 @@ export class StatelessApp extends Workload {
     return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
       metadata: this.metadata(this.resourceName),
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.resourceName },
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
         minReplicas: min,
         maxReplicas: o.maxReplicas,
         metrics,

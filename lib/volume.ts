@@ -78,6 +78,11 @@ export class Volume {
     private readonly source: VolumeSource,
   ) {}
 
+  /** @internal The factory and the options it was given, for the check of unknown keys. */
+  get _source(): { readonly type: VolumeSource['type']; readonly options: object } {
+    return this.source;
+  }
+
   /** @internal */
   get _sizeLimit(): string | undefined {
     return this.source.type === 'emptyDir' ? this.source.options.sizeLimit : undefined;

@@ -6,23 +6,29 @@ import type { WorkloadKind } from './contract.js';
 import type { ContainerSpec, SidecarSpec } from './container.js';
 import type { EnvValue } from './env-value.js';
 import type { Probe } from './probe.js';
+import type { ServiceOptions } from './service.js';
 import type { Volume } from './volume.js';
+import type { LifecycleHooks } from './lifecycle.js';
+import type { AntiAffinity, DnsConfig, DnsPolicy, HostAlias, Spread } from './scheduling.js';
+import type { SecurityOptions } from './security.js';
 import { clusterDnsName, hasServiceFor, requireService } from './private/addresses.js';
 import { createConfigObjects } from './private/config-objects.js';
-import { propError } from './private/errors.js';
+import { constructError, propError } from './private/errors.js';
+import { checkKnownKeys, DEPENDS_ON_OPTIONS, WORKLOAD_PROPS } from './private/known-keys.js';
 import { objectMeta, serviceMetadata } from './private/metadata.js';
-import { objectName } from './private/naming.js';
+import { dns1123LabelProblem, MAX_NAME_LENGTH, objectName } from './private/naming.js';
 import { PodContainers } from './private/pod-containers.js';
 import { podTemplateFor } from './private/pod-template.js';
 import { resolvePorts, type ResolvedPort } from './private/ports.js';
-import { createServiceFor, type ServiceOptions } from './private/service.js';
+import { usesDefaultResources } from './private/resources.js';
+import { checkNodePort, createServiceFor, type ServiceSite, type WorkloadService } from './private/service.js';
 import { createServiceAccount } from './private/service-account.js';
 import { validateWorkloadProps } from './private/validate-workload.js';
 import { waitForPortContainer } from './private/wait-for-init.js';
 
 export type { WorkloadKind } from './contract.js';
 
-/** One port the container listens on. Workloads with a Service expose every port through it. */
+/** One port the container listens on. Workloads with a Service expose every port through it unless `service.ports` picks some. */
 export interface PortSpec {
   /**
    * Port the container listens on.
@@ -46,13 +52,14 @@ export interface PortSpec {
    */
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
   /**
-   * Node port when the Service type is `NodePort` or `LoadBalancer`.
+   * Node port of the main Service, whose type must then be `NodePort` or `LoadBalancer` (refused otherwise). Other
+   * Services set theirs in their `ports`: a node port is unique in the cluster.
    * @default chosen by Kubernetes
    */
   readonly nodePort?: number;
 }
 
-/** Request and limit of one resource, as Kubernetes quantities (`100m`, `256Mi`). */
+/** Request and limit of one resource, as Kubernetes quantities (`100m`, `512Mi`). */
 export interface ResourceRange {
   /**
    * What the scheduler reserves for the container.
@@ -60,14 +67,18 @@ export interface ResourceRange {
    */
   readonly request?: string;
   /**
-   * The most the container may use: CPU is throttled above it, memory is OOM-killed.
+   * The most the container may use: CPU is throttled above it, memory is OOM-killed. `'none'` leaves the limit out
+   * on purpose (the container may use what the node has free and is the first evicted under memory pressure).
    * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
    */
   readonly limit?: string;
 }
 
 /**
- * Container resources. Each field overrides only what it sets; the rest keeps the default.
+ * Container resources. CPU fields override the default one by one; memory is a pair: a memory request set alone is
+ * also the limit, a limit set alone is also the request (as Kubernetes does). `berth synth` lists the services that
+ * run on defaults. `resources: 'none'` renders no requests and no limits at all (QoS class BestEffort: first to be
+ * evicted; for throwaway workloads only).
  * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
  */
 export interface ResourcesProps {
@@ -77,8 +88,11 @@ export interface ResourcesProps {
    */
   readonly cpu?: ResourceRange;
   /**
-   * Memory request and limit.
-   * @default { request: '128Mi', limit: '256Mi' }
+   * Memory request and limit. Limit = request is the default and what a request alone gets: memory cannot be taken
+   * back without killing the process, so a limit above the request only makes the pod the first OOM-kill victim
+   * when the node runs short. Size it for the process: a JVM takes a quarter of the limit as heap by default, a
+   * database its cache on top.
+   * @default { request: '512Mi', limit: '512Mi' }
    */
   readonly memory?: ResourceRange;
   /**
@@ -91,56 +105,8 @@ export interface ResourcesProps {
 // Defined beside the one function that applies it; exported here with the props it is the default of.
 export { DEFAULT_RESOURCES } from './private/resources.js';
 
-/**
- * Security settings of one container. Every default is the secure one (the Kubernetes "restricted" pod security
- * standard); setting a field to the insecure value is the explicit, reviewable opt-out.
- * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
- */
-export interface ContainerSecurityOptions {
-  /**
-   * Refuse to start a container whose image runs as root (uid 0).
-   * @default true
-   */
-  readonly runAsNonRoot?: boolean;
-  /**
-   * User id the container runs as; set it for images that default to root.
-   * @default the image's user
-   */
-  readonly runAsUser?: number;
-  /**
-   * Group id the container runs as.
-   * @default the image's group
-   */
-  readonly runAsGroup?: number;
-  /**
-   * Mount the container's root filesystem read-only; mount an `emptyDir` where it must write.
-   * @default true
-   */
-  readonly readOnlyRootFilesystem?: boolean;
-  /**
-   * Allow a process to gain more privileges than its parent (setuid binaries).
-   * @default false
-   */
-  readonly allowPrivilegeEscalation?: boolean;
-  /**
-   * Linux capabilities added back after dropping ALL, e.g. `NET_BIND_SERVICE`.
-   * @default none
-   */
-  readonly addCapabilities?: readonly string[];
-}
-
-/**
- * The main container's security settings and the pod-level ones. Every default is the secure one.
- * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
- */
-export interface SecurityOptions extends ContainerSecurityOptions {
-  /**
-   * Group that owns mounted volumes (pod level).
-   * @default none
-   * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-the-security-context-for-a-pod
-   */
-  readonly fsGroup?: number;
-}
+// Defined with the presets in security.ts; still exported here, where they were first.
+export type { ContainerSecurityOptions, SecurityOptions } from './security.js';
 
 /** A volume mounted into the workload's container. */
 export interface VolumeMount {
@@ -209,7 +175,7 @@ export interface DependsOnOptions {
    */
   readonly waitForPort?: boolean;
   /**
-   * Image of that init container; it needs `sh` and `nc`.
+   * Image of that init container, pinned by tag or digest; it needs `sh` and `nc`.
    * @default 'busybox:1.36.1'
    * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
    */
@@ -226,7 +192,7 @@ export interface WorkloadProps {
    */
   readonly name?: string;
   /**
-   * Container image, pinned by tag or digest.
+   * Container image, pinned by tag or digest: an untagged image or `:latest` is refused at synth.
    * @see https://kubernetes.io/docs/concepts/containers/images/
    */
   readonly image: string;
@@ -287,11 +253,11 @@ export interface WorkloadProps {
    */
   readonly ports?: readonly PortSpec[];
   /**
-   * Resource requests and limits, merged over `DEFAULT_RESOURCES`.
-   * @default DEFAULT_RESOURCES
+   * Resource requests and limits, merged over `DEFAULT_RESOURCES`; `'none'` for no requests and no limits.
+   * @default DEFAULT_RESOURCES: cpu request 100m, no cpu limit, memory request = limit = 512Mi
    * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
    */
-  readonly resources?: ResourcesProps;
+  readonly resources?: ResourcesProps | 'none';
   /**
    * Restarts the container when it fails.
    * @default none
@@ -311,7 +277,8 @@ export interface WorkloadProps {
    */
   readonly startup?: Probe;
   /**
-   * Security settings; the defaults are the restricted ones.
+   * Security settings of the main container and the pod; the defaults are the restricted ones. `SecurityPreset`
+   * has documented opt-outs for images that start as root or rely on file capabilities.
    * @default non-root, read-only root filesystem, no privilege escalation, ALL capabilities dropped, seccomp RuntimeDefault
    * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
    */
@@ -388,6 +355,40 @@ export interface WorkloadProps {
    */
   readonly annotations?: Readonly<Record<string, string>>;
   /**
+   * Extra labels on the pod template only (not on the workload or its Services), e.g. for a pod policy or a
+   * monitoring tool that selects pods. The `app.kubernetes.io/*` labels Berth sets are reserved.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/
+   */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /**
+   * Extra annotations on the pod template only, e.g. `prometheus.io/scrape` for a pod-scraping Prometheus. A change
+   * rolls the pods.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/
+   */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * Extra labels on the workload object only (Deployment, StatefulSet, DaemonSet, Job or CronJob).
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/
+   */
+  readonly workloadLabels?: Readonly<Record<string, string>>;
+  /**
+   * Extra annotations on the workload object only, e.g. for a tool that watches Deployments.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/
+   */
+  readonly workloadAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * Exact name of the workload object (Deployment, StatefulSet, DaemonSet, Job or CronJob) instead of
+   * `<release>-<service>`, for a tool that expects it. A DNS-1123 label, at most 52 characters for a StatefulSet or
+   * CronJob. Two releases in one namespace cannot both take it: the engine refuses objects another release owns.
+   * @default `<release>-<service>`
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
+   */
+  readonly workloadName?: string;
+  /**
    * Value of the `app.kubernetes.io/component` label.
    * @default the kind: 'stateless', 'stateful', 'daemon' or 'batch'
    * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
@@ -399,6 +400,62 @@ export interface WorkloadProps {
    * @see https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
    */
   readonly terminationGracePeriodSeconds?: number;
+
+  // Scheduling and lifecycle (issue 10 item 4).
+
+  /**
+   * Hooks of the main container: `postStart` right after it starts, `preStop` before SIGTERM, e.g.
+   * `{ preStop: LifecycleHook.sleep(5) }` so endpoints drop the pod before it stops accepting connections.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/
+   */
+  readonly lifecycle?: LifecycleHooks;
+  /**
+   * Spread the pods over nodes and/or zones: `'nodes'`, `'zones'`, both (`['zones', 'nodes']`) or options. Rendered
+   * as topology spread constraints on the service's pods with `maxSkew: 1` and `whenUnsatisfiable: ScheduleAnyway`
+   * (a preference: with `DoNotSchedule` a lost zone, or fewer nodes than replicas, leaves pods Pending).
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
+   */
+  readonly spread?: Spread | readonly Spread[];
+  /**
+   * Topology spread constraints in the Kubernetes shape, after those of `spread`.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
+   */
+  readonly topologySpreadConstraints?: readonly k8s.TopologySpreadConstraint[];
+  /**
+   * Keep the service's pods off each other's node: `'preferred'` (a scheduling preference, weight 100) or
+   * `'required'` (a rule: with fewer nodes than replicas the rest stay Pending), or options for another topology.
+   * Merged into `affinity`; setting the same list there too is refused.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity
+   */
+  readonly antiAffinity?: AntiAffinity;
+  /**
+   * PriorityClass of the pods: who is preempted first when the cluster is full. The class must exist.
+   * @default the cluster's default class, if any
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
+   */
+  readonly priorityClassName?: string;
+  /**
+   * How the pods resolve names. `'None'` needs `dnsConfig.nameservers`.
+   * @default 'ClusterFirst' ('ClusterFirstWithHostNet' for a DaemonApp with `hostNetwork`)
+   * @see https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy
+   */
+  readonly dnsPolicy?: DnsPolicy;
+  /**
+   * Extra resolver settings merged with those of `dnsPolicy`: nameservers, search domains, options such as `ndots`.
+   * @default none
+   * @see https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-dns-config
+   */
+  readonly dnsConfig?: DnsConfig;
+  /**
+   * Entries added to the pods' `/etc/hosts`.
+   * @default none
+   * @see https://kubernetes.io/docs/tasks/network/customize-hosts-file-for-pods/
+   */
+  readonly hostAliases?: readonly HostAlias[];
 }
 
 /** Extra pod spec pieces a kind adds (host paths, per-replica volumes, restart policy). */
@@ -426,7 +483,10 @@ export abstract class Workload extends Construct {
   readonly kind: WorkloadKind;
   /** The application the service belongs to. */
   readonly application: Application;
-  /** `<release>-<service>`: the name of the main object and of the Service. */
+  /**
+   * `<release>-<service>`: the default name of the workload object and of the main Service, and the name of the
+   * ServiceAccount, Ingress, autoscaler and budget.
+   */
   readonly resourceName: string;
   /** Hash of exactly this service's `config` and the names of its `secretConfig` keys; '' when it has neither. */
   readonly configHash: string;
@@ -454,6 +514,9 @@ export abstract class Workload extends Construct {
   private readonly waitingFor = new Set<Workload>();
   private readonly pod: PodContainers;
   private readonly serviceAccountName?: string;
+  /** The Services of the workload in creation order; the main one, when there is one, is `mainService`. */
+  private readonly ownServices: WorkloadService[] = [];
+  private mainService?: WorkloadService;
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, kind: WorkloadKind) {
     super(scope, id);
@@ -461,7 +524,9 @@ export abstract class Workload extends Construct {
     this.kind = kind;
     this.application = Application.of(this);
     this.name = props.name ?? id;
-    validateWorkloadProps(this, this.name, props);
+    checkKnownKeys(this, '', props, WORKLOAD_PROPS[kind]);
+    for (const probe of ['liveness', 'readiness', 'startup'] as const) props[probe]?._checkKeys?.(this, probe);
+    validateWorkloadProps(this, this.name, props, kind);
     this.resourceName = objectName([this.application.release.name, this.name]);
     this.mainPorts = resolvePorts(props.ports ?? []);
     this.servicePorts = [...this.mainPorts];
@@ -481,7 +546,13 @@ export abstract class Workload extends Construct {
     this.serviceAccountName = props.createServiceAccount
       ? createServiceAccount(this, props.automountServiceAccountToken)
       : props.serviceAccountName;
-    this.pod = new PodContainers(this, { name: this.containerName, ports: this.mainPorts, volumes: props.volumes ?? [] });
+    this.pod = new PodContainers(this, {
+      name: this.containerName,
+      ports: this.mainPorts,
+      volumes: props.volumes ?? [],
+      terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
+      hostUsers: props.security?.hostUsers,
+    });
     for (const spec of props.initContainers ?? []) this.addInitContainer(spec);
     // Before the subclass creates its Service, so exposed sidecar ports decide whether there is one.
     for (const spec of props.sidecars ?? []) this.addSidecarPorts(spec, true);
@@ -493,27 +564,72 @@ export abstract class Workload extends Construct {
     return [...this.deps];
   }
 
+  /**
+   * Names of the containers (main first, then init containers and sidecars; not the `dependsOn` waits) whose CPU
+   * request or memory comes from `DEFAULT_RESOURCES`: `berth synth` lists them so that nobody runs on them unaware.
+   */
+  get defaultResourceContainers(): readonly string[] {
+    const main = usesDefaultResources(this.props.resources) ? [this.containerName] : [];
+    return [...main, ...this.pod.onDefaultResources];
+  }
+
   /** Whether the workload has a Service, so `host`, `port` and `url` work. */
   get hasService(): boolean {
     return hasServiceFor(this.kind, this.ports.length);
   }
 
-  /** In-namespace DNS name of the service: `<release>-<service>`. Survives renaming a release without edits. */
+  /**
+   * In-namespace DNS name of the service: its main Service's name, `<release>-<service>` unless `service.name` sets
+   * an exact one. Survives renaming a release without edits.
+   */
   get host(): string {
     requireService(this, 'host');
-    return this.resourceName;
+    return this.mainService?.name ?? this.resourceName;
   }
 
-  /** Cluster-wide DNS name: `<release>-<service>.<namespace>.svc.cluster.local`. */
+  /** Cluster-wide DNS name: `<host>.<namespace>.svc.cluster.local`. */
   get fqdn(): string {
     requireService(this, 'fqdn');
-    return clusterDnsName(this.resourceName, this.application.release.namespace);
+    return clusterDnsName(this.host, this.application.release.namespace);
   }
 
-  /** The Service port of the first port. */
+  /** The port of the main Service's first port. */
   get port(): number {
     requireService(this, 'port');
-    return this.ports[0]!.servicePort;
+    return this.firstServicePort('port').servicePort;
+  }
+
+  /** `<host>:<port>`, e.g. `shop-prod-cache:6379`: for clients configured with an address rather than a URL. */
+  get addr(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  /** The main Service's port for the pod port named `name`, e.g. `db.portOf('metrics')`. */
+  portOf(name: string): number {
+    requireService(this, `portOf('${name}')`);
+    const ports = this.mainService ? this.mainService.ports() : this.ports;
+    const found = ports.find((p) => p.name === name);
+    if (!found) {
+      const known = ports.map((p) => `'${p.name}'`).join(', ');
+      throw constructError(this, `portOf('${name}'): the Service ${this.host} has no port named '${name}' (its ports: ${known})`);
+    }
+    return found.servicePort;
+  }
+
+  /** `<host>:<port>` of the port named `name`, e.g. `cache.addrOf('metrics')` → `shop-prod-cache:9121`. */
+  addrOf(name: string): string {
+    return `${this.host}:${this.portOf(name)}`;
+  }
+
+  /** Name of the main Service's first port: where an Ingress routes to. */
+  protected get firstServicePortName(): string {
+    return this.firstServicePort('ingress').name;
+  }
+
+  private firstServicePort(asker: string): { name: string; servicePort: number } {
+    const first = this.mainService ? this.mainService.ports()[0] : this.ports[0];
+    if (!first) throw constructError(this, `'${asker}': the Service ${this.host} lists no ports ('service.ports' is []): name one there`);
+    return first;
   }
 
   /** `http://<host>:<port>`. */
@@ -532,6 +648,7 @@ export abstract class Workload extends Construct {
    */
   dependsOn(other: Workload, options: DependsOnOptions = {}): this {
     if (other === this) throw propError(this, 'dependsOn', other.name, 'a service cannot depend on itself');
+    checkKnownKeys(this, 'dependsOn', options, DEPENDS_ON_OPTIONS);
     if (!this.deps.includes(other)) this.deps.push(other);
     if (options.waitForPort && !this.waitingFor.has(other)) {
       this.pod.addWait(waitForPortContainer(this, other, options), `dependsOn(${other.node.path}, { waitForPort: true })`);
@@ -564,7 +681,12 @@ export abstract class Workload extends Construct {
     else if (!beforeService && !this.hasService) {
       problem = "needs a Service, and this workload has none: give the workload 'ports', or pass the sidecar in the 'sidecars' prop";
     }
-    this.servicePorts.push(...this.pod.addSidecar(spec, problem, this.servicePorts));
+    const exposed = this.pod.addSidecar(spec, problem, this.servicePorts);
+    this.servicePorts.push(...exposed);
+    // Services created already with the default ports get these too: their type must allow the node ports.
+    for (const service of this.ownServices) {
+      for (const p of service.ports().filter((sp) => exposed.some((e) => e.name === sp.name))) checkNodePort(this, service, p);
+    }
   }
 
   /** Metadata of an object of this service: name, all labels, all annotations. */
@@ -572,9 +694,43 @@ export abstract class Workload extends Construct {
     return objectMeta(this, name);
   }
 
-  /** Creates a Service selecting this workload's pods by instance + name only. */
-  protected createService(id: string, name: string, options: ServiceOptions = {}): k8s.KubeService {
-    return createServiceFor(this, this.ports, id, name, options);
+  /**
+   * Metadata of the workload object: `workloadName` or `defaultName`, with the `workloadLabels` and
+   * `workloadAnnotations` besides the common ones. `maxLength` is 52 for the kinds whose controllers append to the name.
+   */
+  protected workloadMetadata(defaultName: string, maxLength = MAX_NAME_LENGTH): { name: string; labels: Record<string, string>; annotations: Record<string, string> } {
+    const exact = this.props.workloadName;
+    if (exact !== undefined) {
+      const problem = typeof exact === 'string' ? dns1123LabelProblem(exact) : 'must be a string';
+      if (problem) throw propError(this, 'workloadName', exact, problem);
+      if (exact.length > maxLength) {
+        throw propError(this, 'workloadName', exact, `is ${exact.length} characters long; the limit is ${maxLength} here, so the names the controller derives from it fit`);
+      }
+    }
+    return objectMeta(this, exact ?? defaultName, { labels: this.props.workloadLabels, annotations: this.props.workloadAnnotations });
+  }
+
+  /**
+   * Creates a Service selecting this workload's pods by instance + name only. The one with `site.main` is the one
+   * `host`, `port`, `url` and `addr` point at.
+   */
+  protected createService(id: string, name: string, options: ServiceOptions, site: ServiceSite): k8s.KubeService {
+    const service = createServiceFor(this, { exposed: this.ports, pod: this.pod.ports }, id, options.name ?? name, options, site);
+    this.ownServices.push(service);
+    if (site.main) this.mainService = service;
+    return service.object;
+  }
+
+  /** A Service besides the main one: `<release>-<service>-<suffix>` unless `options.name` gives an exact name. */
+  protected createExtraService(suffix: string, options: ServiceOptions, prop: string): k8s.KubeService {
+    const problem = typeof suffix === 'string' ? dns1123LabelProblem(suffix) : 'must be a string';
+    if (problem) throw propError(this, prop, suffix, `${problem}: the suffix becomes part of the Service name`);
+    if (!this.hasService) {
+      throw propError(this, prop, suffix, "needs a main Service, and this workload has none: give the workload 'ports'");
+    }
+    const id = `Service-${suffix}`;
+    if (this.node.tryFindChild(id)) throw propError(this, prop, suffix, 'names a Service of this workload already: choose another suffix');
+    return this.createService(id, objectName([this.application.release.name, this.name, suffix]), options, { prop, main: false });
   }
 
   /** The pod template: labels, config hash, the containers with secure defaults, init containers, scheduling. */

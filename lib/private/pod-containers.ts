@@ -5,6 +5,7 @@ import type { VolumeMount, Workload } from '../workload.js';
 import { renderContainer } from './container.js';
 import { constructError, propError } from './errors.js';
 import { resolvePorts, sidecarPortName, type ResolvedPort } from './ports.js';
+import { usesDefaultResources } from './resources.js';
 import { validateContainerSpec } from './validate-container.js';
 
 /** The main container as the other containers must not clash with it. */
@@ -12,6 +13,10 @@ export interface MainContainer {
   readonly name: string;
   readonly ports: readonly ResolvedPort[];
   readonly volumes: readonly VolumeMount[];
+  /** The pod's, which a sidecar's preStop hook must finish within. */
+  readonly terminationGracePeriodSeconds?: number;
+  /** The pod's `security.hostUsers`, which `procMount: 'Unmasked'` needs false. */
+  readonly hostUsers?: boolean;
 }
 
 /**
@@ -26,30 +31,40 @@ export class PodContainers {
   private readonly portNumbers = new Map<string, string>();
   /** Port name → its prop: a Service's `targetPort` names one port of the pod. */
   private readonly portNames = new Map<string, string>();
+  /** Every port of the pod, main container first: what a Service may select by name. */
+  private readonly podPorts: ResolvedPort[] = [];
   /** Pod volumes in first-mount order, main container first. */
   private readonly podVolumes: Volume[] = [];
   private readonly waits: k8s.Container[] = [];
   private readonly earlySidecars: k8s.Container[] = [];
   private readonly inits: k8s.Container[] = [];
   private readonly sidecars: k8s.Container[] = [];
+  /** Init containers and sidecars whose CPU request or memory is `DEFAULT_RESOURCES`', in the order added. */
+  readonly onDefaultResources: string[] = [];
   private initCount = 0;
   private sidecarCount = 0;
 
   constructor(
     private readonly workload: Workload,
-    main: MainContainer,
+    private readonly main: MainContainer,
   ) {
     this.names.set(main.name, 'the main container');
     for (const [i, p] of main.ports.entries()) {
       this.portNumbers.set(`${p.containerPort}/${p.protocol}`, `ports[${i}].port`);
       this.portNames.set(p.name, `ports[${i}].name`);
     }
+    this.podPorts.push(...main.ports);
     for (const m of main.volumes) if (!this.podVolumes.includes(m.volume)) this.podVolumes.push(m.volume);
   }
 
   /** Init containers in start order: the `dependsOn` waits, early sidecars, init containers, the other sidecars. */
   get initContainers(): k8s.Container[] {
     return [...this.waits, ...this.earlySidecars, ...this.inits, ...this.sidecars];
+  }
+
+  /** Every port of the pod so far, the main container's first. */
+  get ports(): readonly ResolvedPort[] {
+    return [...this.podPorts];
   }
 
   /** Every volume some container mounts, each once. */
@@ -69,7 +84,7 @@ export class PodContainers {
 
   addInit(spec: ContainerSpec): void {
     const prop = `initContainers[${this.initCount}]`;
-    validateContainerSpec(this.workload, prop, spec, 'init');
+    validateContainerSpec(this.workload, prop, spec, 'init', this.main.hostUsers);
     this.claim(prop, spec, []);
     this.inits.push(renderContainer(this.workload, spec, this.site(prop, spec, [])));
     this.initCount++;
@@ -81,8 +96,8 @@ export class PodContainers {
    */
   addSidecar(spec: SidecarSpec, exposeProblem: string | undefined, servicePorts: readonly ResolvedPort[]): ResolvedPort[] {
     const prop = `sidecars[${this.sidecarCount}]`;
-    validateContainerSpec(this.workload, prop, spec, 'sidecar');
-    const ports = resolvePorts(spec.ports ?? [], sidecarPortName);
+    validateContainerSpec(this.workload, prop, spec, 'sidecar', this.main.hostUsers);
+    const ports = resolvePorts(spec.ports ?? [], sidecarPortName, `${prop}.`);
     const exposed: ResolvedPort[] = [];
     for (const [i, p] of (spec.ports ?? []).entries()) {
       if (!p.expose) continue;
@@ -102,7 +117,13 @@ export class PodContainers {
   }
 
   private site(prop: string, spec: ContainerSpec, ports: readonly ResolvedPort[]) {
-    return { prefix: `${prop}.`, portsOwner: 'container', ports, loadServiceConfig: spec.loadServiceConfig ?? false };
+    return {
+      prefix: `${prop}.`,
+      portsOwner: 'container',
+      ports,
+      loadServiceConfig: spec.loadServiceConfig ?? false,
+      gracePeriodSeconds: this.main.terminationGracePeriodSeconds,
+    };
   }
 
   /** Checks the names, ports and volumes of a new container against the pod's, then records them. */
@@ -128,10 +149,12 @@ export class PodContainers {
       }
     }
     this.names.set(spec.name, `'${prop}'`);
+    if (usesDefaultResources(spec.resources)) this.onDefaultResources.push(spec.name);
     for (const [i, p] of ports.entries()) {
       this.portNumbers.set(`${p.containerPort}/${p.protocol}`, `${prop}.ports[${i}].port`);
       this.portNames.set(p.name, `${prop}.ports[${i}].name`);
     }
+    this.podPorts.push(...ports);
     for (const m of spec.volumes ?? []) if (!this.podVolumes.includes(m.volume)) this.podVolumes.push(m.volume);
   }
 }

@@ -7,6 +7,8 @@ export interface ResolvedPort {
   readonly servicePort: number;
   readonly protocol: string;
   readonly nodePort?: number;
+  /** Where the port was given, for messages: `ports[0]`, `sidecars[1].ports[0]`. */
+  readonly prop: string;
 }
 
 /** The name of the `index`-th port: probes, Ingress and Service refer to ports by name. */
@@ -19,12 +21,14 @@ export function sidecarPortName(port: PortSpec): string {
   return port.name ?? `port-${port.port}`;
 }
 
-export function resolvePorts(ports: readonly PortSpec[], nameOf: (p: PortSpec, i: number) => string = portName): ResolvedPort[] {
+/** `prefix` is '' for the main container's ports and `sidecars[0].` for a sidecar's. */
+export function resolvePorts(ports: readonly PortSpec[], nameOf: (p: PortSpec, i: number) => string = portName, prefix = ''): ResolvedPort[] {
   return ports.map((p, i) => ({
     name: nameOf(p, i),
     containerPort: p.port,
     servicePort: p.servicePort ?? p.port,
     protocol: p.protocol ?? 'TCP',
     nodePort: p.nodePort,
+    prop: `${prefix}ports[${i}]`,
   }));
 }

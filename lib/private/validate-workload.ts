@@ -1,14 +1,19 @@
 import type { IConstruct } from 'constructs';
 import { EnvValue } from '../env-value.js';
 import type { Volume } from '../volume.js';
+import type { WorkloadKind } from '../contract.js';
 import type { PortSpec, ResourcesProps, VolumeMount, WorkloadProps } from '../workload.js';
 import { keyError, propError, secretPropError, show } from './errors.js';
-import { RESERVED_LABELS } from './metadata.js';
+import { checkKnownKeys, ENV_REF_OPTIONS, VOLUME_OPTIONS } from './known-keys.js';
+import { checkMetadata } from './metadata.js';
 import { dns1035Problem, dns1123LabelProblem } from './naming.js';
 import { portName } from './ports.js';
 import { WAIT_FOR_PREFIX } from './wait-for-init.js';
-import { effectiveResources } from './resources.js';
+import { effectiveResources, NONE } from './resources.js';
+import { checkScheduling } from './scheduling.js';
+import { checkContainerSecurity, checkPodSecurity } from './security.js';
 import { checkInt, checkPort, checkQuantity, parseQuantity } from './validate.js';
+import { checkImage } from './image.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -17,18 +22,23 @@ const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * Checks the props every base kind shares and throws at the first problem, so the constructor fails at the line
  * that created the workload. `name` is `props.name` or the construct id.
  */
-export function validateWorkloadProps(scope: IConstruct, name: string, p: WorkloadProps): void {
+export function validateWorkloadProps(scope: IConstruct, name: string, p: WorkloadProps, kind: WorkloadKind): void {
   const nameProblem = dns1035Problem(name);
   if (nameProblem) throw propError(scope, p.name === undefined ? 'id' : 'name', name, `${nameProblem}, e.g. '${suggestName(name)}'`);
   checkImage(scope, 'image', p.image);
   if (p.containerName !== undefined) checkContainerName(scope, 'containerName', p.containerName);
   checkPorts(scope, '', p.ports ?? [], portName);
-  checkLabels(scope, p.labels ?? {});
+  checkMetadata(scope, 'labels', p.labels, 'annotations', p.annotations);
+  checkMetadata(scope, 'podLabels', p.podLabels, 'podAnnotations', p.podAnnotations);
+  checkMetadata(scope, 'workloadLabels', p.workloadLabels, 'workloadAnnotations', p.workloadAnnotations);
   checkEnvAndConfig(scope, p);
   checkResources(scope, '', p.resources ?? {});
   checkSecretConfig(scope, p);
   checkVolumes(scope, '', p.volumes ?? []);
   checkInt(scope, 'terminationGracePeriodSeconds', p.terminationGracePeriodSeconds, 0);
+  checkContainerSecurity(scope, '', p.security ?? {}, p.security?.hostUsers);
+  checkPodSecurity(scope, p.security ?? {});
+  checkScheduling(scope, kind, p);
   if (p.createServiceAccount && p.serviceAccountName !== undefined) {
     throw propError(scope, 'serviceAccountName', p.serviceAccountName, "conflicts with 'createServiceAccount: true': set only one");
   }
@@ -38,12 +48,6 @@ export function validateWorkloadProps(scope: IConstruct, name: string, p: Worklo
 function suggestName(name: string): string {
   const s = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '');
   return s.slice(0, 63) || 'api';
-}
-
-export function checkImage(scope: IConstruct, prop: string, image: unknown): void {
-  if (typeof image !== 'string' || image.trim() === '' || /\s/.test(image)) {
-    throw propError(scope, prop, image, "must be an image reference without spaces, e.g. 'nginx:1.27'");
-  }
 }
 
 /** A container name the user chose: a DNS-1123 label outside the `wait-for-` names. */
@@ -70,14 +74,6 @@ export function checkPorts(scope: IConstruct, prefix: string, ports: readonly Po
     }
     if (seen.has(name)) throw propError(scope, `${prop}.name`, name, 'is used by another port: port names must be unique');
     seen.add(name);
-  }
-}
-
-function checkLabels(scope: IConstruct, labels: Readonly<Record<string, string>>): void {
-  for (const [key, value] of Object.entries(labels)) {
-    if (RESERVED_LABELS.has(key)) {
-      throw propError(scope, `labels.${key}`, value, `is set by Berth; ${key === 'app.kubernetes.io/component' ? "use the 'component' prop" : 'remove it'}`);
-    }
   }
 }
 
@@ -108,16 +104,21 @@ export function checkEnv(scope: IConstruct, prefix: string, env: Readonly<Record
     if (typeof value !== 'string' && !(value instanceof EnvValue)) {
       throw propError(scope, `${prefix}env.${key}`, value, "must be a string or an EnvValue, e.g. EnvValue.fromSecret('name', 'key')");
     }
+    if (value instanceof EnvValue) checkKnownKeys(scope, `${prefix}env.${key}`, value._options, ENV_REF_OPTIONS);
   }
 }
 
 const QUANTITY_EXAMPLES: Record<keyof ResourcesProps, string> = { cpu: '250m', memory: '512Mi', ephemeralStorage: '1Gi' };
 
-export function checkResources(scope: IConstruct, prefix: string, r: ResourcesProps): void {
+export function checkResources(scope: IConstruct, prefix: string, r: ResourcesProps | typeof NONE): void {
+  if (r === NONE) return;
+  if (typeof r !== 'object' || r === null) {
+    throw propError(scope, `${prefix}resources`, r, "must be an object, e.g. { memory: { request: '1Gi' } }, or 'none' for no requests and limits");
+  }
   const effective = effectiveResources(r);
   for (const res of ['cpu', 'memory', 'ephemeralStorage'] as const) {
     checkQuantity(scope, `${prefix}resources.${res}.request`, r[res]?.request, QUANTITY_EXAMPLES[res]);
-    checkQuantity(scope, `${prefix}resources.${res}.limit`, r[res]?.limit, QUANTITY_EXAMPLES[res]);
+    if (r[res]?.limit !== NONE) checkQuantity(scope, `${prefix}resources.${res}.limit`, r[res]?.limit, QUANTITY_EXAMPLES[res], "or 'none'");
     // With the defaults merged in: a request raised over the default limit is a mistake too.
     const range = effective[res];
     if (range?.request !== undefined && range.limit !== undefined && parseQuantity(range.request)! > parseQuantity(range.limit)!) {
@@ -148,6 +149,7 @@ export function checkVolumes(scope: IConstruct, prefix: string, mounts: readonly
       throw propError(scope, `${prefix}volumes[${i}].volume.name`, m.volume.name, 'names a different volume already: give each volume its own name, or mount the same Volume object twice');
     }
     volumesByName.set(m.volume.name, m.volume);
+    checkKnownKeys(scope, `${prefix}volumes[${i}].volume`, m.volume._source.options, VOLUME_OPTIONS[m.volume._source.type]);
     if (!m.path.startsWith('/')) throw propError(scope, `${prefix}volumes[${i}].path`, m.path, "must be an absolute path, e.g. '/tmp'");
     if (mountPaths.has(m.path)) throw propError(scope, `${prefix}volumes[${i}].path`, m.path, 'is already mounted: each path can be mounted once');
     mountPaths.add(m.path);

@@ -38,9 +38,11 @@ export function parseQuantity(value: string): number | undefined {
   return Number(m[1]) * SUFFIX[m[3] ?? '']!;
 }
 
-export function checkQuantity(scope: IConstruct, prop: string, value: string | undefined, example: string): void {
+/** `alternative` names another accepted value for the message, e.g. "or 'none'". */
+export function checkQuantity(scope: IConstruct, prop: string, value: string | undefined, example: string, alternative?: string): void {
   if (value === undefined) return;
   if (typeof value !== 'string' || parseQuantity(value) === undefined) {
-    throw propError(scope, prop, value, `is not a Kubernetes quantity: use a number with an optional unit, e.g. '${example}'`);
+    const also = alternative ? ` ${alternative}` : '';
+    throw propError(scope, prop, value, `is not a Kubernetes quantity: use a number with an optional unit, e.g. '${example}'${also}`);
   }
 }

@@ -1,6 +1,7 @@
 import * as k8s from '../imports/k8s-lib.js';
 import type { DependsOnOptions, Workload } from '../workload.js';
 import { constructError } from './errors.js';
+import { checkImage } from './image.js';
 import { objectName } from './naming.js';
 
 /** Names of the wait containers start with it, and only theirs: other containers may not use it. */
@@ -21,6 +22,7 @@ export function waitForPortContainer(dependent: Workload, dependency: Workload, 
       `dependsOn(${dependency.node.path}, { waitForPort: true }): '${dependency.name}' has no Service to wait for; give it 'ports' or drop 'waitForPort'`,
     );
   }
+  if (options.waitImage !== undefined) checkImage(dependent, `dependsOn(${dependency.node.path}).waitImage`, options.waitImage);
   const host = dependency.host;
   const port = dependency.port;
   return {

@@ -30,6 +30,11 @@ interface CacheEntry<T> {
 
 export class FileCache<T> {
   private readonly dir: string;
+  /**
+   * Hashes computed by this instance's lookups: the entries of one check (an app's code and each env module) list
+   * the same files, so looking up all of them hashes each file once. An instance lives for one operation.
+   */
+  private readonly hashes = new Map<string, string>();
 
   /**
    * @param root project root; entries live under `<root>/.cache/berth/<kind>/` (git-ignored)
@@ -46,22 +51,25 @@ export class FileCache<T> {
 
   /** The cached value for `subject` (an entry file) if every file it was computed from is unchanged. */
   get(subject: string): T | undefined {
-    const path = this.entryPath(subject);
     let entry: CacheEntry<T>;
     try {
-      entry = JSON.parse(readFileSync(path, 'utf8')) as CacheEntry<T>;
+      entry = JSON.parse(readFileSync(this.entryPath(subject), 'utf8')) as CacheEntry<T>;
     } catch {
       return undefined;
     }
     if (entry.key !== this.key) return undefined;
     for (const [file, hash] of entry.files) {
-      let content: Buffer;
-      try {
-        content = readFileSync(resolve(this.root, file));
-      } catch {
-        return undefined;
+      const path = resolve(this.root, file);
+      let current = this.hashes.get(path);
+      if (current === undefined) {
+        try {
+          current = sha256(readFileSync(path));
+        } catch {
+          return undefined;
+        }
+        this.hashes.set(path, current);
       }
-      if (sha256(content) !== hash) return undefined;
+      if (current !== hash) return undefined;
     }
     return entry.value;
   }

@@ -23,6 +23,8 @@ export interface ValidateOptions {
   readonly origins?: ValueOrigins;
   /** The app name, for the hint (`berth schema shop`). */
   readonly app?: string;
+  /** The hint instead of `berth schema <app>` (a template's fields are listed by `berth template info`). */
+  readonly hint?: string;
 }
 
 export interface Problem {
@@ -68,7 +70,7 @@ export function validateValues(schema: JsonSchema, values: unknown, options: Val
   const from = options.source ? `values from ${options.source}` : 'config values';
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
   throw new UserError(`${from} do not match ${what} (${count}):\n${lines.join('\n')}`, {
-    hint: `run \`berth schema ${options.app ?? '<app>'}\` to list every field with its type and default`,
+    hint: options.hint ?? `run \`berth schema ${options.app ?? '<app>'}\` to list every field with its type and default`,
   });
 }
 

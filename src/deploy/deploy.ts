@@ -3,7 +3,7 @@ import { BerthError, ClusterError, UserError } from '../errors.js';
 import type { ReleaseLock } from '../release/lock.js';
 import type { Revision } from '../model/revision.js';
 import { ensureNamespace, namespaceExists } from '../model/kube-api.js';
-import { LABEL_NAME, objectKey, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
+import { kindRank, LABEL_NAME, objectKey, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 import { applyInKindOrder } from './apply.js';
 import type { DeployContext } from './context.js';
 import { loadHistory, type ReleaseHistory } from './history.js';
@@ -44,6 +44,8 @@ export interface DeployOptions extends PlanOptions {
    * for a release that has none, when not given; stored by the first deploy.
    */
   readonly releaseKey?: ReleaseKey;
+  /** Called with the plan before anything is written (the CLI shows an upgrade's plan, config first, this way). */
+  readonly onPlan?: (p: Plan) => void;
 }
 
 /** The outcome of writing one revision. */
@@ -183,6 +185,7 @@ export async function deploy(ctx: DeployContext, set: ManifestSet, options: Depl
     const desired = (await restoreLiveSecrets(ctx, set)).set;
     const p = await planRelease(ctx, desired, history, key, options);
     if (p.conflicts.length > 0) throw ownershipError(p);
+    options.onPlan?.(p);
     // The first writes: the key (first deploy), then history without secrets (first deploy since release keys).
     await storeReleaseKey(ctx.client, set.namespace, set.release, releaseKey);
     const scrubbed = await scrubHistory(ctx, lock, set.release, key, legacy);
@@ -227,6 +230,7 @@ export function revisionToSet(rev: Revision): ManifestSet {
     release: rev.release,
     namespace: rev.namespace,
     env: rev.env,
+    ...(rev.template ? { template: rev.template } : {}),
     services: rev.services,
     objects: rev.manifests,
     config: rev.values,
@@ -254,6 +258,7 @@ export async function execute(
     app: set.app,
     version: set.version,
     env: set.env,
+    ...(set.template ? { template: set.template } : {}),
     // No Secret data and no secret value: keyed digests only, which show that a value changed and nothing else.
     manifests: scrubObjects(set.objects, key),
     services: [...set.services],
@@ -361,7 +366,17 @@ async function applyWaves(
     lock.assertHeld();
     if (writes.length > 0) {
       for (const s of services) if (writes.some((o) => o.metadata.labels?.[LABEL_NAME] === s)) ctx.progress.service(s, 'applying', `${writes.filter((o) => o.metadata.labels?.[LABEL_NAME] === s).length} objects`);
-      await applyInKindOrder(ctx.client, writes);
+      // The API server serves a custom kind only once its CustomResourceDefinition is established: those go first,
+      // with what ranks before them, and the wave's other objects wait for that.
+      const definitions = writes.filter((o) => o.kind === 'CustomResourceDefinition');
+      const first = definitions.length > 0 ? writes.filter((o) => kindRank(o.kind) <= kindRank('CustomResourceDefinition')) : [];
+      if (first.length > 0) {
+        await applyInKindOrder(ctx.client, first);
+        const established = await waitForReady(ctx.client, definitions, { ...wait, signal: ctx.signal });
+        if (!established.ok) throw new DeployFailure(established.message);
+        lock.assertHeld();
+      }
+      await applyInKindOrder(ctx.client, writes.filter((o) => !first.includes(o)));
     }
     const outcome = await waitForReady(ctx.client, objects, {
       ...wait,

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { namespaceExists, type KubeApi } from '../model/kube-api.js';
-import { LABEL_INSTANCE, objectKey, objectRef, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
+import { definedKinds, groupKind, hasClusterScoped, LABEL_INSTANCE, objectKey, objectRef, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 import { ClusterError, UserError } from '../errors.js';
 import { ownerOf, releaseId, type LiveState } from '../model/plan.js';
 
@@ -30,7 +30,11 @@ export async function readLiveState(
   // One list per kind finds every object of the release; only desired objects it did not return (new ones, or
   // someone else's without our label) are read one by one. On a redeploy that saves a read per object.
   const existing: KubeObject[] = [];
-  if (exists) existing.push(...(await client.listByLabel(desired.namespace, `${LABEL_INSTANCE}=${desired.release}`)));
+  // Cluster-scoped objects of the release are outside its namespace: list them cluster-wide too, but only for a
+  // release that has some, since that needs cluster-wide read access a namespaced user does not have.
+  const clusterScoped = hasClusterScoped([...desired.objects, ...previous]);
+  if (exists) existing.push(...(await client.listByLabel(desired.namespace, `${LABEL_INSTANCE}=${desired.release}`, { clusterScoped })));
+  const defined = definedKinds(desired.objects);
   const listed = new Map(existing.map((o) => [objectKey(o), o]));
   const live = new Map<string, LiveState>();
   await Promise.all(
@@ -44,6 +48,9 @@ export async function readLiveState(
           const applied = await client.apply(obj, { dryRun: true, force: true });
           return live.set(objectKey(obj), { current, applied });
         } catch (err) {
+          // An object of a kind this release defines cannot be dry-run before its CustomResourceDefinition is
+          // established, which the apply does first; until then there is nothing of it to compare with.
+          if (!current && defined.has(groupKind(obj)) && err instanceof ClusterError) return live.set(objectKey(obj), {});
           // Merged into someone else's object our fields may not validate; that object is refused as a conflict
           // by the plan anyway, which is the error worth showing. Adopting it makes the dry-run error the real one.
           if (current && !options.adopt && ownerOf(current, releaseId(desired.namespace, desired.release)) && err instanceof ClusterError) {

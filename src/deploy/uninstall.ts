@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { releaseNotFound } from '../model/revision-store.js';
-import { ANNOTATION_KEEP, LABEL_INSTANCE, objectKey, objectRef, sortObjects, type KubeObject } from '../model/manifest-set.js';
+import { ANNOTATION_KEEP, hasClusterScoped, LABEL_INSTANCE, objectKey, objectRef, sortObjects, type KubeObject } from '../model/manifest-set.js';
 import type { DeployContext } from './context.js';
 import { DEFAULT_TIMEOUT_MS, withReleaseLock } from './deploy.js';
 import { loadHistory } from './history.js';
@@ -41,9 +41,11 @@ export async function uninstall(ctx: DeployContext, namespace: string, release: 
     const history = await loadHistory(ctx.store, release);
     if (history.revisions.length === 0) throw releaseNotFound(release, namespace);
     const found = new Map<string, KubeObject>();
-    for (const o of await ctx.client.listByLabel(namespace, `${LABEL_INSTANCE}=${release}`)) found.set(objectKey(o), o);
     const recorded = new Map<string, KubeObject>();
     for (const r of history.revisions) for (const o of r.manifests) recorded.set(objectKey(o), o);
+    // Cluster-scoped objects of the release live outside its namespace: searched cluster-wide when it recorded any.
+    const clusterScoped = hasClusterScoped([...recorded.values()]);
+    for (const o of await ctx.client.listByLabel(namespace, `${LABEL_INSTANCE}=${release}`, { clusterScoped })) found.set(objectKey(o), o);
     const limit = pLimit(API_CONCURRENCY);
     await Promise.all(
       [...recorded].filter(([k]) => !found.has(k)).map(([k, o]) =>
@@ -53,7 +55,8 @@ export async function uninstall(ctx: DeployContext, namespace: string, release: 
         }),
       ),
     );
-    const owned = sortObjects([...found.values()].filter((o) => appliedByRelease(o, id))).reverse();
+    // The release's own namespace holds its history and lock (and maybe other releases): never deleted with it.
+    const owned = sortObjects([...found.values()].filter((o) => appliedByRelease(o, id) && !(o.kind === 'Namespace' && o.metadata.name === namespace))).reverse();
     const kept = owned.filter((o) => o.metadata.annotations?.[ANNOTATION_KEEP] !== undefined);
     const doomed = owned.filter((o) => o.metadata.annotations?.[ANNOTATION_KEEP] === undefined);
     lock.assertHeld();

@@ -33,6 +33,23 @@ export interface ReleaseIdentity {
   readonly app: string;
   readonly version: string;
   readonly env: string;
+  /** The template package the release was rendered from; absent for an app of the project (apps/<app>). */
+  readonly template?: TemplateRef;
+}
+
+/** A template package, exactly: what a revision records so `history` can say which version each revision ran. */
+export interface TemplateRef {
+  /** Package name, `@berth/postgresql`. */
+  readonly name: string;
+  /** Exact version, `1.2.0`. */
+  readonly version: string;
+  /** SRI string of the tarball (`sha512-...`); absent for a package directory given by path. */
+  readonly integrity?: string;
+}
+
+/** `@berth/postgresql@1.2.0`. */
+export function templateLabel(t: Pick<TemplateRef, 'name' | 'version'>): string {
+  return `${t.name}@${t.version}`;
 }
 
 export interface ManifestSet extends ReleaseIdentity {
@@ -54,6 +71,9 @@ export {
   ANNOTATION_SECRET_HASH,
   CONTEXT_RELEASE_KEY,
   ANNOTATION_RELEASE,
+  CLUSTER_SCOPED_KINDS,
+  definedKinds,
+  groupKind,
   LABEL_COMPONENT,
   LABEL_INSTANCE,
   LABEL_MANAGED_BY,
@@ -116,4 +136,9 @@ export function sortObjects(objects: readonly KubeObject[]): KubeObject[] {
       (a.metadata.labels?.[LABEL_NAME] ?? '').localeCompare(b.metadata.labels?.[LABEL_NAME] ?? '') ||
       a.metadata.name.localeCompare(b.metadata.name),
   );
+}
+
+/** Whether any object is cluster-scoped: synth renders those, and only those, without `metadata.namespace`. */
+export function hasClusterScoped(objects: readonly KubeObject[]): boolean {
+  return objects.some((o) => o.metadata.namespace === undefined);
 }

@@ -112,15 +112,25 @@ export function normalize(obj: KubeObject): KubeObject {
   return { ...rest, metadata } as KubeObject;
 }
 
-/** Who owns an existing object, or undefined when it is ours. */
+/**
+ * Who owns an existing object, or undefined when it is ours: the release named by its `berth.dev/release` annotation
+ * (`release other in namespace dev`), else its field managers with their operations. An object Berth applied without
+ * the annotation (an escape-hatch object rendered before they were stamped, or one whose annotation was removed) is
+ * said to be so, rather than called another tool's; `--adopt` stamps it as this release's.
+ */
 export function ownerOf(current: KubeObject, id: string): string | undefined {
   const annotated = current.metadata.annotations?.[ANNOTATION_RELEASE];
   if (annotated === id) return undefined;
-  if (annotated) return `release ${annotated}`;
-  const managers = Array.isArray(current.metadata.managedFields)
-    ? [...new Set((current.metadata.managedFields as { manager?: string }[]).map((m) => m.manager ?? 'unknown'))]
-    : [];
-  return `another tool (managers: ${managers.length > 0 ? managers.join(', ') : 'unknown'})`;
+  if (annotated) {
+    const slash = annotated.indexOf('/');
+    return slash === -1 ? `release ${annotated}` : `release ${annotated.slice(slash + 1)} in namespace ${annotated.slice(0, slash)}`;
+  }
+  const entries = Array.isArray(current.metadata.managedFields) ? (current.metadata.managedFields as { manager?: string; operation?: string }[]) : [];
+  const managers = [...new Set(entries.map((m) => `${m.manager ?? 'unknown'}${m.operation ? ` (${m.operation})` : ''}`))];
+  if (managers.length === 0) return 'no release and no field manager (it has no berth.dev/release annotation)';
+  const list = `field managers: ${managers.join(', ')}`;
+  if (entries.every((m) => m.manager === FIELD_MANAGER)) return `no release: Berth wrote it without the berth.dev/release annotation (${list})`;
+  return `another tool (${list})`;
 }
 
 /**

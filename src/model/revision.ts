@@ -1,4 +1,5 @@
 import type { KubeObject, ReleaseIdentity, ServiceInfo } from './manifest-set.js';
+export type { TemplateRef } from './manifest-set.js';
 
 /**
  * Lifecycle of a revision: `pending` while a deploy runs, then `deployed` (the previous deployed one becomes
@@ -50,4 +51,4 @@ export interface Revision extends ReleaseIdentity {
 export type RevisionInfo = Omit<Revision, 'manifests' | 'services' | 'values'>;
 
 /** One release as `berth list` shows it: its newest revision. */
-export type ReleaseSummary = Pick<Revision, 'release' | 'namespace' | 'revision' | 'status' | 'app' | 'version' | 'env' | 'updatedAt'>;
+export type ReleaseSummary = Pick<Revision, 'release' | 'namespace' | 'revision' | 'status' | 'app' | 'version' | 'env' | 'updatedAt' | 'template'>;

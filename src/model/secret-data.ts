@@ -110,3 +110,40 @@ export function withLiveSecretData(
   });
   return { objects: out, kept };
 }
+
+/**
+ * Secret config values of a recorded revision brought back from the release's live Secrets: a revision keeps each
+ * secret-marked value only as its keyed digest, and a generated Secret holds the value itself, whose keyed digest is
+ * the same (both are HMAC(release key, sha256 of the text)). So the digest says which live value it was, and nothing
+ * is guessed. Digests no live Secret value matches are left out and named in `unrecovered` (display paths).
+ */
+export function recoverSecretValues<T>(values: T, liveSecrets: readonly KubeObject[], key: Buffer): { values: T; unrecovered: string[] } {
+  const byDigest = new Map<string, string>();
+  for (const s of liveSecrets) {
+    if (!isSecret(s)) continue;
+    for (const v of Object.values((s.data ?? {}) as Record<string, string>)) {
+      const text = Buffer.from(v, 'base64').toString('utf8');
+      byDigest.set(digestOfBytes(key, text), text);
+    }
+  }
+  const unrecovered: string[] = [];
+  const walk = (v: unknown, path: string): unknown => {
+    if (Array.isArray(v)) return v.map((item, i) => walk(item, `${path}[${i}]`)).filter((item) => item !== LEFT_OUT);
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, child] of Object.entries(v)) {
+        const value = walk(child, path === '' ? k : `${path}.${k}`);
+        if (value !== LEFT_OUT) out[k] = value;
+      }
+      return out;
+    }
+    if (!isSecretDigest(v)) return v;
+    const found = byDigest.get(v);
+    if (found !== undefined) return found;
+    unrecovered.push(path);
+    return LEFT_OUT;
+  };
+  return { values: walk(values, '') as T, unrecovered };
+}
+
+const LEFT_OUT = Symbol('left out');

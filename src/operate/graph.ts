@@ -42,6 +42,11 @@ export interface ServiceGraph {
   readonly edges: readonly GraphEdge[];
   /** Deploy waves: services applied together, each wave once the previous one is ready. */
   readonly waves: readonly (readonly string[])[];
+  /**
+   * `Kind/name` of the objects no service claims (escape-hatch objects at the Application root): applied with the
+   * first wave, selected by `--only _release`. Absent when there are none.
+   */
+  readonly releaseLevel?: readonly string[];
 }
 
 const WORKLOADS = ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job'];
@@ -67,6 +72,11 @@ export function buildGraph(input: {
     // Revisions recorded before edges existed still have dependsOn.
     (s.edges ?? s.dependsOn.map((to) => ({ to, kinds: ['dependsOn' as const], via: [] }))).map((e) => ({ from: s.name, to: e.to, kinds: [...e.kinds], via: [...e.via] })),
   );
+  const services = new Set(input.services.map((s) => s.name));
+  const releaseLevel = input.objects
+    .filter((o) => !services.has(o.metadata.labels?.[LABEL_NAME] ?? ''))
+    .map((o) => `${o.kind}/${o.metadata.name}`)
+    .sort();
   return {
     app: input.app,
     ...(input.release ? { release: input.release } : {}),
@@ -75,6 +85,7 @@ export function buildGraph(input: {
     nodes,
     edges,
     waves,
+    ...(releaseLevel.length > 0 ? { releaseLevel } : {}),
   };
 }
 
@@ -106,6 +117,7 @@ export function renderText(g: ServiceGraph, options: { waves?: boolean } = {}): 
       lines.push(`  → ${e.to}  (${[...(e.kinds.includes('dependsOn') ? ['dependsOn'] : []), ...e.via].join(', ')})`);
     }
   }
+  if (g.releaseLevel) lines.push('', `_release  ${plural(g.releaseLevel.length, 'object')} of no service  wave 1`, `  ${g.releaseLevel.join(', ')}`);
   if (options.waves) lines.push('', ...renderWaves(g).trimEnd().split('\n'));
   return `${lines.join('\n')}\n`;
 }

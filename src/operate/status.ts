@@ -74,6 +74,7 @@ export async function statusAction(client: KubeApi, store: RevisionStore, releas
     app: rev.app,
     version: rev.version,
     env: rev.env,
+    ...(rev.template ? { template: rev.template } : {}),
     description: rev.description,
     updatedAt: rev.updatedAt,
     error: rev.error,

@@ -121,7 +121,8 @@ function envSettings(env: NodeJS.ProcessEnv): Settings {
 }
 
 function envValue(env: NodeJS.ProcessEnv, key: string): string | undefined {
-  const name = Object.keys(env).find((k) => k.toLowerCase() === `npm_config_${key}`);
+  // As in npm, the last of `npm_config_x` / `NPM_CONFIG_X` in the environment wins.
+  const name = Object.keys(env).filter((k) => k.toLowerCase() === `npm_config_${key}`).pop();
   const value = name ? env[name] : undefined;
   return value && value !== '' ? value : undefined;
 }

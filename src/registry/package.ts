@@ -16,7 +16,7 @@ import type { ConfigSchema } from '../config/json-schema.js';
 import { hashSecretValues } from '../config/secrets.js';
 import { findApp, type AppSource } from '../synth/apps.js';
 import { schemaOfApp } from '../synth/app-schema.js';
-import { checkEnvModules, loadApp, PROJECT_ROOT, synthesizeEnv } from '../synth/synthesize.js';
+import { loadApp, PROJECT_ROOT, synthesizeEnv } from '../synth/synthesize.js';
 import { printableObjects } from '../synth/write.js';
 import type { ManifestSet } from '../model/manifest-set.js';
 import { parseTemplateManifest, SERVICE_KIND_CLASS, TEMPLATE_API_VERSION, type TemplateManifest } from '../model/template-manifest.js';
@@ -105,8 +105,7 @@ export async function buildTemplatePackage(dir: string, outDir: string, onProgre
   const id = `${pkg.name}@${pkg.version}`;
 
   onProgress(`checking ${id}: type check and synth of env ${source.envs.join(', ')}`);
-  await checkEnvModules(source, source.envs);
-  const mod = await loadApp(source);
+  const mod = await loadApp(source, PROJECT_ROOT, source.envs);
   for (const env of source.envs) await synthesizeEnv(source, mod, { env });
   const sampleReq = { env: 'default', release: 'sample', namespace: 'default' };
   const sample = await synthesizeEnv(source, mod, sampleReq);

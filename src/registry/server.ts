@@ -132,8 +132,8 @@ export async function registryStatus(opts: RegistryOptions = {}): Promise<Regist
   return { state: 'running', url: state.url, port: state.port, pid: state.pid, ...base };
 }
 
-function verdaccioConfig(files: RegistryFiles, port: number): string {
-  const rule = { access: '$all', publish: '$authenticated', unpublish: '$authenticated' };
+function verdaccioConfig(files: RegistryFiles, port: number, privateReads: boolean): string {
+  const rule = { access: privateReads ? '$authenticated' : '$all', publish: '$authenticated', unpublish: '$authenticated' };
   return (
     '# Written by `berth registry up` at every start; edits are overwritten.\n' +
     toYaml({
@@ -160,7 +160,13 @@ async function portFree(port: number): Promise<boolean> {
 }
 
 /** Starts the registry (installing Verdaccio first if needed), or reuses the running one; makes sure the owner has a token. */
-export async function registryUp(opts: RegistryOptions & { port?: number } = {}): Promise<UpResult> {
+export interface UpOptions extends RegistryOptions {
+  readonly port?: number;
+  /** Reading needs a token too (`access: $authenticated`), as on a private registry. @default false */
+  readonly privateReads?: boolean;
+}
+
+export async function registryUp(opts: UpOptions = {}): Promise<UpResult> {
   const started = Date.now();
   const { files, appDir } = resolved(opts);
   const port = opts.port ?? DEFAULT_PORT;
@@ -175,7 +181,7 @@ export async function registryUp(opts: RegistryOptions & { port?: number } = {})
   }
   if (!state) {
     await installVerdaccio({ appDir, onProgress: opts.onProgress });
-    state = await startServer(files, appDir, port, opts.onProgress);
+    state = await startServer(files, appDir, port, opts.privateReads ?? false, opts.onProgress);
   }
   await ensureOwnerToken(files, appDir, state.url);
   const status = await registryStatus(opts);
@@ -191,7 +197,7 @@ export async function registryUp(opts: RegistryOptions & { port?: number } = {})
   };
 }
 
-async function startServer(files: RegistryFiles, appDir: string, port: number, onProgress?: (line: string) => void): Promise<ServerState> {
+async function startServer(files: RegistryFiles, appDir: string, port: number, privateReads: boolean, onProgress?: (line: string) => void): Promise<ServerState> {
   const bin = verdaccioBin(appDir);
   if (!bin) throw new Error(`Verdaccio is not installed in ${appDir}`);
   if (!(await portFree(port))) {
@@ -200,7 +206,7 @@ async function startServer(files: RegistryFiles, appDir: string, port: number, o
     });
   }
   mkdirSync(files.storage, { recursive: true });
-  writeFileSync(files.config, verdaccioConfig(files, port));
+  writeFileSync(files.config, verdaccioConfig(files, port, privateReads));
   if (!existsSync(files.htpasswd)) writeFileSync(files.htpasswd, '', { mode: 0o600 });
   onProgress?.(`starting Verdaccio ${VERDACCIO_VERSION} on 127.0.0.1:${port} (storage ${files.storage})`);
   const log = openSync(files.log, 'a');

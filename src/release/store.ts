@@ -1,6 +1,6 @@
 import { ClusterError } from '../errors.js';
 import type { KubeApi } from '../model/kube-api.js';
-import type { KubeObject } from '../model/manifest-set.js';
+import type { KubeObject, TemplateRef } from '../model/manifest-set.js';
 import { REVISION_STATUSES, type ChangeSummary, type ReleaseSummary, type Revision, type RevisionInfo, type RevisionStatus } from '../model/revision.js';
 import { BaseRevisionStore, checkRevision, revisionExists, revisionMissing } from '../model/revision-store.js';
 import { CHUNK_BYTES, decodePayload, encodePayload, PayloadError } from './codec.js';
@@ -69,6 +69,8 @@ interface Summary {
   user: string;
   sourceCommit?: string;
   changeSummary?: ChangeSummary;
+  /** In the summary, so `history`, `list` and `template outdated -A` name the template without reading payloads. */
+  template?: TemplateRef;
 }
 
 interface SecretObject extends KubeObject {
@@ -243,6 +245,7 @@ export class SecretRevisionStore extends BaseRevisionStore {
       user: rev.user,
       sourceCommit: rev.sourceCommit,
       changeSummary: rev.changeSummary,
+      ...(rev.template ? { template: rev.template } : {}),
     };
     return {
       apiVersion: 'v1',
@@ -335,7 +338,17 @@ export async function listReleases(client: KubeApi, namespace: string | undefine
     if (!seen || seen.revision < info.revision) newest.set(key, info);
   }
   return [...newest.values()]
-    .map((r) => ({ release: r.release, namespace: r.namespace, revision: r.revision, status: r.status, app: r.app, version: r.version, env: r.env, updatedAt: r.updatedAt }))
+    .map((r) => ({
+      release: r.release,
+      namespace: r.namespace,
+      revision: r.revision,
+      status: r.status,
+      app: r.app,
+      version: r.version,
+      env: r.env,
+      updatedAt: r.updatedAt,
+      ...(r.template ? { template: r.template } : {}),
+    }))
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.release.localeCompare(b.release));
 }
 
@@ -364,6 +377,12 @@ function infoFromHead(head: KubeObject): RevisionInfo {
     updatedAt: annotations[ANN_UPDATED_AT] ?? summary.createdAt ?? '',
     user: summary.user ?? '',
     sourceCommit: summary.sourceCommit,
+    ...(isTemplateRef(summary.template) ? { template: summary.template } : {}),
     error: annotations[ANN_ERROR],
   };
+}
+
+function isTemplateRef(t: unknown): t is TemplateRef {
+  const ref = t as Partial<TemplateRef> | undefined;
+  return typeof ref?.name === 'string' && typeof ref.version === 'string';
 }

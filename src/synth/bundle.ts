@@ -25,8 +25,15 @@ const ENTRY_NAME = 'berth-entry.ts';
  * reused while every file it was built from has the same content. Bundles live in `<root>/.cache/berth/bundles`
  * so that their bare imports resolve to the project's node_modules.
  */
-export async function bundleApp(opts: { root: string; key: string; entrySource: string; resolveDir: string }): Promise<AppBundle> {
-  const cache = new FileCache<string>(opts.root, 'bundle-records', `esbuild ${esbuildVersion}\0${opts.entrySource}`);
+export async function bundleApp(opts: {
+  root: string;
+  key: string;
+  entrySource: string;
+  resolveDir: string;
+  /** Bare imports mapped to files (a template's `berth` → the running CLI's lib/index.ts). */
+  alias?: Record<string, string>;
+}): Promise<AppBundle> {
+  const cache = new FileCache<string>(opts.root, 'bundle-records', `esbuild ${esbuildVersion}\0${opts.entrySource}${opts.alias ? `\0${JSON.stringify(opts.alias)}` : ''}`);
   const subject = join(opts.key, ENTRY_NAME);
   const hit = cache.get(subject);
   if (hit && existsSync(hit)) return { path: hit, cached: true };
@@ -41,6 +48,7 @@ export async function bundleApp(opts: { root: string; key: string; entrySource: 
       platform: 'node',
       target: 'node20',
       packages: 'external',
+      ...(opts.alias ? { alias: opts.alias } : {}),
       tsconfig: join(opts.root, 'tsconfig.json'),
       absWorkingDir: opts.root,
       metafile: true,

@@ -1,6 +1,6 @@
 import { join, relative } from 'node:path';
 import { findApp, listApps } from './apps.js';
-import { checkEnvModules, chooseEnv, hasValues, loadApp, PROJECT_ROOT, synthesizeEnv } from './synthesize.js';
+import { chooseEnv, hasValues, loadApp, PROJECT_ROOT, synthesizeEnv } from './synthesize.js';
 import { toYamlDocuments } from '../util/yaml.js';
 import { printableObjects, writeManifests } from './write.js';
 import type { ManifestSet } from '../model/manifest-set.js';
@@ -31,6 +31,8 @@ export interface SynthReport {
   readonly objects: number;
   readonly files: readonly string[];
   readonly ms: number;
+  /** Services with containers on Berth's default resources, and those containers, in service order. */
+  readonly defaultResources: readonly { readonly service: string; readonly containers: readonly string[] }[];
 }
 
 async function writeAppSchema(index: string, path: string, root: string): Promise<void> {
@@ -50,8 +52,7 @@ export async function synthToDisk(req: SynthRequest, root = PROJECT_ROOT): Promi
   const reports: SynthReport[] = [];
   for (const source of sources) {
     const envs = req.env || withValues || source.envs.length === 0 ? [chooseEnv(source, req.env, withValues)] : source.envs;
-    await checkEnvModules(source, envs);
-    const mod = await loadApp(source, root);
+    const mod = await loadApp(source, root, envs);
     // The config schema beside the manifests lets editors validate values files (yaml-language-server). It sits
     // next to the app's directory, not in it: `kubectl apply -R -f dist/shop/` (or Argo CD) reads every .json
     // file there as a manifest.
@@ -79,6 +80,9 @@ export async function synthToDisk(req: SynthRequest, root = PROJECT_ROOT): Promi
         objects: set.objects.length,
         files,
         ms: Math.round(performance.now() - start),
+        defaultResources: set.services
+          .filter((s) => (s.defaultResources?.length ?? 0) > 0)
+          .map((s) => ({ service: s.name, containers: [...s.defaultResources!] })),
       });
     }
   }

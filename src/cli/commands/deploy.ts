@@ -1,4 +1,7 @@
 import { Command } from 'commander';
+import type { DeployContext } from '../../deploy/context.js';
+import type { ManifestSet, TemplateRef } from '../../model/manifest-set.js';
+import type { ReleaseKey } from '../../release/key.js';
 import { clusterFlags, crashLoopRestartsOption, lockTimeoutOption, outputOption, parseHistoryMax, parseReleaseName, timeoutOption, valuesFlags, type ClusterFlags } from '../options.js';
 
 /** Flags of the commands that synthesize an app for a release (deploy, diff). */
@@ -10,18 +13,20 @@ export interface AppFlags extends ClusterFlags {
   adopt?: boolean;
   showSecrets?: boolean;
   only?: string;
+  resetValues?: boolean;
 }
 
 export function appFlags(cmd: Command): Command {
   return valuesFlags(
     clusterFlags(cmd)
-      .argument('<app>', 'app name under apps/ or a path to an app directory')
+      .argument('<app>', 'app name under apps/, a path to an app directory, or a template: @scope/name[@range], name@range, a .tgz')
       .option('-r, --release <name>', 'release name (default: the app name)', parseReleaseName)
       .option('-e, --env <env>', 'environment (apps/<app>/env/<env>.ts)'),
   )
+    .option('--reset-values', "a template release: start from the template's defaults instead of the release's recorded config")
     .option('--adopt', 'take over existing objects owned by another release or another tool')
     .option('--show-secrets', 'show Secret values in diffs instead of REDACTED (N bytes)')
-    .option('--only <services>', 'change only these services (comma-separated); the others stay as last deployed');
+    .option('--only <services>', 'change only these services (comma-separated; `_release` for objects of no service); the others stay as last deployed');
 }
 
 export function deployCommand(): Command {
@@ -43,6 +48,13 @@ Examples:
   berth deploy shop -r shop -n prod --env prod --atomic --timeout 10m
   berth deploy shop -n prod --env prod --dry-run
   berth deploy shop -n prod --env prod --only orders,payments
+  berth deploy @berth/postgresql@^1 -r db -n data -f values.yaml --create-namespace
+  berth deploy @berth/postgresql@1.2.0 -r db -n data          upgrade: the recorded config is kept
+
+A template (@scope/name, name@range, a .tgz) comes from the project's lockfile when the project has it,
+else from the registry .npmrc names for its scope (tarball checked against the registry's sha512). Its config
+is the template's defaults, then -f, then --set; a release that already runs the template keeps its recorded
+config (secret values from its live Secrets) with the new version's defaults under it (--reset-values: not).
 
 Objects are applied with server-side apply (field manager berth) in kind order, service by service in
 dependency order; each service waits for the ones it depends on to be ready. Objects of the previous
@@ -54,7 +66,7 @@ restarts. Exit code 1 when the deploy failed (the revision records why).`,
     .action(runDeploy);
 }
 
-type DeployFlags = AppFlags & { lockTimeout?: number; createNamespace?: boolean; timeout: number; crashLoopRestarts?: number; atomic?: boolean; dryRun?: boolean; historyMax: number; output: 'text' | 'json' };
+export type DeployFlags = AppFlags & { lockTimeout?: number; createNamespace?: boolean; timeout: number; crashLoopRestarts?: number; atomic?: boolean; dryRun?: boolean; historyMax: number; output: 'text' | 'json' };
 
 /** `--lock-timeout`, on every command that takes the release lock (deploy, rollback, uninstall). */
 /**
@@ -77,6 +89,9 @@ export function cancelOnSignals(): AbortSignal {
 export async function loadRelease(app: string, opts: AppFlags & { dryRun?: boolean }, progressFormat: 'text' | 'json' | 'markdown', signal?: AbortSignal, lockTimeoutMs?: number) {
   const { synthesize, PROJECT_ROOT } = await import('../../synth/synthesize.js');
   const { openContext } = await import('../../deploy/setup.js');
+  const { templateSpecOf } = await import('../../registry/template-release.js');
+  const spec = templateSpecOf(app, PROJECT_ROOT);
+  if (spec !== undefined) return withOnly(await loadTemplateRelease(spec, opts, progressFormat, signal, lockTimeoutMs), opts.only);
   if (opts.release === undefined) {
     // `-r` was checked when the flags were parsed; the default, the app's name, is checked here, before any request.
     const { findApp } = await import('../../synth/apps.js');
@@ -106,42 +121,114 @@ export async function loadRelease(app: string, opts: AppFlags & { dryRun?: boole
     // run (and from the one deploy stores), and one derived from anything public would make the hash reversible.
     releaseKey: releaseKey.stored || !opts.dryRun ? releaseKey.key : undefined,
   });
-  if (opts.only === undefined) return { ctx, set, releaseKey };
+  return withOnly({ ctx, set, releaseKey }, opts.only);
+}
+
+type LoadedRelease = { ctx: DeployContext; set: ManifestSet; releaseKey: ReleaseKey };
+
+/** `--only`: the other services stay as last deployed; their Secrets take the live values (a legacy revision's are not used). */
+async function withOnly<T extends LoadedRelease>(loaded: T, only: string | undefined): Promise<T> {
+  if (only === undefined) return loaded;
   const { parseOnly, restrictToServices } = await import('../../deploy/only.js');
   const { scrubRevision } = await import('../../model/secret-data.js');
+  const { ctx, set, releaseKey } = loaded;
   const last = await ctx.store.lastDeployed(set.release);
-  // The other services stay as last deployed; their Secrets take the live values (a legacy revision's are not used).
-  return { ctx, set: restrictToServices(set, parseOnly(opts.only), last && scrubRevision(last, releaseKey.key)), releaseKey };
+  return { ...loaded, set: restrictToServices(set, parseOnly(only), last && scrubRevision(last, releaseKey.key)) };
+}
+
+/**
+ * A release of a template package: resolve (lockfile, else registry) → load → sample check → config base (the
+ * release's recorded config when it runs this template already) → render with the release's key.
+ */
+export async function loadTemplateRelease(
+  spec: string | ((ctx: DeployContext & { namespace: string }) => Promise<string>),
+  opts: AppFlags & { dryRun?: boolean },
+  progressFormat: 'text' | 'json' | 'markdown',
+  signal?: AbortSignal,
+  lockTimeoutMs?: number,
+): Promise<LoadedRelease & { previous?: TemplateRef; configSource: string }> {
+  const { UserError } = await import('../../errors.js');
+  if (opts.env !== undefined) {
+    throw new UserError(`--env ${opts.env}: a template has no environments`, { hint: 'give its config with -f values.yaml and --set key=value (berth template info shows the fields)' });
+  }
+  const { resolveTemplate } = await import('../../registry/resolve.js');
+  const { checkSample, loadTemplate, synthesizeTemplate } = await import('../../synth/template.js');
+  const { configBase } = await import('../../registry/template-release.js');
+  const { releaseNameProblem } = await import('../../model/names.js');
+  const { createProgress } = await import('../../deploy/progress.js');
+  const { info, isInteractive } = await import('../output.js');
+  const progress = createProgress(process.stderr, isInteractive() && progressFormat === 'text');
+  const { openContext } = await import('../../deploy/setup.js');
+  const { readReleaseKey } = await import('../../release/key.js');
+  const ctx = await openContext({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace, progress, signal, lockTimeoutMs });
+  const pkg = await resolveTemplate(typeof spec === 'string' ? spec : await spec(ctx), { cwd: process.cwd() });
+  const release = opts.release ?? pkg.berth.app;
+  const problem = opts.release === undefined ? releaseNameProblem(release) : undefined;
+  if (problem) throw new UserError(`release name '${release}' (the template's app name, the default) ${problem}`, { hint: 'name the release with -r <name>' });
+  const loaded = await loadTemplate(pkg);
+  const sampleWarning = checkSample(loaded);
+  if (sampleWarning) process.stderr.write(`warning: ${sampleWarning}\n`);
+  const releaseKey = await readReleaseKey(ctx.client, ctx.namespace, release);
+  const values = { files: opts.values, set: opts.set };
+  const base = await configBase(ctx, pkg, { release, key: releaseKey.key, values, resetValues: opts.resetValues });
+  const set = await synthesizeTemplate(loaded, {
+    release,
+    namespace: ctx.namespace,
+    values,
+    base: base.base,
+    baseSource: base.source,
+    releaseKey: releaseKey.stored || !opts.dryRun ? releaseKey.key : undefined,
+  });
+  if (progressFormat === 'text') {
+    const where = pkg.origin === 'lockfile' ? 'locked in the project' : pkg.origin === 'path' ? 'from a file' : `from ${pkg.registry}`;
+    const from = base.from?.template;
+    const change = from && from.version !== pkg.version ? `, upgrading from ${from.version}` : '';
+    info(`template ${pkg.name}@${pkg.version} (${where}${change}); config: ${base.source}${values.files.length || values.set.length ? ' + the values given' : ''}`);
+  }
+  return { ctx, set, releaseKey, previous: base.from?.template, configSource: base.source };
 }
 
 async function runDeploy(app: string, opts: DeployFlags): Promise<void> {
+  await deployLoaded(await loadRelease(app, opts, opts.output, opts.dryRun ? undefined : cancelOnSignals(), opts.lockTimeout), opts);
+}
+
+/**
+ * Deploys a loaded release and prints the outcome. A template release moving to another template version shows its
+ * plan first (config changes, then objects), before anything is written.
+ */
+export async function deployLoaded(loaded: LoadedRelease & { previous?: TemplateRef }, opts: DeployFlags): Promise<void> {
   const { deploy } = await import('../../deploy/deploy.js');
   const { renderPlan, summaryLine } = await import('../../diff/render.js');
   const { deployJson, deployReport } = await import('../../deploy/report.js');
   const { info, printJson } = await import('../output.js');
   const { ExitError, EXIT_ERROR } = await import('../../errors.js');
-  const timeoutMs = opts.timeout;
-  const historyMax = opts.historyMax;
-  const { ctx, set, releaseKey } = await loadRelease(app, opts, opts.output, opts.dryRun ? undefined : cancelOnSignals(), opts.lockTimeout);
+  const { ctx, set, releaseKey, previous } = loaded;
+  const upgrading = set.template !== undefined && previous !== undefined && previous.version !== set.template.version;
+  const color = Boolean(process.stdout.isTTY);
   let result;
   try {
-    if (!opts.dryRun && opts.output === 'text') info(`deploying ${set.app} ${set.version} (env ${set.env}) as release ${set.namespace}/${set.release}`);
+    if (!opts.dryRun && opts.output === 'text') {
+      const what = set.template ? `${set.template.name}@${set.template.version}` : `${set.app} ${set.version} (env ${set.env})`;
+      info(`deploying ${what} as release ${set.namespace}/${set.release}`);
+    }
     result = await deploy(ctx, set, {
-      timeoutMs,
+      timeoutMs: opts.timeout,
       crashLoopRestarts: opts.crashLoopRestarts,
-      historyMax,
+      historyMax: opts.historyMax,
       atomic: opts.atomic,
       adopt: opts.adopt,
       dryRun: opts.dryRun,
       createNamespace: opts.createNamespace,
       showSecrets: opts.showSecrets,
       releaseKey,
+      ...(upgrading ? { description: `Upgrade ${previous.name} ${previous.version} → ${set.template!.version}` } : {}),
+      onPlan: upgrading && opts.output === 'text' ? (p) => process.stdout.write(renderPlan(p, 'text', { color })) : undefined,
     });
   } finally {
     ctx.progress.stop();
   }
   if (opts.output === 'json') printJson(deployJson(result));
-  else if (result.dryRun) process.stdout.write(renderPlan(result.plan, 'text', { color: Boolean(process.stdout.isTTY) }));
+  else if (result.dryRun) process.stdout.write(renderPlan(result.plan, 'text', { color }));
   else {
     if (result.plan.hasChanges) info(`plan: ${summaryLine(result.plan)}`);
     process.stdout.write(deployReport(result));

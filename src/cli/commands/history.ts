@@ -3,7 +3,7 @@ import { parseReleaseName, queryFlags, type QueryFlags } from '../options.js';
 
 export function historyCommand(): Command {
   return queryFlags(new Command('history'))
-    .description('Show the revisions of a release: number, status, time, app version and what happened')
+    .description('Show the revisions of a release: number, status, time, app version, template version and what happened')
     .argument('<release>', 'release name', parseReleaseName)
     .addHelpText(
       'after',
@@ -19,15 +19,18 @@ Examples:
       const { store } = await openStore(opts);
       const revisions = await historyAction(store, release);
       if (opts.output === 'json') return printJson(revisions);
+      // The TEMPLATE column only for releases that ever ran one: an app's history keeps its familiar shape.
+      const templates = revisions.some((r) => r.template);
       const rows = revisions.map((r) => [
         String(r.revision),
         shortTime(r.updatedAt),
         r.status,
         r.app,
         r.version,
+        ...(templates ? [r.template ? `${r.template.name}@${r.template.version}` : '-'] : []),
         r.error ? `${r.description} (${clip(r.error.split('\n')[0]!, 100)})` : r.description,
       ]);
-      process.stdout.write(table(['REVISION', 'UPDATED (UTC)', 'STATUS', 'APP', 'VERSION', 'DESCRIPTION'], rows));
+      process.stdout.write(table(['REVISION', 'UPDATED (UTC)', 'STATUS', 'APP', 'VERSION', ...(templates ? ['TEMPLATE'] : []), 'DESCRIPTION'], rows));
     });
 }
 

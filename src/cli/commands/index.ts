@@ -7,6 +7,8 @@ import { statusCommand } from './status.js';
 import { historyCommand } from './history.js';
 import { getCommand } from './get.js';
 import { deployCommand } from './deploy.js';
+import { upgradeCommand } from './upgrade.js';
+import { templateCommand } from './template.js';
 import { diffCommand } from './diff.js';
 import { rollbackCommand } from './rollback.js';
 import { uninstallCommand } from './uninstall.js';
@@ -16,10 +18,9 @@ import { eventsCommand } from './events.js';
 import { graphCommand } from './graph.js';
 import { rbacCommand } from './rbac.js';
 import { registryCommand } from './registry.js';
-import { templateCommand } from './template.js';
 
 /**
  * Every command, in the order `berth --help` lists them. A command module only declares flags;
  * its action imports the heavy code lazily so that `berth --help` stays fast.
  */
-export const commands: ReadonlyArray<() => Command> = [synthCommand, schemaCommand, clusterCommand, listCommand, statusCommand, historyCommand, getCommand, diffCommand, deployCommand, rollbackCommand, diffRevisionsCommand, uninstallCommand, logsCommand, eventsCommand, graphCommand, rbacCommand, templateCommand, registryCommand];
+export const commands: ReadonlyArray<() => Command> = [synthCommand, schemaCommand, clusterCommand, listCommand, statusCommand, historyCommand, getCommand, diffCommand, deployCommand, upgradeCommand, rollbackCommand, diffRevisionsCommand, uninstallCommand, logsCommand, eventsCommand, graphCommand, rbacCommand, templateCommand, registryCommand];

@@ -13,6 +13,7 @@ export function registryCommand(): Command {
     .command('up')
     .description('Install Verdaccio on first use, start it on 127.0.0.1 (or reuse the running one), make sure the owner user has a token')
     .option('--port <port>', 'TCP port on 127.0.0.1 (1024-65535)', parsePort)
+    .option('--private', 'reading needs a token too, as on a private registry (applies when it starts)')
     .addOption(outputOption())
     .addHelpText(
       'after',
@@ -27,10 +28,10 @@ State (config.yaml, storage/, htpasswd, pid) lives in ~/.cache/berth/registry/. 
 proxied to the public registry. Self-signup is off; the one user is you (the owner), and publishing needs
 the owner's token, which \`berth registry login\` writes into the project's .npmrc.`,
     )
-    .action(async (opts: { port?: number; output: string }) => {
+    .action(async (opts: { port?: number; private?: boolean; output: string }) => {
       const { registryUp } = await import('../../registry/server.js');
       const { info, printJson } = await import('../output.js');
-      const result = await registryUp({ port: opts.port, onProgress: info });
+      const result = await registryUp({ port: opts.port, privateReads: opts.private, onProgress: info });
       if (opts.output === 'json') return printJson(result);
       info(`registry ${result.reused ? 'reused' : 'ready'} in ${result.seconds.toFixed(1)}s: ${result.url} (pid ${result.pid}, user ${result.user})`);
       info(`storage: ${result.storage}`);

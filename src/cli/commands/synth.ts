@@ -39,8 +39,14 @@ release's key, as deploy renders them (for kubectl diff --server-side against a 
       for (const r of reports) {
         const where = r.dir ? `→ ${r.dir}/ (${r.files.length} files)` : '→ stdout';
         info(`synth ${r.app}/${r.env} release ${r.namespace}/${r.release}: ${r.objects} objects ${where} ${r.ms}ms`);
+        if (r.defaultResources.length > 0) info(`  on default resources (set 'resources' to size them): ${defaultResourcesLine(r.defaultResources)}`);
       }
     });
+}
+
+/** `api, worker (worker, envoy)`: a service alone when only its container of the same name is on defaults. */
+export function defaultResourcesLine(services: readonly { service: string; containers: readonly string[] }[]): string {
+  return services.map((s) => (s.containers.length === 1 && s.containers[0] === s.service ? s.service : `${s.service} (${s.containers.join(', ')})`)).join(', ');
 }
 
 /** Reads release keys from the cluster the flags name; never writes. */

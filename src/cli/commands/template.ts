@@ -1,9 +1,10 @@
 import { Command } from 'commander';
-import { outputOption } from '../options.js';
+import { outputOption, queryFlags, type QueryFlags } from '../options.js';
+import { runOutdated } from './template-outdated.js';
 
 /**
- * `berth template init|publish|search|info|add|update|outdated`: templates as npm packages. One function per
- * subcommand, so another command's flags (`outdated -n/-A` for deployed releases) are added in one place.
+ * `berth template init|publish|search|info|add|update|outdated`: templates as npm packages, one function per
+ * subcommand.
  */
 
 async function registryContext() {
@@ -170,12 +171,27 @@ function updateCommand(): Command {
     });
 }
 
-export function outdatedCommand(): Command {
-  return new Command('outdated')
-    .description("List the project's template dependencies with a newer version: current, wanted (by the range), latest")
-    .addOption(outputOption())
-    .addHelpText('after', '\nExit code 0 either way.\n\nExamples:\n  berth template outdated\n  berth template outdated -o json')
-    .action(async (opts: { output: string }) => {
+/**
+ * `outdated`: inside a project, its template dependencies; with `-n NS` / `-A`, deployed releases whose template has a
+ * newer version (template-outdated.ts, the release side).
+ */
+function outdatedCommand(): Command {
+  return queryFlags(new Command('outdated'), 'check the deployed releases of this namespace instead of the project')
+    .description("List the project's template dependencies with a newer version (current, wanted, latest); with -n / -A, deployed releases")
+    .option('-A, --all-namespaces', 'check deployed releases in every namespace')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  berth template outdated                  the project's template dependencies: CURRENT, WANTED (by the range), LATEST
+  berth template outdated -n data          deployed releases in namespace data whose template has a newer version
+  berth template outdated -A -o json
+
+For releases, WANTED is the newest version in the deployed version's major (berth upgrade R --to ^<major>).
+Exit code 0 either way.`,
+    )
+    .action(async (opts: QueryFlags & { allNamespaces?: boolean }) => {
+      if (opts.namespace !== undefined || opts.allNamespaces) return runOutdated(opts);
       const { outdatedTemplates } = await import('../../registry/project.js');
       const { info, printJson, table } = await import('../output.js');
       const result = await outdatedTemplates(await registryContext());

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { isPlainObject } from '../../util/object.js';
 import { FIELD_MANAGER, type ApplyOptions, type DeleteOptions, type KubeApi, type ListOptions, type ObjectRef } from '../kube-api.js';
 import { ApiResponseError, toClusterError, type ApiStatus } from '../kube-errors.js';
-import { objectKey, type KubeObject } from '../manifest-set.js';
+import { CLUSTER_SCOPED_KINDS as CLUSTER_SCOPED, objectKey, type KubeObject } from '../manifest-set.js';
 import { parseLabelSelector } from './label-selector.js';
 
 /** A request as the in-memory API sees it, in the verbs KubeClient names in its errors. */
@@ -60,24 +60,6 @@ interface ManagedFieldsEntry {
   apiVersion: string;
   time: string;
 }
-
-/** Kinds without a namespace; everything else is namespaced. */
-const CLUSTER_SCOPED = new Set([
-  'Namespace',
-  'Node',
-  'PersistentVolume',
-  'StorageClass',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'PriorityClass',
-  'IngressClass',
-  'RuntimeClass',
-  'CSIDriver',
-  'APIService',
-  'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration',
-]);
 
 const EVENT_KINDS = new Set(['Event']);
 

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../manifest-set.js';
+import { crdReadiness } from './crd.js';
 import { daemonSetReadiness } from './daemonset.js';
 import { deploymentReadiness } from './deployment.js';
 import { existenceReadiness } from './existence.js';
@@ -16,6 +17,7 @@ const RULES: Record<string, ReadinessRule> = {
   'apps/DaemonSet': daemonSetReadiness,
   'batch/Job': jobReadiness,
   '/PersistentVolumeClaim': pvcReadiness,
+  'apiextensions.k8s.io/CustomResourceDefinition': crdReadiness,
 };
 
 function groupOf(apiVersion: string): string {

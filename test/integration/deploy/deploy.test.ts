@@ -134,8 +134,8 @@ describe('deploy', () => {
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toBe(
       `release w in namespace ${ns} would change objects it does not own:\n` +
-        `  ConfigMap/w-api-config is owned by another tool (managers: berth-test)\n` +
-        `  ConfigMap/w-db-config is owned by release ${ns}/other`,
+        `  ConfigMap/w-api-config is owned by another tool (field managers: berth-test (Apply))\n` +
+        `  ConfigMap/w-db-config is owned by release other in namespace ${ns}`,
     );
     expect((err as UserError).hint).toContain('--adopt');
     // Nothing was written: no revision, the hand-made object untouched.

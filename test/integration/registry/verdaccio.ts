@@ -40,15 +40,25 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startVerdaccio(options: { scopes?: readonly string[] } = {}): Promise<TestRegistry> {
+export interface StartOptions {
+  /** Scopes whose `@scope:registry=` line the .npmrc gets. @default ['@berth', '@test'] */
+  readonly scopes?: readonly string[];
+  /** Also `registry=<url>`: every package from this registry. @default false */
+  readonly defaultRegistry?: boolean;
+  /** Reading needs the token too (a bad token is refused on every request). @default false */
+  readonly privateReads?: boolean;
+}
+
+export async function startVerdaccio(options: StartOptions = {}): Promise<TestRegistry> {
   const home = mkdtempSync(join(tmpdir(), 'berth-verdaccio-'));
   const scopes = options.scopes ?? ['@berth', '@test'];
   try {
-    const up = await registryUp({ home, port: await freePort() });
+    const up = await registryUp({ home, port: await freePort(), privateReads: options.privateReads });
     const { token, user } = await ownerToken({ home });
     const npmrcPath = join(home, 'test.npmrc');
     const host = new URL(up.url).host;
-    writeFileSync(npmrcPath, [...scopes.map((s) => `${s}:registry=${up.url}`), `//${host}/:_authToken=${token}`, ''].join('\n'), { mode: 0o600 });
+    const lines = [...(options.defaultRegistry ? [`registry=${up.url}`] : []), ...scopes.map((s) => `${s}:registry=${up.url}`), `//${host}/:_authToken=${token}`];
+    writeFileSync(npmrcPath, `${lines.join('\n')}\n`, { mode: 0o600 });
     return {
       url: up.url,
       token,

@@ -17,6 +17,7 @@ describe('apps/hello', () => {
         kind: 'stateless',
         dependsOn: [],
         configHash: expect.stringMatching(/^[0-9a-f]{16}$/),
+        defaultResources: ['web'],
         ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
         edges: [],
       },

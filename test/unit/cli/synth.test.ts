@@ -1,6 +1,6 @@
 /** The synth command as a user runs it: a real process, exit codes, stderr without stack traces. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../../src/synth/synthesize.js';
@@ -38,6 +38,23 @@ describe('berth synth', () => {
     expect(readFileSync(join(out, 'hello', 'dev', 'web.yaml'), 'utf8')).toContain('kind: Deployment');
   });
 
+  it('names the services on default resources, in text and in -o json', () => {
+    const out = mkdtempSync(join(tmpdir(), 'berth-out-'));
+    const text = berth(['synth', 'hello', '--env', 'dev', '--out', out]);
+    expect(text.stderr).toMatch(/^synth hello\/dev .*\n  on default resources \(set 'resources' to size them\): web$/m);
+    const json = berth(['synth', 'hello', '--env', 'dev', '--out', out, '-o', 'json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)[0].defaultResources).toEqual([{ service: 'web', containers: ['web'] }]);
+  });
+
+  it('refuses an image without a tag, naming the field and the fix, exit 1', () => {
+    const app = helloWith("import type { HelloConfig } from '../config.js';\nexport default { image: 'nginx', message: 'x' } satisfies HelloConfig;\n");
+    const res = berth(['synth', app, '--env', 'dev', '--out', mkdtempSync(join(tmpdir(), 'berth-out-'))]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^error: .*'image' \('nginx'\) has no tag or digest: pin the image, e.g. 'nginx:1.2.3' or 'nginx@sha256:<digest>'/m);
+    expect(res.stderr).not.toMatch(NO_STACK);
+  });
+
   it('fails on replicas: -1 naming the field and value, exit 1, no stack trace', () => {
     const app = helloWith(
       "import type { HelloConfig } from '../config.js';\nexport default { image: 'nginx:1.27', message: 'x', replicas: -1 } satisfies HelloConfig;\n",
@@ -46,6 +63,43 @@ describe('berth synth', () => {
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/^error: .*'replicas' \(-1\)/m);
     expect(res.stderr).not.toMatch(NO_STACK);
+  });
+
+  it('fails on a misspelt construct prop with file:line:col and the compiler message, exit 1, no stack trace', () => {
+    const app = helloWith(
+      "import type { HelloConfig } from '../config.js';\nexport default { image: 'nginx:1.27', message: 'x' } satisfies HelloConfig;\n",
+    );
+    const index = join(app, 'index.ts');
+    writeFileSync(index, readFileSync(index, 'utf8').replace('readiness:', 'readyness:'));
+    const out = mkdtempSync(join(tmpdir(), 'berth-out-'));
+    const res = berth(['synth', app, '--env', 'dev', '--out', out]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`${index}:16:7 - error TS2561: Object literal may only specify known properties, but 'readyness' does not exist`);
+    expect(res.stderr).not.toMatch(NO_STACK);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('fails on an unknown key the compiler cannot see (`as any`) with the runtime message, exit 1', () => {
+    const app = helloWith(
+      "import type { HelloConfig } from '../config.js';\nexport default { image: 'nginx:1.27', message: 'x' } satisfies HelloConfig;\n",
+    );
+    const index = join(app, 'index.ts');
+    writeFileSync(index, readFileSync(index, 'utf8').replace("Probe.http('/')", "Probe.http('/', { httpHeaders: { 'X-A': 'b' } } as any)"));
+    const res = berth(['synth', app, '--env', 'dev', '--stdout']);
+    expect(res.stderr).toBe("error: hello (env dev): hello/web: 'readiness' unknown property 'httpHeaders' — did you mean 'headers'?\nhint: fix the props or config named above\n");
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe('');
+  });
+
+  it('fails on a bad value found when the pod template is rendered as a user error, not an internal one', () => {
+    const app = helloWith(
+      "import type { HelloConfig } from '../config.js';\nexport default { image: 'nginx:1.27', message: 'x' } satisfies HelloConfig;\n",
+    );
+    const index = join(app, 'index.ts');
+    writeFileSync(index, readFileSync(index, 'utf8').replace("Probe.http('/')", "Probe.http('/', { port: 0 })"));
+    const res = berth(['synth', app, '--env', 'dev', '--stdout']);
+    expect(res.stderr).toBe("error: hello (env dev): hello/web: 'readiness.port' (0) must be a port number between 1 and 65535\nhint: fix the prop, config value, JSON patch or override named above\n");
+    expect(res.code).toBe(1);
   });
 
   it('fails on a service name with _ naming the name, exit 1, no stack trace', () => {

@@ -1,7 +1,7 @@
 import { rmSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { jest } from '@jest/globals';
-import { typecheckEnvModule, typecheckEnvModules } from '../../../src/config/typecheck.js';
+import { typecheckApp, typecheckEnvModule, typecheckEnvModules } from '../../../src/config/typecheck.js';
 import { UserError } from '../../../src/errors.js';
 
 jest.setTimeout(120_000);
@@ -96,5 +96,57 @@ describe('typecheckEnvModule', () => {
     expect(() => typecheckEnvModule(app, 'staging', { tsConfigFilePath })).toThrow(
       new UserError(`env module staging not found in ${relative(process.cwd(), app)}`, { hint: 'available envs: prod' }),
     );
+  });
+});
+
+/** A copy of apps/hello inside the project (so `berth` and the packages resolve as for a real app) with its index edited. */
+function helloWith(name: string, edit: (index: string) => string): string {
+  const app = join(base, name, 'hello');
+  cpSync(join(root, 'apps', 'hello'), app, { recursive: true });
+  const index = join(app, 'index.ts');
+  const before = readFileSync(index, 'utf8');
+  writeFileSync(index, edit(before));
+  expect(readFileSync(index, 'utf8')).not.toBe(before);
+  return app;
+}
+
+describe('typecheckApp', () => {
+  it("fails on a misspelt prop and a method that does not exist with file:line:col and the compiler's messages", () => {
+    const app = helloWith('typo', (s) => s.replace('replicas: c.replicas ?? 1,', 'replicaz: c.replicas ?? 1,').replace('Probe.tcp()', 'Probe.tcpp()'));
+    const index = relative(process.cwd(), join(app, 'index.ts'));
+    expect(() => typecheckApp(app, { index: join(app, 'index.ts'), envs: ['dev'] }, { tsConfigFilePath })).toThrow(
+      new UserError(
+        `app ${relative(process.cwd(), app)} does not type-check (2 type errors):\n` +
+          `${index}:12:7 - error TS2561: Object literal may only specify known properties, but 'replicaz' does not exist in type 'StatelessAppProps'. Did you mean to write 'replicas'?\n` +
+          `${index}:17:23 - error TS2551: Property 'tcpp' does not exist on type 'typeof Probe'. Did you mean 'tcp'?`,
+        { hint: 'fix the code above (a misspelt prop or method, a wrong type); `npm run typecheck` shows the same errors' },
+      ),
+    );
+  });
+
+  it('reports an unknown key in a nested option object (a probe option)', () => {
+    const app = helloWith('nested', (s) => s.replace("Probe.http('/')", "Probe.http('/', { httpHeaders: { 'X-A': 'b' } })"));
+    expect(() => typecheckApp(app, { index: join(app, 'index.ts'), envs: [] }, { tsConfigFilePath })).toThrow(
+      /index\.ts:16:36 - error TS2353: Object literal may only specify known properties, and 'httpHeaders' does not exist in type 'HttpProbeOptions'\./,
+    );
+  });
+
+  it('checks project files the app imports from outside its directory, not only the app', () => {
+    const app = helloWith('shared', (s) => `import { replicas } from '../shared.js';\n${s.replace('c.replicas ?? 1', 'c.replicas ?? replicas')}`);
+    writeFileSync(join(app, '..', 'shared.ts'), "export const replicas: number = 'two';\n");
+    const shared = relative(process.cwd(), join(app, '..', 'shared.ts'));
+    expect(() => typecheckApp(app, { index: join(app, 'index.ts'), envs: [] }, { tsConfigFilePath })).toThrow(
+      `${shared}:1:14 - error TS2322: Type 'string' is not assignable to type 'number'.`,
+    );
+  });
+
+  it('caches a pass of the code and the envs, and checks again after an edit of the code', () => {
+    const app = helloWith('cached', (s) => s.replace('/** The smallest', '/** Still the smallest'));
+    const index = join(app, 'index.ts');
+    const check = () => typecheckApp(app, { index, envs: ['dev', 'prod'] }, { tsConfigFilePath }).map((r) => [relative(app, r.file), r.cached]);
+    expect(check()).toEqual([['index.ts', false], ['env/dev.ts', false], ['env/prod.ts', false]]);
+    expect(check()).toEqual([['index.ts', true], ['env/dev.ts', true], ['env/prod.ts', true]]);
+    writeFileSync(index, readFileSync(index, 'utf8').replace("'web'", "'www'"));
+    expect(check()).toEqual([['index.ts', false], ['env/dev.ts', false], ['env/prod.ts', false]]);
   });
 });

@@ -242,7 +242,7 @@ describe('deploy over the in-memory API', () => {
     const err = await deploy(memoryContext(api), web('v1')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toBe(
-      'release demo in namespace dev would change objects it does not own:\n  ConfigMap/demo-web-config is owned by another tool (managers: kubectl-client-side-apply)',
+      'release demo in namespace dev would change objects it does not own:\n  ConfigMap/demo-web-config is owned by another tool (field managers: kubectl-client-side-apply (Update))',
     );
     expect(writes(api, before).filter((w) => !w.includes('Lease/'))).toEqual([]);
     expect(live('ConfigMap', 'demo-web-config')?.data).toEqual({ TAG: 'theirs' });

@@ -37,6 +37,20 @@ describe('restrictToServices', () => {
     expect(set.services.map((s) => s.configHash)).toEqual(['new-api', 'old-cache', 'new-worker']);
   });
 
+  it('keeps release-level objects (no service of the app) as last deployed, and takes them anew with _release', () => {
+    const loose = (data: string, service?: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `shop-${service ?? 'extra'}-cm`, namespace: 'dev', labels: service ? { 'app.kubernetes.io/name': service } : {} },
+      data: { v: data },
+    });
+    const now = { ...rendered, objects: [...rendered.objects, loose('2'), loose('2', 'upstream')] };
+    const before = { ...last, manifests: [...last.manifests, loose('1'), loose('1', 'upstream')] } as Revision;
+    const data = (set: ManifestSet) => set.objects.filter((o) => o.kind === 'ConfigMap').map((o) => (o.data as { v: string }).v);
+    expect(data(restrictToServices(now, ['api'], before))).toEqual(['1', '1']);
+    expect(data(restrictToServices(now, ['_release'], before))).toEqual(['2', '2']);
+  });
+
   it('refuses unknown service names and lists the known ones', () => {
     expect(() => restrictToServices(rendered, ['api', 'wroker'], last)).toThrow('--only names a service the app shop does not have: wroker');
   });

@@ -13,10 +13,16 @@ describe('Application', () => {
     expect(makeApp().version).toBe('0.1.0');
   });
 
-  test('describe() lists services with kind, same-app dependencies, config hash, ports and graph edges', () => {
+  test('describe() lists services with kind, same-app dependencies, config hash, containers on default resources, ports and graph edges', () => {
     const app = makeApp();
     const db = new StatefulApp(app, 'db', { image: 'postgres:16', ports: [{ port: 5432 }] });
-    const api = new StatelessApp(app, 'api', { image: 'api:1', ports: [{ port: 8080 }], config: { A: 1 } });
+    const api = new StatelessApp(app, 'api', {
+      image: 'api:1',
+      ports: [{ port: 8080 }],
+      config: { A: 1 },
+      resources: { cpu: { request: '200m' }, memory: { request: '1Gi' } },
+      sidecars: [{ name: 'envoy', image: 'envoy:1' }],
+    });
     api.dependsOn(db);
     new BatchJob(app, 'migrate', { image: 'api:1' }).dependsOn(db);
     expect(app.services).toEqual([db, api, expect.any(BatchJob)]);
@@ -24,16 +30,17 @@ describe('Application', () => {
       app: 'shop',
       version: '0.1.0',
       services: [
-        { name: 'db', kind: 'stateful', dependsOn: [], configHash: '', ports: [{ name: 'http', port: 5432, targetPort: 'http', protocol: 'TCP' }], edges: [] },
+        { name: 'db', kind: 'stateful', dependsOn: [], configHash: '', defaultResources: ['db'], ports: [{ name: 'http', port: 5432, targetPort: 'http', protocol: 'TCP' }], edges: [] },
         {
           name: 'api',
           kind: 'stateless',
           dependsOn: ['db'],
           configHash: api.configHash,
+          defaultResources: ['envoy'],
           ports: [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }],
           edges: [{ to: 'db', kinds: ['dependsOn'], via: [] }],
         },
-        { name: 'migrate', kind: 'batch', dependsOn: ['db'], configHash: '', ports: [], edges: [{ to: 'db', kinds: ['dependsOn'], via: [] }] },
+        { name: 'migrate', kind: 'batch', dependsOn: ['db'], configHash: '', defaultResources: ['migrate'], ports: [], edges: [{ to: 'db', kinds: ['dependsOn'], via: [] }] },
       ],
     });
     expect(api.configHash).toMatch(/^[0-9a-f]{16}$/);

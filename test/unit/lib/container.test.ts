@@ -15,7 +15,7 @@ const api = (props: Partial<StatelessAppProps> = {}) =>
   synth((app) => new StatelessApp(app, 'api', { image: 'api:1.0', ports: [{ port: 8080 }], ...props }));
 
 const SECURE = { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
-const DEFAULT_RESOURCES = { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } };
+const DEFAULT_RESOURCES = { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '512Mi' } };
 
 describe('the main container', () => {
   test('is named after the service unless containerName is set', () => {
@@ -57,7 +57,7 @@ describe('init containers', () => {
       securityContext: SECURE,
     });
     expect(inits[1]).not.toHaveProperty('restartPolicy');
-    expect(inits[2].resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '1Gi' } });
+    expect(inits[2].resources).toEqual({ requests: { cpu: '100m', memory: '1Gi' }, limits: { memory: '1Gi' } });
   });
 
   test('keep the dependsOn waits first when added with addInitContainer() before dependsOn()', () => {

@@ -92,6 +92,34 @@ describe('Workload names and labels', () => {
     expect(() => api({ labels: { 'app.kubernetes.io/instance': 'x' } })).toThrow('is set by Berth; remove it');
     expect(() => api({ image: '' })).toThrow("shop/api: 'image' ('') must be an image reference without spaces, e.g. 'nginx:1.27'");
   });
+
+  test('accepts images pinned by tag or digest, also behind a registry with a port', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    for (const image of ['nginx:1.27.3', 'localhost:5000/team/api:2.0', `ghcr.io/x/api@${digest}`, `api:1.0@${digest}`]) {
+      expect(container(api({ image })).image).toBe(image);
+    }
+  });
+
+  test('refuses images without a tag or digest, and :latest, with the pinned form', () => {
+    expect(() => api({ image: 'nginx' })).toThrow(
+      "shop/api: 'image' ('nginx') has no tag or digest: pin the image, e.g. 'nginx:1.2.3' or 'nginx@sha256:<digest>', so every pod of a release runs the same, reviewed image",
+    );
+    expect(() => api({ image: 'localhost:5000/api' })).toThrow("'image' ('localhost:5000/api') has no tag or digest: pin the image, e.g. 'localhost:5000/api:1.2.3'");
+    expect(() => api({ image: 'redis:latest' })).toThrow("shop/api: 'image' ('redis:latest') uses ':latest', which is not a pin: pin the image, e.g. 'redis:1.2.3'");
+    expect(() => api({ image: 'api@sha256:abc' })).toThrow("shop/api: 'image' ('api@sha256:abc') has a malformed digest: use '<image>@sha256:<64 hex digits>'");
+    expect(() => api({ image: 'api:' })).toThrow("'image' ('api:') has a malformed tag");
+  });
+
+  test('refuses unpinned images of init containers, sidecars and the dependsOn wait', () => {
+    expect(() => api({ initContainers: [{ name: 'setup', image: 'busybox' }] })).toThrow("shop/api: 'initContainers[0].image' ('busybox') has no tag or digest");
+    expect(() => api({ sidecars: [{ name: 'proxy', image: 'envoy:latest' }] })).toThrow("shop/api: 'sidecars[0].image' ('envoy:latest') uses ':latest'");
+    expect(() =>
+      synth((app) => {
+        const db = new StatelessApp(app, 'db', { image: 'postgres:16', ports: [{ port: 5432 }] });
+        new StatelessApp(app, 'api', { image: 'api:1.0' }).dependsOn(db, { waitForPort: true, waitImage: 'busybox' });
+      }),
+    ).toThrow("shop/api: 'dependsOn(shop/db).waitImage' ('busybox') has no tag or digest");
+  });
 });
 
 describe('Workload container', () => {
@@ -168,25 +196,42 @@ describe('Workload container', () => {
     );
   });
 
-  test('uses default resources: cpu request, memory request and limit, no cpu limit', () => {
-    expect(container(api()).resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+  test('uses default resources: cpu request, memory request = limit, no cpu limit', () => {
+    expect(container(api()).resources).toEqual({ requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '512Mi' } });
   });
 
-  test('merges resource overrides field by field', () => {
+  test('merges cpu field by field; a memory request or limit set alone is also the other', () => {
     const c = container(api({ resources: { cpu: { limit: '2' }, memory: { limit: '1Gi' }, ephemeralStorage: { request: '1Gi' } } }));
     expect(c.resources).toEqual({
-      requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '1Gi' },
+      requests: { cpu: '100m', memory: '1Gi', 'ephemeral-storage': '1Gi' },
       limits: { cpu: '2', memory: '1Gi' },
     });
+    expect(container(api({ resources: { memory: { request: '2Gi' } } })).resources).toEqual({
+      requests: { cpu: '100m', memory: '2Gi' },
+      limits: { memory: '2Gi' },
+    });
+    expect(container(api({ resources: { memory: { request: '256Mi', limit: '1Gi' } } })).resources?.limits).toEqual({ memory: '1Gi' });
+  });
+
+  test("'none' leaves out a limit, or every request and limit", () => {
+    expect(container(api({ resources: { memory: { request: '1Gi', limit: 'none' } } })).resources).toEqual({ requests: { cpu: '100m', memory: '1Gi' } });
+    expect(container(api({ resources: { memory: { limit: 'none' } } })).resources).toEqual({ requests: { cpu: '100m', memory: '512Mi' } });
+    expect(container(api({ resources: 'none' })).resources).toBeUndefined();
   });
 
   test('rejects bad quantities and requests above limits', () => {
     expect(() => api({ resources: { memory: { limit: '12x' } } })).toThrow(
-      "shop/api: 'resources.memory.limit' ('12x') is not a Kubernetes quantity: use a number with an optional unit, e.g. '512Mi'",
+      "shop/api: 'resources.memory.limit' ('12x') is not a Kubernetes quantity: use a number with an optional unit, e.g. '512Mi' or 'none'",
     );
     expect(() => api({ resources: { cpu: { request: 'lots' } } })).toThrow("'resources.cpu.request' ('lots') is not a Kubernetes quantity");
-    expect(() => api({ resources: { memory: { request: '1Gi' } } })).toThrow(
-      "shop/api: 'resources.memory.request' ('1Gi') is more than 'resources.memory.limit' ('256Mi'): raise the limit or lower the request",
+    expect(() => api({ resources: { cpu: { request: 'none' } } })).toThrow(
+      "shop/api: 'resources.cpu.request' ('none') is not a Kubernetes quantity: use a number with an optional unit, e.g. '250m'",
+    );
+    expect(() => api({ resources: { memory: { request: '1Gi', limit: '512Mi' } } })).toThrow(
+      "shop/api: 'resources.memory.request' ('1Gi') is more than 'resources.memory.limit' ('512Mi'): raise the limit or lower the request",
+    );
+    expect(() => api({ resources: 'all' as never })).toThrow(
+      "shop/api: 'resources' ('all') must be an object, e.g. { memory: { request: '1Gi' } }, or 'none' for no requests and limits",
     );
   });
 

@@ -93,8 +93,8 @@ describe('plan', () => {
     const otherTool = { ...stored(svc), metadata: { ...stored(svc).metadata, annotations: {}, managedFields: [{ manager: 'kubectl-client-side-apply' }, { manager: 'kube-controller-manager' }] } };
     const p = plan(input([cm, svc], [[cm, { current: otherRelease, applied: otherRelease }], [svc, { current: otherTool, applied: otherTool }]]));
     expect(p.conflicts).toEqual([
-      { key: 'v1/ConfigMap/dev/shop-api-config', ref: 'ConfigMap/shop-api-config', owner: 'release dev/other' },
-      { key: 'v1/Service/dev/shop-api', ref: 'Service/shop-api', owner: 'another tool (managers: kubectl-client-side-apply, kube-controller-manager)' },
+      { key: 'v1/ConfigMap/dev/shop-api-config', ref: 'ConfigMap/shop-api-config', owner: 'release other in namespace dev' },
+      { key: 'v1/Service/dev/shop-api', ref: 'Service/shop-api', owner: 'another tool (field managers: kubectl-client-side-apply, kube-controller-manager)' },
     ]);
   });
 
@@ -185,7 +185,22 @@ describe('normalize and ownerOf', () => {
   });
 
   it('names managers of an unannotated object', () => {
-    expect(ownerOf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, ID)).toBe('another tool (managers: unknown)');
+    expect(ownerOf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, ID)).toBe(
+      'no release and no field manager (it has no berth.dev/release annotation)',
+    );
+    const managed = (managedFields: unknown[]) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', managedFields } });
+    expect(ownerOf(managed([{ manager: 'kubectl-create', operation: 'Update' }, { manager: 'berth', operation: 'Apply' }]), ID)).toBe(
+      'another tool (field managers: kubectl-create (Update), berth (Apply))',
+    );
+    // What the escape-hatch bug left behind: applied by Berth, never annotated. Not "another tool (managers: berth)".
+    expect(ownerOf(managed([{ manager: 'berth', operation: 'Apply' }]), ID)).toBe(
+      'no release: Berth wrote it without the berth.dev/release annotation (field managers: berth (Apply))',
+    );
     expect(ownerOf(obj('ConfigMap', 'x'), ID)).toBeUndefined();
+  });
+
+  it('names the release and namespace of an object annotated by another release', () => {
+    const other = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', annotations: { 'berth.dev/release': 'prod/shop' } } };
+    expect(ownerOf(other, ID)).toBe('release shop in namespace prod');
   });
 });

@@ -43,6 +43,19 @@ describe('berth graph renderers (golden files per reference app)', () => {
     test(`${name}: json`, () => golden(`${name}.json`, `${JSON.stringify(make(), null, 2)}\n`));
   }
 
+  test('lists the objects of no service as the release-level group, in text and JSON', () => {
+    const cm = (name: string, service?: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, labels: service ? { 'app.kubernetes.io/name': service } : {} },
+    });
+    const services: ServiceInfo[] = [{ name: 'web', kind: 'stateless', dependsOn: [], configHash: '' }];
+    const g = buildGraph({ app: 'x', services, objects: [cm('x-web-config', 'web'), cm('x-extra'), cm('upstream-cm', 'upstream')] });
+    expect(g.releaseLevel).toEqual(['ConfigMap/upstream-cm', 'ConfigMap/x-extra']);
+    expect(renderText(g)).toBe('x: 1 service, 0 edges\n\nweb  stateless  wave 1\n\n_release  2 objects of no service  wave 1\n  ConfigMap/upstream-cm, ConfigMap/x-extra\n');
+    expect(buildGraph({ app: 'x', services, objects: [cm('x-web-config', 'web')] }).releaseLevel).toBeUndefined();
+  });
+
   test('shop: every dependsOn of the services is a dependsOn edge, and the config references are found', () => {
     const g = apps.shop();
     const edge = (from: string, to: string) => g.edges.find((e) => e.from === from && e.to === to);

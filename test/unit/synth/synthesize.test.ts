@@ -31,6 +31,22 @@ describe('synthesize', () => {
       'rbac.authorization.k8s.io/v1 Role/raw-reader in ns',
       'v1 ConfigMap/raw-settings in ns',
     ]);
+    // Part of the release like Berth's own objects: what ownership, prune and uninstall go by.
+    for (const o of set.objects) {
+      expect(o.metadata.annotations).toEqual({ 'berth.dev/release': 'ns/r1' });
+      expect(o.metadata.labels?.['app.kubernetes.io/instance']).toBe('r1');
+    }
+  });
+
+  it('refuses a cluster-scoped object and one naming another namespace, naming each object and the way out', async () => {
+    const set = ['clusterRole=true', 'settingsNamespace=kube-system'];
+    await expect(synthesize({ app: join(fixtures, 'raw-objects'), release: 'r1', namespace: 'ns', values: { files: [], set } })).rejects.toThrow(
+      new UserError(
+        'raw-objects (env default) is not valid:\n' +
+          "  raw-objects: ConfigMap/raw-settings (raw-objects/settings/Resource) names namespace 'kube-system', but release r1 goes into namespace 'ns': remove its metadata.namespace (in the file it comes from, for an Include), or move it into the release's namespace with `otherNamespaces: 'rewrite'` in the Application's props\n" +
+          "  raw-objects: ClusterRole/r1-admin (raw-objects/admin) is cluster-scoped, and application 'raw-objects' renders namespaced objects only: allow cluster-scoped objects with `clusterScoped: 'allow'` in the Application's props (`super(scope, id, { ...props, clusterScoped: 'allow' })`; the release then owns, prunes and uninstalls them), or create the object out of band",
+      ),
+    );
   });
 
   it('gives the config with secret-marked values hashed for revisions (apps/shop)', async () => {
@@ -106,6 +122,16 @@ describe('synthesize', () => {
 });
 
 describe('synthToDisk', () => {
+  it('reports the services whose containers run on default resources, and only those', async () => {
+    const shop = await synthToDisk({ app: 'shop', env: 'dev', values: [], set: [], out: mkdtempSync(join(tmpdir(), 'berth-out-')) });
+    expect(shop[0]!.defaultResources).toEqual([
+      { service: 'db-proxy', containers: ['db-proxy'] },
+      { service: 'backup', containers: ['backup'] },
+    ]);
+    const safety = await synthToDisk({ app: join(fixtures, 'safety'), values: [], set: [], out: mkdtempSync(join(tmpdir(), 'berth-out-')) });
+    expect(safety[0]!.defaultResources).toEqual([]);
+  });
+
   it('writes one file per service, byte-identical across runs, leaving generated Secrets out', async () => {
     const out1 = mkdtempSync(join(tmpdir(), 'berth-out-'));
     const out2 = mkdtempSync(join(tmpdir(), 'berth-out-'));
