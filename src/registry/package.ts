@@ -17,11 +17,8 @@ import { hashSecretValues } from '../config/secrets.js';
 import { findApp, type AppSource } from '../synth/apps.js';
 import { schemaOfApp } from '../synth/app-schema.js';
 import { loadApp, PROJECT_ROOT, synthesizeEnv } from '../synth/synthesize.js';
-import { printableObjects } from '../synth/write.js';
-import type { ManifestSet } from '../model/manifest-set.js';
+import { sampleDigest } from '../synth/template.js';
 import { parseTemplateManifest, SERVICE_KIND_CLASS, TEMPLATE_API_VERSION, type TemplateManifest } from '../model/template-manifest.js';
-import { sha256 } from '../util/hash.js';
-import { toYamlDocuments } from '../util/yaml.js';
 
 /** The Berth versions a template built by this Berth works with. */
 export function engineRange(berthVersion = berthPackageVersion()): string {
@@ -30,11 +27,6 @@ export function engineRange(berthVersion = berthPackageVersion()): string {
 
 export function berthPackageVersion(): string {
   return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
-/** The sample render's digest as the contract records it: sha256 of the YAML stream `berth synth --stdout` prints. */
-export function renderDigest(set: ManifestSet): string {
-  return `sha256:${sha256(toYamlDocuments(printableObjects(set)))}`;
 }
 
 /** The package.json of a template source dir, as far as publishing needs it. */
@@ -119,7 +111,7 @@ export async function buildTemplatePackage(dir: string, outDir: string, onProgre
     defaults: withoutSecrets(config, mod.envs.default ?? {}) as Record<string, unknown>,
     services: sample.services.map((s) => ({ name: s.name, kind: SERVICE_KIND_CLASS[s.kind] })),
     kinds: [...new Set(sample.objects.map((o) => o.kind))].sort(),
-    sample: { ...sampleReq, digest: renderDigest(sample) },
+    sample: { ...sampleReq, digest: sampleDigest(sample) },
   };
   parseTemplateManifest(manifest, id);
 
