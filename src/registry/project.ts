@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import semver from 'semver';
 import { UserError } from '../errors.js';
 import { execFile, tailLines } from '../cluster/exec.js';
+import { engineAdmits } from '../model/template-manifest.js';
+import { berthPackageVersion } from './package.js';
 import { fetchPackument, parsePackageSpec, pickVersion, templateManifestOf, verifyTarball, type RegistryContext } from './client.js';
 
 /** The project: the nearest directory at or above `cwd` with a package.json. */
@@ -83,7 +85,13 @@ export async function addTemplate(spec: string, ctx: RegistryContext & { cwd: st
   const { name, range } = parsePackageSpec(spec);
   const { packument, registry } = await fetchPackument(name, ctx);
   const version = pickVersion(packument, range, registry);
-  templateManifestOf(packument.versions[version]!);
+  const manifest = templateManifestOf(packument.versions[version]!);
+  const berth = berthPackageVersion();
+  if (!engineAdmits(manifest, berth)) {
+    throw new UserError(`${name}@${version} needs Berth ${manifest.engine}; this is Berth ${berth}`, {
+      hint: `pick a version made for this Berth (berth template info ${name} lists them), or another Berth`,
+    });
+  }
   await verifyTarball(packument.versions[version]!, ctx);
   // A range is recorded as given; a dist-tag or nothing as npm records a version: `^<version>`.
   const target = range !== undefined && semver.validRange(range) !== null ? range : version;

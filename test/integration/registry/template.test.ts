@@ -224,5 +224,16 @@ describe('berth template against a real registry', () => {
     expect(info.stderr).toContain('error: @test/plain@1.0.0 is not a Berth template: its package.json has no "berth" field');
     const search = json(berth(['template', 'search', '-o', 'json']));
     expect(search.notTemplates).toEqual(['@test/plain']);
+
+    // A template made for another Berth: refused by add before anything is installed.
+    const future = join(work, 'future');
+    mkdirSync(future);
+    const berthField = { ...(await packument('@test/echo')).versions['0.1.0'].berth, engine: '^9.0.0' };
+    writeFileSync(join(future, 'package.json'), JSON.stringify({ name: '@test/future', version: '1.0.0', berth: berthField }));
+    expect(spawnSync('npm', ['publish', future], { encoding: 'utf8', env: npmEnv(reg.npmrcPath) }).status).toBe(0);
+    const add = berth(['template', 'add', '@test/future'], { cwd: project });
+    expect(add.status).toBe(1);
+    expect(add.stderr).toContain('error: @test/future@1.0.0 needs Berth ^9.0.0; this is Berth 0.1.0');
+    expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).dependencies['@test/future']).toBeUndefined();
   }, 120_000);
 });
