@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import type { ApplicationDescription } from './contract.js';
+import type { NetworkPoliciesOptions } from './network-policy.js';
 import type { Workload } from './workload.js';
 import { constructError, nameError, propError } from './private/errors.js';
 import { APPLICATION_PROPS, checkKnownKeys } from './private/known-keys.js';
@@ -54,6 +55,13 @@ export interface ApplicationProps<TConfig> {
    * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
    */
   readonly otherNamespaces?: 'refuse' | 'rewrite';
+  /**
+   * A NetworkPolicy per service from the dependency graph: each service accepts connections only from its own pods,
+   * the services that depend on it or hold its address, the Ingress controller (services with an Ingress) and the
+   * `extra` rules. Needs a network plugin that enforces NetworkPolicy.
+   * @default no policies
+   */
+  readonly networkPolicies?: NetworkPoliciesOptions;
 }
 
 export type { ApplicationDescription, EdgeKind, ServiceDescription, ServiceEdge, ServicePort } from './contract.js';
@@ -104,6 +112,8 @@ export class Application<TConfig = unknown> extends Chart {
   readonly appName: string;
   /** Application version: `props.version` or '0.1.0'. */
   readonly version: string;
+  /** @internal The `networkPolicies` prop, read by each Workload as it is created. */
+  readonly _networkPolicies?: NetworkPoliciesOptions;
   private readonly registered: Workload[] = [];
   private readonly clusterScoped: 'refuse' | 'allow';
   private readonly otherNamespaces: 'refuse' | 'rewrite';
@@ -118,6 +128,7 @@ export class Application<TConfig = unknown> extends Chart {
     this.version = props.version ?? '0.1.0';
     this.clusterScoped = props.clusterScoped ?? 'refuse';
     this.otherNamespaces = props.otherNamespaces ?? 'refuse';
+    this._networkPolicies = props.networkPolicies;
 
     const idProblem = dns1123LabelProblem(id);
     if (idProblem) throw nameError(this, 'application name', id, idProblem);

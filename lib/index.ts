@@ -13,4 +13,5 @@ export * from './stateless-app.js';
 export * from './stateful-app.js';
 export * from './daemon-app.js';
 export * from './batch-job.js';
+export * from './network-policy.js';
 export * from './override.js';

@@ -17,6 +17,7 @@ import { constructError, propError } from './private/errors.js';
 import { checkKnownKeys, DEPENDS_ON_OPTIONS, WORKLOAD_PROPS } from './private/known-keys.js';
 import { objectMeta, serviceMetadata } from './private/metadata.js';
 import { dns1123LabelProblem, MAX_NAME_LENGTH, objectName } from './private/naming.js';
+import { addDependencyPolicy } from './private/network-policies.js';
 import { PodContainers } from './private/pod-containers.js';
 import { podTemplateFor } from './private/pod-template.js';
 import { resolvePorts, type ResolvedPort } from './private/ports.js';
@@ -525,7 +526,6 @@ export abstract class Workload extends Construct {
     this.application = Application.of(this);
     this.name = props.name ?? id;
     checkKnownKeys(this, '', props, WORKLOAD_PROPS[kind]);
-    for (const probe of ['liveness', 'readiness', 'startup'] as const) props[probe]?._checkKeys?.(this, probe);
     validateWorkloadProps(this, this.name, props, kind);
     this.resourceName = objectName([this.application.release.name, this.name]);
     this.mainPorts = resolvePorts(props.ports ?? []);
@@ -557,6 +557,7 @@ export abstract class Workload extends Construct {
     // Before the subclass creates its Service, so exposed sidecar ports decide whether there is one.
     for (const spec of props.sidecars ?? []) this.addSidecarPorts(spec, true);
     this.application._registerService(this);
+    addDependencyPolicy(this.application, this.application._networkPolicies, this);
   }
 
   /** Services this one depends on, in the order `dependsOn()` was called. */

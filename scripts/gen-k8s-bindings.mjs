@@ -42,6 +42,7 @@ const LIB_KINDS = [
   'io.k8s.api.core.v1.Service',
   'io.k8s.api.core.v1.ServiceAccount',
   'io.k8s.api.networking.v1.Ingress',
+  'io.k8s.api.networking.v1.NetworkPolicy',
   'io.k8s.api.policy.v1.PodDisruptionBudget',
 ];
 

@@ -82,7 +82,8 @@ function escape(s: string): string {
 function objectsOf(service: GraphService, rendered: ReadonlyMap<string, Json> | undefined): Json[] {
   return service.node
     .findAll()
-    .filter((c): c is ApiObject => ApiObject.isApiObject(c))
+    // A service's policy is derived from the graph (lib/private/network-policies.ts), never an input to it.
+    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind !== 'NetworkPolicy')
     .map((o) => (rendered ? rendered.get(`${o.kind}/${o.name}`) : (o.toJson() as Json)))
     .filter((o): o is Json => o !== undefined);
 }

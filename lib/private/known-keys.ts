@@ -16,6 +16,15 @@ import type { ContainerSpec, SidecarPortSpec, SidecarSpec } from '../container.j
 import type { WorkloadKind } from '../contract.js';
 import type { DaemonAppProps, HostPathMount } from '../daemon-app.js';
 import type { EnvRefOptions } from '../env-value.js';
+import type {
+  CidrPeerOptions,
+  IngressControllerPeer,
+  NetworkPoliciesOptions,
+  NetworkPolicyPortSpec,
+  NetworkPolicyProps,
+  NetworkPolicyRule,
+  ServiceIngressRule,
+} from '../network-policy.js';
 import type { GrpcProbeOptions, HttpProbeOptions, ProbeOptions, TcpProbeOptions } from '../probe.js';
 import type { PersistentStorage, StatefulAppProps } from '../stateful-app.js';
 import type { AutoscalingOptions, DisruptionBudgetOptions, IngressOptions, RollingUpdateOptions, StatelessAppProps } from '../stateless-app.js';
@@ -293,9 +302,27 @@ const BATCH_JOB = shape<BatchJobProps>(
 /** The props of each base kind. */
 export const WORKLOAD_PROPS: Readonly<Record<WorkloadKind, Shape>> = { stateless: STATELESS_APP, stateful: STATEFUL_APP, daemon: DAEMON_APP, batch: BATCH_JOB };
 
+const NETWORK_POLICY_PORT = shape<NetworkPolicyPortSpec>({ port: true, endPort: true, protocol: true });
+const NETWORK_POLICY_RULE_KEYS = { peers: true, ports: true } satisfies KeyList<NetworkPolicyRule>;
+const NETWORK_POLICY_RULE = shape<NetworkPolicyRule>(NETWORK_POLICY_RULE_KEYS, { ports: [NETWORK_POLICY_PORT] });
+/** `NetworkPolicy` props and options, and `networkPolicies` of an Application. */
+export const NETWORK_POLICY_PROPS = {
+  policy: shape<NetworkPolicyProps>({ selector: true, ingress: true, egress: true }, { ingress: [NETWORK_POLICY_RULE], egress: [NETWORK_POLICY_RULE] }),
+  rule: NETWORK_POLICY_RULE,
+  port: NETWORK_POLICY_PORT,
+  cidr: shape<CidrPeerOptions>({ except: true }),
+  options: shape<NetworkPoliciesOptions>(
+    { ingressFromDependents: true, ingressController: true, extra: true },
+    {
+      ingressController: shape<IngressControllerPeer>({ namespace: true, podLabels: true }),
+      extra: [shape<ServiceIngressRule>({ ...NETWORK_POLICY_RULE_KEYS, service: true }, { ports: [NETWORK_POLICY_PORT] })],
+    },
+  ),
+} as const;
+
 export const APPLICATION_PROPS = shape<ApplicationProps<unknown>>(
-  { config: true, release: true, version: true, clusterScoped: true, otherNamespaces: true },
-  { release: shape<ReleaseContext>({ name: true, namespace: true, env: true }) },
+  { config: true, release: true, version: true, clusterScoped: true, otherNamespaces: true, networkPolicies: true },
+  { release: shape<ReleaseContext>({ name: true, namespace: true, env: true }), networkPolicies: NETWORK_POLICY_PROPS.options },
 );
 
 export const DEPENDS_ON_OPTIONS = shape<DependsOnOptions>({ waitForPort: true, waitImage: true });

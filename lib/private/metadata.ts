@@ -101,6 +101,13 @@ export function serviceMetadata(
   };
 }
 
+/** Labels and annotations of an object of the release that belongs to no service (it goes into `_release.yaml`). */
+export function releaseMetadata(app: Application, component: string): Pick<ServiceMetadata, 'labels' | 'annotations'> {
+  const { labels, annotations } = serviceMetadata(app, '', component);
+  const { [LABEL_NAME]: _service, ...rest } = labels;
+  return { labels: rest, annotations };
+}
+
 /**
  * Metadata of one object of the service: name, all labels, all annotations, plus those `only` this object gets
  * (checked by `checkMetadata`, so they cannot replace Berth's keys).

@@ -5,7 +5,7 @@ import { CONTAINER_SPEC, checkKnownKeys, SIDECAR_SPEC } from './known-keys.js';
 import { sidecarPortName } from './ports.js';
 import { checkContainerSecurity, checkNoPodSecurity } from './security.js';
 import { checkImage } from './image.js';
-import { checkContainerName, checkEnv, checkPorts, checkResources, checkVolumes } from './validate-workload.js';
+import { checkContainerName, checkEnv, checkPorts, checkProbes, checkResources, checkVolumes } from './validate-workload.js';
 
 /** What a sidecar has and an init container has not. */
 const SIDECAR_ONLY = ['ports', 'liveness', 'readiness', 'startup', 'startBeforeInitContainers', 'lifecycle'] as const;
@@ -36,6 +36,7 @@ export function validateContainerSpec(scope: IConstruct, prop: string, spec: Con
   checkVolumes(scope, prefix, spec.volumes ?? []);
   checkContainerSecurity(scope, prefix, spec.security ?? {}, hostUsers);
   if (kind === 'init') return;
+  checkProbes(scope, prefix, spec as SidecarSpec);
   const ports = (spec as SidecarSpec).ports ?? [];
   checkPorts(scope, prefix, ports, sidecarPortName);
   for (const [i, p] of ports.entries()) {

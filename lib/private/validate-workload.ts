@@ -1,7 +1,8 @@
 import type { IConstruct } from 'constructs';
 import { EnvValue } from '../env-value.js';
-import type { Volume } from '../volume.js';
 import type { WorkloadKind } from '../contract.js';
+import { Probe } from '../probe.js';
+import { Volume } from '../volume.js';
 import type { PortSpec, ResourcesProps, VolumeMount, WorkloadProps } from '../workload.js';
 import { keyError, propError, secretPropError, show } from './errors.js';
 import { checkKnownKeys, ENV_REF_OPTIONS, VOLUME_OPTIONS } from './known-keys.js';
@@ -31,6 +32,7 @@ export function validateWorkloadProps(scope: IConstruct, name: string, p: Worklo
   checkMetadata(scope, 'labels', p.labels, 'annotations', p.annotations);
   checkMetadata(scope, 'podLabels', p.podLabels, 'podAnnotations', p.podAnnotations);
   checkMetadata(scope, 'workloadLabels', p.workloadLabels, 'workloadAnnotations', p.workloadAnnotations);
+  checkProbes(scope, '', p);
   checkEnvAndConfig(scope, p);
   checkResources(scope, '', p.resources ?? {});
   checkSecretConfig(scope, p);
@@ -97,6 +99,17 @@ function checkEnvName(scope: IConstruct, prop: string, key: string): void {
   }
 }
 
+/** `liveness`, `readiness`, `startup`: Probes, with options their factory knows. `prefix` as for `checkPorts`. */
+export function checkProbes(scope: IConstruct, prefix: string, c: Pick<WorkloadProps, 'liveness' | 'readiness' | 'startup'>): void {
+  for (const kind of ['liveness', 'readiness', 'startup'] as const) {
+    const probe: unknown = c[kind];
+    if (probe === undefined) continue;
+    if (!(probe instanceof Probe)) throw propError(scope, `${prefix}${kind}`, probe, "must be a Probe, e.g. Probe.http('/healthz') or Probe.tcp()");
+    // At construction: the main container renders only at synth, where the line that made the mistake is gone.
+    probe._checkKeys(scope, `${prefix}${kind}`);
+  }
+}
+
 /** The `env` prop of a container; `prefix` as for `checkPorts`. */
 export function checkEnv(scope: IConstruct, prefix: string, env: Readonly<Record<string, unknown>> | undefined): void {
   for (const key of Object.keys(env ?? {})) checkEnvName(scope, `${prefix}env`, key);
@@ -142,6 +155,10 @@ export function checkVolumes(scope: IConstruct, prefix: string, mounts: readonly
   const mountPaths = new Set<string>();
   const volumesByName = new Map<string, Volume>();
   for (const [i, m] of mounts.entries()) {
+    // An app in JavaScript can pass anything: a plain object would fail later with a message about Berth's internals.
+    if (!(m.volume instanceof Volume)) {
+      throw propError(scope, `${prefix}volumes[${i}].volume`, m.volume, "must be a Volume, e.g. Volume.emptyDir('tmp') or Volume.fromConfigMap('config', 'my-config')");
+    }
     const problem = dns1123LabelProblem(m.volume.name);
     if (problem) throw propError(scope, `${prefix}volumes[${i}].volume.name`, m.volume.name, problem);
     const sameName = volumesByName.get(m.volume.name);

@@ -30,7 +30,7 @@ export const RELEASE_RULES: readonly PolicyRule[] = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update', 'delete'] },
   { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: WRITE },
   { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: WRITE },
-  { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: WRITE },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: WRITE },
   { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: WRITE },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: WRITE },
   // Readiness names the pod that is not ready and the newest warning event; `berth logs` and `berth events` read them.

@@ -9,8 +9,8 @@ import { PROJECT_ROOT, synthesize } from '../../../src/synth/synthesize.js';
 import { toYamlDocuments } from '../../../src/util/yaml.js';
 import { createTestNamespace, deleteNamespace, kubectlResult } from '../harness.js';
 
-/** Fixture apps that use what the example apps do not (gRPC probes, init containers, sidecars, Service options; scheduling and security fields), as paths. */
-const FIXTURE_APPS = ['pods', 'services', 'safety'].map((name) => join(PROJECT_ROOT, 'test/unit/synth/fixtures/apps', name));
+/** Fixture apps that use what the example apps do not (gRPC probes, init containers, sidecars, Service options; scheduling and security fields; NetworkPolicies), as paths. */
+const FIXTURE_APPS = ['pods', 'services', 'safety', 'network'].map((name) => join(PROJECT_ROOT, 'test/unit/synth/fixtures/apps', name));
 
 const cases = [...listApps(PROJECT_ROOT), ...FIXTURE_APPS.map((dir) => findApp(PROJECT_ROOT, dir))].flatMap((app) =>
   app.envs.map((env) => [app.name, env, app.dir] as const),
@@ -26,7 +26,11 @@ describe('synthesized manifests', () => {
   });
 
   it('covers the example apps and the fixture apps', () => {
-    expect(cases.map(([app, env]) => `${app}/${env}`)).toEqual(expect.arrayContaining(['shop/prod', 'hello/dev', 'pods/default', 'services/default', 'safety/default']));
+    expect(cases.map(([app, env]) => `${app}/${env}`)).toEqual(expect.arrayContaining(['shop/prod', 'hello/dev', 'pods/default', 'services/default', 'safety/default', 'network/default']));
+  });
+
+  it('covers both envs of the Online Boutique port', () => {
+    expect(cases.map(([app, env]) => `${app}/${env}`)).toEqual(expect.arrayContaining(['boutique/dev', 'boutique/prod']));
   });
 
   it.each(cases)('%s/%s passes a strict server-side dry run', async (_name, env, dir) => {

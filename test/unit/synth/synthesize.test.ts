@@ -149,4 +149,15 @@ describe('synthToDisk', () => {
       expect(a).toContain('not written here: Secret plain-web-secret (token)');
     }
   });
+
+  it("writes each service's NetworkPolicy into the service's file, after its other objects", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'berth-out-'));
+    await synthToDisk({ app: join(fixtures, 'network'), values: [], set: [], out });
+    const files = readdirSync(join(out, 'network', 'default')).sort();
+    expect(files).toEqual(['api.yaml', 'backup.yaml', 'cache.yaml', 'db-proxy.yaml', 'db.yaml', 'gateway.yaml', 'node-agent.yaml']);
+    const api = readFileSync(join(out, 'network', 'default', 'api.yaml'), 'utf8');
+    const kinds = [...api.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]);
+    expect(kinds).toEqual(['ConfigMap', 'Service', 'Deployment', 'NetworkPolicy', 'NetworkPolicy']);
+    expect(api).toContain('name: network-api-egress');
+  });
 });

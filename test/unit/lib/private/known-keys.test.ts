@@ -1,4 +1,4 @@
-import { cases } from './fixtures/unknown-keys.js';
+import { cases, wrongValues } from './fixtures/unknown-keys.js';
 import { Probe, StatelessApp } from '../../../../lib/index.js';
 import { synth } from '../util.js';
 
@@ -71,5 +71,13 @@ describe('unknown keys in props, from an app in plain JavaScript', () => {
         }),
     );
     expect(objects.map((o) => o.kind)).toEqual(['Deployment', 'Service', 'HorizontalPodAutoscaler']);
+  });
+
+  it.each<[string, string]>([
+    ['a plain object as a probe', `shop/web: 'readiness' ({"httpGet":{"path":"/"}}) must be a Probe, e.g. Probe.http('/healthz') or Probe.tcp()`],
+    ['a plain object as a sidecar probe', `shop/web: 'sidecars[0].liveness' ({"tcpSocket":{"port":9901}}) must be a Probe, e.g. Probe.http('/healthz') or Probe.tcp()`],
+    ['a plain object as a volume', `shop/web: 'volumes[0].volume' ({"name":"tmp","emptyDir":{}}) must be a Volume, e.g. Volume.emptyDir('tmp') or Volume.fromConfigMap('config', 'my-config')`],
+  ])('refuses a value of the wrong kind: %s', (name, message) => {
+    expect(() => synth((app) => void wrongValues[name]!(app))).toThrow(message);
   });
 });
