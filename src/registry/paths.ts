@@ -16,11 +16,6 @@ export function verdaccioAppDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheRoot(env), 'registry', 'app');
 }
 
-/** Templates fetched for deploy or inspection, extracted: `<cache>/berth/templates/<name>/<version>/`. */
-export function templatesCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(cacheRoot(env), 'templates');
-}
-
 /** Package documents (packuments) and search answers cached by ETag. */
 export function packumentCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheRoot(env), 'registry-cache');
