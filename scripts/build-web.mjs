@@ -40,9 +40,20 @@ export async function buildWeb({ force = false } = {}) {
   if (!force && recorded === hash && existsSync(join(outDir, 'index.html'))) return { built: false, hash };
   const { build } = await import('vite');
   const tmp = `${outDir}.tmp-${process.pid}`;
-  await build({ configFile: join(root, 'web', 'vite.config.ts'), build: { outDir: tmp, emptyOutDir: true } });
+  try {
+    await build({ configFile: join(root, 'web', 'vite.config.ts'), build: { outDir: tmp, emptyOutDir: true } });
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
   rmSync(outDir, { recursive: true, force: true });
-  renameSync(tmp, outDir);
+  try {
+    renameSync(tmp, outDir);
+  } catch (err) {
+    // Another build of the same sources (a second test run) renamed its output first: theirs is as good as ours.
+    rmSync(tmp, { recursive: true, force: true });
+    if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+  }
   writeFileSync(hashFile, `${hash}\n`);
   return { built: true, hash };
 }
