@@ -180,6 +180,28 @@ describe('the web console in a real browser', () => {
     expect(deployment.spec.replicas).toBe(2);
   });
 
+  it('upgrades a release from its page: the form starts from its config, the preview shows config changes first', async () => {
+    await page.goto(`${server.origin}/#/releases/${nsB}/fresh`);
+    await page.getByRole('link', { name: 'Upgrade…' }).click();
+    const replicas = page.locator('#root_replicas');
+    await replicas.waitFor();
+    expect(await replicas.inputValue()).toBe('2');
+    // rjsf's select options carry the enum's index as their value: read the chosen option's label.
+    expect(await page.locator('#root_logLevel option:checked').innerText()).toBe('warn');
+    expect(await page.getByLabel('Release name').getAttribute('readonly')).not.toBeNull();
+    await replicas.fill('3');
+    await page.getByTestId('validation').filter({ hasText: 'Valid.' }).waitFor();
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const plan = page.getByRole('region', { name: 'Plan' });
+    await plan.locator('table.changes').waitFor();
+    const text = await plan.innerText();
+    expect(text.indexOf('replicas')).toBeLessThan(text.indexOf('Objects:'));
+    expect(await plan.locator('table.changes tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/^replicas\s+changed\s+2\s+3$/)]);
+    await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+    await expect(page.getByTestId('operation-result').innerText({ timeout: 120_000 })).resolves.toMatch(/^Done: .*revision 2/);
+    expect((await getJson('deployment', 'fresh-web', nsB)).spec.replicas).toBe(3);
+  });
+
   it('shows secret fields as empty password inputs and nested objects as collapsible groups', async () => {
     await page.goto(`${server.origin}/#/deploy?app=shop&env=dev`);
     const password = page.locator('#root_db_password');
