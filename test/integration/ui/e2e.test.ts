@@ -27,6 +27,15 @@ async function snapshot(name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
+/** What the label check reads of a form control in the page (the test's tsconfig has no DOM types). */
+interface Control {
+  readonly labels?: { readonly length: number } | null;
+  readonly tagName: string;
+  readonly textContent: string | null;
+  readonly outerHTML: string;
+  getAttribute(name: string): string | null;
+}
+
 /** The first seconds of an event stream (a finished operation's stream replays its events and ends). */
 async function readStream(url: string, token: string, ms = 3000): Promise<string> {
   const abort = new AbortController();
@@ -242,8 +251,8 @@ describe('the web console in a real browser', () => {
       await page.locator(ready).waitFor();
       const unlabelled = await page
         .locator('input, select, textarea, button, [contenteditable="true"]')
-        .evaluateAll((controls) =>
-          controls
+        .evaluateAll((elements) =>
+          (elements as unknown as Control[])
             .filter((c) => !(c.labels?.length || c.getAttribute('aria-label') || c.getAttribute('aria-labelledby') || c.getAttribute('title') || (c.tagName === 'BUTTON' && c.textContent?.trim())))
             .map((c) => c.outerHTML.slice(0, 160)),
         );

@@ -1,3 +1,4 @@
+import { serverSideValidation, typeFits } from '../../../web/src/lib/server-validation.js';
 import { changeRows, configRows, isMaskedSecret } from '../../../web/src/lib/config-view.js';
 import { fieldErrorLine, progressLine } from '../../../web/src/lib/lines.js';
 import { errorTree, formDataFrom, requestValues, resolveRef, uiSchemaFor } from '../../../web/src/lib/schema-form.js';
@@ -104,5 +105,21 @@ describe('fieldErrorLine', () => {
     expect(progressLine({ service: 'api', message: 'api: queued after db' })).toBe('api: queued after db');
     expect(progressLine({ service: 'db', message: 'ready' })).toBe('db: ready');
     expect(progressLine({ message: 'Secret/x keeps its values' })).toBe('Secret/x keeps its values');
+  });
+});
+
+describe('serverSideValidation', () => {
+  it('never reports an error of its own: validation is the API\'s', () => {
+    expect(serverSideValidation.validateFormData({ replicas: 'x' }, { type: 'object', properties: { replicas: { type: 'integer' } } })).toEqual({ errors: [], errorSchema: {} });
+  });
+
+  it('matches oneOf / anyOf branches by type only', () => {
+    expect(serverSideValidation.isValid({ type: 'string' }, 'x', {})).toBe(true);
+    expect(serverSideValidation.isValid({ type: 'string' }, 3, {})).toBe(false);
+    expect(typeFits('number', 3)).toBe(true);
+    expect(typeFits('integer', 3.5)).toBe(false);
+    expect(typeFits(['object', 'null'], null)).toBe(true);
+    expect(typeFits('array', {})).toBe(false);
+    expect(typeFits(undefined, 'anything')).toBe(true);
   });
 });
