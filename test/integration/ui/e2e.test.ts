@@ -97,6 +97,13 @@ describe('the web console in a real browser', () => {
     expect(await page.locator('body').evaluate((b) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(b).backgroundColor)).toBe('rgb(21, 24, 28)');
     await page.screenshot({ path: join(ARTIFACTS, 'releases-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
+    // The filter lives in the URL: the Releases link clears it, the back button brings it back, box and list alike.
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Releases' }).click();
+    await page.waitForURL((u) => !u.hash.includes('q='));
+    expect(await page.getByLabel('Search').inputValue()).toBe('');
+    await page.goBack();
+    await table.locator('caption', { hasText: '1-2 of 2' }).waitFor();
+    expect(await page.getByLabel('Search').inputValue()).toBe(`ui-${run}`);
   });
 
   it('opens a release: live service readiness, pods, masked config and history', async () => {

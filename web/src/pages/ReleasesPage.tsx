@@ -1,20 +1,28 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ReleaseList, SessionInfo } from '../../../src/ui/api-types.js';
 import { ErrorBox, Loading, StatusBadge, formatTime } from '../components/common.js';
-import { useApi, useDebounced } from '../components/hooks.js';
+import { useApi } from '../components/hooks.js';
 import { SORTS, STATUSES, filterFromQuery, filterParams, lastPage, pageLabel, type ReleaseFilter } from '../lib/releases-query.js';
 import { pageHref, queryString, releaseHref } from '../lib/routes.js';
 
 export function ReleasesPage({ query, session }: { readonly query: URLSearchParams; readonly session: SessionInfo }) {
   const filter = filterFromQuery(query);
   const [search, setSearch] = useState(filter.q ?? '');
-  const debounced = useDebounced(search, 250);
+  const typing = useRef<ReturnType<typeof setTimeout>>(undefined);
   const go = (change: Partial<ReleaseFilter>) => {
     location.hash = pageHref('releases', filterParams({ ...filter, page: 1, ...change }));
   };
+  // The URL is the filter: typing reaches it 250 ms after the last key; a link or the back button changes it
+  // directly, and the box follows (a pending keystroke's update is dropped then).
+  const onSearch = (text: string) => {
+    setSearch(text);
+    clearTimeout(typing.current);
+    typing.current = setTimeout(() => go({ q: text.trim() || undefined }), 250);
+  };
   useEffect(() => {
-    if ((debounced || undefined) !== filter.q) go({ q: debounced || undefined });
-  }, [debounced]);
+    clearTimeout(typing.current);
+    setSearch((current) => (current.trim() === (filter.q ?? '') ? current : (filter.q ?? '')));
+  }, [filter.q]);
   const list = useApi<ReleaseList>(`/api/releases${queryString(filterParams(filter))}`);
   const data = list.data;
   return (
@@ -34,11 +42,11 @@ export function ReleasesPage({ query, session }: { readonly query: URLSearchPara
         </label>
         <label>
           Namespace
-          <input type="text" defaultValue={filter.namespace ?? ''} placeholder="all" onBlur={(e) => go({ namespace: e.target.value.trim() || undefined })} onKeyDown={(e) => e.key === 'Enter' && go({ namespace: e.currentTarget.value.trim() || undefined })} />
+          <input type="text" key={filter.namespace ?? ''} defaultValue={filter.namespace ?? ''} placeholder="all" onBlur={(e) => go({ namespace: e.target.value.trim() || undefined })} onKeyDown={(e) => e.key === 'Enter' && go({ namespace: e.currentTarget.value.trim() || undefined })} />
         </label>
         <label>
           Search
-          <input type="search" value={search} placeholder="release, namespace, app, template" onChange={(e) => setSearch(e.target.value)} />
+          <input type="search" value={search} placeholder="release, namespace, app, template" onChange={(e) => onSearch(e.target.value)} />
         </label>
         <label>
           Status
