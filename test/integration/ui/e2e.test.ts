@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { berth } from '../deploy/helpers.js';
-import { getJson, testNamespaces } from '../harness.js';
+import { getJson, kubectl, testNamespaces } from '../harness.js';
 import { ARTIFACTS, CONSOLE_APP, buildWebIfNeeded, launchChromium, startConsole, type RunningConsole } from './console.js';
 
 const namespace = testNamespaces();
@@ -122,6 +122,12 @@ describe('the web console in a real browser', () => {
     const history = await page.locator('table.history tbody tr').allInnerTexts();
     expect(history).toHaveLength(2);
     await snapshot('release');
+    // Live: a third api pod appears through the watch stream, without a reload.
+    await kubectl(['scale', 'deployment', 'shop-api', '--replicas', '3', '-n', nsA]);
+    await services.locator('tr[data-service="api"]', { hasText: '3/3' }).waitFor({ timeout: 60_000 });
+    expect(await page.locator('table.pods tbody tr', { hasText: 'shop-api-' }).count()).toBe(3);
+    await kubectl(['scale', 'deployment', 'shop-api', '--replicas', '2', '-n', nsA]);
+    await services.locator('tr[data-service="api"]', { hasText: '2/2' }).waitFor({ timeout: 60_000 });
   });
 
   it('shows a config change between two revisions before the object diffs', async () => {
