@@ -10,7 +10,7 @@ import { UserError } from '../errors.js';
 import { execFile, tailLines } from '../cluster/exec.js';
 import { engineAdmits } from '../model/template-manifest.js';
 import { berthPackageVersion } from './package.js';
-import { fetchPackument, parsePackageSpec, pickVersion, templateManifestOf, verifyTarball, type RegistryContext } from './client.js';
+import { fetchPackument, parsePackageSpec, pickVersion, templateManifestOf, fetchTarball, type RegistryContext } from './client.js';
 
 /** The project: the nearest directory at or above `cwd` with a package.json. */
 export function projectDir(cwd: string): string {
@@ -92,7 +92,7 @@ export async function addTemplate(spec: string, ctx: RegistryContext & { cwd: st
       hint: `pick a version made for this Berth (berth template info ${name} lists them), or another Berth`,
     });
   }
-  await verifyTarball(packument.versions[version]!, ctx);
+  await fetchTarball(packument.versions[version]!, ctx);
   // A range is recorded as given; a dist-tag or nothing as npm records a version: `^<version>`.
   const target = range !== undefined && semver.validRange(range) !== null ? range : version;
   const res = await npm(['install', `${name}@${target}`, '--save', '--legacy-peer-deps'], dir);
