@@ -24,7 +24,9 @@ let ns1: string;
 let ns2: string;
 
 function berthWith(npmrc: string, ...args: string[]): Promise<ExecResult> {
-  return execFile(process.execPath, ['bin/berth.mjs', ...args, '--kubeconfig', testKubeconfig()], {
+  // `template publish` talks to the registry only: no cluster flags.
+  const cluster = args[0] === 'template' && args[1] === 'publish' ? [] : ['--kubeconfig', testKubeconfig()];
+  return execFile(process.execPath, ['bin/berth.mjs', ...args, ...cluster], {
     timeoutMs: 240_000,
     // Both spellings: npm run sets the lower-case one, and the last one wins.
     env: { ...process.env, CI: '1', NO_COLOR: '1', BERTH_LOCK_TTL_SECONDS: '15', npm_config_userconfig: npmrc, NPM_CONFIG_USERCONFIG: npmrc },
@@ -88,14 +90,19 @@ describe('berth deploy from a registry, upgrade, rollback', () => {
     expect(text.stdout).toMatch(new RegExp(`${ns1}\\s+app\\s+${name.replace('/', '\\/')}\\s+1\\.0\\.0\\s+1\\.1\\.0\\s+1\\.1\\.0`));
   });
 
-  it('upgrades one release to 1.1.0 keeping its config and secret, writing only the changed service', async () => {
+  it('upgrades one release to 1.1.0 keeping its config and secret, labelling every object 1.1.0', async () => {
     const text = ok(await berth('upgrade', 'app', '-n', ns1, '--to', '1.1.0', '--dry-run'));
     expect(text.stdout).toContain('~ update ConfigMap/app-web-config');
     const res = ok(await berth('upgrade', 'app', '-n', ns1, '--to', '1.1.0', '-o', 'json'));
     const out = JSON.parse(res.stdout);
     expect(out.outcome.status).toBe('deployed');
-    const written = out.plan.changes.filter((c: { action: string }) => c.action !== 'unchanged').map((c: { kind: string; name: string; action: string }) => `${c.action} ${c.kind}/${c.name}`);
-    expect(written.sort()).toEqual(['update ConfigMap/app-web-config', 'update Deployment/app-web']);
+    const changes = out.plan.changes as Array<{ kind: string; name: string; action: string }>;
+    // Every object carries the template's version as app.kubernetes.io/version, so 1.1.0 relabels all of them (as an
+    // app's `version` bump does); web's ConfigMap is the one content change.
+    expect(changes.length).toBeGreaterThan(2);
+    expect(changes.map((c) => c.action)).toEqual(changes.map(() => 'update'));
+    expect(changes.map((c) => `${c.kind}/${c.name}`)).toEqual(expect.arrayContaining(['ConfigMap/app-web-config', 'Deployment/app-web', 'Deployment/app-db']));
+    for (const c of changes) expect((await getJson(c.kind.toLowerCase(), c.name, ns1)).metadata.labels['app.kubernetes.io/version']).toBe('1.1.0');
     // The password was not given: it came back from the live Secret, unchanged.
     expect(Buffer.from((await getJson('secret', 'app-db-secret', ns1)).data.PASSWORD, 'base64').toString()).toBe('pw-one');
     expect((await getJson('configmap', 'app-web-config', ns1)).data.GREETING).toBe('hello from 1.1');
@@ -115,6 +122,7 @@ describe('berth deploy from a registry, upgrade, rollback', () => {
     const history = JSON.parse(ok(await berth('history', 'app', '-n', ns1, '-o', 'json')).stdout);
     expect(history.at(-1)).toMatchObject({ revision: 3, description: 'Rollback to 1', template: { name, version: '1.0.0' } });
     expect((await getJson('configmap', 'app-web-config', ns1)).data.GREETING).toBe('hello from 1.0');
+    expect((await getJson('deployment', 'app-db', ns1)).metadata.labels['app.kubernetes.io/version']).toBe('1.0.0');
     const status = ok(await berth('status', 'app', '-n', ns1));
     expect(status.stdout).toContain(`template:    ${name}@1.0.0`);
   });
