@@ -130,6 +130,19 @@ export function pickVersion(packument: Packument, range: string | undefined, reg
   });
 }
 
+/** The version of `name` a range or dist-tag picks, with its package document and the registry it came from. */
+export async function fetchVersion(name: string, range: string | undefined, ctx: RegistryContext): Promise<{ packument: Packument; registry: string; version: string; meta: PackumentVersion }> {
+  const { packument, registry } = await fetchPackument(name, ctx);
+  const version = pickVersion(packument, range, registry);
+  return { packument, registry, version, meta: packument.versions[version]! };
+}
+
+/** The integrity a version's tarball must have: `dist.integrity`, else the sha1 `shasum` of registries that record no more. */
+export function expectedIntegrity(v: PackumentVersion): string | undefined {
+  const dist = v.dist ?? {};
+  return dist.integrity ?? (dist.shasum ? `sha1-${Buffer.from(dist.shasum, 'hex').toString('base64')}` : undefined);
+}
+
 /** The `berth` field of one version, checked. */
 export function templateManifestOf(v: PackumentVersion): TemplateManifest {
   return parseTemplateManifest(v.berth, `${v.name}@${v.version}`);
@@ -162,7 +175,7 @@ export async function fetchTarball(v: PackumentVersion, ctx: RegistryContext): P
   const id = `${v.name}@${v.version}`;
   const registry = ctx.npm.registryFor(v.name);
   const dist = v.dist ?? {};
-  const expected = dist.integrity ?? (dist.shasum ? `sha1-${Buffer.from(dist.shasum, 'hex').toString('base64')}` : undefined);
+  const expected = expectedIntegrity(v);
   if (!expected || !dist.tarball) {
     throw new UserError(`${id} in ${registry} has no dist.tarball or dist.integrity in its package document`, { hint: 'the registry does not record its integrity: republish it with npm publish' });
   }

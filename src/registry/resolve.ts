@@ -16,7 +16,7 @@ import { x as extractTar } from 'tar';
 import { UserError } from '../errors.js';
 import { cacheRoot } from '../cluster/paths.js';
 import { readTemplatePackage, type TemplatePackage } from '../synth/template.js';
-import { fetchPackument, fetchTarball, parsePackageSpec, pickVersion, type RegistryContext } from './client.js';
+import { expectedIntegrity, fetchTarball, fetchVersion, parsePackageSpec, type RegistryContext } from './client.js';
 import { loadNpmConfig, type NpmConfig } from './npmrc.js';
 import { packumentCacheDir } from './paths.js';
 
@@ -77,10 +77,8 @@ export function registryContext(options: Pick<ResolveOptions, 'cwd' | 'env' | 'n
 
 async function fetchTemplate(name: string, range: string | undefined, options: ResolveOptions): Promise<ResolvedTemplate> {
   const ctx = registryContext(options);
-  const { packument, registry } = await fetchPackument(name, ctx);
-  const version = pickVersion(packument, range, registry);
-  const meta = packument.versions[version]!;
-  const expected = meta.dist?.integrity ?? (meta.dist?.shasum ? `sha1-${Buffer.from(meta.dist.shasum, 'hex').toString('base64')}` : undefined);
+  const { registry, version, meta } = await fetchVersion(name, range, ctx);
+  const expected = expectedIntegrity(meta);
   const dir = join(options.cacheDir ?? join(cacheRoot(options.env), 'templates'), name, version);
   const marker = join(dir, INTEGRITY_FILE);
   if (expected && existsSync(marker) && readFileSync(marker, 'utf8') === expected) {

@@ -13,7 +13,7 @@ import type { ConfigSchema } from '../config/json-schema.js';
 import { sha256 } from '../util/hash.js';
 import { toYamlDocuments } from '../util/yaml.js';
 import type { ManifestSet, TemplateRef } from '../model/manifest-set.js';
-import { engineAdmits, parseTemplateManifest, type TemplateManifest } from '../model/template-manifest.js';
+import { parseTemplateManifest, requireEngine, type TemplateManifest } from '../model/template-manifest.js';
 import { labelVersion, type AppSource } from './apps.js';
 import { bundleApp } from './bundle.js';
 import { PROJECT_ROOT, render, type AppModule, type SynthOptions } from './synthesize.js';
@@ -27,7 +27,7 @@ export interface TemplatePackage extends TemplateRef {
   readonly description?: string;
 }
 
-/** The version of the running Berth, which a template's `berth.engine` range must admit. */
+/** The version of the running Berth (its package.json), which a template's `berth.engine` range must admit. */
 export function engineVersion(root = PROJECT_ROOT): string {
   return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
@@ -46,10 +46,7 @@ export function readTemplatePackage(dir: string, integrity: string | undefined, 
   const id = `${pkg.name}@${pkg.version}`;
   // The one check of the contract (src/model/template-manifest.ts): search, info, add and deploy refuse alike.
   const berth = parseTemplateManifest(pkg.berth, id);
-  const version = engineVersion(root);
-  if (!engineAdmits(berth, version)) {
-    throw new UserError(`${id} needs Berth ${berth.engine}; this is Berth ${version}`, { hint: `use a version of the template made for Berth ${version}, or another Berth` });
-  }
+  requireEngine(berth, id, engineVersion(root));
   if (!existsSync(join(dir, 'dist', 'index.js'))) throw new UserError(`${id} has no dist/index.js in ${dir}`, { hint: 'templates ship compiled ESM in dist/' });
   return {
     name: pkg.name,
