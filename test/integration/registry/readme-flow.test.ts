@@ -9,11 +9,11 @@
  * The CLI runs with a cache of its own (XDG_CACHE_HOME: extracted templates, packuments), because `@berth/redis@1.0.0`
  * is a fixed name that other runs publish to registries of their own with other tarballs.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFile, type ExecResult } from '../../../src/cluster/exec.js';
 import { kubectl, testKubeconfig, testNamespaces } from '../harness.js';
 import { templateSource } from './template-source.js';
 import { startVerdaccio, type TestRegistry } from './verdaccio.js';
@@ -28,14 +28,8 @@ let npmrc: string;
 let ns1: string;
 let ns2: string;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** `node bin/berth.mjs ...` from the repository root as a user whose ~/.npmrc is `npmrc` (npm run's npm_config_* removed). */
-function berth(args: readonly string[], opts: { cache?: string; cluster?: boolean } = {}): Promise<Run> {
+function berth(args: readonly string[], opts: { cache?: string; cluster?: boolean } = {}): Promise<ExecResult> {
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_config_')));
   Object.assign(env, {
     CI: '1',
@@ -45,20 +39,12 @@ function berth(args: readonly string[], opts: { cache?: string; cluster?: boolea
     XDG_CACHE_HOME: opts.cache ?? join(work, 'cache'),
     BERTH_REGISTRY_HOME: reg.home,
   });
-  const argv = [join(root, 'bin', 'berth.mjs'), ...args, ...(opts.cluster ? ['--kubeconfig', testKubeconfig()] : [])];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const cluster = opts.cluster ? ['--kubeconfig', testKubeconfig()] : [];
+  return execFile(process.execPath, [join(root, 'bin', 'berth.mjs'), ...args, ...cluster], { env, timeoutMs: 240_000 });
 }
 const kube = (args: readonly string[]) => berth(args, { cluster: true });
 
-function ok(res: Run): Run {
+function ok(res: ExecResult): ExecResult {
   if (res.code !== 0) throw new Error(`berth exited ${res.code}\nstdout: ${res.stdout}\nstderr: ${res.stderr}`);
   return res;
 }
@@ -175,7 +161,7 @@ describe('the README template flow, end to end', () => {
     bytes[bytes.length - 10] ^= 0xff;
     writeFileSync(stored, bytes);
     // A machine that has not fetched 1.1.0 yet (a cache of its own) downloads the changed tarball and refuses it.
-    const res = await berth(['deploy', '@berth/redis@1.1.0', '-r', 'tampered', '-n', ns2, '--set', 'password=x', '--kubeconfig', testKubeconfig()], { cache: join(work, 'other-cache') });
+    const res = await berth(['deploy', '@berth/redis@1.1.0', '-r', 'tampered', '-n', ns2, '--set', 'password=x'], { cache: join(work, 'other-cache'), cluster: true });
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/error: tarball of @berth\/redis@1\.1\.0 does not match the registry's sha512 \S+ \(got \S+\): refusing to use it/);
     expect(res.stderr).not.toContain('    at ');
