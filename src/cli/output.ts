@@ -26,3 +26,8 @@ export function table(header: readonly string[], rows: readonly (readonly string
     cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('   ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
+
+/** A revision's template as the tables show it (`@berth/redis@1.1.0`), `-` for an app. */
+export function templateLabel(template: { readonly name: string; readonly version: string } | undefined): string {
+  return template ? `${template.name}@${template.version}` : '-';
+}

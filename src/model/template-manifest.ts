@@ -100,3 +100,11 @@ export function parseTemplateManifest(value: unknown, id: string): TemplateManif
 export function engineAdmits(manifest: Pick<TemplateManifest, 'engine'>, berthVersion: string): boolean {
   return semver.satisfies(berthVersion, manifest.engine, { includePrerelease: true });
 }
+
+/** Refuses template `id` (`@acme/redis@1.2.0`) when it is not made for this Berth: add and deploy say it alike. */
+export function requireEngine(manifest: Pick<TemplateManifest, 'engine'>, id: string, berthVersion: string): void {
+  if (engineAdmits(manifest, berthVersion)) return;
+  throw new UserError(`${id} needs Berth ${manifest.engine}; this is Berth ${berthVersion}`, {
+    hint: `pick a version made for Berth ${berthVersion} (\`berth template info ${id.slice(0, id.lastIndexOf('@'))}\` lists them), or another Berth`,
+  });
+}

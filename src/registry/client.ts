@@ -1,17 +1,19 @@
 /**
- * Reading template packages from npm-protocol registries: package documents (packuments) cached by ETag, the scope
- * listing of the search API, version choice by semver range or dist-tag. Errors name the package, the registry and
- * what to do: unknown package, no matching version, unreachable registry, refused credentials.
+ * Reading template packages from npm-protocol registries — the one implementation every command uses (search, info,
+ * add, outdated, publish's preflight, deploy's resolve): package documents (packuments) cached by ETag, the scope
+ * listing of the search API, version choice by semver range or dist-tag, tarballs checked against `dist.integrity`
+ * before anything else sees them. Errors name the package, the registry and what to do: unknown package, no matching
+ * version, unreachable registry (http.ts), missing or refused credentials (`refusal`).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import semver from 'semver';
 import { UserError } from '../errors.js';
 import { parseTemplateManifest, type TemplateManifest } from '../model/template-manifest.js';
-import { registryMessage, registryRequest, unreachable, type RegistryResponse } from './http.js';
+import { registryMessage, registryRequest, type RegistryResponse } from './http.js';
 import type { NpmConfig } from './npmrc.js';
 import { packumentCacheDir } from './paths.js';
-import { checkIntegrity } from './resolve.js';
 
 export interface PackumentVersion {
   readonly name: string;
@@ -33,7 +35,7 @@ export interface Packument {
 
 export interface RegistryContext {
   readonly npm: NpmConfig;
-  /** Where packuments are cached by ETag. @default ~/.cache/berth/registry-cache */
+  /** Where packuments are cached by ETag. @default packumentCacheDir(): ~/.cache/berth/registry-cache */
   readonly cacheDir?: string;
 }
 
@@ -110,18 +112,35 @@ export function parsePackageSpec(spec: string): { name: string; range?: string }
   return { name, range };
 }
 
-/** The version a range or dist-tag picks: the highest match, or a clear error listing what exists. */
+/** The version a range or dist-tag picks (none: `latest`): the highest match, or a clear error naming what exists. */
 export function pickVersion(packument: Packument, range: string | undefined, registry: string): string {
   const tags = packument['dist-tags'] ?? {};
-  const versions = Object.keys(packument.versions ?? {});
+  const versions = Object.keys(packument.versions ?? {}).filter((v) => semver.valid(v));
   const wanted = range ?? 'latest';
   const tagged = tags[wanted];
   if (tagged && packument.versions[tagged]) return tagged;
   const picked = semver.validRange(wanted) === null ? null : semver.maxSatisfying(versions, wanted);
   if (picked) return picked;
+  const newest = semver.rsort([...versions]).slice(0, 5);
+  const tagList = Object.entries(tags).map(([t, v]) => `${t}=${v}`);
   throw new UserError(`no version of ${packument.name} matches '${wanted}' in ${registry}`, {
-    hint: `published versions: ${versions.length ? semver.sort(versions).join(', ') : '(none)'}${Object.keys(tags).length ? `; dist-tags: ${Object.entries(tags).map(([t, v]) => `${t}=${v}`).join(', ')}` : ''}`,
+    hint: newest.length
+      ? `newest versions: ${newest.join(', ')}${versions.length > 5 ? ` (of ${versions.length})` : ''}${tagList.length ? `; dist-tags: ${tagList.join(', ')}` : ''}`
+      : `${packument.name} has no published version`,
   });
+}
+
+/** The version of `name` a range or dist-tag picks, with its package document and the registry it came from. */
+export async function fetchVersion(name: string, range: string | undefined, ctx: RegistryContext): Promise<{ packument: Packument; registry: string; version: string; meta: PackumentVersion }> {
+  const { packument, registry } = await fetchPackument(name, ctx);
+  const version = pickVersion(packument, range, registry);
+  return { packument, registry, version, meta: packument.versions[version]! };
+}
+
+/** The integrity a version's tarball must have: `dist.integrity`, else the sha1 `shasum` of registries that record no more. */
+export function expectedIntegrity(v: PackumentVersion): string | undefined {
+  const dist = v.dist ?? {};
+  return dist.integrity ?? (dist.shasum ? `sha1-${Buffer.from(dist.shasum, 'hex').toString('base64')}` : undefined);
 }
 
 /** The `berth` field of one version, checked. */
@@ -147,30 +166,50 @@ export async function listScope(scope: string, ctx: RegistryContext): Promise<{ 
 }
 
 /**
- * Downloads a version's tarball and checks it against the packument's `dist.integrity` (sha512) before npm sees it:
- * npm verifies too, but a tarball already in npm's cache (every publish puts one there) is never downloaded again,
- * so a tarball changed in the registry afterwards would go unnoticed on this machine and break on the next.
+ * Downloads a version's tarball and checks it against the packument's `dist.integrity` (sha512; `shasum` only when a
+ * registry records nothing else) before anyone sees a byte: a deploy extracts it only after this, and `add` checks
+ * it before npm, because a tarball already in npm's cache (every publish puts one there) is never downloaded again,
+ * so a tarball changed in the registry afterwards would go unnoticed by npm on this machine and break on the next.
  */
-export async function verifyTarball(v: PackumentVersion, ctx: RegistryContext): Promise<{ integrity: string; bytes: number }> {
+export async function fetchTarball(v: PackumentVersion, ctx: RegistryContext): Promise<{ tarball: Buffer; integrity: string }> {
   const id = `${v.name}@${v.version}`;
-  const expected = v.dist?.integrity;
-  const url = v.dist?.tarball;
-  if (!expected || !url) {
-    throw new UserError(`${id} has no dist.integrity or dist.tarball in its package document`, { hint: 'the registry does not record sha512 integrity: republish it' });
-  }
   const registry = ctx.npm.registryFor(v.name);
-  const token = ctx.npm.tokenFor(registry);
-  let res: Response;
+  const dist = v.dist ?? {};
+  const expected = expectedIntegrity(v);
+  if (!expected || !dist.tarball) {
+    throw new UserError(`${id} in ${registry} has no dist.tarball or dist.integrity in its package document`, { hint: 'the registry does not record its integrity: republish it with npm publish' });
+  }
+  const res = await registryRequest(dist.tarball, { token: tarballToken(dist.tarball, registry, ctx.npm), headers: { accept: '*/*' }, timeoutMs: 60_000 });
+  if (res.status !== 200) throw refusal(res, `downloading ${id}`, registry, ctx.npm.tokenFor(registry) !== undefined);
+  const tarball = res.body;
+  return { tarball, integrity: checkIntegrity(tarball, expected, id) };
+}
+
+/** The token for a tarball URL: its own `_authToken` line, else the registry's when it is on the registry's host (as npm does). */
+function tarballToken(url: string, registry: string, npm: NpmConfig): string | undefined {
+  const own = npm.tokenFor(url);
+  if (own) return own;
   try {
-    res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(60_000) });
-  } catch (err) {
-    throw unreachable(url, err);
+    return new URL(url).host === new URL(registry).host ? npm.tokenFor(registry) : undefined;
+  } catch {
+    return undefined;
   }
-  if (res.status !== 200) {
-    throw new UserError(`downloading ${id} from ${registry} answered HTTP ${res.status}`, { hint: 'check the registry and the token in .npmrc' });
+}
+
+/**
+ * The sha512 SRI string of `tarball` when it matches one of `expected`'s hashes (an SRI list, as npm writes it);
+ * else the refusal. Weaker algorithms count only when the registry gives nothing stronger.
+ */
+export function checkIntegrity(tarball: Buffer, expected: string, what: string): string {
+  const sha512 = `sha512-${createHash('sha512').update(tarball).digest('base64')}`;
+  const hashes = expected.trim().split(/\s+/).map((h) => h.replace(/\?.*$/, ''));
+  const strongest = hashes.find((h) => h.startsWith('sha512-')) ?? hashes.find((h) => h.startsWith('sha384-')) ?? hashes[0]!;
+  const [algorithm] = strongest.split('-', 1) as [string];
+  const actual = algorithm === 'sha512' ? sha512 : `${algorithm}-${createHash(algorithm).update(tarball).digest('base64')}`;
+  if (actual !== strongest) {
+    throw new UserError(`tarball of ${what} does not match the registry's ${algorithm} ${strongest.slice(algorithm.length + 1)} (got ${actual.slice(algorithm.length + 1)}): refusing to use it`, {
+      hint: 'the tarball was changed after it was published (or in transit); ask the registry owner, or publish a new version',
+    });
   }
-  const tarball = Buffer.from(await res.arrayBuffer());
-  // The words of a deploy's check (resolve.ts), so a tampered tarball reads the same wherever it is refused.
-  const actual = checkIntegrity(tarball, expected, id);
-  return { integrity: actual, bytes: tarball.length };
+  return sha512;
 }

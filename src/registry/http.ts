@@ -19,6 +19,8 @@ export interface RegistryRequest {
 export interface RegistryResponse {
   readonly status: number;
   readonly headers: Headers;
+  /** The body as it came (a tarball); `text` is it decoded as UTF-8. */
+  readonly body: Buffer;
   readonly text: string;
   json<T = unknown>(): T;
 }
@@ -28,21 +30,28 @@ export async function registryRequest(url: string, req: RegistryRequest = {}): P
   const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
   if (req.token) headers.authorization = `Bearer ${req.token}`;
   if (req.basic) headers.authorization = `Basic ${Buffer.from(`${req.basic.user}:${req.basic.password}`).toString('base64')}`;
-  let body: string | undefined;
+  let payload: string | undefined;
   if (req.body !== undefined) {
-    body = JSON.stringify(req.body);
+    payload = JSON.stringify(req.body);
     headers['content-type'] = 'application/json';
   }
   let res: Response;
   try {
-    res = await fetch(url, { method: req.method ?? 'GET', headers, body, signal: AbortSignal.timeout(req.timeoutMs ?? 30_000) });
+    res = await fetch(url, { method: req.method ?? 'GET', headers, body: payload, signal: AbortSignal.timeout(req.timeoutMs ?? 30_000) });
   } catch (err) {
     throw unreachable(url, err);
   }
-  const text = await res.text();
+  let body: Buffer;
+  try {
+    body = Buffer.from(await res.arrayBuffer());
+  } catch (err) {
+    throw unreachable(url, err);
+  }
+  const text = body.toString('utf8');
   return {
     status: res.status,
     headers: res.headers,
+    body,
     text,
     json<T>() {
       try {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { berthPackageVersion } from './package.js';
+import { engineVersion } from '../synth/template.js';
 
 /**
  * `berth template init <dir>`: a template source dir per the packaging contract that synths and publishes as it is —
@@ -39,7 +39,7 @@ export function initTemplate(opts: { dir: string; name?: string; description?: s
   const app = name.split('/')[1]!;
   const type = `${pascal(app)}Config`;
   const cls = pascal(app);
-  const version = berthPackageVersion();
+  const version = engineVersion();
   const description = opts.description ?? `An HTTP echo service, packaged as a Berth template`;
   const files: Record<string, string> = {
     'package.json': `${JSON.stringify(

@@ -7,7 +7,8 @@ import { UserError } from '../errors.js';
 import type { KubeApi } from '../model/kube-api.js';
 import type { TemplateRef } from '../model/manifest-set.js';
 import { listReleases } from '../release/store.js';
-import { fetchPackument, type ResolveOptions } from './resolve.js';
+import { fetchPackument } from './client.js';
+import { registryContext, type ResolveOptions } from './resolve.js';
 
 export interface OutdatedRelease {
   readonly namespace: string;
@@ -34,9 +35,10 @@ export async function outdatedReleases(client: KubeApi, namespace: string | unde
   const names = [...new Set(releases.map((r) => r.template!.name))].sort();
   const newest = new Map<string, { versions: string[]; latest: string }>();
   const unavailable: Array<{ template: string; error: string }> = [];
+  const ctx = registryContext(options);
   for (const name of names) {
     try {
-      const { packument } = await fetchPackument(name, options);
+      const { packument } = await fetchPackument(name, ctx);
       const versions = Object.keys(packument.versions ?? {}).filter((v) => semver.valid(v));
       const latest = packument['dist-tags']?.latest ?? semver.rsort([...versions])[0];
       if (latest) newest.set(name, { versions, latest });

@@ -17,16 +17,12 @@ import { hashSecretValues } from '../config/secrets.js';
 import { findApp, type AppSource } from '../synth/apps.js';
 import { schemaOfApp } from '../synth/app-schema.js';
 import { loadApp, PROJECT_ROOT, synthesizeEnv } from '../synth/synthesize.js';
-import { sampleDigest } from '../synth/template.js';
+import { engineVersion, sampleDigest } from '../synth/template.js';
 import { parseTemplateManifest, SERVICE_KIND_CLASS, TEMPLATE_API_VERSION, type TemplateManifest } from '../model/template-manifest.js';
 
 /** The Berth versions a template built by this Berth works with. */
-export function engineRange(berthVersion = berthPackageVersion()): string {
+export function engineRange(berthVersion = engineVersion()): string {
   return `^${berthVersion}`;
-}
-
-export function berthPackageVersion(): string {
-  return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** The package.json of a template source dir, as far as publishing needs it. */

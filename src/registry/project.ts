@@ -8,9 +8,9 @@ import { dirname, join } from 'node:path';
 import semver from 'semver';
 import { UserError } from '../errors.js';
 import { execFile, tailLines } from '../cluster/exec.js';
-import { engineAdmits } from '../model/template-manifest.js';
-import { berthPackageVersion } from './package.js';
-import { fetchPackument, parsePackageSpec, pickVersion, templateManifestOf, verifyTarball, type RegistryContext } from './client.js';
+import { requireEngine } from '../model/template-manifest.js';
+import { engineVersion } from '../synth/template.js';
+import { fetchPackument, fetchTarball, fetchVersion, parsePackageSpec, templateManifestOf, type RegistryContext } from './client.js';
 
 /** The project: the nearest directory at or above `cwd` with a package.json. */
 export function projectDir(cwd: string): string {
@@ -83,16 +83,9 @@ function installed(dir: string, name: string): InstalledTemplate | undefined {
 export async function addTemplate(spec: string, ctx: RegistryContext & { cwd: string }): Promise<InstalledTemplate> {
   const dir = projectDir(ctx.cwd);
   const { name, range } = parsePackageSpec(spec);
-  const { packument, registry } = await fetchPackument(name, ctx);
-  const version = pickVersion(packument, range, registry);
-  const manifest = templateManifestOf(packument.versions[version]!);
-  const berth = berthPackageVersion();
-  if (!engineAdmits(manifest, berth)) {
-    throw new UserError(`${name}@${version} needs Berth ${manifest.engine}; this is Berth ${berth}`, {
-      hint: `pick a version made for this Berth (berth template info ${name} lists them), or another Berth`,
-    });
-  }
-  await verifyTarball(packument.versions[version]!, ctx);
+  const { version, meta } = await fetchVersion(name, range, ctx);
+  requireEngine(templateManifestOf(meta), `${name}@${version}`, engineVersion());
+  await fetchTarball(meta, ctx);
   // A range is recorded as given; a dist-tag or nothing as npm records a version: `^<version>`.
   const target = range !== undefined && semver.validRange(range) !== null ? range : version;
   const res = await npm(['install', `${name}@${target}`, '--save', '--legacy-peer-deps'], dir);

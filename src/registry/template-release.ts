@@ -13,7 +13,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { templateLabel, type KubeObject } from '../model/manifest-set.js';
 import type { Revision } from '../model/revision.js';
 import { isSecret, recoverSecretValues } from '../model/secret-data.js';
-import type { TemplatePackage } from '../synth/template.js';
+import { templateSchema, type TemplatePackage } from '../synth/template.js';
 import { isTemplateSpec } from './resolve.js';
 
 /**
@@ -88,7 +88,7 @@ export async function configBase(ctx: Pick<DeployContext, 'client' | 'store'>, p
   }
   const base = mergeValues(pkg.berth.defaults, recovered.values);
   const recordedPaths = leafPaths(rev.values);
-  const removed = findProblems(pkg.berth.config, mergeValues(base, overlay.values))
+  const removed = findProblems(templateSchema(pkg), mergeValues(base, overlay.values))
     .filter((p) => p.keyword === 'additionalProperties' && recordedPaths.some((r) => r === p.at || r.startsWith(`${p.at}.`) || r.startsWith(`${p.at}[`)))
     .map((p) => p.at);
   if (removed.length > 0) {

@@ -8,34 +8,16 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import semver from 'semver';
 import { UserError } from '../errors.js';
 import type { ConfigSchema } from '../config/json-schema.js';
 import { sha256 } from '../util/hash.js';
-import { isPlainObject } from '../util/object.js';
 import { toYamlDocuments } from '../util/yaml.js';
 import type { ManifestSet, TemplateRef } from '../model/manifest-set.js';
-import type { AppSource } from './apps.js';
+import { parseTemplateManifest, requireEngine, type TemplateManifest } from '../model/template-manifest.js';
+import { labelVersion, type AppSource } from './apps.js';
 import { bundleApp } from './bundle.js';
 import { PROJECT_ROOT, render, type AppModule, type SynthOptions } from './synthesize.js';
 import { printableObjects } from './write.js';
-
-/** The `berth` field of a template's package.json (the template contract). */
-export interface TemplateManifest {
-  readonly apiVersion: 1;
-  /** Berth versions the template works with (a semver range). */
-  readonly engine: string;
-  /** The Application's name (`app.kubernetes.io/part-of`). */
-  readonly app: string;
-  /** JSON Schema of the config type, as `berth schema <dir> -o json` emits it. */
-  readonly config: ConfigSchema;
-  /** The values of the example env `sample.env`, secret-marked fields left out. */
-  readonly defaults: Record<string, unknown>;
-  readonly services?: ReadonlyArray<{ readonly name: string; readonly kind: string }>;
-  readonly kinds?: readonly string[];
-  /** The inputs of the sample render and the sha256 of its YAML (`sampleDigest`). */
-  readonly sample?: { readonly env: string; readonly release: string; readonly namespace: string; readonly digest: string };
-}
 
 /** A template package on disk. */
 export interface TemplatePackage extends TemplateRef {
@@ -45,7 +27,7 @@ export interface TemplatePackage extends TemplateRef {
   readonly description?: string;
 }
 
-/** The version of the running Berth, which a template's `berth.engine` range must admit. */
+/** The version of the running Berth (its package.json), which a template's `berth.engine` range must admit. */
 export function engineVersion(root = PROJECT_ROOT): string {
   return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
@@ -54,37 +36,31 @@ export function engineVersion(root = PROJECT_ROOT): string {
 export function readTemplatePackage(dir: string, integrity: string | undefined, root = PROJECT_ROOT): TemplatePackage {
   const file = join(dir, 'package.json');
   if (!existsSync(file)) throw new UserError(`${dir} is not a template package: it has no package.json`, { hint: 'build it with berth template publish, or name an app directory' });
-  let pkg: { name?: unknown; version?: unknown; description?: unknown; berth?: Partial<TemplateManifest> };
+  let pkg: { name?: unknown; version?: unknown; description?: unknown; berth?: unknown };
   try {
     pkg = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new UserError(`${file} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const id = `${String(pkg.name)}@${String(pkg.version)}`;
   if (typeof pkg.name !== 'string' || typeof pkg.version !== 'string') throw new UserError(`${file} has no name or version`);
-  const b = pkg.berth;
-  if (!b || typeof b !== 'object') {
-    throw new UserError(`${id} is not a Berth template: its package.json has no berth field`, { hint: 'templates are published with berth template publish' });
-  }
-  const bad = (field: string, want: string) => new UserError(`${id}: package.json berth.${field} ${want}`, { hint: 'republish the template with berth template publish' });
-  if (b.apiVersion !== 1) throw bad('apiVersion', `is ${JSON.stringify(b.apiVersion)}; this Berth reads apiVersion 1`);
-  if (typeof b.app !== 'string' || b.app === '') throw bad('app', 'must be the application name');
-  if (!isPlainObject(b.config) || b.config.type !== 'object') throw bad('config', 'must be the JSON Schema of the config (an object schema)');
-  if (b.defaults !== undefined && !isPlainObject(b.defaults)) throw bad('defaults', 'must be an object');
-  const version = engineVersion(root);
-  if (typeof b.engine !== 'string' || !semver.validRange(b.engine)) throw bad('engine', 'must be a semver range of Berth versions');
-  if (!semver.satisfies(version, b.engine, { includePrerelease: true })) {
-    throw new UserError(`${id} needs Berth ${b.engine}; this is Berth ${version}`, { hint: `use a version of the template made for Berth ${version}, or another Berth` });
-  }
+  const id = `${pkg.name}@${pkg.version}`;
+  // The one check of the contract (src/model/template-manifest.ts): search, info, add and deploy refuse alike.
+  const berth = parseTemplateManifest(pkg.berth, id);
+  requireEngine(berth, id, engineVersion(root));
   if (!existsSync(join(dir, 'dist', 'index.js'))) throw new UserError(`${id} has no dist/index.js in ${dir}`, { hint: 'templates ship compiled ESM in dist/' });
   return {
     name: pkg.name,
     version: pkg.version,
     ...(integrity ? { integrity } : {}),
     dir,
-    berth: { ...b, defaults: b.defaults ?? {} } as TemplateManifest,
+    berth,
     ...(typeof pkg.description === 'string' ? { description: pkg.description } : {}),
   };
+}
+
+/** The template's config schema (`berth.config`, an object schema as `berth schema` emits it: the contract checks that much). */
+export function templateSchema(pkg: TemplatePackage): ConfigSchema {
+  return pkg.berth.config as unknown as ConfigSchema;
 }
 
 /** The template's record in a revision. */
@@ -122,7 +98,7 @@ export async function loadTemplate(pkg: TemplatePackage, root = PROJECT_ROOT): P
   if (typeof mod.AppClass !== 'function') {
     throw new UserError(`${pkg.name}@${pkg.version}: dist/index.js has no default export`, { hint: 'a template default-exports its Application class' });
   }
-  return { pkg, mod, source: { name: pkg.berth.app, dir: pkg.dir, index: join(pkg.dir, 'dist', 'index.js'), envs: [] } };
+  return { pkg, mod, source: { name: pkg.berth.app, dir: pkg.dir, index: join(pkg.dir, 'dist', 'index.js'), envs: [], version: labelVersion(pkg.version) } };
 }
 
 export interface TemplateRenderRequest {
@@ -151,14 +127,15 @@ export async function synthesizeTemplate(t: LoadedTemplate, req: TemplateRenderR
   }
   const { validateValues } = await import('../config/validate.js');
   const { hashSecretValues } = await import('../config/secrets.js');
-  validateValues(pkg.berth.config, config, {
+  const schema = templateSchema(pkg);
+  validateValues(schema, config, {
     source: [req.baseSource ?? `${pkg.name}@${pkg.version} defaults`, ...(values?.files ?? []), ...(values?.set.length ? ['--set'] : [])].join(', '),
     origins,
     app: `${pkg.name}@${pkg.version}`,
     hint: `run \`berth template info ${pkg.name}@${pkg.version}\` to list every field with its type and default`,
   });
   const set = render(t.mod, t.source, { env: 'default', release: req.release, namespace: req.namespace, config, origins, releaseKey: req.releaseKey });
-  return { ...set, template: templateRef(pkg), publicConfig: hashSecretValues(pkg.berth.config, config) };
+  return { ...set, template: templateRef(pkg), publicConfig: hashSecretValues(schema, config) };
 }
 
 /** The digest of a render as the template contract records it: sha256 of the YAML `berth synth --stdout` prints. */
@@ -174,7 +151,6 @@ export function sampleDigest(set: ManifestSet): string {
 export function checkSample(t: LoadedTemplate): string | undefined {
   const sample = t.pkg.berth.sample;
   const id = `${t.pkg.name}@${t.pkg.version}`;
-  if (!sample) return undefined;
   const config = t.mod.envs[sample.env];
   if (config === undefined) return `${id}: cannot check its sample render: it has no dist/env/${sample.env}.js`;
   let digest: string;

@@ -21,7 +21,7 @@ import { getValuesAction } from '../release/queries.js';
 import { schemaOfApp } from '../synth/app-schema.js';
 import { findApp, listApps } from '../synth/apps.js';
 import { chooseEnv, loadApp, synthesize } from '../synth/synthesize.js';
-import { loadTemplate, synthesizeTemplate, type TemplatePackage } from '../synth/template.js';
+import { loadTemplate, synthesizeTemplate, templateSchema, type TemplatePackage } from '../synth/template.js';
 import { isPlainObject } from '../util/object.js';
 import type { DeployRequest, DeploySource, FieldError, PlanView, SchemaView, SourceList } from './api-types.js';
 import { isMaskedSecret, maskConfig } from './mask.js';
@@ -95,7 +95,7 @@ async function loadSource(source: DeploySource, root: string): Promise<Loaded> {
   }
   const pkg = await resolveTemplate(source.template, { cwd: root });
   return {
-    schema: pkg.berth.config,
+    schema: templateSchema(pkg),
     base: pkg.berth.defaults,
     label: `${pkg.name}@${pkg.version} defaults`,
     hint: `run \`berth template info ${pkg.name}@${pkg.version}\` to list every field with its type and default`,

@@ -15,7 +15,7 @@ Examples:
     .action(async (release: string, opts: QueryFlags) => {
       const { openStore } = await import('../../release/open.js');
       const { historyAction, shortTime } = await import('../../release/queries.js');
-      const { printJson, table } = await import('../output.js');
+      const { printJson, table, templateLabel } = await import('../output.js');
       const { store } = await openStore(opts);
       const revisions = await historyAction(store, release);
       if (opts.output === 'json') return printJson(revisions);
@@ -27,7 +27,7 @@ Examples:
         r.status,
         r.app,
         r.version,
-        ...(templates ? [r.template ? `${r.template.name}@${r.template.version}` : '-'] : []),
+        ...(templates ? [templateLabel(r.template)] : []),
         r.error ? `${r.description} (${clip(r.error.split('\n')[0]!, 100)})` : r.description,
       ]);
       process.stdout.write(table(['REVISION', 'UPDATED (UTC)', 'STATUS', 'APP', 'VERSION', ...(templates ? ['TEMPLATE'] : []), 'DESCRIPTION'], rows));

@@ -16,7 +16,7 @@ Examples:
     .action(async (opts: QueryFlags & { allNamespaces?: boolean; all?: boolean }) => {
       const { KubeClient } = await import('../../kube/client.js');
       const { listAction, shortTime } = await import('../../release/queries.js');
-      const { info, printJson, table } = await import('../output.js');
+      const { info, printJson, table, templateLabel } = await import('../output.js');
       if (opts.allNamespaces && opts.namespace) {
         const { UserError } = await import('../../errors.js');
         throw new UserError(`-n ${opts.namespace} and -A contradict each other`, { hint: 'use -n NS for one namespace or -A for all of them' });
@@ -29,8 +29,20 @@ Examples:
         info(`no releases ${namespace ? `in namespace ${namespace}` : 'in any namespace'}`);
         return;
       }
-      const header = ['NAMESPACE', 'NAME', 'REVISION', 'STATUS', 'APP', 'VERSION', 'ENV', 'UPDATED (UTC)'];
-      const rows = releases.map((r) => [r.namespace, r.release, String(r.revision), r.status, r.app, r.version, r.env, shortTime(r.updatedAt)]);
+      // TEMPLATE as `history` shows it, and only when a listed release runs one: a list of apps keeps its shape.
+      const templates = releases.some((r) => r.template);
+      const header = ['NAMESPACE', 'NAME', 'REVISION', 'STATUS', 'APP', 'VERSION', ...(templates ? ['TEMPLATE'] : []), 'ENV', 'UPDATED (UTC)'];
+      const rows = releases.map((r) => [
+        r.namespace,
+        r.release,
+        String(r.revision),
+        r.status,
+        r.app,
+        r.version,
+        ...(templates ? [templateLabel(r.template)] : []),
+        r.env,
+        shortTime(r.updatedAt),
+      ]);
       process.stdout.write(namespace ? table(header.slice(1), rows.map((r) => r.slice(1))) : table(header, rows));
     });
 }

@@ -115,14 +115,12 @@ function infoCommand(): Command {
     .addOption(outputOption())
     .addHelpText('after', '\nExamples:\n  berth template info @berth/redis\n  berth template info @berth/redis@1.0.0 -o json')
     .action(async (spec: string, opts: { output: string }) => {
-      const { fetchPackument, parsePackageSpec, pickVersion, templateManifestOf } = await import('../../registry/client.js');
+      const { fetchVersion, parsePackageSpec, templateManifestOf } = await import('../../registry/client.js');
       const { schemaTableRows, SCHEMA_TABLE_HEADER } = await import('../../config/schema-file.js');
       const { printJson, table } = await import('../output.js');
       const ctx = await registryContext();
       const { name, range } = parsePackageSpec(spec);
-      const { packument, registry } = await fetchPackument(name, ctx);
-      const version = pickVersion(packument, range, registry);
-      const v = packument.versions[version]!;
+      const { packument, registry, version, meta: v } = await fetchVersion(name, range, ctx);
       const manifest = templateManifestOf(v);
       const versions = Object.keys(packument.versions);
       if (opts.output === 'json') {

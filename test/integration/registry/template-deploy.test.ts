@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { execFile, type ExecResult } from '../../../src/cluster/exec.js';
 import { cacheRoot } from '../../../src/cluster/paths.js';
 import { getJson, kubectl, testKubeconfig, testNamespaces } from '../harness.js';
-import { buildTemplate, publishTemplate } from './build-template.js';
-import { startVerdaccio, type TestRegistry } from './verdaccio-local.js';
+import { templateSource, type SourceOptions } from './template-source.js';
+import { startVerdaccio, type TestRegistry } from './verdaccio.js';
 
 const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'tmpl');
 const namespace = testNamespaces();
@@ -24,7 +24,9 @@ let ns1: string;
 let ns2: string;
 
 function berthWith(npmrc: string, ...args: string[]): Promise<ExecResult> {
-  return execFile(process.execPath, ['bin/berth.mjs', ...args, '--kubeconfig', testKubeconfig()], {
+  // `template publish` talks to the registry only: no cluster flags.
+  const cluster = args[0] === 'template' && args[1] === 'publish' ? [] : ['--kubeconfig', testKubeconfig()];
+  return execFile(process.execPath, ['bin/berth.mjs', ...args, ...cluster], {
     timeoutMs: 240_000,
     // Both spellings: npm run sets the lower-case one, and the last one wins.
     env: { ...process.env, CI: '1', NO_COLOR: '1', BERTH_LOCK_TTL_SECONDS: '15', npm_config_userconfig: npmrc, NPM_CONFIG_USERCONFIG: npmrc },
@@ -37,16 +39,18 @@ function ok(res: ExecResult): ExecResult {
   return res;
 }
 
-async function publish(version: string, replace?: Parameters<typeof buildTemplate>[0]['replace']): Promise<string> {
-  const built = await buildTemplate({ source: FIXTURE, name, version, out: work, replace });
-  await publishTemplate(built.tgz, registry);
-  return built.tgz;
+/** Publishes the fixture as `name@version` the way an author does: `berth template publish <dir>`. */
+async function publish(version: string, replace?: SourceOptions['replace']): Promise<void> {
+  const dir = templateSource(FIXTURE, work, { name, version, replace });
+  const res = ok(await berth('template', 'publish', dir));
+  expect(res.stderr).toContain(`published ${name}@${version}`);
 }
 
 const V11 = { 'index.ts': [["'hello from 1.0'", "'hello from 1.1'"]] } as const;
 
 beforeAll(async () => {
-  registry = await startVerdaccio();
+  // `registry=` for every package and reads that need the token too: a bad token is refused on every request.
+  registry = await startVerdaccio({ scopes: [], defaultRegistry: true, privateReads: true });
   work = mkdtempSync(join(tmpdir(), 'berth-template-deploy-'));
   // A scope of its own: the template cache (~/.cache/berth/templates/<name>/<version>) is shared by every run.
   name = `@t${randomBytes(4).toString('hex')}/tmpl`;
@@ -86,14 +90,19 @@ describe('berth deploy from a registry, upgrade, rollback', () => {
     expect(text.stdout).toMatch(new RegExp(`${ns1}\\s+app\\s+${name.replace('/', '\\/')}\\s+1\\.0\\.0\\s+1\\.1\\.0\\s+1\\.1\\.0`));
   });
 
-  it('upgrades one release to 1.1.0 keeping its config and secret, writing only the changed service', async () => {
+  it('upgrades one release to 1.1.0 keeping its config and secret, labelling every object 1.1.0', async () => {
     const text = ok(await berth('upgrade', 'app', '-n', ns1, '--to', '1.1.0', '--dry-run'));
     expect(text.stdout).toContain('~ update ConfigMap/app-web-config');
     const res = ok(await berth('upgrade', 'app', '-n', ns1, '--to', '1.1.0', '-o', 'json'));
     const out = JSON.parse(res.stdout);
     expect(out.outcome.status).toBe('deployed');
-    const written = out.plan.changes.filter((c: { action: string }) => c.action !== 'unchanged').map((c: { kind: string; name: string; action: string }) => `${c.action} ${c.kind}/${c.name}`);
-    expect(written.sort()).toEqual(['update ConfigMap/app-web-config', 'update Deployment/app-web']);
+    const changes = out.plan.changes as Array<{ kind: string; name: string; action: string }>;
+    // Every object carries the template's version as app.kubernetes.io/version, so 1.1.0 relabels all of them (as an
+    // app's `version` bump does); web's ConfigMap is the one content change.
+    expect(changes.length).toBeGreaterThan(2);
+    expect(changes.map((c) => c.action)).toEqual(changes.map(() => 'update'));
+    expect(changes.map((c) => `${c.kind}/${c.name}`)).toEqual(expect.arrayContaining(['ConfigMap/app-web-config', 'Deployment/app-web', 'Deployment/app-db']));
+    for (const c of changes) expect((await getJson(c.kind.toLowerCase(), c.name, ns1)).metadata.labels['app.kubernetes.io/version']).toBe('1.1.0');
     // The password was not given: it came back from the live Secret, unchanged.
     expect(Buffer.from((await getJson('secret', 'app-db-secret', ns1)).data.PASSWORD, 'base64').toString()).toBe('pw-one');
     expect((await getJson('configmap', 'app-web-config', ns1)).data.GREETING).toBe('hello from 1.1');
@@ -113,15 +122,15 @@ describe('berth deploy from a registry, upgrade, rollback', () => {
     const history = JSON.parse(ok(await berth('history', 'app', '-n', ns1, '-o', 'json')).stdout);
     expect(history.at(-1)).toMatchObject({ revision: 3, description: 'Rollback to 1', template: { name, version: '1.0.0' } });
     expect((await getJson('configmap', 'app-web-config', ns1)).data.GREETING).toBe('hello from 1.0');
+    expect((await getJson('deployment', 'app-db', ns1)).metadata.labels['app.kubernetes.io/version']).toBe('1.0.0');
     const status = ok(await berth('status', 'app', '-n', ns1));
     expect(status.stdout).toContain(`template:    ${name}@1.0.0`);
   });
 
   it('refuses a tampered tarball before extracting it', async () => {
-    const tgz = await publish('1.2.0', V11);
+    await publish('1.2.0', V11);
     const stored = join(registry.storage, name, `tmpl-1.2.0.tgz`);
     const bytes = readFileSync(stored);
-    expect(bytes.equals(readFileSync(tgz))).toBe(true);
     bytes[bytes.length - 10] ^= 0xff;
     writeFileSync(stored, bytes);
     const res = await berth('deploy', `${name}@1.2.0`, '-r', 'tampered', '-n', ns2, '--set', 'password=x');
@@ -162,13 +171,15 @@ describe('berth deploy from a registry, upgrade, rollback', () => {
     writeFileSync(bad, `registry=${registry.url}\n//${new URL(registry.url).host}/:_authToken=not-a-token\n`);
     const denied = await berthWith(bad, 'deploy', `${name}@^1`, '-r', 'x', '-n', ns2, '--dry-run');
     expect(denied.code).toBe(1);
-    expect(denied.stderr).toMatch(new RegExp(`error: the registry ${registry.url} refused the package document of ${name.replace('/', '\\/')}: 40[13]`));
-    expect(denied.stderr).toContain('hint: log in (npm login --registry');
+    expect(denied.stderr).toContain(`error: reading ${name}: the registry ${registry.url} refused the token in .npmrc (`);
+    expect(denied.stderr).toContain('bad or expired credentials');
+    expect(denied.stderr).toContain('hint: log in again: `berth registry login` for the local registry');
+    expect(denied.stderr).not.toContain('not-a-token');
 
     const unknown = await berth('deploy', `${name}-nope@^1`, '-r', 'x', '-n', ns2, '--dry-run');
-    expect(unknown.stderr).toContain(`error: no template ${name}-nope in the registry ${registry.url}`);
+    expect(unknown.stderr).toContain(`error: no package ${name}-nope in the registry ${registry.url}`);
     const range = await berth('deploy', `${name}@^9`, '-r', 'x', '-n', ns2, '--dry-run');
-    expect(range.stderr).toContain(`error: no version of ${name} matches ^9 in ${registry.url}`);
+    expect(range.stderr).toContain(`error: no version of ${name} matches '^9' in ${registry.url}`);
     expect(range.stderr).toContain('hint: newest versions: 2.0.0, 1.2.0, 1.1.0, 1.0.0');
   });
 });

@@ -148,7 +148,7 @@ describe('berth template against a real registry', () => {
     const missing = berth(['template', 'info', '@test/echo@^2']);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("error: no version of @test/echo matches '^2'");
-    expect(missing.stderr).toContain('hint: published versions: 0.1.0; dist-tags: latest=0.1.0');
+    expect(missing.stderr).toContain('hint: newest versions: 0.1.0; dist-tags: latest=0.1.0');
     const unknown = berth(['template', 'info', '@test/nope']);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain(`error: no package @test/nope in the registry ${reg.url}`);

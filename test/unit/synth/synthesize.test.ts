@@ -58,6 +58,23 @@ describe('synthesize', () => {
     expect((set.publicConfig as { logLevel: string }).logLevel).toBe((set.config as { logLevel: string }).logLevel);
   });
 
+  it('labels a template source dir with the version of its package.json; an app that sets its version keeps it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'berth-synth-version-'));
+    const tmpl = join(out, 'tmpl');
+    cpSync(join(PROJECT_ROOT, 'test', 'integration', 'registry', 'fixtures', 'tmpl'), tmpl, { recursive: true });
+    const pkg = JSON.parse(readFileSync(join(tmpl, 'package.json'), 'utf8'));
+    writeFileSync(join(tmpl, 'package.json'), JSON.stringify({ ...pkg, version: '1.4.0+build.7' }));
+    const set = await synthesize({ app: tmpl, env: 'default' });
+    // `+` cannot stand in a label value: `_`, as Helm writes its chart label.
+    expect(set.version).toBe('1.4.0_build.7');
+    expect(new Set(set.objects.map((o) => o.metadata.labels?.['app.kubernetes.io/version']))).toEqual(new Set(['1.4.0_build.7']));
+
+    const plain = join(out, 'plain');
+    cpSync(join(fixtures, 'plain'), plain, { recursive: true });
+    writeFileSync(join(plain, 'package.json'), JSON.stringify({ name: 'plain', version: '9.9.9' }));
+    expect((await synthesize({ app: plain, env: 'prod' })).version).toBe('1.2.3');
+  });
+
   it('asks for --env when an app has several environments', async () => {
     await expect(synthesize({ app: join(fixtures, 'plain') })).rejects.toThrow(
       'app plain has several environments: choose one with --env',

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildTemplate } from '../../integration/registry/build-template.js';
+import { templateSource } from '../../integration/registry/template-source.js';
+import { buildTemplatePackage } from '../../../src/registry/package.js';
 import { checkSample, loadTemplate, readTemplatePackage, synthesizeTemplate } from '../../../src/synth/template.js';
 
 const FIXTURE = join(process.cwd(), 'test', 'integration', 'registry', 'fixtures', 'tmpl');
@@ -11,7 +12,8 @@ describe('template packages', () => {
   let dir: string;
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'berth-template-'));
-    dir = (await buildTemplate({ source: FIXTURE, name: '@unit/tmpl', version: '1.0.0', out })).dir;
+    // The package `berth template publish` would publish.
+    dir = (await buildTemplatePackage(templateSource(FIXTURE, out, { name: '@unit/tmpl', version: '1.0.0' }), join(out, 'pkg'))).dir;
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -20,6 +22,9 @@ describe('template packages', () => {
     const set = await synthesizeTemplate(t, { release: 'r', namespace: 'ns', values: { files: [], set: ['password=pw', 'replicas=3'] } });
     expect(set.template).toEqual({ name: '@unit/tmpl', version: '1.0.0', integrity: 'sha512-x' });
     expect(set.app).toBe('tmpl');
+    // A template release is labelled with the template's own version, not Application's default 0.1.0.
+    expect(set.version).toBe('1.0.0');
+    expect(new Set(set.objects.map((o) => o.metadata.labels?.['app.kubernetes.io/version']))).toEqual(new Set(['1.0.0']));
     const web = set.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'r-web') as unknown as { spec: { replicas: number; template: { spec: { containers: Array<{ image: string }> } } } };
     expect(web.spec.replicas).toBe(3);
     expect(web.spec.template.spec.containers[0]!.image).toBe('example.com/web:1');
