@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -9,12 +9,6 @@ export interface AppSource {
   readonly index: string;
   /** Environment names found in `<dir>/env/`, sorted. */
   readonly envs: readonly string[];
-  /**
-   * The `app.kubernetes.io/version` of its objects unless the app's props set one: a template's package version
-   * (the `version` of a package.json beside index.ts, or of the installed package). Apps under apps/ have none and
-   * keep Application's own default.
-   */
-  readonly version?: string;
 }
 
 export function appsDir(root: string): string {
@@ -53,23 +47,6 @@ export function findApp(root: string, app: string): AppSource {
           .map((f) => f.slice(0, -3))
           .sort()
       : [];
-  const version = packageVersion(dir);
-  return { name: basename(dir), dir, index, envs, ...(version ? { version } : {}) };
+  return { name: basename(dir), dir, index, envs };
 }
 
-/** The version of `<dir>/package.json`, when there is one (a template source dir), as a label value can hold it. */
-function packageVersion(dir: string): string | undefined {
-  const file = join(dir, 'package.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    const { version } = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown };
-    return typeof version === 'string' && version !== '' ? labelVersion(version) : undefined;
-  } catch {
-    return undefined; // not JSON: the template checks (publish, deploy) say so with their own words
-  }
-}
-
-/** A semver version as a label value: build metadata's `+` is not allowed there, so `_` (as Helm's chart label does). */
-export function labelVersion(version: string): string {
-  return version.replaceAll('+', '_');
-}

@@ -123,8 +123,6 @@ export function render(mod: AppModule, source: AppSource, opts: RenderOptions): 
     instance = new mod.AppClass(app, source.name, {
       config: opts.config,
       release: { name: opts.release, namespace: opts.namespace, env: opts.env },
-      // A template's package version; an app's props (or Application's default) decide otherwise.
-      ...(source.version ? { version: source.version } : {}),
     });
   } catch (err) {
     throw new UserError(`${source.name} (env ${opts.env}): ${err instanceof Error ? err.message : String(err)}${configPathOfProp(err, source, opts)}`, {

@@ -14,7 +14,7 @@ import { sha256 } from '../util/hash.js';
 import { toYamlDocuments } from '../util/yaml.js';
 import type { ManifestSet, TemplateRef } from '../model/manifest-set.js';
 import { parseTemplateManifest, requireEngine, type TemplateManifest } from '../model/template-manifest.js';
-import { labelVersion, type AppSource } from './apps.js';
+import type { AppSource } from './apps.js';
 import { bundleApp } from './bundle.js';
 import { PROJECT_ROOT, render, type AppModule, type SynthOptions } from './synthesize.js';
 import { printableObjects } from './write.js';
@@ -98,7 +98,7 @@ export async function loadTemplate(pkg: TemplatePackage, root = PROJECT_ROOT): P
   if (typeof mod.AppClass !== 'function') {
     throw new UserError(`${pkg.name}@${pkg.version}: dist/index.js has no default export`, { hint: 'a template default-exports its Application class' });
   }
-  return { pkg, mod, source: { name: pkg.berth.app, dir: pkg.dir, index: join(pkg.dir, 'dist', 'index.js'), envs: [], version: labelVersion(pkg.version) } };
+  return { pkg, mod, source: { name: pkg.berth.app, dir: pkg.dir, index: join(pkg.dir, 'dist', 'index.js'), envs: [] } };
 }
 
 export interface TemplateRenderRequest {

@@ -58,16 +58,17 @@ describe('synthesize', () => {
     expect((set.publicConfig as { logLevel: string }).logLevel).toBe((set.config as { logLevel: string }).logLevel);
   });
 
-  it('labels a template source dir with the version of its package.json; an app that sets its version keeps it', async () => {
+  it("labels objects with the Application's own version (its app version), not a package.json's", async () => {
     const out = mkdtempSync(join(tmpdir(), 'berth-synth-version-'));
     const tmpl = join(out, 'tmpl');
     cpSync(join(PROJECT_ROOT, 'test', 'integration', 'registry', 'fixtures', 'tmpl'), tmpl, { recursive: true });
     const pkg = JSON.parse(readFileSync(join(tmpl, 'package.json'), 'utf8'));
-    writeFileSync(join(tmpl, 'package.json'), JSON.stringify({ ...pkg, version: '1.4.0+build.7' }));
+    writeFileSync(join(tmpl, 'package.json'), JSON.stringify({ ...pkg, version: '1.4.0' }));
+    // A template's package version is recorded in the revision (history shows it); the label is the app's version,
+    // so a template release that changes nothing but its package version writes nothing and rolls no pod.
     const set = await synthesize({ app: tmpl, env: 'default' });
-    // `+` cannot stand in a label value: `_`, as Helm writes its chart label.
-    expect(set.version).toBe('1.4.0_build.7');
-    expect(new Set(set.objects.map((o) => o.metadata.labels?.['app.kubernetes.io/version']))).toEqual(new Set(['1.4.0_build.7']));
+    expect(set.version).toBe('0.1.0');
+    expect(new Set(set.objects.map((o) => o.metadata.labels?.['app.kubernetes.io/version']))).toEqual(new Set(['0.1.0']));
 
     const plain = join(out, 'plain');
     cpSync(join(fixtures, 'plain'), plain, { recursive: true });

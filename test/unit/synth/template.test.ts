@@ -22,9 +22,9 @@ describe('template packages', () => {
     const set = await synthesizeTemplate(t, { release: 'r', namespace: 'ns', values: { files: [], set: ['password=pw', 'replicas=3'] } });
     expect(set.template).toEqual({ name: '@unit/tmpl', version: '1.0.0', integrity: 'sha512-x' });
     expect(set.app).toBe('tmpl');
-    // A template release is labelled with the template's own version, not Application's default 0.1.0.
-    expect(set.version).toBe('1.0.0');
-    expect(new Set(set.objects.map((o) => o.metadata.labels?.['app.kubernetes.io/version']))).toEqual(new Set(['1.0.0']));
+    // The label is the Application's version (the app's, like Helm's appVersion); the package version is the record's.
+    expect(set.version).toBe('0.1.0');
+    expect(new Set(set.objects.map((o) => o.metadata.labels?.['app.kubernetes.io/version']))).toEqual(new Set(['0.1.0']));
     const web = set.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'r-web') as unknown as { spec: { replicas: number; template: { spec: { containers: Array<{ image: string }> } } } };
     expect(web.spec.replicas).toBe(3);
     expect(web.spec.template.spec.containers[0]!.image).toBe('example.com/web:1');
