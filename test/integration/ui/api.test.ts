@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { testKubeconfig, testNamespaces } from '../harness.js';
+import { kubectl, serviceAccountKubeconfig, testKubeconfig, testNamespaces } from '../harness.js';
+import { execFile } from '../../../src/cluster/exec.js';
 import { berth } from '../deploy/helpers.js';
 
 /**
@@ -13,31 +14,42 @@ const marker = `uiapi${randomBytes(3).toString('hex')}`;
 const SECRET = `ui-secret-${randomBytes(8).toString('hex')}`;
 const bodies: string[] = [];
 
-let child: ChildProcess;
+let main: Console;
 let base = '';
 let token = '';
 let csrf = '';
 let nsA = '';
 let nsB = '';
 
-async function startConsole(): Promise<void> {
-  child = spawn(process.execPath, ['bin/berth.mjs', 'ui', '--port', '0', '--no-open', '--kubeconfig', testKubeconfig()], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+interface Console {
+  readonly child: ChildProcess;
+  readonly base: string;
+  readonly token: string;
+}
+
+/** Starts `berth ui` on a free port and reads the URL it prints. */
+async function startConsole(kubeconfig: string): Promise<Console> {
+  const child = spawn(process.execPath, ['bin/berth.mjs', 'ui', '--port', '0', '--no-open', '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
   const stderr: string[] = [];
   child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
+  return new Promise<Console>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`berth ui printed no URL in 60 s: ${stderr.join('')}`)), 60_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const m = /^Berth console: (http:\/\/127\.0\.0\.1:\d+)\/\?token=([A-Za-z0-9_-]{43})$/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(line);
-        base = m[1]!;
-        token = m[2]!;
-      }
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({ child, base: m[1]!, token: m[2]! });
     });
     child.on('exit', (code) => reject(new Error(`berth ui exited with ${code}: ${stderr.join('')}`)));
   });
-  expect(url).toContain('?token=');
+}
+
+/** Stops a console by its pid; it exits 0 on SIGTERM. */
+async function stopConsole(c: Console | undefined): Promise<void> {
+  if (c?.child.pid === undefined || c.child.exitCode !== null) return;
+  const exited = new Promise<number | null>((resolve) => c.child.once('exit', (code) => resolve(code)));
+  process.kill(c.child.pid, 'SIGTERM');
+  expect(await exited).toBe(0);
 }
 
 /** A request to the console; every body is kept for the secret check. */
@@ -107,15 +119,13 @@ beforeAll(async () => {
     const hello = await berth('deploy', 'hello', '-r', 'hello', '-n', nsB, '--env', 'dev', '--set', `replicas=${replicas}`, '--timeout', '60s');
     expect(hello.code).toBe(0);
   }
-  await startConsole();
+  main = await startConsole(testKubeconfig());
+  ({ base, token } = main);
   csrf = (await call('/api/session')).body.csrf;
 });
 
 afterAll(async () => {
-  if (child?.pid === undefined || child.exitCode !== null) return;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  process.kill(child.pid, 'SIGTERM');
-  expect(await exited).toBe(0);
+  await stopConsole(main);
 });
 
 describe('berth ui: security', () => {
@@ -182,6 +192,25 @@ describe('berth ui: releases', () => {
     const bad = await call('/api/releases?pageSize=0');
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toBe("pageSize must be a whole number from 1 to 500, got '0'");
+  });
+
+  it('leaves out what the user may not read with a note, not an error', async () => {
+    await kubectl(['create', 'serviceaccount', 'viewer', '-n', nsB]);
+    const rbac = await execFile(process.execPath, ['bin/berth.mjs', 'rbac', '-n', nsB, '--service-account', 'viewer'], { timeoutMs: 60_000 });
+    expect(rbac.code).toBe(0);
+    await kubectl(['apply', '-f', '-'], { input: rbac.stdout });
+    const limited = await startConsole(await serviceAccountKubeconfig(nsB, 'viewer'));
+    try {
+      const res = await fetch(`${limited.base}/api/releases?q=${marker}`, { headers: { Authorization: `Bearer ${limited.token}` } });
+      const body = await res.text();
+      bodies.push(body);
+      expect(res.status).toBe(200);
+      const list = JSON.parse(body);
+      expect(list.items.map((r: any) => `${r.namespace}/${r.release}`)).toEqual([`${nsB}/hello`]);
+      expect(list.notes).toEqual([{ message: `you may not list namespaces: showing namespace ${nsB} (the kubeconfig context's) only` }]);
+    } finally {
+      await stopConsole(limited);
+    }
   });
 
   it('shows a release with its services, pods, history and config, the secret masked', async () => {
