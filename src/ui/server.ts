@@ -197,7 +197,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (webMissing) {
       return send(res, 200, page('Berth console', 'The web console is not built: run <code>npm run build:web</code> in the Berth checkout, then start <code>berth ui</code> again. The JSON API under /api/ works without it.'), 'text/html; charset=utf-8');
     }
-    let path = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(url.pathname);
+    } catch {
+      return send(res, 400, 'bad path\n', 'text/plain; charset=utf-8');
+    }
+    let path = normalize(decoded).replace(/^([/\\])+/, '');
     let file = join(options.webDir, path);
     if (!file.startsWith(options.webDir + sep) && file !== options.webDir) return send(res, 404, 'not found\n', 'text/plain; charset=utf-8');
     if (!existsSync(file) || !statSync(file).isFile()) {
@@ -259,7 +265,15 @@ function matchRoute(method: string, path: string): { handler: Handler; params: s
   for (const r of routes) {
     if (r.method !== method) continue;
     const m = r.pattern.exec(path);
-    if (m) return { handler: r.handler, params: m.slice(1).map((p) => decodeURIComponent(p)) };
+    if (m) return { handler: r.handler, params: m.slice(1).map(decodeSegment) };
   }
   return undefined;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, { message: `the path segment '${segment}' is not valid percent-encoding` });
+  }
 }
