@@ -237,11 +237,26 @@ describe('berth ui: releases', () => {
     expect((await call('/api/nothing')).status).toBe(404);
   });
 
-  it('streams the live status of a release from watches', async () => {
-    const got = await events(`/api/releases/${nsB}/hello/watch`, (e) => e.event === 'status', 30_000);
-    const status = got.find((e) => e.event === 'status')!.data;
-    expect(status.services).toEqual([expect.objectContaining({ name: 'web', state: 'ready', pods: { ready: 2, total: 2 } })]);
-    expect(status.pods).toHaveLength(2);
+  it('streams the live status of a release from watches, again when its pods change', async () => {
+    let scaled = false;
+    const got = await events(
+      `/api/releases/${nsB}/hello/watch`,
+      (e) => {
+        if (e.event !== 'status') return false;
+        if (!scaled) {
+          scaled = true;
+          void kubectl(['scale', 'deployment', 'hello-web', '-n', nsB, '--replicas=3']);
+          return false;
+        }
+        return e.data.services[0].pods.total === 3 && e.data.services[0].pods.ready === 3;
+      },
+      60_000,
+    );
+    const statuses = got.filter((e) => e.event === 'status').map((e) => e.data);
+    expect(statuses[0].services).toEqual([expect.objectContaining({ name: 'web', state: 'ready', pods: { ready: 2, total: 2 } })]);
+    expect(statuses[0].pods).toHaveLength(2);
+    expect(statuses.at(-1).services[0].pods).toEqual({ ready: 3, total: 3 });
+    expect(statuses.at(-1).pods).toHaveLength(3);
   });
 
   it('diffs two revisions as berth diff-revisions does: config first, then objects', async () => {
