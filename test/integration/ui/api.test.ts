@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { kubectl, serviceAccountKubeconfig, testKubeconfig, testNamespaces } from '../harness.js';
 import { execFile } from '../../../src/cluster/exec.js';
+import { KubeClient } from '../../../src/kube/client.js';
+import { ReleaseLock } from '../../../src/release/lock.js';
 import { berth } from '../deploy/helpers.js';
 
 /**
@@ -293,6 +295,18 @@ describe('berth ui: rollback and deploy', () => {
     expect(history.at(-1)).toMatchObject({ revision: 3, status: 'deployed', description: 'Rollback to 1' });
     expect((await post(`/api/releases/${nsB}/hello/rollback`, { revision: 'one' })).status).toBe(400);
     expect((await post(`/api/releases/${nsB}/hello/rollback`, { revision: 42 })).status).toBe(404);
+  });
+
+  it('refuses a rollback of a release another run holds locked with 409 and the lock message', async () => {
+    const lock = await ReleaseLock.acquire(await KubeClient.connect({ kubeconfig: testKubeconfig() }), nsB, 'hello', { ttlSeconds: 15 });
+    try {
+      const res = await post(`/api/releases/${nsB}/hello/rollback`, { revision: 1 });
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toMatch(new RegExp(`^release hello in namespace ${nsB} is locked by `));
+      expect(res.body.error.hint).toContain('another berth run is changing this release');
+    } finally {
+      await lock.release();
+    }
   });
 
   it("validates with the CLI's validator: a bad value gives the CLI's message for that path", async () => {
