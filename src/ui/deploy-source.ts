@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ConfigSchema, JsonSchema } from '../config/json-schema.js';
 import { SECRET_KEYWORD } from '../config/json-schema.js';
 import { listSecretPaths } from '../config/secrets.js';
-import { findProblems, validateValues } from '../config/validate.js';
+import { findProblems, hideSecretValues, validateValues } from '../config/validate.js';
 import { mergeValues, type Values } from '../config/values.js';
 import type { DeployContext, ProgressReporter } from '../deploy/context.js';
 import { openContext } from '../deploy/setup.js';
@@ -145,7 +145,8 @@ function checkValues(raw: unknown): Values {
 async function problemsOf(loaded: Loaded, values: Values): Promise<{ fields: FieldError[]; message?: string; hint?: string }> {
   const secretPaths = listSecretPaths(loaded.schema);
   const config = mergeValues(loaded.base, withoutUnchangedSecrets(values, secretPaths) as Values);
-  const fields = findProblems(loaded.schema, config).map((p) => ({ path: p.at, message: p.message }));
+  // The validator hides secret values in its messages; its last guard runs here too, as for its CLI lines.
+  const fields = findProblems(loaded.schema, config).map((p) => ({ path: p.at, message: hideSecretValues(p.message, config, secretPaths) }));
   if (fields.length === 0) return { fields };
   try {
     validateValues(loaded.schema, config, { source: `${loaded.label}, the form`, hint: loaded.hint });

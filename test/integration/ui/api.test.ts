@@ -318,6 +318,9 @@ describe('berth ui: rollback and deploy', () => {
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain(`  - ${res.body.fields[0].message} (--set replicas=three)`);
     expect((await post('/api/validate', { source: { app: 'hello', env: 'dev' }, values: { replicas: 3 } })).body).toEqual({ fields: [] });
+    // A secret of the wrong shape is named, never echoed: the secret check below searches every body for it.
+    const secret = await post('/api/validate', { source: { app: 'shop', env: 'dev' }, values: { db: { password: [SECRET] } } });
+    expect(secret.body.fields.map((f: any) => f.path)).toEqual(['db.password']);
   });
 
   it('shows the schema with the env values, secrets masked and marked for a password input', async () => {
