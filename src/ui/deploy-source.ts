@@ -159,7 +159,15 @@ async function problemsOf(loaded: Loaded, values: Values): Promise<{ fields: Fie
 
 export async function validate(state: UiState, body: unknown): Promise<{ fields: FieldError[] }> {
   const b = isPlainObject(body) ? body : {};
-  const loaded = await loadSource(parseSource(b.source), state.options.root);
+  let loaded = await loadSource(parseSource(b.source), state.options.root);
+  if (loaded.template && b.release !== undefined && b.namespace !== undefined) {
+    // An upgrade of a template release starts from its recorded config, secrets from its live Secrets: as the deploy.
+    const release = checkedRelease(b.release);
+    const { client, store } = await state.store(typeof b.context === 'string' && b.context ? b.context : undefined, checkedNamespace(b.namespace));
+    const { key } = await readReleaseKey(client, store.namespace, release);
+    const base = await configBase({ client, store }, loaded.template, { release, key, values: { files: [], set: [] } });
+    loaded = { ...loaded, base: base.base, label: base.source };
+  }
   return { fields: (await problemsOf(loaded, checkValues(b.values))).fields };
 }
 
