@@ -1,5 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { BerthError, ClusterError, UserError } from '../errors.js';
 import type { ApiError } from './api-types.js';
@@ -241,7 +242,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  hosts = allowedHosts(listen, port);
+  hosts = allowedHosts(listen, port, Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address)));
   const pings = setInterval(() => {
     for (const s of streams) s.write('event: ping\ndata: {}\n\n');
   }, 15_000);
