@@ -7,6 +7,7 @@ import { checkKnownKeys, NETWORK_POLICY_PROPS } from './private/known-keys.js';
 import { objectMeta, releaseMetadata } from './private/metadata.js';
 import { dns1123LabelProblem, objectName } from './private/naming.js';
 import { checkPort } from './private/validate.js';
+import { nonEmpty } from './private/values.js';
 
 /** The label every namespace carries with its own name (Kubernetes 1.21+), so a policy can select one by name. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -207,7 +208,15 @@ export function renderPolicySpec(
     rules[direction]?.map((rule, i) => renderRule(scope, `${prop}${direction}[${i}]`, rule, direction === 'ingress' ? 'from' : 'to'));
   const ingress = render('ingress') as k8s.NetworkPolicyIngressRule[] | undefined;
   const egress = render('egress') as k8s.NetworkPolicyEgressRule[] | undefined;
-  return { podSelector: { matchLabels }, policyTypes, ingress, egress };
+  // The API server stores an empty list or map as absent, so an applied one changes the object on every apply (a new
+  // generation; `kubectl diff --server-side` never clean). Absent means the same here: every pod of the namespace,
+  // and no traffic allowed in a direction `policyTypes` names.
+  return {
+    podSelector: Object.keys(matchLabels).length > 0 ? { matchLabels } : {},
+    policyTypes,
+    ingress: ingress && nonEmpty(ingress),
+    egress: egress && nonEmpty(egress),
+  };
 }
 
 /** @internal One rule; `prop` is its path in messages (`ingress[0]`, `networkPolicies.extra[1]`). */

@@ -8,6 +8,7 @@ import { propError } from './errors.js';
 import { describeGraph } from './graph.js';
 import { objectMeta } from './metadata.js';
 import { dns1123LabelProblem } from './naming.js';
+import { nonEmpty } from './values.js';
 
 /**
  * The policies of `Application({ networkPolicies })`: one per service, created with the service and rendered at
@@ -71,7 +72,8 @@ class DependencyPolicies {
     (this.options.extra ?? []).forEach((rule, i) => {
       if (rule.service === workload.name) ingress.push(extraRule(this.app, rule, i));
     });
-    return { podSelector: { matchLabels: { ...workload.selectorLabels } }, policyTypes: ['Ingress'], ingress };
+    // No rules at all (a service without ports): absent rather than [], which the API server would drop on every apply.
+    return { podSelector: { matchLabels: { ...workload.selectorLabels } }, policyTypes: ['Ingress'], ingress: nonEmpty(ingress) };
   }
 
   /** The graph of the app's services, computed once per render (each object renders itself for it). */

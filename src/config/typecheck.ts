@@ -120,7 +120,14 @@ export function typecheckApp(appDir: string, check: AppCheck, options: Typecheck
 function withProjectPackages(options: ts.CompilerOptions, app: string, root: string): ts.CompilerOptions {
   if (isInside(root, app)) return options;
   const modules = join(root, 'node_modules');
-  return { ...options, paths: { ...options.paths, '*': [join(modules, '*'), join(modules, '@types', '*')] } };
+  return {
+    ...options,
+    paths: { ...options.paths, '*': [join(modules, '*'), join(modules, '@types', '*')] },
+    // NodeNext's ESM mode (an app dir whose package.json says "type": "module", as every template's does) does not
+    // read a mapped package folder's package.json, so `constructs` would not resolve; "bundler" resolution does.
+    module: typescript().ModuleKind.ESNext,
+    moduleResolution: typescript().ModuleResolutionKind.Bundler,
+  };
 }
 
 /** One UserError with every message; it names the env modules when only they fail, else the app. */
@@ -200,7 +207,8 @@ function resolveEnvFile(app: string, envFile: string): string {
   });
 }
 
-function readCompilerOptions(tsConfigFilePath: string): ts.CompilerOptions {
+/** The compiler options of a tsconfig.json (defaults when there is none). */
+export function readCompilerOptions(tsConfigFilePath: string): ts.CompilerOptions {
   if (!existsSync(tsConfigFilePath)) return { strict: true, module: typescript().ModuleKind.NodeNext, moduleResolution: typescript().ModuleResolutionKind.NodeNext };
   const read = typescript().readConfigFile(tsConfigFilePath, (p) => typescript().sys.readFile(p));
   if (read.error) {

@@ -17,10 +17,11 @@ import { logsCommand } from './logs.js';
 import { eventsCommand } from './events.js';
 import { graphCommand } from './graph.js';
 import { rbacCommand } from './rbac.js';
+import { registryCommand } from './registry.js';
 import { uiCommand } from './ui.js';
 
 /**
  * Every command, in the order `berth --help` lists them. A command module only declares flags;
  * its action imports the heavy code lazily so that `berth --help` stays fast.
  */
-export const commands: ReadonlyArray<() => Command> = [synthCommand, schemaCommand, clusterCommand, listCommand, statusCommand, historyCommand, getCommand, diffCommand, deployCommand, upgradeCommand, rollbackCommand, diffRevisionsCommand, uninstallCommand, logsCommand, eventsCommand, graphCommand, rbacCommand, templateCommand, uiCommand];
+export const commands: ReadonlyArray<() => Command> = [synthCommand, schemaCommand, clusterCommand, listCommand, statusCommand, historyCommand, getCommand, diffCommand, deployCommand, upgradeCommand, rollbackCommand, diffRevisionsCommand, uninstallCommand, logsCommand, eventsCommand, graphCommand, rbacCommand, templateCommand, registryCommand, uiCommand];

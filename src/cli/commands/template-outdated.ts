@@ -1,28 +1,9 @@
-import { Command } from 'commander';
-import { queryFlags, type QueryFlags } from '../options.js';
+import type { QueryFlags } from '../options.js';
 
 /**
- * `berth template outdated -n NS | -A`: deployed releases whose template has a newer version. The `template`
- * command (engineer `registry`) owns `outdated` inside a project (its template dependencies); this is its release
- * side, which it hands -n / -A to.
+ * `berth template outdated -n NS | -A`: deployed releases whose template has a newer version — the release side of
+ * `outdated` (template.ts), which hands -n / -A here; without them it lists the project's template dependencies.
  */
-export function templateOutdatedCommand(): Command {
-  return queryFlags(new Command('outdated'), 'namespace whose releases to check (default: the namespace of the kubeconfig context)')
-    .description('List deployed releases whose template has a newer version in its registry')
-    .option('-A, --all-namespaces', 'check releases in every namespace')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  berth template outdated -n data
-  berth template outdated -A -o json
-
-WANTED is the newest version in the deployed version's major (berth upgrade R --to ^<major>), LATEST the
-registry's latest. Exit code 0 either way; -o json for scripts.`,
-    )
-    .action(runOutdated);
-}
-
 export async function runOutdated(opts: QueryFlags & { allNamespaces?: boolean }): Promise<void> {
   const { KubeClient } = await import('../../kube/client.js');
   const { outdatedReleases } = await import('../../registry/outdated.js');

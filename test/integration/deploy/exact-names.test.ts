@@ -31,7 +31,7 @@ describe('exact names', () => {
     const message = (err as UserError).message;
     expect(message).toContain('Service/carts-db');
     expect(message).toContain('Deployment/carts-db');
-    expect(message).toContain(`${ns}/shop-a`);
+    expect(message).toContain(`owned by release shop-a in namespace ${ns}`);
     expect(message).not.toContain('shop-b-carts');
     // Nothing of shop-b was written: no revision, not even its objects with names of its own.
     expect(await listJson('secrets', ns, 'owner=berth,release=shop-b')).toEqual([]);

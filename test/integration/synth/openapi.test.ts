@@ -29,6 +29,10 @@ describe('synthesized manifests', () => {
     expect(cases.map(([app, env]) => `${app}/${env}`)).toEqual(expect.arrayContaining(['shop/prod', 'hello/dev', 'pods/default', 'services/default', 'safety/default', 'network/default']));
   });
 
+  it('covers both envs of the Online Boutique port', () => {
+    expect(cases.map(([app, env]) => `${app}/${env}`)).toEqual(expect.arrayContaining(['boutique/dev', 'boutique/prod']));
+  });
+
   it.each(cases)('%s/%s passes a strict server-side dry run', async (_name, env, dir) => {
     const set = await synthesize({ app: dir, env, namespace });
     // Generated Secrets included: a dry run stores nothing, and their shape is checked too.
