@@ -11,8 +11,9 @@ import { silentProgress, type ProgressReporter } from '../deploy/context.js';
 import { isPlainObject } from '../util/object.js';
 import type { KubeApi } from '../model/kube-api.js';
 import { LEASE_API_VERSION, leaseName, leaseState, localProcesses, lockedError, type LeaseObject } from '../release/lock.js';
-import type { CatalogList, GraphView, OperationRef, PlanView, ReleaseList, RevisionDiffView, SessionInfo } from './api-types.js';
+import type { GraphView, OperationRef, PlanView, ReleaseList, RevisionDiffView, SessionInfo } from './api-types.js';
 import { loadRelease, planView, schemaView, sourceList, validate } from './deploy-source.js';
+import { catalog } from './catalog.js';
 import { HttpError } from './http-error.js';
 import { parseListQuery, pageOf } from './paging.js';
 import { listAll, releaseDetail, requireRelease, rowOf, watchRelease } from './releases.js';
@@ -198,11 +199,6 @@ async function operationEvents(ctx: RouteContext): Promise<void> {
   });
 }
 
-async function catalog(): Promise<CatalogList> {
-  // TODO(issue 13): `berth template search` (src/registry) is not on main yet; its function answers here once it is.
-  return { items: [], notes: ['the catalog needs `berth template search`, which this Berth does not have yet: templates installed in the project are under GET /api/sources'] };
-}
-
 export const routes: readonly Route[] = [
   { method: 'GET', pattern: /^\/api\/session$/, handler: session },
   { method: 'GET', pattern: /^\/api\/releases$/, handler: releases },
@@ -218,5 +214,5 @@ export const routes: readonly Route[] = [
   { method: 'POST', pattern: /^\/api\/deploy\/plan$/, handler: deployPlan },
   { method: 'POST', pattern: /^\/api\/deploy$/, handler: deployRun },
   { method: 'GET', pattern: /^\/api\/operations\/([A-Za-z0-9_-]+)\/events$/, handler: operationEvents },
-  { method: 'GET', pattern: /^\/api\/catalog$/, handler: catalog },
+  { method: 'GET', pattern: /^\/api\/catalog$/, handler: (ctx) => catalog(ctx.state.options.root, ctx.query.get('q') ?? '') },
 ];

@@ -363,11 +363,6 @@ describe('berth ui: rollback and deploy', () => {
     expect(changed.body.summary.update).toBeGreaterThan(0);
   });
 
-  it('answers the catalog with a note while template search is missing', async () => {
-    const res = await call('/api/catalog');
-    expect(res.body.items).toEqual([]);
-    expect(res.body.notes[0]).toContain('berth template search');
-  });
 });
 
 describe('berth ui: secrets', () => {

@@ -1,18 +1,19 @@
 /**
- * The console's deploy form with a template from a real Verdaccio: its schema, a deploy, and an upgrade whose blank
+ * The console's deploy form and catalog with a template from a real Verdaccio: its schema, a deploy, an upgrade whose blank
  * secret keeps the release's live value (recovered from its Secret, as `berth deploy` does). `berth ui` runs as a
  * child process with the registry's .npmrc, stopped by its pid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot } from '../../../src/cluster/paths.js';
 import { listJson, testKubeconfig, testNamespaces } from '../harness.js';
-import { buildTemplate, publishTemplate } from '../registry/build-template.js';
+import { execFile } from '../../../src/cluster/exec.js';
+import { packumentCacheDir } from '../../../src/registry/paths.js';
 import { startVerdaccio, type TestRegistry } from '../registry/verdaccio-local.js';
 
 const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), '..', 'registry', 'fixtures', 'tmpl');
@@ -56,10 +57,18 @@ beforeAll(async () => {
   registry = await startVerdaccio();
   work = mkdtempSync(join(tmpdir(), 'berth-ui-template-'));
   name = `@t${randomBytes(4).toString('hex')}/tmpl`;
-  const built = await buildTemplate({ source: FIXTURE, name, version: '1.0.0', out: work });
-  await publishTemplate(built.tgz, registry);
   ns = await namespace('ui-tmpl');
-  const npmrc = registry.npmrcPath;
+  // The registry's .npmrc, plus the scope line the catalog searches (as `berth registry login --scope` writes it).
+  const npmrc = join(work, 'ui.npmrc');
+  writeFileSync(npmrc, `${readFileSync(registry.npmrcPath, 'utf8')}${name.split('/')[0]}:registry=${registry.url}\n`, { mode: 0o600 });
+  // Published as a user publishes one: `berth template publish` of the fixture's source under a scope of its own.
+  const source = join(work, 'tmpl');
+  cpSync(FIXTURE, source, { recursive: true });
+  const pkgFile = join(source, 'package.json');
+  writeFileSync(pkgFile, JSON.stringify({ ...JSON.parse(readFileSync(pkgFile, 'utf8')), name, version: '1.0.0' }, null, 2));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_config_')));
+  const published = await execFile(process.execPath, ['bin/berth.mjs', 'template', 'publish', source], { timeoutMs: 180_000, env: { ...env, npm_config_userconfig: npmrc } });
+  if (published.code !== 0) throw new Error(`berth template publish failed: ${published.stdout}${published.stderr}`);
   child = spawn(process.execPath, ['bin/berth.mjs', 'ui', '--port', '0', '--no-open', '--kubeconfig', testKubeconfig()], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, CI: '1', BERTH_LOCK_TTL_SECONDS: '15', npm_config_userconfig: npmrc, NPM_CONFIG_USERCONFIG: npmrc },
@@ -83,6 +92,7 @@ afterAll(async () => {
     await exited;
   }
   await registry?.stop();
+  if (registry) rmSync(join(packumentCacheDir(), new URL(registry.url).host.replace(':', '_')), { recursive: true, force: true });
   if (work) rmSync(work, { recursive: true, force: true });
   if (name) rmSync(join(cacheRoot(), 'templates', name.split('/')[0]!), { recursive: true, force: true });
 });
@@ -123,6 +133,21 @@ describe('berth ui: a template from the registry', () => {
     const secrets = await listJson('secret', ns, 'app.kubernetes.io/name=db');
     const values = secrets.flatMap((s) => Object.values((s.data ?? {}) as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString()));
     expect(values).toContain(PASSWORD);
+  });
+
+  it("lists the registry's templates in the catalog with versions and config rows, filtered by q as template search", async () => {
+    const all = await call('/api/catalog');
+    expect(all.status).toBe(200);
+    const entry = all.body.items.find((e: any) => e.name === name);
+    expect(entry).toMatchObject({ latest: '1.0.0', versions: ['1.0.0'] });
+    expect(entry.config).toEqual(
+      expect.arrayContaining([
+        { path: 'password', type: 'string', required: true, secret: true, description: 'Password of the database.' },
+        { path: 'replicas', type: 'number', required: false, default: 1, secret: false, description: 'Pods of the web service.' },
+      ]),
+    );
+    expect((await call('/api/catalog?q=password')).body.items.map((e: any) => e.name)).toContain(name);
+    expect((await call('/api/catalog?q=zzz-no-such-word')).body).toEqual({ items: [], notes: [] });
   });
 
   it('never sent the secret value, nor its base64', () => {
