@@ -386,7 +386,7 @@ function hideSetValue(origin: string | undefined, secret: boolean): string | und
  * The last guard: any secret-marked string value of at least 3 characters that still occurs in a message line (a
  * union branch that did not mark it, an origin under a secret parent) is replaced by `(hidden)`.
  */
-function hideSecretValues(line: string, values: unknown, secretPaths: readonly string[]): string {
+export function hideSecretValues(line: string, values: unknown, secretPaths: readonly string[]): string {
   let out = line;
   for (const [path, value] of flattenConfig(values)) {
     if (!isSecretPath(path, secretPaths)) continue;

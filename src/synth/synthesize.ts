@@ -33,8 +33,12 @@ export interface SynthOptions {
   readonly release?: string;
   /** @default the env name, or `default` */
   readonly namespace?: string;
-  /** Config overrides merged over the env module, validated against the config schema. */
-  readonly values?: { readonly files: readonly string[]; readonly set: readonly string[] };
+  /**
+   * Config overrides merged over the env module, validated against the config schema: files, then `--set`, then
+   * `config`, values given as an object (the web console's form; kept in memory, so a secret typed there never
+   * touches the disk).
+   */
+  readonly values?: { readonly files: readonly string[]; readonly set: readonly string[]; readonly config?: Readonly<Record<string, unknown>> };
   /** @default PROJECT_ROOT */
   readonly root?: string;
   /**
@@ -273,7 +277,7 @@ export async function synthesize(opts: SynthOptions): Promise<ManifestSet> {
 }
 
 export function hasValues(values: SynthOptions['values']): boolean {
-  return Boolean(values && (values.files.length > 0 || values.set.length > 0));
+  return Boolean(values && (values.files.length > 0 || values.set.length > 0 || values.config !== undefined));
 }
 
 /**
@@ -296,6 +300,7 @@ async function resolveConfig(
     const { loadValuesWithOrigins, mergeValues } = await import('../config/values.js');
     const overlay = loadValuesWithOrigins({ files: values!.files, set: values!.set });
     merged = mergeValues((base ?? {}) as Record<string, unknown>, overlay.values);
+    if (values!.config) merged = mergeValues(merged as Record<string, unknown>, { ...values!.config });
     origins = overlay.origins;
   }
   // Validating the same config against the same schema again cannot give another answer; skipping it
@@ -307,7 +312,7 @@ async function resolveConfig(
     const { validateValues } = await import('../config/validate.js');
     const envFile = source.envs.includes(env) ? [relative(process.cwd(), join(source.dir, 'env', `${env}.ts`))] : [];
     validateValues(schema, merged, {
-      source: [...envFile, ...(values?.files ?? []), ...(values?.set.length ? ['--set'] : [])].join(', '),
+      source: [...envFile, ...(values?.files ?? []), ...(values?.set.length ? ['--set'] : []), ...(values?.config ? ['the form'] : [])].join(', '),
       origins,
       app: source.name,
     });

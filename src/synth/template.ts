@@ -119,17 +119,18 @@ export async function synthesizeTemplate(t: LoadedTemplate, req: TemplateRenderR
   let config: Record<string, unknown> = structuredClone(req.base ?? pkg.berth.defaults);
   let origins;
   const values = req.values;
-  if (values && (values.files.length > 0 || values.set.length > 0)) {
+  if (values && (values.files.length > 0 || values.set.length > 0 || values.config)) {
     const { loadValuesWithOrigins, mergeValues } = await import('../config/values.js');
     const overlay = loadValuesWithOrigins({ files: values.files, set: values.set });
     config = mergeValues(config, overlay.values);
+    if (values.config) config = mergeValues(config, { ...values.config });
     origins = overlay.origins;
   }
   const { validateValues } = await import('../config/validate.js');
   const { hashSecretValues } = await import('../config/secrets.js');
   const schema = templateSchema(pkg);
   validateValues(schema, config, {
-    source: [req.baseSource ?? `${pkg.name}@${pkg.version} defaults`, ...(values?.files ?? []), ...(values?.set.length ? ['--set'] : [])].join(', '),
+    source: [req.baseSource ?? `${pkg.name}@${pkg.version} defaults`, ...(values?.files ?? []), ...(values?.set.length ? ['--set'] : []), ...(values?.config ? ['the form'] : [])].join(', '),
     origins,
     app: `${pkg.name}@${pkg.version}`,
     hint: `run \`berth template info ${pkg.name}@${pkg.version}\` to list every field with its type and default`,

@@ -203,6 +203,13 @@ export interface SchemaView {
 export interface ValidateRequest {
   readonly source: DeploySource;
   readonly values: unknown;
+  /**
+   * The release being upgraded, if any: a template release's values are then checked over its recorded config (with
+   * its secrets), as the deploy will be, so a secret left blank is not reported missing.
+   */
+  readonly release?: string;
+  readonly namespace?: string;
+  readonly context?: string;
 }
 
 /** `POST /api/deploy/plan` (answers a PlanView) and `POST /api/deploy` (answers an OperationRef) take this body. */

@@ -1,10 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigSchema, JsonSchema } from '../config/json-schema.js';
 import { SECRET_KEYWORD } from '../config/json-schema.js';
 import { listSecretPaths } from '../config/secrets.js';
-import { findProblems, validateValues } from '../config/validate.js';
+import { findProblems, hideSecretValues, validateValues } from '../config/validate.js';
 import { mergeValues, type Values } from '../config/values.js';
 import type { DeployContext, ProgressReporter } from '../deploy/context.js';
 import { openContext } from '../deploy/setup.js';
@@ -13,7 +12,8 @@ import { publicConfigChanges } from '../model/config-diff.js';
 import type { ManifestSet } from '../model/manifest-set.js';
 import { namespaceProblem, releaseNameProblem } from '../model/names.js';
 import { conflictLine, type Plan } from '../model/plan.js';
-import { isSecretPath } from '../model/secrets.js';
+import { isSecretDigest, isSecretPath } from '../model/secrets.js';
+import { isSecret, recoverSecretValues } from '../model/secret-data.js';
 import { configBase } from '../registry/template-release.js';
 import { resolveTemplate } from '../registry/resolve.js';
 import { readReleaseKey, type ReleaseKey } from '../release/key.js';
@@ -145,7 +145,8 @@ function checkValues(raw: unknown): Values {
 async function problemsOf(loaded: Loaded, values: Values): Promise<{ fields: FieldError[]; message?: string; hint?: string }> {
   const secretPaths = listSecretPaths(loaded.schema);
   const config = mergeValues(loaded.base, withoutUnchangedSecrets(values, secretPaths) as Values);
-  const fields = findProblems(loaded.schema, config).map((p) => ({ path: p.at, message: p.message }));
+  // The validator hides secret values in its messages; its last guard runs here too, as for its CLI lines.
+  const fields = findProblems(loaded.schema, config).map((p) => ({ path: p.at, message: hideSecretValues(p.message, config, secretPaths) }));
   if (fields.length === 0) return { fields };
   try {
     validateValues(loaded.schema, config, { source: `${loaded.label}, the form`, hint: loaded.hint });
@@ -158,7 +159,15 @@ async function problemsOf(loaded: Loaded, values: Values): Promise<{ fields: Fie
 
 export async function validate(state: UiState, body: unknown): Promise<{ fields: FieldError[] }> {
   const b = isPlainObject(body) ? body : {};
-  const loaded = await loadSource(parseSource(b.source), state.options.root);
+  let loaded = await loadSource(parseSource(b.source), state.options.root);
+  if (loaded.template && b.release !== undefined && b.namespace !== undefined) {
+    // An upgrade of a template release starts from its recorded config, secrets from its live Secrets: as the deploy.
+    const release = checkedRelease(b.release);
+    const { client, store } = await state.store(typeof b.context === 'string' && b.context ? b.context : undefined, checkedNamespace(b.namespace));
+    const { key } = await readReleaseKey(client, store.namespace, release);
+    const base = await configBase({ client, store }, loaded.template, { release, key, values: { files: [], set: [] } });
+    loaded = { ...loaded, base: base.base, label: base.source };
+  }
   return { fields: (await problemsOf(loaded, checkValues(b.values))).fields };
 }
 
@@ -183,8 +192,8 @@ export interface LoadedRelease {
 }
 
 /**
- * A release ready to plan or deploy, as `berth deploy` loads one: the form's values as a values file over the env
- * module (or over the template release's config base), the release key read, synth. Bad values are a 400 with every
+ * A release ready to plan or deploy, as `berth deploy` loads one: the form's values over the env
+ * module (or over the template release's config base; in memory, never in a file), the release key read, synth. Bad values are a 400 with every
  * field's problem, before anything touches the cluster.
  */
 export async function loadRelease(state: UiState, body: unknown, progress: ProgressReporter, options: { dryRun: boolean; signal?: AbortSignal }): Promise<LoadedRelease> {
@@ -203,24 +212,44 @@ export async function loadRelease(state: UiState, body: unknown, progress: Progr
   const releaseKey = await readReleaseKey(ctx.client, namespace, release);
   // Like the CLI: a preview of a release with no key yet renders no secret hash (a made-up key would differ each time).
   const key = releaseKey.stored || !options.dryRun ? releaseKey.key : undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'berth-ui-'));
-  const file = join(dir, 'form-values.json');
-  writeFileSync(file, JSON.stringify(withoutUnchangedSecrets(values, listSecretPaths(loaded.schema))), { mode: 0o600 });
-  try {
-    const valueFiles = { files: [file], set: [] };
-    let set: ManifestSet;
-    if (loaded.template) {
-      const t = await loadTemplate(loaded.template);
-      const base = await configBase(ctx, loaded.template, { release, key: releaseKey.key, values: valueFiles });
-      set = await synthesizeTemplate(t, { release, namespace, values: valueFiles, base: base.base, baseSource: base.source, releaseKey: key });
-    } else {
-      const app = (source as { app: string; env?: string }).app;
-      set = await synthesize({ app, env: (source as { env?: string }).env, release, namespace, values: valueFiles, root: state.options.root, releaseKey: key });
-    }
-    return { ctx, set, releaseKey };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const secretPaths = listSecretPaths(loaded.schema);
+  const given = withoutUnchangedSecrets(values, secretPaths) as Values;
+  let set: ManifestSet;
+  if (loaded.template) {
+    const t = await loadTemplate(loaded.template);
+    // A template release's recorded config, its secrets from the live Secrets, is the base (as `berth deploy` does).
+    const base = await configBase(ctx, loaded.template, { release, key: releaseKey.key, values: { files: [], set: [] } });
+    set = await synthesizeTemplate(t, { release, namespace, values: { files: [], set: [], config: given }, base: base.base, baseSource: base.source, releaseKey: key });
+  } else {
+    const app = (source as { app: string; env?: string }).app;
+    const kept = await liveSecretValues(ctx, release, app, releaseKey.key);
+    set = await synthesize({ app, env: (source as { env?: string }).env, release, namespace, values: { files: [], set: [], config: mergeValues(kept, given) }, root: state.options.root, releaseKey: key });
   }
+  return { ctx, set, releaseKey };
+}
+
+/**
+ * The secret values an app release runs with, from its live Secrets (the revision keeps only their digests; see
+ * `recoverSecretValues`): a secret field the form leaves blank keeps the release's value, not the env module's.
+ * Only the secret leaves, and only when the release runs the same app.
+ */
+async function liveSecretValues(ctx: DeployContext, release: string, app: string, key: Buffer): Promise<Values> {
+  const latest = await ctx.store.latest(release);
+  if (!latest || latest.app !== app || latest.status === 'uninstalled') return {};
+  const rev = (await ctx.store.lastDeployed(release)) ?? (await ctx.store.get(release, latest.revision));
+  const live = (await Promise.all(rev.manifests.filter(isSecret).map((o) => ctx.client.read(o)))).filter((o) => o !== undefined);
+  const recovered = recoverSecretValues(rev.values, live, key).values;
+  const onlySecrets = (recorded: unknown, value: unknown): unknown => {
+    if (isSecretDigest(recorded)) return value;
+    if (!isPlainObject(recorded) || !isPlainObject(value)) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [k, child] of Object.entries(recorded)) {
+      const kept = onlySecrets(child, value[k]);
+      if (kept !== undefined && (!isPlainObject(kept) || Object.keys(kept).length > 0)) out[k] = kept;
+    }
+    return out;
+  };
+  return (onlySecrets(rev.values, recovered) as Values | undefined) ?? {};
 }
 
 /** A plan as the API shows it: config changes first (secret ones without values), then objects. */

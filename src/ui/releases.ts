@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import pLimit from 'p-limit';
+import { listSecretPaths } from '../config/secrets.js';
 import { ClusterError } from '../errors.js';
 import { follow } from '../kube/watch.js';
 import type { KubeClient } from '../kube/client.js';
@@ -10,8 +13,9 @@ import type { ReleaseSummary, Revision, RevisionInfo } from '../model/revision.j
 import { releaseEvents } from '../operate/events.js';
 import { inventoryOf, Ownership, releasePods, WORKLOAD_KINDS } from '../operate/inventory.js';
 import { statusAction, type ServiceStatus } from '../operate/status.js';
-import { historyAction, listAction } from '../release/queries.js';
-import { SecretRevisionStore } from '../release/store.js';
+import { getValuesAction, historyAction, listAction } from '../release/queries.js';
+import type { SecretRevisionStore } from '../release/store.js';
+import { schemaOfApp } from '../synth/app-schema.js';
 import type { PodView, ReleaseDetail, ReleaseRow, ReleaseStatusEvent, RevisionRow, ServiceView } from './api-types.js';
 import { maskConfig } from './mask.js';
 
@@ -140,20 +144,33 @@ export async function liveStatus(client: KubeApi, store: SecretRevisionStore, re
   return { status, services: serviceViews(status.services), pods: await podViews(client, rev) };
 }
 
-export async function releaseDetail(context: string, client: KubeApi, store: SecretRevisionStore, release: string): Promise<ReleaseDetail> {
+/**
+ * The secret paths of the app a release runs, when it is an app of this project: then an unset secret shows as
+ * `{ set: false }`. The schema is cached by content, so this costs one extraction per app version. Masking does not
+ * depend on it: stored revisions hold secrets only as digests, which are masked whatever the schema says.
+ */
+function appSecretPaths(root: string, summary: Pick<ReleaseSummary, 'app' | 'template'>): string[] {
+  if (summary.template || !/^[a-z0-9][a-z0-9._-]*$/i.test(summary.app) || !existsSync(join(root, 'apps', summary.app, 'index.ts'))) return [];
+  try {
+    return listSecretPaths(schemaOfApp(summary.app, root));
+  } catch {
+    // An app that no longer compiles still shows its releases, masked by the digests alone.
+    return [];
+  }
+}
+
+export async function releaseDetail(context: string, client: KubeApi, store: SecretRevisionStore, release: string, root: string): Promise<ReleaseDetail> {
   await requireRelease(store, release);
-  // The revision's own values, not getValuesAction's: that one has already turned secret digests into the CLI's
-  // `(secret)` text, which maskConfig could not tell from a value; the digests become `{ secret: true, set: true }`.
-  const [live, history] = await Promise.all([liveStatus(client, store, release), historyAction(store, release)]);
-  const newest = await store.get(release, live.status.revision);
+  const [live, history, values] = await Promise.all([liveStatus(client, store, release), historyAction(store, release), getValuesAction(store, release)]);
   const s = live.status;
+  const secretPaths = appSecretPaths(root, s);
   return {
     summary: rowOf(context, s),
     description: s.description,
     ...(s.error ? { error: s.error } : {}),
     services: live.services,
     pods: live.pods,
-    config: maskConfig(newest.values ?? null),
+    config: maskConfig(values.values ?? null, secretPaths),
     history: history.map(revisionRow).reverse(),
   };
 }

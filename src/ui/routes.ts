@@ -9,8 +9,11 @@ import { rollback } from '../deploy/rollback.js';
 import { openContext } from '../deploy/setup.js';
 import { silentProgress, type ProgressReporter } from '../deploy/context.js';
 import { isPlainObject } from '../util/object.js';
-import type { CatalogList, GraphView, OperationRef, PlanView, ReleaseList, RevisionDiffView, SessionInfo } from './api-types.js';
+import type { KubeApi } from '../model/kube-api.js';
+import { LEASE_API_VERSION, leaseName, leaseState, localProcesses, lockedError, type LeaseObject } from '../release/lock.js';
+import type { GraphView, OperationRef, PlanView, ReleaseList, RevisionDiffView, SessionInfo } from './api-types.js';
 import { loadRelease, planView, schemaView, sourceList, validate } from './deploy-source.js';
+import { catalog } from './catalog.js';
 import { HttpError } from './http-error.js';
 import { parseListQuery, pageOf } from './paging.js';
 import { listAll, releaseDetail, requireRelease, rowOf, watchRelease } from './releases.js';
@@ -75,7 +78,7 @@ async function releases(ctx: RouteContext): Promise<ReleaseList> {
 async function detail(ctx: RouteContext) {
   const t = target(ctx);
   const { client, store } = await ctx.state.store(t.context, t.namespace);
-  return releaseDetail(client.context, client, store, t.release);
+  return releaseDetail(client.context, client, store, t.release, ctx.state.options.root);
 }
 
 async function watch(ctx: RouteContext): Promise<void> {
@@ -128,6 +131,20 @@ async function rollbackPlan(ctx: RouteContext): Promise<PlanView> {
   return planView(result.plan);
 }
 
+/**
+ * A 409 with the lock's own message when another run holds the release now: answered before an operation starts.
+ * Only a first look (the run takes the lock itself, and waits for it as the CLI does, if it was taken meanwhile).
+ */
+async function refuseIfLocked(client: KubeApi, namespace: string, release: string): Promise<void> {
+  const lease = await client.read<LeaseObject>({ apiVersion: LEASE_API_VERSION, kind: 'Lease', metadata: { name: leaseName(release), namespace } });
+  if (!lease) return;
+  const now = new Date();
+  const state = leaseState(lease, now, localProcesses());
+  if (state.free || state.expired || state.holderDead) return;
+  const err = lockedError(release, namespace, state, now);
+  throw new HttpError(409, { message: err.message, ...(err.hint ? { hint: err.hint } : {}) });
+}
+
 async function rollbackRun(ctx: RouteContext): Promise<OperationRef> {
   const t = target(ctx);
   const revision = rollbackTarget(ctx.body);
@@ -135,6 +152,7 @@ async function rollbackRun(ctx: RouteContext): Promise<OperationRef> {
   const dc = await rollbackContext(ctx, t, op.progress);
   // The target must exist before an operation starts: a typo is a 404 here, not a failed operation.
   await dc.store.get(t.release, revision);
+  await refuseIfLocked(dc.client, t.namespace, t.release);
   ctx.state.operations.run(op, async () => {
     const result = await rollback(dc, t.namespace, t.release, revision, {});
     const outcome = result.outcome;
@@ -152,6 +170,7 @@ async function deployPlan(ctx: RouteContext): Promise<PlanView> {
 async function deployRun(ctx: RouteContext): Promise<OperationRef> {
   const op = ctx.state.operations.create();
   const { ctx: dc, set, releaseKey } = await loadRelease(ctx.state, ctx.body, op.progress, { dryRun: false, signal: ctx.state.shutdown.signal });
+  await refuseIfLocked(dc.client, set.namespace, set.release);
   ctx.state.operations.run(op, async () => {
     // The form names its namespace: one that does not exist yet is created, as with --create-namespace.
     const result = await deploy(dc, set, { releaseKey, createNamespace: true });
@@ -180,11 +199,6 @@ async function operationEvents(ctx: RouteContext): Promise<void> {
   });
 }
 
-async function catalog(): Promise<CatalogList> {
-  // TODO(issue 13): `berth template search` (src/registry) is not on main yet; its function answers here once it is.
-  return { items: [], notes: ['the catalog needs `berth template search`, which this Berth does not have yet: templates installed in the project are under GET /api/sources'] };
-}
-
 export const routes: readonly Route[] = [
   { method: 'GET', pattern: /^\/api\/session$/, handler: session },
   { method: 'GET', pattern: /^\/api\/releases$/, handler: releases },
@@ -200,5 +214,5 @@ export const routes: readonly Route[] = [
   { method: 'POST', pattern: /^\/api\/deploy\/plan$/, handler: deployPlan },
   { method: 'POST', pattern: /^\/api\/deploy$/, handler: deployRun },
   { method: 'GET', pattern: /^\/api\/operations\/([A-Za-z0-9_-]+)\/events$/, handler: operationEvents },
-  { method: 'GET', pattern: /^\/api\/catalog$/, handler: catalog },
+  { method: 'GET', pattern: /^\/api\/catalog$/, handler: (ctx) => catalog(ctx.state.options.root, ctx.query.get('q') ?? '') },
 ];

@@ -93,10 +93,16 @@ export function checkMutation(headers: RequestHeaders, csrf: string): Refusal | 
   return undefined;
 }
 
-/** Host header values that name this server: `127.0.0.1:<port>` and `localhost:<port>`, plus the `--listen` address. */
-export function allowedHosts(listen: string, port: number): string[] {
+/**
+ * Host header values that name this server: `127.0.0.1:<port>` and `localhost:<port>`, plus the `--listen` address;
+ * for a wildcard one (`0.0.0.0`, `::`) the addresses of this machine's interfaces (`interfaces`), never any name.
+ */
+export function allowedHosts(listen: string, port: number, interfaces: readonly string[] = []): string[] {
   const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
-  const own = listen.includes(':') ? `[${listen}]:${port}` : `${listen}:${port}`;
-  if (!hosts.includes(own) && listen !== '0.0.0.0' && listen !== '::') hosts.push(own.toLowerCase());
+  const wildcard = listen === '0.0.0.0' || listen === '::';
+  for (const address of wildcard ? interfaces : [listen]) {
+    const own = (address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`).toLowerCase();
+    if (!hosts.includes(own)) hosts.push(own);
+  }
   return hosts;
 }

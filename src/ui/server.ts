@@ -1,5 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { BerthError, ClusterError, UserError } from '../errors.js';
 import type { ApiError } from './api-types.js';
@@ -197,7 +198,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (webMissing) {
       return send(res, 200, page('Berth console', 'The web console is not built: run <code>npm run build:web</code> in the Berth checkout, then start <code>berth ui</code> again. The JSON API under /api/ works without it.'), 'text/html; charset=utf-8');
     }
-    let path = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(url.pathname);
+    } catch {
+      return send(res, 400, 'bad path\n', 'text/plain; charset=utf-8');
+    }
+    let path = normalize(decoded).replace(/^([/\\])+/, '');
     let file = join(options.webDir, path);
     if (!file.startsWith(options.webDir + sep) && file !== options.webDir) return send(res, 404, 'not found\n', 'text/plain; charset=utf-8');
     if (!existsSync(file) || !statSync(file).isFile()) {
@@ -235,7 +242,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  hosts = allowedHosts(listen, port);
+  hosts = allowedHosts(listen, port, Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address)));
   const pings = setInterval(() => {
     for (const s of streams) s.write('event: ping\ndata: {}\n\n');
   }, 15_000);
@@ -259,7 +266,15 @@ function matchRoute(method: string, path: string): { handler: Handler; params: s
   for (const r of routes) {
     if (r.method !== method) continue;
     const m = r.pattern.exec(path);
-    if (m) return { handler: r.handler, params: m.slice(1).map((p) => decodeURIComponent(p)) };
+    if (m) return { handler: r.handler, params: m.slice(1).map(decodeSegment) };
   }
   return undefined;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, { message: `the path segment '${segment}' is not valid percent-encoding` });
+  }
 }

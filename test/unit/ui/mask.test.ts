@@ -19,6 +19,10 @@ describe('maskConfig', () => {
     });
   });
 
+  it("shows get values' (secret) placeholder as a set secret", () => {
+    expect(maskConfig({ db: { password: '(secret)' } })).toEqual({ db: { password: { secret: true, set: true } } });
+  });
+
   it('keeps undefined and null configs as they are', () => {
     expect(maskConfig(null)).toBeNull();
   });

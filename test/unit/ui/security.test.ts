@@ -50,9 +50,10 @@ describe('Host header (DNS rebinding)', () => {
     }
   });
 
-  it('adds the --listen address, but never a wildcard one', () => {
-    expect(allowedHosts('10.0.0.5', 80)).toContain('10.0.0.5:80');
-    expect(allowedHosts('0.0.0.0', 80)).toEqual(['127.0.0.1:80', 'localhost:80']);
+  it("adds the --listen address; for a wildcard one the interfaces' addresses, never the wildcard itself", () => {
+    expect(allowedHosts('10.0.0.5', 80)).toEqual(['127.0.0.1:80', 'localhost:80', '10.0.0.5:80']);
+    expect(allowedHosts('0.0.0.0', 80, ['127.0.0.1', '10.0.0.5', 'fe80::1'])).toEqual(['127.0.0.1:80', 'localhost:80', '10.0.0.5:80', '[fe80::1]:80']);
+    expect(checkHost('0.0.0.0:80', allowedHosts('0.0.0.0', 80, ['10.0.0.5']))?.status).toBe(403);
   });
 });
 
