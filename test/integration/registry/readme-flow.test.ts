@@ -112,7 +112,7 @@ describe('the README template flow, end to end', () => {
     // The TEMPLATE column, as history shows it.
     const list = ok(await kube(['list', '-n', ns1]));
     expect(list.stdout).toMatch(/NAME\s+REVISION\s+STATUS\s+APP\s+VERSION\s+TEMPLATE\s+ENV/);
-    expect(list.stdout).toMatch(/cache\s+1\s+deployed\s+redis\s+1\.0\.0\s+@berth\/redis@1\.0\.0\s+default/);
+    expect(list.stdout).toMatch(/cache\s+1\s+deployed\s+redis\s+0\.1\.0\s+@berth\/redis@1\.0\.0\s+default/);
   }, 300_000);
 
   it('publishes 1.1.0 with another default; outdated -A lists both releases', async () => {
@@ -133,8 +133,8 @@ describe('the README template flow, end to end', () => {
     expect(Buffer.from(secret!.data!.REDIS_PASSWORD!, 'base64').toString()).toBe('pw-one');
 
     const history = ok(await kube(['history', 'cache', '-n', ns1])).stdout;
-    expect(history).toMatch(/1\s+\S+ \S+\s+superseded\s+redis\s+1\.0\.0\s+@berth\/redis@1\.0\.0/);
-    expect(history).toMatch(/2\s+\S+ \S+\s+deployed\s+redis\s+1\.1\.0\s+@berth\/redis@1\.1\.0\s+Upgrade @berth\/redis 1\.0\.0 → 1\.1\.0/);
+    expect(history).toMatch(/1\s+\S+ \S+\s+superseded\s+redis\s+0\.1\.0\s+@berth\/redis@1\.0\.0/);
+    expect(history).toMatch(/2\s+\S+ \S+\s+deployed\s+redis\s+0\.1\.0\s+@berth\/redis@1\.1\.0\s+Upgrade @berth\/redis 1\.0\.0 → 1\.1\.0/);
     // The other release stays on 1.0.0.
     expect(await redisCommand(ns2)).toContain('--maxmemory 256mb');
   }, 300_000);
