@@ -2,7 +2,7 @@ import { deploy } from '../../../src/deploy/deploy.js';
 import { ClusterError, UserError } from '../../../src/errors.js';
 import { unreachable } from '../../../src/model/kube-errors.js';
 import { MemoryKubeApi, SimulatedCrash } from '../../../src/model/memory/kube-api.js';
-import type { KubeObject } from '../../../src/model/manifest-set.js';
+import { ANNOTATION_KEEP, type KubeObject } from '../../../src/model/manifest-set.js';
 import { leaseName } from '../../../src/release/lock.js';
 import { revisionSecretName, SecretRevisionStore } from '../../../src/release/store.js';
 import type { ManifestSet } from '../../../src/model/manifest-set.js';
@@ -268,6 +268,30 @@ describe('deploy over the in-memory API', () => {
     const record = writes(api, before).filter((w) => w.includes(`Secret/${revisionSecretName(RELEASE, 2)}`));
     expect(record).toContain(`create Secret/${revisionSecretName(RELEASE, 2)}`);
     expect(writes(api, before).filter((w) => !w.includes('Lease/') && !w.includes('Secret/berth.release.'))).toEqual([]);
+  });
+
+  it('reads only the last deployed revision\'s payload to plan, the other revisions\' object keys from the list', async () => {
+    for (const tag of ['v1', 'v2', 'v3']) await deploy(memoryContext(api), web(tag));
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), web('v4'));
+    expect(result.outcome).toMatchObject({ revision: 4, status: 'deployed' });
+    const payloadReads = api.requests.slice(before).filter((r) => r.verb === 'read' && r.kind === 'Secret' && /^berth\.release\.v1\.demo\.v\d+(\..*)?$/.test(r.name ?? ''));
+    // The head of revision 3 and its chunks (small chunks in tests); nothing of revisions 1 and 2.
+    expect(payloadReads.length).toBeGreaterThan(0);
+    expect(payloadReads.every((r) => r.name!.startsWith(`${revisionSecretName(RELEASE, 3)}`) || r.name === revisionSecretName(RELEASE, 4))).toBe(true);
+    expect((await store.list(RELEASE))[0]!.objectKeys).toEqual(['v1/ConfigMap/dev/demo-web-config', 'apps/v1/Deployment/dev/demo-web']);
+  });
+
+  it('knows an object only an old revision recorded from the keys in the list, without reading that revision', async () => {
+    const old = configMap('demo-old', { A: '1' });
+    old.metadata.annotations = { ...old.metadata.annotations, [ANNOTATION_KEEP]: 'true' };
+    await deploy(memoryContext(api), web('v1', [old]));
+    // Rendered no more but kept: revision 2 says so; revision 3 knows it from revision 1's keys, not as a leftover.
+    expect((await deploy(memoryContext(api), web('v2'))).plan.kept).toEqual(['ConfigMap/demo-old']);
+    const before = api.requests.length;
+    const third = await deploy(memoryContext(api), web('v3'));
+    expect(third.plan.kept).toEqual([]);
+    expect(api.requests.slice(before).some((r) => r.verb === 'read' && r.name?.startsWith(revisionSecretName(RELEASE, 1)))).toBe(false);
   });
 
   it('refuses a release whose namespace does not exist unless asked to create it', async () => {
