@@ -3,12 +3,15 @@ import { namespaceExists, type KubeApi } from '../model/kube-api.js';
 import { definedKinds, groupKind, hasClusterScoped, LABEL_INSTANCE, objectKey, objectRef, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 import { ClusterError, UserError } from '../errors.js';
 import { ownerOf, releaseId, type LiveState } from '../model/plan.js';
+import { unchangedSinceApply, withAppliedHash } from '../model/applied.js';
 
 /** Requests in flight at once against the API server while reading state or applying (`BERTH_API_CONCURRENCY`). */
 export const API_CONCURRENCY = Math.max(1, Math.floor(Number(process.env.BERTH_API_CONCURRENCY)) || 8);
 
 export interface LiveSnapshot {
   readonly live: Map<string, LiveState>;
+  /** Server-side dry runs made; objects unchanged since Berth applied them need none (see unchangedSinceApply). */
+  readonly dryRuns: number;
   /** Objects carrying the release's instance label, plus the live versions of the previous revision's objects. */
   readonly existing: KubeObject[];
   readonly namespaceExists: boolean;
@@ -17,11 +20,14 @@ export interface LiveSnapshot {
 /**
  * Reads what the cluster holds for a release: each desired object as it is and as a server-side dry-run apply
  * would leave it (so server defaults are on both sides of the diff), and every object the release may have left.
+ * An object still exactly as Berth applied this rendering (same applied hash, every field still Berth's) is its own
+ * dry-run result: on a redeploy without changes that saves a dry run per object.
  */
 export async function readLiveState(
   client: KubeApi,
   desired: ManifestSet,
   previous: readonly KubeObject[],
+  key: Buffer,
   options: { adopt?: boolean } = {},
 ): Promise<LiveSnapshot> {
   const limit = pLimit(API_CONCURRENCY);
@@ -37,6 +43,7 @@ export async function readLiveState(
   const defined = definedKinds(desired.objects);
   const listed = new Map(existing.map((o) => [objectKey(o), o]));
   const live = new Map<string, LiveState>();
+  let dryRuns = 0;
   await Promise.all(
     desired.objects.map((obj) =>
       limit(async () => {
@@ -44,8 +51,11 @@ export async function readLiveState(
         // In a namespace that does not exist yet there is nothing to read and nothing the server can dry-run.
         if (namespaced && !exists) return live.set(objectKey(obj), {});
         const current = listed.get(objectKey(obj)) ?? (await client.read(obj));
+        const stamped = withAppliedHash(obj, key);
+        if (current && unchangedSinceApply(current, stamped)) return live.set(objectKey(obj), { current, applied: current });
         try {
-          const applied = await client.apply(obj, { dryRun: true, force: true });
+          dryRuns++;
+          const applied = await client.apply(stamped, { dryRun: true, force: true });
           return live.set(objectKey(obj), { current, applied });
         } catch (err) {
           // An object of a kind this release defines cannot be dry-run before its CustomResourceDefinition is
@@ -65,7 +75,7 @@ export async function readLiveState(
   const stale = previous.filter((o) => !desiredKeys.has(objectKey(o)) && !listed.has(objectKey(o)));
   const found = await Promise.all(stale.map((o) => limit(() => client.read(o))));
   for (const o of found) if (o) existing.push(o);
-  return { live, existing, namespaceExists: exists };
+  return { live, existing, namespaceExists: exists, dryRuns };
 }
 
 /** A change the API server refuses because the field cannot change in place gets the way out as its hint. */

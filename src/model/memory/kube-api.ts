@@ -14,6 +14,7 @@ import { ApiResponseError, toClusterError, type ApiStatus } from '../kube-errors
 import { ClusterError } from '../../errors.js';
 import { CLUSTER_SCOPED_KINDS as CLUSTER_SCOPED, objectKey, type KubeObject } from '../manifest-set.js';
 import { parseLabelSelector } from './label-selector.js';
+import { fieldsOf, retainFields, type FieldSet } from '../applied.js';
 
 /** A request as the in-memory API sees it, in the verbs KubeClient names in its errors. */
 export interface ApiRequest {
@@ -69,6 +70,8 @@ interface ManagedFieldsEntry {
   operation: 'Apply' | 'Update';
   apiVersion: string;
   time: string;
+  fieldsType?: 'FieldsV1';
+  fieldsV1?: FieldSet;
 }
 
 const EVENT_KINDS = new Set(['Event']);
@@ -194,7 +197,7 @@ export class MemoryKubeApi implements KubeApi {
         this.fail(req, 409, 'Conflict', `Apply failed with ${others.length} conflict(s): conflict with ${others.map((m) => `"${m}"`).join(', ')}`);
       }
     }
-    return this.write<T>(req, withStatusOf(body, previous), previous, 'Apply');
+    return this.write<T>(req, withStatusOf(body, previous), previous, 'Apply', fieldsOf(applied));
   }
 
   async create<T extends KubeObject = KubeObject>(obj: KubeObject): Promise<T> {
@@ -391,7 +394,13 @@ export class MemoryKubeApi implements KubeApi {
   }
 
   /** Stamps server metadata on `body`, refuses changes to immutable Secret / ConfigMap data, stores unless dry run. */
-  private write<T extends KubeObject>(req: ApiRequest, body: KubeObject, previous: KubeObject | undefined, operation: ManagedFieldsEntry['operation']): T {
+  private write<T extends KubeObject>(
+    req: ApiRequest,
+    body: KubeObject,
+    previous: KubeObject | undefined,
+    operation: ManagedFieldsEntry['operation'],
+    fields?: FieldSet,
+  ): T {
     if (previous?.immutable === true) {
       for (const field of ['data', 'binaryData', 'stringData', 'immutable']) {
         if (!isDeepStrictEqual(previous[field], body[field])) {
@@ -400,7 +409,7 @@ export class MemoryKubeApi implements KubeApi {
         }
       }
     }
-    let stored = this.stamp(clone(body), previous, FIELD_MANAGER, operation);
+    let stored = this.stamp(clone(body), previous, FIELD_MANAGER, operation, fields);
     if (req.dryRun) return clone(stored) as T;
     const status = this.controllers.get(stored.kind)?.(clone(stored));
     if (status) stored = { ...stored, status };
@@ -409,11 +418,17 @@ export class MemoryKubeApi implements KubeApi {
     return clone(stored) as T;
   }
 
-  private stamp(body: KubeObject, previous: KubeObject | undefined, manager: string, operation: ManagedFieldsEntry['operation']): KubeObject {
+  /**
+   * Server metadata of a write. Field sets (simplified, see `fieldsOf`): an apply owns what it sent; an update takes
+   * every field it changes away from the other managers, as the API server does.
+   */
+  private stamp(body: KubeObject, previous: KubeObject | undefined, manager: string, operation: ManagedFieldsEntry['operation'], fields?: FieldSet): KubeObject {
     const changed = !previous || !isDeepStrictEqual(specOf(previous), specOf(body));
     const generation = previous ? Number(previous.metadata.generation ?? 0) + (changed ? 1 : 0) : 1;
     const time = this.now().toISOString().replace(/\.\d+Z$/, 'Z');
-    const entries = ((previous?.metadata.managedFields ?? []) as ManagedFieldsEntry[]).filter((m) => !(m.manager === manager && m.operation === operation));
+    const entries = ((previous?.metadata.managedFields ?? []) as ManagedFieldsEntry[])
+      .filter((m) => !(m.manager === manager && m.operation === operation))
+      .map((m) => (operation === 'Update' && previous && m.fieldsV1 ? { ...m, fieldsV1: retainFields(m.fieldsV1, previous, body) } : m));
     return {
       ...body,
       metadata: {
@@ -422,7 +437,7 @@ export class MemoryKubeApi implements KubeApi {
         creationTimestamp: previous?.metadata.creationTimestamp ?? time,
         resourceVersion: String(++this.version),
         generation,
-        managedFields: [...entries, { manager, operation, apiVersion: body.apiVersion, time }],
+        managedFields: [...entries, { manager, operation, apiVersion: body.apiVersion, time, ...(fields ? { fieldsType: 'FieldsV1' as const, fieldsV1: fields } : {}) }],
       },
     };
   }

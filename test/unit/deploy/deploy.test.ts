@@ -2,7 +2,8 @@ import { deploy } from '../../../src/deploy/deploy.js';
 import { ClusterError, UserError } from '../../../src/errors.js';
 import { unreachable } from '../../../src/model/kube-errors.js';
 import { MemoryKubeApi, SimulatedCrash } from '../../../src/model/memory/kube-api.js';
-import { ANNOTATION_KEEP, type KubeObject } from '../../../src/model/manifest-set.js';
+import { ANNOTATION_KEEP, LABEL_PART_OF, type KubeObject } from '../../../src/model/manifest-set.js';
+import { ANNOTATION_APPLIED_HASH } from '../../../src/model/applied.js';
 import { leaseName } from '../../../src/release/lock.js';
 import { revisionSecretName, SecretRevisionStore } from '../../../src/release/store.js';
 import type { ManifestSet } from '../../../src/model/manifest-set.js';
@@ -267,6 +268,68 @@ describe('deploy over the in-memory API', () => {
     expect(result.outcome).toMatchObject({ revision: 2, status: 'deployed', description: 'No changes', noop: true });
     const record = writes(api, before).filter((w) => w.includes(`Secret/${revisionSecretName(RELEASE, 2)}`));
     expect(record).toContain(`create Secret/${revisionSecretName(RELEASE, 2)}`);
+    expect(writes(api, before).filter((w) => !w.includes('Lease/') && !w.includes('Secret/berth.release.'))).toEqual([]);
+  });
+
+  it('dry-runs nothing and writes nothing but the revision on a redeploy without changes', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), web('v1'));
+    expect(result.plan.summary).toMatchObject({ unchanged: 2, update: 0, create: 0 });
+    expect(api.requests.slice(before).filter((r) => r.dryRun)).toEqual([]);
+    expect(writes(api, before).filter((w) => !w.includes('Lease/') && !w.includes('Secret/berth.release.'))).toEqual([]);
+  });
+
+  it('detects drift (kubectl edit of a field Berth set) without the applied hash changing, and applies the object back', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    const edited = live('Deployment', 'demo-web')!;
+    // `kubectl edit`: the hash annotation stays, the field Berth set changes (and its ownership moves to kubectl-edit).
+    api.put({ ...edited, spec: { ...(edited.spec as object), replicas: 3 } }, 'kubectl-edit');
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), web('v1'));
+    expect(result.plan.changes.filter((c) => c.action === 'update').map((c) => c.ref)).toEqual(['Deployment/demo-web']);
+    expect(result.plan.changes.find((c) => c.action === 'update')!.diff).toContain('-  replicas: 3');
+    expect(api.requests.slice(before).filter((r) => r.dryRun).map((r) => `${r.kind}/${r.name}`)).toEqual(['Deployment/demo-web']);
+    expect(writes(api, before).filter((w) => !w.includes('Lease/') && !w.includes('Secret/berth.release.'))).toEqual(['apply Deployment/demo-web']);
+    expect((live('Deployment', 'demo-web')!.spec as { replicas: number }).replicas).toBe(1);
+  });
+
+  it('detects a label removed by hand', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    const cm = live('ConfigMap', 'demo-web-config')!;
+    const { [LABEL_PART_OF]: _gone, ...labels } = cm.metadata.labels!;
+    api.put({ ...cm, metadata: { ...cm.metadata, labels } }, 'kubectl-edit');
+    const result = await deploy(memoryContext(api), web('v1'));
+    expect(result.plan.changes.filter((c) => c.action === 'update').map((c) => c.ref)).toEqual(['ConfigMap/demo-web-config']);
+    expect(live('ConfigMap', 'demo-web-config')!.metadata.labels?.[LABEL_PART_OF]).toBe('demo');
+  });
+
+  it('writes and dry-runs only the changed service when one service of several changes', async () => {
+    const services = (apiTag: string) => ({
+      ...release([configMap('demo-web-config', { TAG: 'v1' }), deployment('demo-web', 'example/web:v1'), deployment('demo-api', `example/api:${apiTag}`, 'api')]),
+      services: [
+        { name: 'web', kind: 'stateless' as const, dependsOn: [], configHash: 'h' },
+        { name: 'api', kind: 'stateless' as const, dependsOn: [], configHash: 'h' },
+      ],
+    });
+    await deploy(memoryContext(api), services('v1'));
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), services('v2'));
+    expect(result.plan.summary).toMatchObject({ update: 1, unchanged: 2 });
+    expect(api.requests.slice(before).filter((r) => r.dryRun).map((r) => `${r.kind}/${r.name}`)).toEqual(['Deployment/demo-api']);
+    expect(writes(api, before).filter((w) => !w.includes('Lease/') && !w.includes('Secret/berth.release.'))).toEqual(['apply Deployment/demo-api']);
+  });
+
+  it('dry-runs an object applied before applied hashes were stamped, and leaves it alone when unchanged', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    // As an older Berth left it: no applied hash.
+    const cm = live('ConfigMap', 'demo-web-config')!;
+    const { [ANNOTATION_APPLIED_HASH]: _h, ...annotations } = cm.metadata.annotations!;
+    await api.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: cm.metadata.name, namespace: NS, labels: cm.metadata.labels, annotations }, data: cm.data }, { force: true });
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), web('v1'));
+    expect(result.plan.changes.filter((c) => c.action !== 'unchanged').map((c) => c.ref)).toEqual([]);
+    expect(api.requests.slice(before).filter((r) => r.dryRun).map((r) => `${r.kind}/${r.name}`)).toEqual(['ConfigMap/demo-web-config']);
     expect(writes(api, before).filter((w) => !w.includes('Lease/') && !w.includes('Secret/berth.release.'))).toEqual([]);
   });
 
