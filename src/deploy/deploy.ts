@@ -5,7 +5,6 @@ import type { Revision } from '../model/revision.js';
 import { ensureNamespace, namespaceExists } from '../model/kube-api.js';
 import { kindRank, LABEL_NAME, objectKey, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 import { applyInKindOrder } from './apply.js';
-import { withAppliedHash } from '../model/applied.js';
 import type { DeployContext } from './context.js';
 import { loadHistory, type ReleaseHistory } from './history.js';
 import { API_CONCURRENCY, readLiveState } from './live.js';
@@ -97,7 +96,10 @@ export async function planRelease(
   key: Buffer,
   options: PlanOptions = {},
 ): Promise<Plan> {
-  const snapshot = await readLiveState(ctx.client, set, history.previous, key, options);
+  // What the newest revision applied, when it is the deployed one: no run wrote anything after it.
+  const newest = history.revisions.at(-1)?.revision;
+  const applied = history.lastDeployed && history.lastDeployed.revision === newest ? history.lastDeployed.manifests : undefined;
+  const snapshot = await readLiveState(ctx.client, set, history.previous, { key, applied }, options);
   return plan({
     desired: set,
     live: snapshot.live,
@@ -286,7 +288,7 @@ export async function execute(
   try {
     await lock.setPendingRevision(revision);
     if (!p.hasChanges) ctx.progress.note('no changes: nothing to apply, checking readiness only');
-    await applyWaves(ctx, lock, set, key, p, { deadline, timeoutMs, crashLoopRestarts: options.crashLoopRestarts });
+    await applyWaves(ctx, lock, set, p, { deadline, timeoutMs, crashLoopRestarts: options.crashLoopRestarts });
     await prune(ctx, lock, p, deadline);
     await ctx.store.markDeployed(set.release, revision);
     await ctx.store.pruneHistory(set.release, options.historyMax ?? DEFAULT_HISTORY_MAX);
@@ -345,7 +347,6 @@ async function applyWaves(
   ctx: DeployContext,
   lock: ReleaseLock,
   set: ManifestSet,
-  key: Buffer,
   p: Plan,
   wait: Pick<WaitOptions, 'deadline' | 'timeoutMs' | 'crashLoopRestarts'>,
 ): Promise<void> {
@@ -365,8 +366,7 @@ async function applyWaves(
   for (let i = 0; i < count; i++) {
     const objects = set.objects.filter((o) => waveOf(o) === i);
     const services = [...(waves[i] ?? [])];
-    // Stamped with their applied hash, so that the next plan can tell them unchanged without a dry run.
-    const writes = objects.filter((o) => toWrite.has(objectKey(o))).map((o) => withAppliedHash(o, key));
+    const writes = objects.filter((o) => toWrite.has(objectKey(o)));
     if (ctx.signal?.aborted) throw new DeployFailure(`cancelled (${abortReason(ctx.signal)}) before wave ${i + 1} of ${count}`);
     lock.assertHeld();
     if (writes.length > 0) {

@@ -1,7 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { configChanges, type ConfigChange } from './config-diff.js';
 import { FIELD_MANAGER } from './kube-api.js';
-import { ANNOTATION_APPLIED_HASH } from './applied.js';
 import { objectDiff } from './object-diff.js';
 import { UserError } from '../errors.js';
 import {
@@ -109,12 +108,6 @@ export function normalize(obj: KubeObject): KubeObject {
   const { status: _status, ...rest } = obj;
   const metadata = { ...obj.metadata };
   for (const k of VOLATILE_METADATA) delete metadata[k];
-  // Derived from the rest of the object, stamped at apply time: no change of its own, and no noise in a diff.
-  // (Copied on both sides alike, so that the comparison never depends on which side had one.)
-  if (metadata.annotations) {
-    const { [ANNOTATION_APPLIED_HASH]: _hash, ...annotations } = metadata.annotations;
-    metadata.annotations = annotations;
-  }
   if (metadata.annotations && Object.keys(metadata.annotations).length === 0) delete metadata.annotations;
   return { ...rest, metadata } as KubeObject;
 }

@@ -3,7 +3,6 @@ import { ClusterError, UserError } from '../../../src/errors.js';
 import { unreachable } from '../../../src/model/kube-errors.js';
 import { MemoryKubeApi, SimulatedCrash } from '../../../src/model/memory/kube-api.js';
 import { ANNOTATION_KEEP, LABEL_PART_OF, type KubeObject } from '../../../src/model/manifest-set.js';
-import { ANNOTATION_APPLIED_HASH } from '../../../src/model/applied.js';
 import { leaseName } from '../../../src/release/lock.js';
 import { revisionSecretName, SecretRevisionStore } from '../../../src/release/store.js';
 import type { ManifestSet } from '../../../src/model/manifest-set.js';
@@ -320,17 +319,15 @@ describe('deploy over the in-memory API', () => {
     expect(writes(api, before).filter((w) => !w.includes('Lease/') && !w.includes('Secret/berth.release.'))).toEqual(['apply Deployment/demo-api']);
   });
 
-  it('dry-runs an object applied before applied hashes were stamped, and leaves it alone when unchanged', async () => {
+  it('dry-runs every object after a failed run, which may have applied something the deployed revision did not', async () => {
     await deploy(memoryContext(api), web('v1'));
-    // As an older Berth left it: no applied hash.
-    const cm = live('ConfigMap', 'demo-web-config')!;
-    const { [ANNOTATION_APPLIED_HASH]: _h, ...annotations } = cm.metadata.annotations!;
-    await api.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: cm.metadata.name, namespace: NS, labels: cm.metadata.labels, annotations }, data: cm.data }, { force: true });
+    expect((await deploy(memoryContext(api), web('broken'))).outcome?.status).toBe('failed');
     const before = api.requests.length;
     const result = await deploy(memoryContext(api), web('v1'));
-    expect(result.plan.changes.filter((c) => c.action !== 'unchanged').map((c) => c.ref)).toEqual([]);
-    expect(api.requests.slice(before).filter((r) => r.dryRun).map((r) => `${r.kind}/${r.name}`)).toEqual(['ConfigMap/demo-web-config']);
-    expect(writes(api, before).filter((w) => !w.includes('Lease/') && !w.includes('Secret/berth.release.'))).toEqual([]);
+    expect(result.outcome?.status).toBe('deployed');
+    expect(api.requests.slice(before).filter((r) => r.dryRun).map((r) => `${r.kind}/${r.name}`).sort()).toEqual(['ConfigMap/demo-web-config', 'Deployment/demo-web']);
+    expect(result.plan.changes.filter((c) => c.action === 'update').map((c) => c.ref).sort()).toEqual(['ConfigMap/demo-web-config', 'Deployment/demo-web']);
+    expect(imageOf(live('Deployment', 'demo-web'))).toBe('example/web:v1');
   });
 
   it('reads only the last deployed revision\'s payload to plan, the other revisions\' object keys from the list', async () => {

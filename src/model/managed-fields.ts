@@ -1,15 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import { hmacSha256 } from '../util/hash.js';
 import { isPlainObject } from '../util/object.js';
 import { FIELD_MANAGER } from './kube-api.js';
 import type { KubeObject } from './manifest-set.js';
-
-/**
- * Keyed digest of the object as Berth last applied it, stamped at apply time (never in synth output). With the
- * field ownership the server records, it tells a plan that a live object is still what this rendering applies,
- * without a server-side dry run (see `unchangedSinceApply`).
- */
-export const ANNOTATION_APPLIED_HASH = 'berth.dev/applied-hash';
 
 /** A managed-fields set (`fieldsV1`): `f:<field>`, `k:<list key as JSON>`, `v:<set value as JSON>`, `.` for the node itself. */
 export interface FieldSet {
@@ -23,7 +15,7 @@ interface ManagedFieldsEntry {
   fieldsV1?: FieldSet;
 }
 
-/** Stable JSON: keys sorted, so equal objects hash alike whatever order synth wrote their keys in. */
+/** Stable JSON: keys sorted, so equal objects compare alike whatever order their keys were written in. */
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (isPlainObject(value)) {
@@ -36,16 +28,9 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** HMAC-SHA256 under the release key (Secrets are in it: a plain hash of a short value could be guessed). */
-export function appliedHash(obj: KubeObject, key: Buffer): string {
-  const annotations = { ...obj.metadata.annotations };
-  delete annotations[ANNOTATION_APPLIED_HASH];
-  return `hmac-sha256:${hmacSha256(key, stableJson({ ...obj, metadata: { ...obj.metadata, annotations } }))}`;
-}
-
-/** The object as Berth applies it: as rendered, plus its applied hash. */
-export function withAppliedHash(obj: KubeObject, key: Buffer): KubeObject {
-  return { ...obj, metadata: { ...obj.metadata, annotations: { ...obj.metadata.annotations, [ANNOTATION_APPLIED_HASH]: appliedHash(obj, key) } } };
+/** The same JSON document (key order aside). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return stableJson(a) === stableJson(b);
 }
 
 /** What managed fields do not track: identity, and what the server keeps itself. */
@@ -73,19 +58,37 @@ function elementOf(key: string, items: unknown[]): unknown {
   });
 }
 
-function covers(fields: FieldSet | undefined, value: unknown): boolean {
-  if (fields === undefined) return false;
-  if (isPlainObject(value)) return Object.entries(value).every(([k, v]) => v === undefined || covers(fields[`f:${k}`], v));
+/** The first field of `value` (a path) that `fields` does not own, or undefined when it owns them all. */
+function uncovered(fields: FieldSet | undefined, value: unknown, path: string): string | undefined {
+  if (fields === undefined) return path || '.';
+  // Owned whole: an atomic map, struct or list (a Service's selector, a Deployment's, `args`) lists no fields of its
+  // own, not even `.`; a change to any part of it moves the whole to the writer.
+  if (Object.keys(fields).length === 0) return undefined;
+  if (isPlainObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const miss = v === undefined ? undefined : uncovered(fields[`f:${k}`], v, `${path}.${k}`);
+      if (miss) return miss;
+    }
+    return undefined;
+  }
   if (Array.isArray(value)) {
     const keys = Object.keys(fields).filter((k) => k !== '.');
-    // A list owned whole (an atomic list: `args`, `command`) has no children.
-    if (keys.length === 0) return true;
-    return value.every((e) => {
+    for (const [i, e] of value.entries()) {
       const key = keys.find((k) => elementOf(k, [e]) !== undefined);
-      return key !== undefined && (!isPlainObject(e) || covers(fields[key], e));
-    });
+      if (key === undefined) return `${path}[${i}]`;
+      const miss = isPlainObject(e) ? uncovered(fields[key], e, `${path}[${i}]`) : undefined;
+      if (miss) return miss;
+    }
   }
-  return true;
+  return undefined;
+}
+
+/** The first field of `obj` Berth's apply does not own in `current` (see ownsAllFields), for a diagnosis. */
+export function fieldNotOwned(current: KubeObject, obj: KubeObject): string | undefined {
+  const entries = (Array.isArray(current.metadata.managedFields) ? current.metadata.managedFields : []) as ManagedFieldsEntry[];
+  const ours = entries.filter((m) => m.manager === FIELD_MANAGER && m.operation === 'Apply' && !m.subresource);
+  if (ours.length !== 1) return `(${ours.length} apply entries of ${FIELD_MANAGER})`;
+  return uncovered(ours[0]!.fieldsV1, tracked(obj), '');
 }
 
 /**
@@ -94,20 +97,7 @@ function covers(fields: FieldSet | undefined, value: unknown): boolean {
  * any such write moves or drops the field's ownership. Unsure (a field the server does not track as sent): false.
  */
 export function ownsAllFields(current: KubeObject, obj: KubeObject): boolean {
-  const entries = (Array.isArray(current.metadata.managedFields) ? current.metadata.managedFields : []) as ManagedFieldsEntry[];
-  const ours = entries.filter((m) => m.manager === FIELD_MANAGER && m.operation === 'Apply' && !m.subresource);
-  return ours.length === 1 && covers(ours[0]!.fieldsV1, tracked(obj));
-}
-
-/**
- * A live object that is exactly what applying `stamped` (the rendering with its applied hash) would leave, so a plan
- * needs no dry run for it: it carries the same applied hash (Berth last applied this very rendering) and Berth still
- * owns every field of it. A changed rendering, a drifted field or an object applied before the hash was stamped:
- * false (the plan then dry-runs it, as it always did).
- */
-export function unchangedSinceApply(current: KubeObject, stamped: KubeObject): boolean {
-  const hash = stamped.metadata.annotations?.[ANNOTATION_APPLIED_HASH];
-  return hash !== undefined && current.metadata.annotations?.[ANNOTATION_APPLIED_HASH] === hash && ownsAllFields(current, stamped);
+  return fieldNotOwned(current, obj) === undefined;
 }
 
 // ---- for the in-memory API ----------------------------------------------------------------------------------------
