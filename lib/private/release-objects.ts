@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Application } from '../application.js';
 import type { Workload } from '../workload.js';
+import type { IConstruct } from 'constructs';
 import {
   ANNOTATION_RELEASE,
   CLUSTER_SCOPED_KINDS,
@@ -38,11 +39,10 @@ export function isClusterScoped(o: Pick<RenderedObject, 'apiVersion' | 'kind'>, 
 }
 
 /** The service an object belongs to: the workload whose scope it was created in, if any. */
-export function serviceOf(obj: ApiObject, services: readonly Workload[]): Workload | undefined {
+export function serviceOf(obj: ApiObject, services: ReadonlySet<IConstruct>): Workload | undefined {
   const scopes = obj.node.scopes;
   for (let i = scopes.length - 1; i >= 0; i--) {
-    const found = services.find((w) => w === scopes[i]);
-    if (found) return found;
+    if (services.has(scopes[i]!)) return scopes[i] as Workload;
   }
   return undefined;
 }
@@ -92,8 +92,10 @@ export function releaseObjects(app: Application, rendered: readonly RenderedObje
   const { release } = app;
   const id = `${release.namespace}/${release.name}`;
   const owners = new Map<string, Workload>();
+  // A set, not the list: every object looks up its scopes, and a list made that N² at N services.
+  const serviceSet = new Set<IConstruct>(services);
   for (const o of apiObjectsOf(app)) {
-    const w = serviceOf(o, services);
+    const w = serviceOf(o, serviceSet);
     if (w) owners.set(`${o.apiVersion}/${o.kind}/${o.name}`, w);
   }
   const scopes = definedKinds(rendered);

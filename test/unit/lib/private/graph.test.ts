@@ -70,6 +70,24 @@ describe('service graph edges (lib/private/graph.ts)', () => {
     expect(s.backup!.edges).toEqual([{ to: 'db', kinds: ['dependsOn', 'config'], via: ['config PGHOST'] }]);
   });
 
+
+  test('one string can name several services, and one service found in several strings keeps their order', () => {
+    const s = describeWith((app) => {
+      const db = new StatefulApp(app, 'db', { image: 'postgres:17', ports: [{ port: 5432 }] });
+      const cache = new StatelessApp(app, 'cache', { image: 'redis:8', ports: [{ port: 6379 }] });
+      new StatelessApp(app, 'api', {
+        image: 'api:1',
+        ports: [{ port: 8080 }],
+        config: { BACKENDS: `${cache.host},${db.fqdn}`, DB_HOST: db.host },
+        env: { DB_URL: `postgres://${db.host}:5432/x` },
+        args: [`--db=${db.host}`],
+      });
+    });
+    expect(s.api!.edges).toEqual([
+      { to: 'cache', kinds: ['config'], via: ['config BACKENDS'] },
+      { to: 'db', kinds: ['config', 'env', 'args'], via: ['config BACKENDS', 'config DB_HOST', 'env DB_URL', 'args'] },
+    ]);
+  });
   test("ports are the client Service's ports, or a daemon's container ports", () => {
     const s = describeWith((app) => {
       new StatefulApp(app, 'db', { image: 'postgres:17', ports: [{ port: 5432, name: 'postgres' }] });
