@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { cacheRoot } from '../../../src/cluster/paths.js';
 import { listJson, testKubeconfig, testNamespaces } from '../harness.js';
 import { execFile } from '../../../src/cluster/exec.js';
+import { launchChromium } from './console.js';
 import { packumentCacheDir } from '../../../src/registry/paths.js';
 import { startVerdaccio, type TestRegistry } from '../registry/verdaccio.js';
 
@@ -148,6 +149,34 @@ describe('berth ui: a template from the registry', () => {
     );
     expect((await call('/api/catalog?q=password')).body.items.map((e: any) => e.name)).toContain(name);
     expect((await call('/api/catalog?q=zzz-no-such-word')).body).toEqual({ items: [], notes: [] });
+  });
+
+  it('shows the template on the catalog page in a browser, and its deploy button opens the form with the secret as a password input', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      page.on('response', (res) => {
+        if (res.url().includes('/api/')) void res.text().then((t) => bodies.push(t), () => undefined);
+      });
+      await page.goto(`${base}/?token=${token}#/catalog`);
+      await page.getByRole('heading', { name: 'Catalog' }).waitFor();
+      const card = page.getByRole('article', { name });
+      await card.getByText('Test template: a database and a web service').waitFor();
+      await card.getByText(/^Config \(\d+ fields\)$/).click();
+      await card.locator('table.config').getByText('password', { exact: true }).waitFor();
+      // A word of the description narrows the list as `berth template search` does; a word nobody has empties it.
+      await page.getByLabel('Search templates').fill('zzz-no-such-word');
+      await page.getByText('No templates found.').waitFor();
+      await page.getByLabel('Search templates').fill('database');
+      await card.getByRole('link', { name: `Deploy ${name}@1.0.0…` }).click();
+      await page.waitForURL(/#\/deploy/);
+      const password = page.locator('input[type="password"]').first();
+      await password.waitFor();
+      expect(await password.inputValue()).toBe('');
+      expect(await page.locator('body').innerText()).not.toContain(PASSWORD);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('never sent the secret value, nor its base64', () => {
