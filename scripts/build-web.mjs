@@ -62,5 +62,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = Date.now();
   const { built, hash } = await buildWeb({ force: process.argv.includes('--force') });
   const took = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(built ? `built build/web/ in ${took} s (sources ${hash.slice(0, 12)})` : `build/web/ is up to date (sources ${hash.slice(0, 12)})`);
+  console.error(built ? `built build/web/ in ${took} s (sources ${hash.slice(0, 12)})` : `build/web/ is up to date (sources ${hash.slice(0, 12)})`);
 }

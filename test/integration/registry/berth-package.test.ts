@@ -52,12 +52,12 @@ describe('the berth package for template authors', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('ships lib as source with declarations, the Verdaccio lockfile, and the CLI', () => {
+  it('ships lib as source with declarations, the Verdaccio lockfile, the CLI and the built console', () => {
     const pkg = JSON.parse(readFileSync(join(proj, 'node_modules', 'berth', 'package.json'), 'utf8'));
     expect(pkg.private).toBeUndefined();
     expect(pkg.exports['.']).toEqual({ types: './types/lib/index.d.ts', default: './lib/index.ts' });
     expect(pkg.exports['./k8s']).toEqual({ types: './types/lib/imports/k8s.d.ts', default: './lib/imports/k8s.ts' });
-    for (const file of ['types/lib/index.d.ts', 'types/lib/imports/k8s.d.ts', 'lib/index.ts', 'registry/verdaccio/package-lock.json', 'bin/berth.mjs', 'src/cli/main.ts']) {
+    for (const file of ['types/lib/index.d.ts', 'types/lib/imports/k8s.d.ts', 'lib/index.ts', 'registry/verdaccio/package-lock.json', 'bin/berth.mjs', 'src/cli/main.ts', 'build/web/index.html']) {
       expect(existsSync(join(proj, 'node_modules', 'berth', file))).toBe(true);
     }
   });
