@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { KubeApi, ListOptions } from '../model/kube-api.js';
 import { ClusterError } from '../errors.js';
-import { parseLabelSelector } from '../model/label-selector.js';
+import { parseLabelSelector } from '../model/memory/label-selector.js';
 import { sleep } from '../util/process.js';
 import { LABEL_NAME, objectRef, type KubeObject } from '../model/manifest-set.js';
 import type { ServiceState } from './context.js';

@@ -13,7 +13,7 @@ import {
 import { ApiResponseError, toClusterError, type ApiStatus } from '../kube-errors.js';
 import { ClusterError } from '../../errors.js';
 import { CLUSTER_SCOPED_KINDS as CLUSTER_SCOPED, objectKey, type KubeObject } from '../manifest-set.js';
-import { parseLabelSelector } from '../label-selector.js';
+import { parseLabelSelector } from './label-selector.js';
 import { fieldsOf, retainFields, type FieldSet } from '../managed-fields.js';
 
 /** A request as the in-memory API sees it, in the verbs KubeClient names in its errors. */
