@@ -18,8 +18,7 @@ export async function listAction(client: KubeApi, namespace: string | undefined)
 }
 
 export async function historyAction(store: RevisionStore, release: string): Promise<RevisionInfo[]> {
-  // The object keys are the plan's business (and long): `history -o json` keeps its shape.
-  return (await store.history(release)).map(({ objectKeys: _keys, ...info }) => info);
+  return store.history(release);
 }
 
 /** The revision `get` reads: `revision` when given, else the newest. */

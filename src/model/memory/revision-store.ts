@@ -1,4 +1,3 @@
-import { objectKey } from '../manifest-set.js';
 import type { Revision, RevisionInfo, RevisionStatus } from '../revision.js';
 import { BaseRevisionStore, checkRevision, revisionExists, revisionMissing } from '../revision-store.js';
 import { holdsSecretsInClear } from '../secret-data.js';
@@ -18,7 +17,7 @@ export class MemoryRevisionStore extends BaseRevisionStore {
     return [...this.revisions.values()]
       .filter((r) => r.release === release)
       .sort((a, b) => a.revision - b.revision)
-      .map(({ manifests, services: _s, values: _v, ...info }) => structuredClone({ ...info, objectKeys: manifests.map(objectKey) }));
+      .map(({ manifests: _m, services: _s, values: _v, ...info }) => structuredClone(info));
   }
 
   async find(release: string, n: number): Promise<Revision | undefined> {
