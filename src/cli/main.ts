@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { BerthError, ExitError, EXIT_ERROR } from '../errors.js';
 import { commands } from './commands/index.js';
 import { printError } from './output.js';
+import { mark } from '../util/timing.js';
 
 export const VERSION = '0.1.0';
 
@@ -19,7 +20,9 @@ export function createProgram(): Command {
 
 /** Runs the CLI and returns the exit code. The one place that turns errors into messages. */
 export async function main(argv: string[]): Promise<number> {
+  mark('cli loaded');
   const program = createProgram();
+  mark('commands declared');
   try {
     await program.parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

@@ -1,16 +1,18 @@
-import type { Message } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import type { Message, Plugin } from 'esbuild';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { builtinModules, createRequire, Module } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
+import { Script, constants as vmConstants } from 'node:vm';
 import { UserError } from '../errors.js';
 import { FileCache } from '../config/file-cache.js';
 import { sha256 } from '../util/hash.js';
 
 /**
- * An application compiled by esbuild into one CommonJS module. cdk8s, cdk8s-plus and constructs stay external
- * (resolved from the project's node_modules) and are CommonJS themselves: loading them with require() rather than
- * import() skips Node's scan of their sources for named exports (cdk8s-plus's generated k8s.js is 2.5 MB), which
- * measured about a fifth of a small synth's start-up.
+ * An application compiled by esbuild into one CommonJS module, with the construct packages it renders with inside:
+ * cdk8s, constructs, cdk8s-plus-*, any package that depends on cdk8s or constructs, every package lib/ imports
+ * (cron-parser), and whatever those import. One file with one V8 code cache beside it (`loadBundle`) instead of ~150
+ * modules resolved, read and compiled on every run. Other packages the app imports stay external, resolved from the
+ * project's node_modules at run time as before.
  */
 export interface AppBundle {
   /** Absolute path of the bundled module. */
@@ -37,6 +39,69 @@ function esbuildVersion(): string {
  */
 const SOURCE_MAP = { sourcemap: 'inline', sourcesContent: false } as const;
 
+/** Bumped when what goes into a bundle changes (2: construct packages bundled, not external), so old ones are rebuilt. */
+const BUNDLE_LAYOUT = 2;
+
+/** The package a bare import names: `cdk8s`, `@scope/pkg` for `@scope/pkg/sub`. */
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/** The directory of the package a file in node_modules belongs to. */
+function packageDirOf(file: string): string {
+  const at = file.lastIndexOf(`${sep}node_modules${sep}`) + `${sep}node_modules${sep}`.length;
+  const rest = file.slice(at).split(sep);
+  return file.slice(0, at) + (rest[0]!.startsWith('@') ? join(rest[0]!, rest[1]!) : rest[0]!);
+}
+
+const CONSTRUCT_PACKAGES = new Set(['cdk8s', 'constructs']);
+
+/**
+ * True for a package that must share the app's cdk8s and constructs: a second copy loaded from node_modules next to
+ * the bundled one would not recognise the bundle's App and Chart (`Chart.of`, `instanceof`).
+ */
+function isConstructPackage(name: string, dir: string): boolean {
+  if (CONSTRUCT_PACKAGES.has(name) || name.startsWith('cdk8s-plus-')) return true;
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    return [...CONSTRUCT_PACKAGES].some((dep) => pkg.dependencies?.[dep] !== undefined || pkg.peerDependencies?.[dep] !== undefined);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Decides per bare import whether a package goes into the bundle (see AppBundle) or stays external. Imports that do
+ * not resolve stay external, as before: Node resolves them from the bundle's directory at run time.
+ */
+function constructPackagesInside(root: string): Plugin {
+  const lib = join(root, 'lib') + sep;
+  const builtins = new Set(builtinModules);
+  return {
+    name: 'berth-construct-packages',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData?.berthInner || builtins.has(args.path) || args.path.startsWith('node:')) return undefined;
+        const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { berthInner: true } });
+        if (found.errors.length > 0 || found.external) return { path: args.path, external: true };
+        if (!found.path.includes(`${sep}node_modules${sep}`)) return found;
+        // A file esbuild reads from node_modules is inside the bundle already: its own imports go in too.
+        const inside =
+          args.importer.includes(`${sep}node_modules${sep}`) || args.importer.startsWith(lib) || isConstructPackage(packageName(args.path), packageDirOf(found.path));
+        return inside ? found : { path: args.path, external: true };
+      });
+      // A bundled package's `__dirname` is its own directory, not the bundle's (cdk8s's Include of a URL runs a script
+      // beside its yaml.js). Prepended on the first line, so line numbers stay.
+      build.onLoad({ filter: /[\\/]node_modules[\\/].*\.c?js$/ }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes('__dirname') && !text.includes('__filename')) return undefined;
+        return { contents: `var __dirname = ${JSON.stringify(dirname(args.path))}, __filename = ${JSON.stringify(args.path)};${text}`, loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
 /**
  * Bundles `entrySource` (a small generated module that imports the app and its env modules). The bundle is
  * reused while every file it was built from has the same content. Bundles live in `<root>/.cache/berth/bundles`
@@ -50,7 +115,7 @@ export async function bundleApp(opts: {
   /** Bare imports mapped to files (a template's `berth` → the running CLI's lib/index.ts). */
   alias?: Record<string, string>;
 }): Promise<AppBundle> {
-  const cache = new FileCache<string>(opts.root, 'bundle-records', `esbuild ${esbuildVersion()}\0${JSON.stringify(SOURCE_MAP)}\0${opts.entrySource}${opts.alias ? `\0${JSON.stringify(opts.alias)}` : ''}`);
+  const cache = new FileCache<string>(opts.root, 'bundle-records', `esbuild ${esbuildVersion()} layout ${BUNDLE_LAYOUT}\0${JSON.stringify(SOURCE_MAP)}\0${opts.entrySource}${opts.alias ? `\0${JSON.stringify(opts.alias)}` : ''}`);
   const subject = join(opts.key, ENTRY_NAME);
   const hit = cache.get(subject);
   if (hit && existsSync(hit)) return { path: hit, cached: true };
@@ -65,7 +130,9 @@ export async function bundleApp(opts: {
       format: 'cjs',
       platform: 'node',
       target: 'node20',
-      packages: 'external',
+      plugins: [constructPackagesInside(opts.root)],
+      // An app or template outside the project (`berth synth /tmp/x/app`) takes its packages from the project's.
+      nodePaths: [join(opts.root, 'node_modules')],
       ...(opts.alias ? { alias: opts.alias } : {}),
       tsconfig: join(opts.root, 'tsconfig.json'),
       absWorkingDir: opts.root,
@@ -86,9 +153,78 @@ export async function bundleApp(opts: {
   if (!existsSync(bundlePath)) writeFileSync(bundlePath, code);
   // The generated entry shows up as an input named after `sourcefile`; it is part of the cache key instead.
   const entryFile = join(opts.resolveDir, ENTRY_NAME);
+  // Bundled packages are pinned by the lock file: re-hashing cdk8s-plus's 2.5 MB on every warm run would cost more
+  // than the bundle saves.
+  const lock = join(opts.root, 'package-lock.json');
   const inputs = Object.keys(result.metafile.inputs)
     .map((input) => resolve(opts.root, input))
-    .filter((input) => input !== entryFile);
-  cache.set(subject, [...inputs, join(opts.root, 'tsconfig.json')], bundlePath);
+    .filter((input) => input !== entryFile && !input.includes(`${sep}node_modules${sep}`));
+  cache.set(subject, [...inputs, join(opts.root, 'tsconfig.json'), ...(existsSync(lock) ? [lock] : [])], bundlePath);
   return { path: bundlePath, cached: false };
+}
+
+/**
+ * Where the V8 code cache of a bundle lives: beside it, per Node version and architecture (V8 refuses a cache made
+ * by another V8 or with other flags, and that run writes a new one).
+ */
+export function codeCachePath(bundlePath: string): string {
+  return `${bundlePath}.${process.version}-${process.arch}.v8cache`;
+}
+
+let mainContext: boolean | undefined;
+function inMainContext(): boolean {
+  return (mainContext ??= new Script('Error').runInThisContext() === Error);
+}
+
+/** Caches still to be written when the process exits: the compiled code is complete only once the app has run. */
+const pendingCaches = new Map<string, Script>();
+
+function writePendingCaches(): void {
+  for (const [path, script] of pendingCaches) {
+    try {
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, script.createCachedData());
+      renameSync(tmp, path);
+    } catch {
+      // a read-only checkout or a full disk: the next run compiles again
+    }
+  }
+  pendingCaches.clear();
+}
+
+/**
+ * Loads a bundle as Node's require() would (same wrapper, `require` resolving from the bundle's directory), but
+ * compiled with the V8 code cache beside it: Node 20 has no compile cache for CommonJS (`module.enableCompileCache`
+ * is Node 22), and compiling the bundle was most of a small synth's load time. A missing, stale or corrupt cache
+ * only costs the compile; the cache is (re)written when the process exits, so that it holds every function the run
+ * compiled, not only the top level.
+ */
+export function loadBundle(bundlePath: string): unknown {
+  // Code run by a vm.Script lives in the process's main context; where this module runs in another one (jest's
+  // sandbox), the app's errors would fail `instanceof Error` here, so such a caller gets require() as before.
+  if (!inMainContext()) return createRequire(import.meta.url)(bundlePath);
+  const code = readFileSync(bundlePath, 'utf8');
+  const cachePath = codeCachePath(bundlePath);
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cachePath);
+  } catch {
+    cachedData = undefined;
+  }
+  // Module.wrap's wrapper, on the first line, so lines in stack traces stay those of the bundle.
+  const script = new Script(Module.wrap(code), {
+    filename: bundlePath,
+    cachedData,
+    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    if (pendingCaches.size === 0) process.once('exit', writePendingCaches);
+    pendingCaches.set(cachePath, script);
+  }
+  const mod = new Module(bundlePath);
+  mod.filename = bundlePath;
+  const fn = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+  fn.call(mod.exports, mod.exports, createRequire(bundlePath), mod, bundlePath, dirname(bundlePath));
+  mod.loaded = true;
+  return mod.exports;
 }

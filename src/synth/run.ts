@@ -5,6 +5,7 @@ import { toYamlDocuments } from '../util/yaml.js';
 import { printableObjects, writeManifests } from './write.js';
 import type { ManifestSet } from '../model/manifest-set.js';
 import { UserError } from '../errors.js';
+import { mark } from '../util/timing.js';
 
 export interface SynthRequest {
   readonly app?: string;
@@ -57,10 +58,12 @@ export async function synthToDisk(req: SynthRequest, root = PROJECT_ROOT): Promi
     // next to the app's directory, not in it: `kubectl apply -R -f dist/shop/` (or Argo CD) reads every .json
     // file there as a manifest.
     if (!req.stdout) await writeAppSchema(source.index, join(req.out, `${source.name}.schema.json`), root);
+    mark('schema written');
     for (const env of envs) {
       const start = performance.now();
       const request = { env, release: req.release, namespace: req.namespace, values };
       let set: ManifestSet = await synthesizeEnv(source, mod, request);
+      mark('rendered');
       const key = set.objects.some((o) => o.kind === 'Secret') ? await req.releaseKey?.(set.release, set.namespace) : undefined;
       if (key) set = await synthesizeEnv(source, mod, { ...request, releaseKey: key });
       let dir: string | undefined;
@@ -71,6 +74,7 @@ export async function synthToDisk(req: SynthRequest, root = PROJECT_ROOT): Promi
         dir = join(req.out, source.name, env);
         files = writeManifests(set, dir);
       }
+      mark('written');
       reports.push({
         app: source.name,
         env,

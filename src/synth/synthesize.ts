@@ -2,12 +2,12 @@ import type { App, Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { sha256 } from '../util/hash.js';
+import { mark } from '../util/timing.js';
 import { findApp, type AppSource } from './apps.js';
-import { bundleApp } from './bundle.js';
+import { bundleApp, loadBundle } from './bundle.js';
 import { canonical } from './canonical.js';
 import type { ApplicationDescription } from '../../lib/contract.js';
 import { CONTEXT_RELEASE_KEY, sortObjects, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
@@ -83,17 +83,20 @@ export async function loadApp(source: AppSource, root = PROJECT_ROOT, envs: read
   // esbuild's messages come first: a file that does not parse or an import that does not resolve makes the type
   // check's messages about it noise.
   const bundle = await bundling.finally(() => checking);
+  mark('bundle found');
   const typeError = await checking;
+  mark('type check done');
   if (typeError) throw typeError;
   const cachedModule = loaded.get(bundle.path);
   if (cachedModule) return cachedModule;
-  const mod = createRequire(import.meta.url)(bundle.path) as AppModule;
+  const mod = loadBundle(bundle.path) as AppModule;
   if (typeof mod.AppClass !== 'function') {
     throw new UserError(`${relative(root, source.index)} has no default export`, {
       hint: 'end it with `export default class MyApp extends Application<MyConfig> { ... }`',
     });
   }
   loaded.set(bundle.path, mod);
+  mark('bundle loaded');
   return mod;
 }
 
@@ -148,6 +151,7 @@ export function render(mod: AppModule, source: AppSource, opts: RenderOptions): 
       hint: 'fix the prop, config value, JSON patch or override named above',
     });
   }
+  mark('toJson');
   refuseOversized(objects, source, opts);
   const description = instance.describe(objects);
   return {
@@ -294,6 +298,7 @@ async function resolveConfig(
   const { extractSchema } = await import('../config/schema.js');
   const { hashSecretValues } = await import('../config/secrets.js');
   const schema = extractSchema(source.index);
+  mark('schema');
   let merged = base;
   let origins;
   if (hasValues(values)) {
@@ -318,5 +323,6 @@ async function resolveConfig(
     });
     validated.set(subject, [], true);
   }
+  mark('validated');
   return { config: merged, publicConfig: hashSecretValues(schema, merged), origins };
 }

@@ -6,7 +6,6 @@
  * against `berth.config` with the validator and messages apps get.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { ConfigSchema } from '../config/json-schema.js';
@@ -15,7 +14,7 @@ import { toYamlDocuments } from '../util/yaml.js';
 import type { ManifestSet, TemplateRef } from '../model/manifest-set.js';
 import { parseTemplateManifest, requireEngine, type TemplateManifest } from '../model/template-manifest.js';
 import type { AppSource } from './apps.js';
-import { bundleApp } from './bundle.js';
+import { bundleApp, loadBundle } from './bundle.js';
 import { PROJECT_ROOT, render, type AppModule, type SynthOptions } from './synthesize.js';
 import { printableObjects } from './write.js';
 
@@ -94,7 +93,7 @@ export async function loadTemplate(pkg: TemplatePackage, root = PROJECT_ROOT): P
     // One lib: the template's `instanceof Application` and the engine's checks see the same classes.
     alias: { berth: join(root, 'lib', 'index.ts'), 'berth/k8s': join(root, 'lib', 'imports', 'k8s.ts') },
   });
-  const mod = createRequire(import.meta.url)(bundle.path) as AppModule;
+  const mod = loadBundle(bundle.path) as AppModule;
   if (typeof mod.AppClass !== 'function') {
     throw new UserError(`${pkg.name}@${pkg.version}: dist/index.js has no default export`, { hint: 'a template default-exports its Application class' });
   }

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { parseNamespace, parseReleaseName, valuesFlags } from '../options.js';
+import { mark } from '../../util/timing.js';
 
 export function synthCommand(): Command {
   const cmd = new Command('synth')
@@ -33,6 +34,7 @@ release's key, as deploy renders them (for kubectl diff --server-side against a 
     .action(async (app: string | undefined, opts) => {
       const { synthToDisk } = await import('../../synth/run.js');
       const { info, printJson } = await import('../output.js');
+      mark('synth modules loaded');
       const releaseKey = opts.kubeconfig !== undefined || opts.context !== undefined ? await clusterReleaseKey(opts) : undefined;
       const reports = await synthToDisk({ app, ...opts, releaseKey });
       if (opts.output === 'json') return printJson(reports);
