@@ -25,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   mark('commands declared');
   try {
     await program.parseAsync(argv);
+    mark('command done');
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;

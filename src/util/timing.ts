@@ -9,7 +9,10 @@ const marks: string[] = [];
 export function mark(phase: string): void {
   if (!enabled) return;
   if (marks.length === 0) {
-    process.on('exit', () => process.stderr.write(`${marks.join('\n')}\n`));
+    process.on('exit', () => {
+      mark('exit');
+      process.stderr.write(`${marks.join('\n')}\n`);
+    });
   }
   const cpu = process.cpuUsage();
   marks.push(`timing ${performance.now().toFixed(1).padStart(7)} ms  cpu ${((cpu.user + cpu.system) / 1000).toFixed(0).padStart(4)} ms  ${phase}`);
