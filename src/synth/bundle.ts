@@ -1,11 +1,12 @@
 import type { Message, Plugin } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { builtinModules, createRequire, Module } from 'node:module';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Script, constants as vmConstants } from 'node:vm';
+import { Script } from 'node:vm';
 import { UserError } from '../errors.js';
 import { FileCache } from '../config/file-cache.js';
 import { sha256 } from '../util/hash.js';
+import { runWithCodeCache } from '../util/code-cache.js';
 
 /**
  * An application compiled by esbuild into one CommonJS module, with the construct packages it renders with inside:
@@ -163,68 +164,18 @@ export async function bundleApp(opts: {
   return { path: bundlePath, cached: false };
 }
 
-/**
- * Where the V8 code cache of a bundle lives: beside it, per Node version and architecture (V8 refuses a cache made
- * by another V8 or with other flags, and that run writes a new one).
- */
-export function codeCachePath(bundlePath: string): string {
-  return `${bundlePath}.${process.version}-${process.arch}.v8cache`;
-}
-
 let mainContext: boolean | undefined;
 function inMainContext(): boolean {
   return (mainContext ??= new Script('Error').runInThisContext() === Error);
 }
 
-/** Caches still to be written when the process exits: the compiled code is complete only once the app has run. */
-const pendingCaches = new Map<string, Script>();
-
-function writePendingCaches(): void {
-  for (const [path, script] of pendingCaches) {
-    try {
-      const tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, script.createCachedData());
-      renameSync(tmp, path);
-    } catch {
-      // a read-only checkout or a full disk: the next run compiles again
-    }
-  }
-  pendingCaches.clear();
-}
-
 /**
- * Loads a bundle as Node's require() would (same wrapper, `require` resolving from the bundle's directory), but
- * compiled with the V8 code cache beside it: Node 20 has no compile cache for CommonJS (`module.enableCompileCache`
- * is Node 22), and compiling the bundle was most of a small synth's load time. A missing, stale or corrupt cache
- * only costs the compile; the cache is (re)written when the process exits, so that it holds every function the run
- * compiled, not only the top level.
+ * Loads a bundle as require() would, but compiled with the V8 code cache beside it (src/util/code-cache.ts):
+ * compiling the bundle was most of a small synth's load time.
  */
 export function loadBundle(bundlePath: string): unknown {
   // Code run by a vm.Script lives in the process's main context; where this module runs in another one (jest's
   // sandbox), the app's errors would fail `instanceof Error` here, so such a caller gets require() as before.
   if (!inMainContext()) return createRequire(import.meta.url)(bundlePath);
-  const code = readFileSync(bundlePath, 'utf8');
-  const cachePath = codeCachePath(bundlePath);
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = readFileSync(cachePath);
-  } catch {
-    cachedData = undefined;
-  }
-  // Module.wrap's wrapper, on the first line, so lines in stack traces stay those of the bundle.
-  const script = new Script(Module.wrap(code), {
-    filename: bundlePath,
-    cachedData,
-    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
-  if (cachedData === undefined || script.cachedDataRejected) {
-    if (pendingCaches.size === 0) process.once('exit', writePendingCaches);
-    pendingCaches.set(cachePath, script);
-  }
-  const mod = new Module(bundlePath);
-  mod.filename = bundlePath;
-  const fn = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
-  fn.call(mod.exports, mod.exports, createRequire(bundlePath), mod, bundlePath, dirname(bundlePath));
-  mod.loaded = true;
-  return mod.exports;
+  return runWithCodeCache(bundlePath).exports;
 }

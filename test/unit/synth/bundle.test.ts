@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,5 +24,19 @@ describe('bundleApp', () => {
     writeFileSync(join(dir, 'index.ts'), `// changed\n${readFileSync(join(dir, 'index.ts'), 'utf8')}`);
     const third = await bundleApp(opts);
     expect(third.cached).toBe(false);
+  });
+
+  it('puts cdk8s and constructs inside the bundle, each bundled package keeping its own __dirname', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'berth-bundle-'));
+    cpSync(fixture, join(root, 'apps', 'plain'), { recursive: true });
+    cpSync(join(PROJECT_ROOT, 'tsconfig.json'), join(root, 'tsconfig.json'));
+    symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+    const dir = join(root, 'apps', 'plain');
+    const entrySource = `export { default } from ${JSON.stringify(join(dir, 'index.ts'))};\nexport { App } from 'cdk8s';`;
+    const bundle = await bundleApp({ root, key: dir, entrySource, resolveDir: dir });
+    const code = readFileSync(bundle.path, 'utf8');
+    expect(code).not.toMatch(/require\("(cdk8s|constructs)"\)/);
+    // cdk8s's yaml.js runs a script beside itself for an Include of a URL.
+    expect(code).toContain(`var __dirname = ${JSON.stringify(join(realpathSync(join(root, 'node_modules')), 'cdk8s', 'lib'))}`);
   });
 });
