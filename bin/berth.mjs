@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Runs the bundled CLI, rebuilding it first when the sources are newer (a fresh clone, or a developer's edit).
-import { pathToFileURL } from 'node:url';
-import { buildCli, currentEntry, isStale } from '../scripts/build.mjs';
+import { buildCli, currentEntry, isStale, runCli } from '../scripts/build.mjs';
 
 // A closed pipe (`berth ... | head`) is a normal end of output, not an error.
 process.stdout.on('error', (err) => {
@@ -10,5 +9,5 @@ process.stdout.on('error', (err) => {
 });
 
 const entry = isStale() ? await buildCli() : currentEntry();
-const { main } = await import(pathToFileURL(entry).href);
+const { main } = runCli(entry, process.argv[2]);
 process.exitCode = await main(process.argv);

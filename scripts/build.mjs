@@ -1,16 +1,22 @@
-// Bundles the CLI (src/cli/main.ts) with esbuild. Commands are loaded lazily through dynamic import(), so
-// esbuild splits them into chunks and `berth --help` loads only the entry chunk.
+// Bundles the CLI (src/cli/main.ts) with esbuild into one CommonJS file, run with a V8 code cache per command
+// (runCli): Node 20 caches no compiled code of its own, and loading ~20 ES module chunks of the CLI cost a warm
+// synth ~40 ms of its ~250. Commands are still loaded lazily through dynamic import(): esbuild keeps each module's
+// body in a function that runs on first import, and V8 compiles only what runs.
 //
 // Several `berth` processes may start at once right after an edit (tests, a shell loop): each build goes to
-// its own directory and `build/cli/current` is switched to it by an atomic rename, so no process ever imports
-// a half-written bundle, and a process that already runs keeps its lazily loaded chunks.
+// its own directory and `build/cli/current` is switched to it by an atomic rename, so no process ever loads
+// a half-written bundle.
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Script, constants as vmConstants } from 'node:vm';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const buildsDir = join(root, 'build', 'cli');
 const pointer = join(buildsDir, 'current');
+/** Dependencies bundled into the CLI (see buildCli). */
+const INSIDE = new Set(['commander', 'picocolors', 'js-yaml', 'yaml', 'fastest-levenshtein', 'semver', 'diff', 'ini']);
 /** Older builds are removed after this long; a process started on one may still load chunks from it. */
 const KEEP_MS = 60 * 60 * 1000;
 
@@ -27,7 +33,7 @@ function newestMtime(dir) {
 /** The entry module of the current build, or undefined when there is none. */
 export function currentEntry() {
   if (!existsSync(pointer)) return undefined;
-  const entry = join(buildsDir, readFileSync(pointer, 'utf8').trim(), 'main.js');
+  const entry = join(buildsDir, readFileSync(pointer, 'utf8').trim(), 'main.cjs');
   return existsSync(entry) ? entry : undefined;
 }
 
@@ -48,14 +54,19 @@ export async function buildCli() {
   const outdir = join(buildsDir, id);
   await build({
     entryPoints: [join(root, 'src', 'cli', 'main.ts')],
-    outdir,
+    outfile: join(outdir, 'main.cjs'),
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // Small pure-JS packages on the common paths (commands, colours, YAML out and in) go into the bundle and its code
+    // cache; the rest (esbuild's binary, the compiler, the Kubernetes client, ESM-only ones) are loaded from
+    // node_modules when a command needs them.
+    external: Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies).filter((dep) => !INSIDE.has(dep)),
     sourcemap: 'linked',
+    // The sources find files relative to themselves (PROJECT_ROOT, createRequire): the bundle's own URL.
+    define: { 'import.meta.url': '__berth_import_meta_url' },
+    banner: { js: `var __berth_import_meta_url = require('node:url').pathToFileURL(__filename).href;` },
     logLevel: 'error',
   });
   const tmp = `${pointer}.${process.pid}.tmp`;
@@ -67,7 +78,47 @@ export async function buildCli() {
     if (name === id || name === 'current' || name.endsWith('.tmp')) continue;
     if (now - statSync(path).mtimeMs > KEEP_MS) rmSync(path, { recursive: true, force: true });
   }
-  return join(outdir, 'main.js');
+  return join(outdir, 'main.cjs');
+}
+
+/**
+ * Runs the CLI bundle `entry` as require() would, compiled with the V8 code cache of `command` beside it (each
+ * command compiles other functions; `berth synth`'s cache holds synth's). A missing cache, or one V8 refuses (another
+ * Node, other flags, corrupt), costs the compile, and is (re)written at exit with every function the run compiled.
+ * src/util/code-cache.ts does the same for app bundles; this copy is plain JS because it runs before any bundle.
+ */
+export function runCli(entry, command) {
+  const name = /^[a-z][a-z-]{0,30}$/.test(command ?? '') ? command : 'other';
+  const st = statSync(entry);
+  const cachePath = `${entry}.${name}.${st.size}-${Math.round(st.mtimeMs)}.${process.version}-${process.arch}.v8cache`;
+  let cachedData;
+  try {
+    cachedData = readFileSync(cachePath);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new Script(Module.wrap(readFileSync(entry, 'utf8')), {
+    filename: entry,
+    cachedData,
+    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  if (process.env.BERTH_TIMING) process.stderr.write(`timing cli code cache ${cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used'} (${performance.now().toFixed(1)} ms)\n`);
+  if (cachedData === undefined || script.cachedDataRejected) {
+    process.once('exit', () => {
+      try {
+        const tmp = `${cachePath}.${process.pid}.tmp`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cachePath);
+      } catch {
+        // a read-only install or a full disk: the next run compiles again
+      }
+    });
+  }
+  const mod = new Module(entry);
+  mod.filename = entry;
+  script.runInThisContext().call(mod.exports, mod.exports, createRequire(entry), mod, entry, dirname(entry));
+  mod.loaded = true;
+  return mod.exports;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
