@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { createRequire, Module } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Script, constants as vmConstants } from 'node:vm';
+import { Script } from 'node:vm';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const buildsDir = join(root, 'build', 'cli');
@@ -66,6 +66,9 @@ export async function buildCli() {
     sourcemap: 'linked',
     // The sources find files relative to themselves (PROJECT_ROOT, createRequire): the bundle's own URL.
     define: { 'import.meta.url': '__berth_import_meta_url' },
+    // import() of a package left outside becomes require() (Node >= 20.19 requires ES modules too): Node 20 loses a
+    // script's dynamic-import callback when the script comes from a code cache (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+    supported: { 'dynamic-import': false },
     banner: { js: `var __berth_import_meta_url = require('node:url').pathToFileURL(__filename).href;` },
     logLevel: 'error',
   });
@@ -100,7 +103,6 @@ export function runCli(entry, command) {
   const script = new Script(Module.wrap(readFileSync(entry, 'utf8')), {
     filename: entry,
     cachedData,
-    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (process.env.BERTH_TIMING) process.stderr.write(`timing cli code cache ${cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used'} (${performance.now().toFixed(1)} ms)\n`);
   if (cachedData === undefined || script.cachedDataRejected) {

@@ -40,8 +40,11 @@ function esbuildVersion(): string {
  */
 const SOURCE_MAP = { sourcemap: 'inline', sourcesContent: false } as const;
 
-/** Bumped when what goes into a bundle changes (2: construct packages bundled, not external), so old ones are rebuilt. */
-const BUNDLE_LAYOUT = 2;
+/**
+ * Bumped when what goes into a bundle changes, so old ones are rebuilt (3: construct packages bundled, not external;
+ * import() compiled to require()).
+ */
+const BUNDLE_LAYOUT = 3;
 
 /** The package a bare import names: `cdk8s`, `@scope/pkg` for `@scope/pkg/sub`. */
 function packageName(specifier: string): string {
@@ -132,6 +135,9 @@ export async function bundleApp(opts: {
       platform: 'node',
       target: 'node20',
       plugins: [constructPackagesInside(opts.root)],
+      // import() of a package left outside becomes require(), as in the CLI's bundle (scripts/build.mjs): Node 20
+      // loses a script's dynamic-import callback when the script comes from a code cache.
+      supported: { 'dynamic-import': false },
       // An app or template outside the project (`berth synth /tmp/x/app`) takes its packages from the project's.
       nodePaths: [join(opts.root, 'node_modules')],
       ...(opts.alias ? { alias: opts.alias } : {}),

@@ -7,11 +7,14 @@
  * rewritten in place or another Node never meets an old cache; V8 itself refuses a cache made by another V8 or
  * with other flags, or one that is corrupt (its checksum), and such a run just compiles. A cache is written when
  * the process exits, not after loading: then it holds every function the run compiled, not only the top level.
+ *
+ * The files must not use import(): Node 20 drops a script's dynamic-import callback when the script comes from a
+ * code cache, so the bundlers compile import() to require() (esbuild `supported: { 'dynamic-import': false }`).
  */
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { dirname } from 'node:path';
-import { Script, constants as vmConstants } from 'node:vm';
+import { Script } from 'node:vm';
 
 /** How a run used the code cache: read it, had none, or had one V8 refused (stale or corrupt). */
 export type CodeCacheUse = 'used' | 'missing' | 'rejected';
@@ -63,7 +66,6 @@ export function runWithCodeCache(path: string): CachedRun {
   const script = new Script(Module.wrap(code), {
     filename: path,
     cachedData,
-    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const cache: CodeCacheUse = cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
   if (cache !== 'used') {
