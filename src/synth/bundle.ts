@@ -160,13 +160,14 @@ export async function bundleApp(opts: {
   if (!existsSync(bundlePath)) writeFileSync(bundlePath, code);
   // The generated entry shows up as an input named after `sourcefile`; it is part of the cache key instead.
   const entryFile = join(opts.resolveDir, ENTRY_NAME);
-  // Bundled packages are pinned by the lock file: re-hashing cdk8s-plus's 2.5 MB on every warm run would cost more
-  // than the bundle saves.
-  const lock = join(opts.root, 'package-lock.json');
-  const inputs = Object.keys(result.metafile.inputs)
-    .map((input) => resolve(opts.root, input))
-    .filter((input) => input !== entryFile && !input.includes(`${sep}node_modules${sep}`));
-  cache.set(subject, [...inputs, join(opts.root, 'tsconfig.json'), ...(existsSync(lock) ? [lock] : [])], bundlePath);
+  // A bundled package stands in the record by its package.json (its version): re-hashing cdk8s-plus's 2.5 MB on
+  // every warm run would cost more than the bundle saves.
+  const inputs = new Set<string>();
+  for (const input of Object.keys(result.metafile.inputs).map((i) => resolve(opts.root, i))) {
+    if (input === entryFile) continue;
+    inputs.add(input.includes(`${sep}node_modules${sep}`) ? join(packageDirOf(input), 'package.json') : input);
+  }
+  cache.set(subject, [...inputs, join(opts.root, 'tsconfig.json')], bundlePath);
   return { path: bundlePath, cached: false };
 }
 
