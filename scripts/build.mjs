@@ -91,6 +91,8 @@ export async function buildCli() {
  * src/util/code-cache.ts does the same for app bundles; this copy is plain JS because it runs before any bundle.
  */
 export function runCli(entry, command) {
+  // Node maps stack traces through source maps (`--enable-source-maps`) only for code it loaded itself.
+  if (process.sourceMapsEnabled) return createRequire(import.meta.url)(entry);
   const name = /^[a-z][a-z-]{0,30}$/.test(command ?? '') ? command : 'other';
   const st = statSync(entry);
   const cachePath = `${entry}.${name}.${st.size}-${Math.round(st.mtimeMs)}.${process.version}-${process.arch}.v8cache`;

@@ -183,6 +183,8 @@ function inMainContext(): boolean {
 export function loadBundle(bundlePath: string): unknown {
   // Code run by a vm.Script lives in the process's main context; where this module runs in another one (jest's
   // sandbox), the app's errors would fail `instanceof Error` here, so such a caller gets require() as before.
-  if (!inMainContext()) return createRequire(import.meta.url)(bundlePath);
+  // Node maps stack traces through source maps (`--enable-source-maps`) only for code it loaded itself, not for a
+  // vm.Script: whoever asks for app file:line in stacks gets require() too.
+  if (!inMainContext() || process.sourceMapsEnabled) return createRequire(import.meta.url)(bundlePath);
   return runWithCodeCache(bundlePath).exports;
 }
