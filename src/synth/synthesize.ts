@@ -151,7 +151,6 @@ export function render(mod: AppModule, source: AppSource, opts: RenderOptions): 
       hint: 'fix the prop, config value, JSON patch or override named above',
     });
   }
-  mark('toJson');
   refuseOversized(objects, source, opts);
   const description = instance.describe(objects);
   return {
