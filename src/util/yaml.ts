@@ -49,6 +49,14 @@ const MAX_SCALARS = 20_000;
 /** Longer strings are rare and seldom repeat: not worth keeping. */
 const MAX_KEPT_LENGTH = 200;
 
+/**
+ * Strings js-yaml always writes plain, decided without it: a letter first, then letters, digits, `.`, `_`, `/`, `-`
+ * (no indicator, space, `#` or `:`), and at least 6 characters. Such a string matches none of js-yaml's implicit
+ * types (null, bool, int, float, timestamp, merge: these start with a digit, a sign, `.`, `~` or `<`, or are words
+ * of at most 5 letters) nor its YAML 1.1 words (`yes`, `off`) and base-60 numbers.
+ */
+const PLAIN = /^[A-Za-z][A-Za-z0-9._/-]{5,}$/;
+
 function scalar(value: string | number | boolean | null): string {
   // Map keys compare -0 equal to 0, which js-yaml writes as `-0.0`.
   if (Object.is(value, -0)) return dump(value, OPTIONS).slice(0, -1);
@@ -56,7 +64,7 @@ function scalar(value: string | number | boolean | null): string {
   if (text === undefined) {
     // At the top level js-yaml writes a single-line scalar exactly as it does as a key or a nested value: its style
     // depends on the text alone (indent and width matter only to block scalars, and lineWidth -1 folds nothing).
-    text = dump(value, OPTIONS).slice(0, -1);
+    text = typeof value === 'string' && PLAIN.test(value) ? value : dump(value, OPTIONS).slice(0, -1);
     if (typeof value !== 'string' || value.length <= MAX_KEPT_LENGTH) {
       if (scalars.size >= MAX_SCALARS) scalars.clear();
       scalars.set(value, text);
