@@ -7,9 +7,9 @@
  * this is the hot path of a large synth. Keys keep their order (synth sorts them before).
  *
  * The text is js-yaml's `dump(value, { lineWidth: -1, noRefs: true })`, byte for byte, but the block structure of
- * plain JSON-like data (objects, arrays, strings, numbers, booleans, null) is written here, and js-yaml is asked
- * only for each distinct scalar, once: rendered objects repeat the same labels, names and values thousands of times,
- * and js-yaml's per-scalar work (its style choice, the implicit-type tests) was most of a large synth's emit.
+ * plain JSON-like data (objects, arrays, strings, numbers, booleans, null) is written here, simple strings are
+ * written plain without asking (`PLAIN`), and js-yaml is asked only once per call for each other distinct scalar:
+ * js-yaml's per-scalar work (its style choice, the implicit-type tests) was most of a large synth's emit.
  * Anything else (a Date, a Buffer, a class instance, a key js-yaml would write as `? key`) goes to js-yaml whole.
  */
 import { dump } from 'js-yaml';
@@ -17,18 +17,27 @@ import { dump } from 'js-yaml';
 const OPTIONS = { lineWidth: -1, noRefs: true } as const;
 
 export function toYaml(value: unknown): string {
+  const outer = scalars === undefined;
+  if (outer) scalars = new Map();
   try {
     const text = node(value, 0, true);
     return text === undefined ? '' : `${text}\n`;
   } catch (err) {
     if (err !== NOT_PLAIN) throw err;
     return dump(value, OPTIONS);
+  } finally {
+    if (outer) scalars = undefined;
   }
 }
 
 /** Documents separated by `---`, as `kubectl apply -f` reads a stream. */
 export function toYamlDocuments(values: readonly unknown[]): string {
-  return values.map(toYaml).join('---\n');
+  scalars = new Map();
+  try {
+    return values.map(toYaml).join('---\n');
+  } finally {
+    scalars = undefined;
+  }
 }
 
 /** Thrown (and caught above) when a value is not plain JSON-like data this emitter writes as js-yaml does. */
@@ -41,34 +50,31 @@ function lineBreak(level: number): string {
 }
 
 /**
- * The text of each distinct single-line scalar, as js-yaml writes it (plain, quoted or escaped). Bounded, because
- * `berth ui` is a long-running process; 20,000 covers every distinct string of a 2,500-object release.
+ * The text of each distinct single-line scalar js-yaml was asked for, during one call of the functions above: kept for
+ * no longer, since config values (secrets among them) pass through here, and `berth ui` is a long-running process.
  */
-const scalars = new Map<unknown, string>();
-const MAX_SCALARS = 20_000;
-/** Longer strings are rare and seldom repeat: not worth keeping. */
-const MAX_KEPT_LENGTH = 200;
+let scalars: Map<unknown, string> | undefined;
+
+/** The words js-yaml reads as null or a boolean, or quotes for YAML 1.1 readers (its `DEPRECATED_BOOLEANS_SYNTAX`). */
+const YAML_WORDS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'on', 'On', 'ON', 'off', 'Off', 'OFF']);
 
 /**
- * Strings js-yaml always writes plain, decided without it: a letter first, then letters, digits, `.`, `_`, `/`, `-`
- * (no indicator, space, `#` or `:`), and at least 6 characters. Such a string matches none of js-yaml's implicit
- * types (null, bool, int, float, timestamp, merge: these start with a digit, a sign, `.`, `~` or `<`, or are words
- * of at most 5 letters) nor its YAML 1.1 words (`yes`, `off`) and base-60 numbers.
+ * Strings js-yaml writes plain, decided without it: a letter first, then letters, digits, `.`, `_`, `/`, `-` (no
+ * indicator, space, `#` or `:`), and not one of YAML_WORDS. js-yaml's other implicit types (int, float, timestamp,
+ * merge) and YAML 1.1 base-60 numbers start with a digit, a sign, `.`, `~` or `<`.
  */
-const PLAIN = /^[A-Za-z][A-Za-z0-9._/-]{5,}$/;
+const PLAIN = /^[A-Za-z][A-Za-z0-9._/-]*$/;
 
 function scalar(value: string | number | boolean | null): string {
+  if (typeof value === 'string' && PLAIN.test(value) && !YAML_WORDS.has(value)) return value;
   // Map keys compare -0 equal to 0, which js-yaml writes as `-0.0`.
   if (Object.is(value, -0)) return dump(value, OPTIONS).slice(0, -1);
-  let text = scalars.get(value);
+  let text = scalars?.get(value);
   if (text === undefined) {
     // At the top level js-yaml writes a single-line scalar exactly as it does as a key or a nested value: its style
     // depends on the text alone (indent and width matter only to block scalars, and lineWidth -1 folds nothing).
-    text = typeof value === 'string' && PLAIN.test(value) ? value : dump(value, OPTIONS).slice(0, -1);
-    if (typeof value !== 'string' || value.length <= MAX_KEPT_LENGTH) {
-      if (scalars.size >= MAX_SCALARS) scalars.clear();
-      scalars.set(value, text);
-    }
+    text = dump(value, OPTIONS).slice(0, -1);
+    scalars?.set(value, text);
   }
   return text;
 }

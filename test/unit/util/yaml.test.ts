@@ -42,6 +42,7 @@ describe('toYaml against js-yaml (the emitter writes js-yaml`s text for plain da
     'a: b', 'a:b', 'a:', ':a', 'a #b', 'a#b', '#a', '- a', '-a', '-', '?', '? a', '*a', '&a', '!a', '|', '>', '%a', '@a', '`a', "'a'", '"a"',
     'a,b', '[a]', '{a}', 'a]', 'tab\there', 'bell\u0007', 'nbsp\u00a0x', 'ünï', '😀', '\ufeffbom', 'line\nbreak', 'two\n\nbreaks\n', '\n', '\n\n',
     ' indented\nsecond', '\n leading', 'ends\n', 'ends\n\n', 'cr\r\nlf', 'nul\u0000\nx', 'x'.repeat(300), 'k'.repeat(1030),
+    'NULL', 'True', 'TRUE', 'False', 'Y', 'YES', 'No', 'NO', 'On', 'Off', 'OFF', 'yES', 'nULL', 'oN', 'tRUE', 'a', 'Z', 'v1', 'TCP', 'x.y', 'a_b', 'a/b', 'a-',
     'falsey', 'nullable', 'yesterday', 'Offset', 'Infinity', 'NaN', 'TRUE.x', 'a/b/c-d_e.f', 'svc-001.bench.local', 'abcde:', 'abcdef#', 'abc def',
   ];
   const numbers = [0, -0, 1, -1, 1.5, -2.25, 1e21, 1e-7, 123456789012, NaN, Infinity, -Infinity, Number.MAX_SAFE_INTEGER];
