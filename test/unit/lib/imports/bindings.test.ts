@@ -74,10 +74,3 @@ test('a 1.34 Container renders restartPolicy, which native sidecars (init contai
     { name: 'proxy', image: 'envoyproxy/envoy:v1.31.0', restartPolicy: 'Always' },
   ]);
 });
-
-test('the toJson_* functions drop undefined fields and keep the schema order (the loop the script puts in place of json2jsii reduce)', () => {
-  const json = k8s.toJson_Container({ name: 'web', image: undefined, args: ['a'], command: undefined, env: [{ name: 'A', value: undefined }] });
-  expect(json).toEqual({ name: 'web', args: ['a'], env: [{ name: 'A' }] });
-  expect(Object.keys(json!)).toEqual(['args', 'env', 'name']);
-  expect(readGenerated('k8s-lib.ts').body).not.toContain('Object.entries(result).reduce(');
-});
