@@ -127,15 +127,24 @@ export function objectRef(o: Pick<KubeObject, 'kind' | 'metadata'>): string {
   return `${o.kind}/${o.metadata.name}`;
 }
 
+/**
+ * The comparison `localeCompare` makes (ECMA-402 defines it as this collator's), built once: a synth of 2,500 objects
+ * compares names some 30,000 times.
+ */
+const collator = new Intl.Collator();
+
 /** The documented deterministic order: kind order, then service, then name. */
 export function sortObjects(objects: readonly KubeObject[]): KubeObject[] {
-  return [...objects].sort(
+  // Each object's sort keys computed once rather than in every comparison.
+  const keyed = objects.map((o) => ({ o, rank: kindRank(o.kind), service: o.metadata.labels?.[LABEL_NAME] ?? '' }));
+  keyed.sort(
     (a, b) =>
-      kindRank(a.kind) - kindRank(b.kind) ||
-      a.kind.localeCompare(b.kind) ||
-      (a.metadata.labels?.[LABEL_NAME] ?? '').localeCompare(b.metadata.labels?.[LABEL_NAME] ?? '') ||
-      a.metadata.name.localeCompare(b.metadata.name),
+      a.rank - b.rank ||
+      collator.compare(a.o.kind, b.o.kind) ||
+      collator.compare(a.service, b.service) ||
+      collator.compare(a.o.metadata.name, b.o.metadata.name),
   );
+  return keyed.map((k) => k.o);
 }
 
 /** Whether any object is cluster-scoped: synth renders those, and only those, without `metadata.namespace`. */

@@ -5,14 +5,147 @@
  * quotes strings such as `no`, `on`, `y` or `0755`, which would otherwise come back as booleans and octal
  * numbers (the "Norway problem"). js-yaml rather than `yaml` here: it emits the same text 5x faster, and
  * this is the hot path of a large synth. Keys keep their order (synth sorts them before).
+ *
+ * The text is js-yaml's `dump(value, { lineWidth: -1, noRefs: true })`, byte for byte, but the block structure of
+ * plain JSON-like data (objects, arrays, strings, numbers, booleans, null) is written here, simple strings are
+ * written plain without asking (`PLAIN`), and js-yaml is asked only once per call for each other distinct scalar:
+ * js-yaml's per-scalar work (its style choice, the implicit-type tests) was most of a large synth's emit.
+ * Anything else (a Date, a Buffer, a class instance, a key js-yaml would write as `? key`) goes to js-yaml whole.
  */
 import { dump } from 'js-yaml';
 
+const OPTIONS = { lineWidth: -1, noRefs: true } as const;
+
 export function toYaml(value: unknown): string {
-  return dump(value, { lineWidth: -1, noRefs: true });
+  const outer = scalars === undefined;
+  if (outer) scalars = new Map();
+  try {
+    const text = node(value, 0, true);
+    return text === undefined ? '' : `${text}\n`;
+  } catch (err) {
+    if (err !== NOT_PLAIN) throw err;
+    return dump(value, OPTIONS);
+  } finally {
+    if (outer) scalars = undefined;
+  }
 }
 
 /** Documents separated by `---`, as `kubectl apply -f` reads a stream. */
 export function toYamlDocuments(values: readonly unknown[]): string {
-  return values.map(toYaml).join('---\n');
+  scalars = new Map();
+  try {
+    return values.map(toYaml).join('---\n');
+  } finally {
+    scalars = undefined;
+  }
+}
+
+/** Thrown (and caught above) when a value is not plain JSON-like data this emitter writes as js-yaml does. */
+const NOT_PLAIN = Symbol('not plain data');
+
+/** js-yaml indents by 2 spaces per level; a line break and the indent of each level. */
+const breaks: string[] = [];
+function lineBreak(level: number): string {
+  return (breaks[level] ??= `\n${' '.repeat(2 * level)}`);
+}
+
+/**
+ * The text of each distinct single-line scalar js-yaml was asked for, during one call of the functions above: kept for
+ * no longer, since config values (secrets among them) pass through here, and `berth ui` is a long-running process.
+ */
+let scalars: Map<unknown, string> | undefined;
+
+/** The words js-yaml reads as null or a boolean, or quotes for YAML 1.1 readers (its `DEPRECATED_BOOLEANS_SYNTAX`). */
+const YAML_WORDS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'on', 'On', 'ON', 'off', 'Off', 'OFF']);
+
+/**
+ * Strings js-yaml writes plain, decided without it: a letter first, then letters, digits, `.`, `_`, `/`, `-` (no
+ * indicator, space, `#` or `:`), and not one of YAML_WORDS. js-yaml's other implicit types (int, float, timestamp,
+ * merge) and YAML 1.1 base-60 numbers start with a digit, a sign, `.`, `~` or `<`.
+ */
+const PLAIN = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+
+function scalar(value: string | number | boolean | null): string {
+  if (typeof value === 'string' && PLAIN.test(value) && !YAML_WORDS.has(value)) return value;
+  // Map keys compare -0 equal to 0, which js-yaml writes as `-0.0`.
+  if (Object.is(value, -0)) return dump(value, OPTIONS).slice(0, -1);
+  let text = scalars?.get(value);
+  if (text === undefined) {
+    // At the top level js-yaml writes a single-line scalar exactly as it does as a key or a nested value: its style
+    // depends on the text alone (indent and width matter only to block scalars, and lineWidth -1 folds nothing).
+    text = dump(value, OPTIONS).slice(0, -1);
+    scalars?.set(value, text);
+  }
+  return text;
+}
+
+/**
+ * A string with a line break, at nesting `level`: js-yaml writes it double-quoted when it holds a character YAML
+ * cannot print, else as a literal block (`|`, `|-`, `|+`, with an indent indicator when it starts with spaces),
+ * its lines indented by 2 spaces per level (at least one level).
+ */
+function multiLine(value: string, level: number): string {
+  const top = dump(value, OPTIONS).slice(0, -1);
+  if (top[0] !== '|') return top;
+  const indent = ' '.repeat(2 * Math.max(1, level));
+  const header = top.slice(0, top.indexOf('\n') + 1);
+  let body = '';
+  let start = 0;
+  while (start < value.length) {
+    const next = value.indexOf('\n', start);
+    const line = next === -1 ? value.slice(start) : value.slice(start, next + 1);
+    start = next === -1 ? value.length : next + 1;
+    if (line !== '\n') body += indent;
+    body += line;
+  }
+  return header + (body.endsWith('\n') ? body.slice(0, -1) : body);
+}
+
+/** `value` as js-yaml's writeNode writes it in block context at `level`; undefined: js-yaml leaves the entry out. */
+function node(value: unknown, level: number, compact: boolean): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value.includes('\n') ? multiLine(value, level) : scalar(value);
+    case 'number':
+    case 'boolean':
+      return scalar(value);
+    case 'undefined':
+      return undefined;
+    case 'object':
+      if (value === null) return scalar(null);
+      if (Array.isArray(value)) return sequence(value, level, compact);
+      if (Object.prototype.toString.call(value) === '[object Object]') return mapping(value as Record<string, unknown>, level, compact);
+      throw NOT_PLAIN;
+    default:
+      throw NOT_PLAIN;
+  }
+}
+
+function sequence(items: readonly unknown[], level: number, compact: boolean): string {
+  if (items.length === 0) return '[]';
+  let out = '';
+  for (const item of items) {
+    const text = node(item, level + 1, true) ?? scalar(null);
+    if (!compact || out !== '') out += lineBreak(level);
+    out += text.charCodeAt(0) === 10 ? '-' : '- ';
+    out += text;
+  }
+  return out;
+}
+
+function mapping(object: Record<string, unknown>, level: number, compact: boolean): string {
+  let out = '';
+  for (const key of Object.keys(object)) {
+    const text = node(object[key], level + 1, false);
+    if (text === undefined) continue;
+    // js-yaml writes a key with a line break double-quoted, and a key over 1024 characters as `? key`.
+    if (key.includes('\n')) throw NOT_PLAIN;
+    const keyText = scalar(key);
+    if (keyText.length > 1024) throw NOT_PLAIN;
+    if (!compact || out !== '') out += lineBreak(level);
+    out += keyText;
+    out += text.charCodeAt(0) === 10 ? ':' : ': ';
+    out += text;
+  }
+  return out === '' ? '{}' : out;
 }

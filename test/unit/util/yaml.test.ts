@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { dump } from 'js-yaml';
 import { manifestsToYaml } from '../../../src/release/queries.js';
 import { toYaml, toYamlDocuments } from '../../../src/util/yaml.js';
 
@@ -30,5 +31,64 @@ describe('berth get manifest (manifestsToYaml)', () => {
     const yaml = manifestsToYaml([configMap]);
     expect(yaml).toBe(toYamlDocuments([configMap]));
     expect(parse(yaml, { version: '1.1' }).data.a).toBe('no');
+  });
+});
+
+describe('toYaml against js-yaml (the emitter writes js-yaml`s text for plain data, byte for byte)', () => {
+  const js = (v: unknown) => dump(v, { lineWidth: -1, noRefs: true });
+  const tricky = [
+    '', ' ', 'a b', ' lead', 'trail ', 'yes', 'Yes', 'ON', 'off', 'y', 'N', 'null', 'Null', '~', 'true', 'FALSE', '1', '-1', '+1', '0755',
+    '0x1F', '0o17', '0b101', '1_000', '1e5', '.5', '1.', '.inf', '-.Inf', '.nan', '12:30', '1:20:30.5', '2024-01-01', '2024-01-01T10:00:00Z',
+    'a: b', 'a:b', 'a:', ':a', 'a #b', 'a#b', '#a', '- a', '-a', '-', '?', '? a', '*a', '&a', '!a', '|', '>', '%a', '@a', '`a', "'a'", '"a"',
+    'a,b', '[a]', '{a}', 'a]', 'tab\there', 'bell\u0007', 'nbsp\u00a0x', 'ünï', '😀', '\ufeffbom', 'line\nbreak', 'two\n\nbreaks\n', '\n', '\n\n',
+    ' indented\nsecond', '\n leading', 'ends\n', 'ends\n\n', 'cr\r\nlf', 'nul\u0000\nx', 'x'.repeat(300), 'k'.repeat(1030),
+    'NULL', 'True', 'TRUE', 'False', 'Y', 'YES', 'No', 'NO', 'On', 'Off', 'OFF', 'yES', 'nULL', 'oN', 'tRUE', 'a', 'Z', 'v1', 'TCP', 'x.y', 'a_b', 'a/b', 'a-',
+    'falsey', 'nullable', 'yesterday', 'Offset', 'Infinity', 'NaN', 'TRUE.x', 'a/b/c-d_e.f', 'svc-001.bench.local', 'abcde:', 'abcdef#', 'abc def',
+  ];
+  const numbers = [0, -0, 1, -1, 1.5, -2.25, 1e21, 1e-7, 123456789012, NaN, Infinity, -Infinity, Number.MAX_SAFE_INTEGER];
+
+  it('writes every tricky scalar, as a value, as a key and nested at several levels, as js-yaml does', () => {
+    for (const s of tricky) {
+      const values: unknown[] = [s, { k: s }, { a: { b: { c: s } } }, [s], [[s]], [{ k: s, l: [s] }], { list: [s, { m: s }] }];
+      if (!s.includes('\n')) values.push({ [s]: 1 }, { a: { [s]: { [s]: s } } }, [{ [s]: [s] }]);
+      for (const v of values) expect(toYaml(v)).toBe(js(v));
+    }
+    for (const n of numbers) for (const v of [n, { n }, [n], { a: [{ n }] }]) expect(toYaml(v)).toBe(js(v));
+  });
+
+  it('writes empty, null, undefined and boolean values and the shape of nested collections as js-yaml does', () => {
+    const values = [
+      {}, [], null, true, false, { a: {}, b: [], c: null, d: undefined, e: true }, [undefined, null, {}, []], [[[]]], [[1, 2], [3]],
+      { a: [[1, { b: [] }]] }, { a: { b: undefined } }, [{ a: undefined }], { '': 'empty key' },
+    ];
+    for (const v of values) expect(toYaml(v)).toBe(js(v));
+    expect(toYamlDocuments(values)).toBe(values.map(js).join('---\n'));
+  });
+
+  it('leaves what is not plain data to js-yaml: a Date, a Buffer, a multi-line key, a key over 1024 characters', () => {
+    const values = [{ when: new Date(0) }, { bytes: Buffer.from('hi') }, { 'multi\nline': 1 }, { ['k'.repeat(1030)]: 1 }];
+    for (const v of values) expect(toYaml(v)).toBe(js(v));
+    expect(() => toYaml({ f: () => 1 })).toThrow(/unacceptable kind of an object to dump/);
+  });
+
+  it('writes random JSON-like documents as js-yaml does', () => {
+    let seed = 42;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pick = <T>(list: readonly T[]) => list[rand(list.length)]!;
+    const gen = (depth: number): unknown => {
+      const r = rand(depth > 3 ? 3 : 6);
+      if (r === 0) return pick(tricky);
+      if (r === 1) return pick(numbers);
+      if (r === 2) return pick([null, true, false, undefined, 'plain', 'svc-001']);
+      if (r === 3) return Array.from({ length: rand(4) }, () => gen(depth + 1));
+      return Object.fromEntries(Array.from({ length: rand(5) }, () => [pick([...tricky.filter((t) => !t.includes('\n')), 'name', 'spec']), gen(depth + 1)]));
+    };
+    for (let i = 0; i < 2000; i++) {
+      const v = gen(0);
+      expect(toYaml(v)).toBe(js(v));
+    }
   });
 });
