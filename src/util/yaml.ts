@@ -74,10 +74,27 @@ function scalar(value: string | number | boolean | null): string {
     // At the top level js-yaml writes a single-line scalar exactly as it does as a key or a nested value: its style
     // depends on the text alone (indent and width matter only to block scalars, and lineWidth -1 folds nothing).
     text = dump(value, OPTIONS).slice(0, -1);
+    if (typeof value === 'string' && readAsNumber(value) && text[0] !== "'" && text[0] !== '"') text = `'${value}'`;
     scalars?.set(value, text);
   }
   return text;
 }
+
+/**
+ * Whether a plain scalar is a number to the YAML 1.1 reader kubectl and the API server use (sigs.k8s.io/yaml, on
+ * go-yaml v2): it drops every `_`, then takes what Go's `strconv.ParseInt(s, 0, 64)` parses (`0x1F`, `0B1`, `017`) or
+ * what matches its float pattern (`+.5`, `1_000.5`). js-yaml writes some of these plain (`1_000`, `0B1`, `+.5`), and
+ * kubectl then reads a ConfigMap value `1_000` as the number 1000 and refuses the object; those are single-quoted.
+ */
+function readAsNumber(value: string): boolean {
+  const c = value.charCodeAt(0);
+  // Only a digit, a sign or a dot can start one.
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return false;
+  const plain = value.replace(/_/g, '');
+  return GO_INT.test(plain) || GO_FLOAT.test(plain);
+}
+const GO_INT = /^[-+]?(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]+|[1-9][0-9]*|0)$/;
+const GO_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 
 /**
  * A string with a line break, at nesting `level`: js-yaml writes it double-quoted when it holds a character YAML

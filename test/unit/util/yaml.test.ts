@@ -34,11 +34,30 @@ describe('berth get manifest (manifestsToYaml)', () => {
   });
 });
 
+describe('numbers to a YAML 1.1 reader that js-yaml writes plain', () => {
+  // kubectl (sigs.k8s.io/yaml on go-yaml v2) drops `_` and reads what Go's ParseInt(s, 0) or its float pattern takes.
+  const misread = ['1_000', '-1_000', '+1_0', '1_0.5', '1_000e3', '0_7', '1_2_3', '0x_1F', '0b1_0', '0B1', '+.5', '1_'];
+
+  it('single-quotes them as values, as keys and in lists, so they come back as strings', () => {
+    for (const s of misread) {
+      expect(toYaml({ k: s })).toBe(`k: '${s}'\n`);
+      expect(toYaml([s])).toBe(`- '${s}'\n`);
+      expect(toYaml({ [s]: 'v' })).toBe(`'${s}': v\n`);
+      expect(parse(toYaml({ k: s }), { version: '1.1' }).k).toBe(s);
+    }
+  });
+
+  it('leaves strings that are no number to Go as js-yaml writes them', () => {
+    const js = (v: unknown) => dump(v, { lineWidth: -1, noRefs: true });
+    for (const s of ['1__0x', '_1', '0x', '12e', '1.2.3', '1_a', 'v1_000', '1-000']) expect(toYaml({ k: s })).toBe(js({ k: s }));
+  });
+});
+
 describe('toYaml against js-yaml (the emitter writes js-yaml`s text for plain data, byte for byte)', () => {
   const js = (v: unknown) => dump(v, { lineWidth: -1, noRefs: true });
   const tricky = [
     '', ' ', 'a b', ' lead', 'trail ', 'yes', 'Yes', 'ON', 'off', 'y', 'N', 'null', 'Null', '~', 'true', 'FALSE', '1', '-1', '+1', '0755',
-    '0x1F', '0o17', '0b101', '1_000', '1e5', '.5', '1.', '.inf', '-.Inf', '.nan', '12:30', '1:20:30.5', '2024-01-01', '2024-01-01T10:00:00Z',
+    '0x1F', '0o17', '0b101', '1e5', '.5', '1.', '.inf', '-.Inf', '.nan', '12:30', '1:20:30.5', '2024-01-01', '2024-01-01T10:00:00Z',
     'a: b', 'a:b', 'a:', ':a', 'a #b', 'a#b', '#a', '- a', '-a', '-', '?', '? a', '*a', '&a', '!a', '|', '>', '%a', '@a', '`a', "'a'", '"a"',
     'a,b', '[a]', '{a}', 'a]', 'tab\there', 'bell\u0007', 'nbsp\u00a0x', 'ünï', '😀', '\ufeffbom', 'line\nbreak', 'two\n\nbreaks\n', '\n', '\n\n',
     ' indented\nsecond', '\n leading', 'ends\n', 'ends\n\n', 'cr\r\nlf', 'nul\u0000\nx', 'x'.repeat(300), 'k'.repeat(1030),
