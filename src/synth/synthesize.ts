@@ -319,6 +319,7 @@ async function resolveConfig(
       source: [...envFile, ...(values?.files ?? []), ...(values?.set.length ? ['--set'] : []), ...(values?.config ? ['the form'] : [])].join(', '),
       origins,
       app: source.name,
+      extractedSchema: true,
     });
     validated.set(subject, [], true);
   }

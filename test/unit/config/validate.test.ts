@@ -39,6 +39,14 @@ describe('validateValues', () => {
     expect(messages({ ...valid, cache: { kind: 'memcached', servers: ['m:11211'] } })).toEqual([]);
   });
 
+  it('gives the same problems for a schema Berth extracted without checking it against the meta-schema', () => {
+    const inputs = [valid, { ...valid, database: { ...valid.database, replicas: 'three' } }, { ...valid, Tier: 'small' }, { hosts: 3 }];
+    for (const values of inputs) expect(findProblems(schema, values, true)).toEqual(findProblems(schema, values));
+    expect(findProblems(schema, { hosts: 3 }, true).length).toBeGreaterThan(0);
+    // A schema from elsewhere (a template package) is still checked: a wrong type name is refused.
+    expect(() => findProblems({ type: 'object', properties: { a: { type: 'strnig' } } } as unknown as ConfigSchema, {})).toThrow(/schema is invalid/);
+  });
+
   it('reports a wrong type with the path, the expected type and the given value', () => {
     expect(messages({ ...valid, database: { ...valid.database, replicas: 'three' } })).toEqual([
       'database.replicas: expected integer, got string "three"',
