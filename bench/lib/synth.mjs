@@ -1,11 +1,11 @@
 // Synth benchmarks: the same N-service system rendered by Berth, `cdk8s synth` and `helm template`,
 // each as a cold process, each checked to produce the 5 N objects.
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandFailed, measure, runOnce } from './measure.mjs';
 import { BERTH, CDK8S, ROOT, TSC } from './tools.mjs';
-import { RELEASE } from '../spec.mjs';
+import { CHANGED_SERVICE, RELEASE } from '../spec.mjs';
 
 export const OBJECTS_PER_SERVICE = 5;
 
@@ -41,7 +41,9 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
   const record = async (tool, variant, n, fn) => {
     const label = `${tool}${variant ? ` (${variant})` : ''} N=${n}`;
     try {
+      const loadBefore = loadavg()[0];
       const r = await fn();
+      r.loadAverage = [loadBefore, loadavg()[0]].map((x) => Math.round(x * 100) / 100);
       log(`  ${label.padEnd(40)} median ${r.medianMs} ms  min ${r.minMs} ms  peak RSS ${r.peakRssMiB ?? '?'} MiB`);
       results.push({ tool, variant, n, ...r });
     } catch (err) {
@@ -64,31 +66,57 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
       if (!tools.berth.available) skip('berth', 'warm bundle cache', n, tools.berth.reason);
       else if (!tools.berth.commands.includes('synth')) skip('berth', 'warm bundle cache', n, 'the berth CLI has no synth command yet');
       else {
-        const args = berthSynthArgs(paths, out);
+        const args = [...berthSynthArgs(paths, out), '-o', 'json'];
         const check = () => expectObjects('berth synth', n, yamlUnder(out));
         const clean = () => rmSync(out, { recursive: true, force: true });
         // One untimed run builds the CLI bundle and the app bundle: the warm case is a user re-running synth.
         const warm = await runOnce(process.execPath, args, { cwd: ROOT });
         if (warm.code !== 0) skip('berth', 'warm bundle cache', n, new CommandFailed('berth synth', warm).message);
         else {
-          await record('berth', 'warm bundle cache', n, () => measure('berth synth', process.execPath, args, { cwd: ROOT, reps, prepare: clean, check }));
-          // The cold case: the app's sources changed since the last synth, so esbuild bundles it again.
-          const envFile = join(paths.berthApp, 'env', 'default.ts');
-          const original = readFileSync(envFile, 'utf8');
+          const phases = (r) => berthPhases(r.stdout);
+          await record('berth', 'warm bundle cache', n, () => measure('berth synth', process.execPath, args, { cwd: ROOT, reps, prepare: clean, check, phases }));
+          // A values change with no code change: a values file (the default env's config with svc-007's tag moved)
+          // that is new in every run, so nothing of an earlier run's output can be reused; no TypeScript changed.
+          const valuesDir = mkdtempSync(join(tmpdir(), 'berth-bench-values-'));
           try {
-            await record('berth', 'cold bundle cache', n, () =>
+            const envText = readFileSync(join(paths.berthApp, 'env', 'default.ts'), 'utf8');
+            const base = JSON.parse(envText.slice(envText.indexOf('export default ') + 'export default '.length, envText.lastIndexOf(' satisfies')));
+            const valuesFile = join(valuesDir, 'values.yaml');
+            await record('berth', 'values change (-f, new values each run)', n, () =>
+              measure('berth synth', process.execPath, [...args, '-f', valuesFile], {
+                cwd: ROOT,
+                reps,
+                prepare: (i) => {
+                  clean();
+                  const services = base.services.map((svc) => (svc.name === CHANGED_SERVICE ? { ...svc, tag: `1.0.${i + 2}` } : svc));
+                  writeFileSync(valuesFile, JSON.stringify({ services }));
+                },
+                check,
+                phases,
+              }),
+            );
+          } finally {
+            rmSync(valuesDir, { recursive: true, force: true });
+          }
+          // After an app edit: the app's sources changed since the last synth, so esbuild bundles it again and the
+          // type check runs again (beside the bundling); the phases say how long the render itself took.
+          const appFile = join(paths.berthApp, 'index.ts');
+          const original = readFileSync(appFile, 'utf8');
+          try {
+            await record('berth', 'after an app edit', n, () =>
               measure('berth synth', process.execPath, args, {
                 cwd: ROOT,
                 reps,
                 prepare: (i) => {
                   clean();
-                  appendFileSync(envFile, `// bench edit ${Date.now()}-${i}\n`);
+                  appendFileSync(appFile, `// bench edit ${Date.now()}-${i}\n`);
                 },
                 check,
+                phases,
               }),
             );
           } finally {
-            writeFileSync(envFile, original);
+            writeFileSync(appFile, original);
           }
         }
       }
@@ -130,12 +158,41 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
             check: (r) => expectObjects('helm template', n, r.stdout),
           }),
         );
+        await record('helm template', `${version}, values change (-f values-change.yaml)`, n, () =>
+          measure('helm template', helm.path, ['template', RELEASE, paths.helm, '--namespace', RELEASE, '-f', join(paths.helm, 'values-change.yaml')], {
+            reps,
+            env: helmEnv(),
+            check: (r) => expectObjects('helm template', n, r.stdout),
+          }),
+        );
       }
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
   }
   return results;
+}
+
+/**
+ * The phases Berth reports in `synth -o json` (summed over the envs of the run): `render` is the report's `ms` (render
+ * and write), and `timings` (when the CLI reports them) the load steps: bundle, type check, module load.
+ */
+function berthPhases(stdout) {
+  let reports;
+  try {
+    reports = JSON.parse(stdout);
+  } catch {
+    return {};
+  }
+  const out = {};
+  const add = (k, v) => {
+    if (typeof v === 'number') out[k] = (out[k] ?? 0) + v;
+  };
+  for (const r of Array.isArray(reports) ? reports : []) {
+    add('render', r.ms);
+    for (const [k, v] of Object.entries(r.timings ?? {})) add(k, v);
+  }
+  return out;
 }
 
 /** Helm's own state goes under bench/work, not into the user's ~/.config/helm. */

@@ -92,7 +92,7 @@ export function stopCluster(cluster, log) {
   if (!r.ok) log(`berth cluster down failed: ${r.out.split('\n').slice(-5).join(' ')}`);
 }
 
-export function ensureCluster(berth, log) {
+export function ensureCluster(berth, log, nodes = 4) {
   if (process.env.BERTH_BENCH_KUBECONFIG) return { kubeconfig: process.env.BERTH_BENCH_KUBECONFIG };
   if (!berth.available || !berth.commands.includes('cluster')) return { reason: 'the berth CLI has no cluster command yet (set BERTH_BENCH_KUBECONFIG to use another cluster)' };
   // One that already runs (another bench run's) is used and left running: only the cluster this run started is stopped.
@@ -103,8 +103,8 @@ export function ensureCluster(berth, log) {
   } catch {
     // no status: start it
   }
-  log(`${running ? 'using the running' : 'starting the'} local control plane: node bin/berth.mjs cluster up --name ${BENCH_CLUSTER} --nodes 4`);
-  const r = run(process.execPath, [BERTH, 'cluster', 'up', '--name', BENCH_CLUSTER, '--nodes', '4', '-o', 'json'], { cwd: ROOT, timeout: 30 * 60_000 });
+  log(`${running ? 'using the running' : 'starting the'} local control plane: node bin/berth.mjs cluster up --name ${BENCH_CLUSTER} --nodes ${nodes}`);
+  const r = run(process.execPath, [BERTH, 'cluster', 'up', '--name', BENCH_CLUSTER, '--nodes', String(nodes), '-o', 'json'], { cwd: ROOT, timeout: 30 * 60_000 });
   const json = r.stdout.slice(r.stdout.indexOf('{'));
   try {
     const status = JSON.parse(json);
