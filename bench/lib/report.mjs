@@ -11,7 +11,8 @@ function cell(entry) {
   if (!entry) return '–';
   if (entry.skipped) return 'skipped';
   if (entry.failed) return 'failed';
-  return `${ms(entry.medianMs)} (${ms(entry.minMs)}–${entry.maxMs !== undefined ? ms(entry.maxMs) : '?'})${entry.from ? ' †' : ''}`;
+  const spread = entry.reps > 1 && entry.maxMs !== undefined ? ` (${ms(entry.minMs)}–${ms(entry.maxMs)})` : '';
+  return `${ms(entry.medianMs)}${spread}${entry.from ? ' †' : ''}`;
 }
 
 function synthTable(results) {
@@ -33,6 +34,11 @@ function synthTable(results) {
     lines.push(
       `| ${key} | ${sizes.map((n) => cell(byN.get(n))).join(' | ')} | ${big?.peakRssMiB ? `${big.peakRssMiB} MiB` : '–'} | ${ratio(berth?.get(largest)?.medianMs, big?.medianMs)} |`,
     );
+  }
+  const phased = results.synth.filter((e) => e.tool === 'berth' && e.phasesMedianMs && Object.keys(e.phasesMedianMs).length);
+  if (phased.length) {
+    lines.push('', 'Berth\'s own phases (median, from `berth synth -o json`; `render` = render + write of the manifests):', '');
+    for (const e of phased) lines.push(`- ${e.variant}, N=${e.n}: ${Object.entries(e.phasesMedianMs).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}`);
   }
   const earlier = [...new Set(results.synth.filter((e) => e.from).map((e) => e.from))];
   if (earlier.length) lines.push('', `† from the run of ${earlier.join(', ')} (merged with --merge: not measured, or failed, in this run).`);
