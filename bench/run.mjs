@@ -120,7 +120,12 @@ if (opts.merge) {
     ...earlier.synth.filter((e) => !fresh.has(key(e)) && e.medianMs !== undefined).map((e) => ({ ...e, from: earlier.startedAt })),
   ];
   results.options.sizes = [...new Set([...results.options.sizes, ...earlier.options.sizes])].sort((a, b) => a - b);
-  if (!results.deploy.some((r) => r.steps)) results.deploy = earlier.deploy.map((r) => ({ ...r, from: earlier.startedAt }));
+  // Deploy entries per size: a size this run did not measure comes from the earlier run, all its tools together,
+  // so every ratio is still from one run.
+  const measuredSizes = new Set(results.deploy.filter((r) => r.steps).map((r) => r.n));
+  results.deploy = [...results.deploy, ...earlier.deploy.filter((r) => !measuredSizes.has(r.n)).map((r) => ({ ...r, from: r.from ?? earlier.startedAt }))];
+  if (!results.ui && earlier.ui) results.ui = { ...earlier.ui, from: earlier.ui.from ?? earlier.startedAt };
+  results.options.deploySizes = [...new Set([...(results.options.deploySizes ?? []), ...(earlier.options.deploySizes ?? [earlier.options.deployN])])].sort((a, b) => a - b);
   results.mergedFrom = opts.merge;
 }
 

@@ -128,8 +128,8 @@ function deployTable(results) {
   }
   lines.push('', `Median of ${results.options.deployReps ?? 1} repetition(s) (min–max); each repetition deploys into a fresh namespace.`);
   if (skipped.length) lines.push('', 'Not measured in this run:', '', ...[...new Set(skipped)].map((x) => `- ${x}`));
-  const from = results.deploy.find((r) => r.from)?.from;
-  if (from) lines.push('', `These deploy numbers are from the run of ${from} (merged with --merge).`);
+  const from = [...new Set(results.deploy.filter((r) => r.from).map((r) => `N=${r.n}: the run of ${r.from}`))];
+  if (from.length) lines.push('', `Merged with --merge from earlier runs (all tools of a size come from one run): ${from.join('; ')}.`);
   return lines.join('\n');
 }
 
@@ -137,7 +137,7 @@ function uiTable(results) {
   const ui = results.ui;
   if (!ui) return '_The console benchmark was not run (--skip-ui or --skip-deploy)._';
   if (ui.skipped || ui.failed) return `_Not measured: ${(ui.skipped ?? ui.failed).split('\n')[0]}_`;
-  const lines = [`${ui.releases} releases seeded in ${(ui.seedMs / 1000).toFixed(1)} s; \`GET /api/releases\` of \`berth ui\`, median of 5.`, '', '| request | releases listed | median |', '| --- | ---: | ---: |'];
+  const lines = [`${ui.from ? `From the run of ${ui.from}. ` : ''}${ui.releases} releases seeded in ${(ui.seedMs / 1000).toFixed(1)} s; \`GET /api/releases\` of \`berth ui\`, median of 5.`, '', '| request | releases listed | median |', '| --- | ---: | ---: |'];
   for (const [name, r] of Object.entries(ui.results)) lines.push(`| ${name} | ${r.total} | ${ms(r.medianMs)} |`);
   return lines.join('\n');
 }
