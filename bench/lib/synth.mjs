@@ -8,6 +8,8 @@ import { BERTH, CDK8S, ROOT, TSC } from './tools.mjs';
 import { CHANGED_SERVICE, RELEASE } from '../spec.mjs';
 
 export const OBJECTS_PER_SERVICE = 5;
+/** Berth prints its phase marks on stderr with this (src/util/timing.ts); the bench reads them. */
+const TIMING = { BERTH_TIMING: '1' };
 
 /** Number of top-level objects in a YAML stream (documents start with `apiVersion:` or have `kind:` at column 0). */
 export function countObjects(yamlText) {
@@ -73,8 +75,8 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
         const warm = await runOnce(process.execPath, args, { cwd: ROOT });
         if (warm.code !== 0) skip('berth', 'warm bundle cache', n, new CommandFailed('berth synth', warm).message);
         else {
-          const phases = (r) => berthPhases(r.stdout);
-          await record('berth', 'warm bundle cache', n, () => measure('berth synth', process.execPath, args, { cwd: ROOT, reps, prepare: clean, check, phases }));
+          const phases = (r) => berthPhases(r.stdout, r.stderr);
+          await record('berth', 'warm bundle cache', n, () => measure('berth synth', process.execPath, args, { cwd: ROOT, env: TIMING, reps, prepare: clean, check, phases }));
           // A values change with no code change: a values file (the default env's config with svc-007's tag moved)
           // that is new in every run, so nothing of an earlier run's output can be reused; no TypeScript changed.
           const valuesDir = mkdtempSync(join(tmpdir(), 'berth-bench-values-'));
@@ -85,6 +87,7 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
             await record('berth', 'values change (-f, new values each run)', n, () =>
               measure('berth synth', process.execPath, [...args, '-f', valuesFile], {
                 cwd: ROOT,
+                env: TIMING,
                 reps,
                 prepare: (i) => {
                   clean();
@@ -106,6 +109,7 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
             await record('berth', 'after an app edit', n, () =>
               measure('berth synth', process.execPath, args, {
                 cwd: ROOT,
+                env: TIMING,
                 reps,
                 prepare: (i) => {
                   clean();
@@ -174,23 +178,29 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
 }
 
 /**
- * The phases Berth reports in `synth -o json` (summed over the envs of the run): `render` is the report's `ms` (render
- * and write), and `timings` (when the CLI reports them) the load steps: bundle, type check, module load.
+ * Berth's phases, from its `BERTH_TIMING=1` marks on stderr (`timing <ms since start> cpu <ms> <mark>`) and the
+ * report of `synth -o json`: `start` = process start to the synth command's modules loaded; `bundle + type check` =
+ * esbuild and the app's type check, which run side by side (cached when nothing changed); `config schema` = the
+ * config schema written beside the manifests (extracted again after an edit); `render` = the report's `ms`, rendering
+ * and writing the manifests.
  */
-function berthPhases(stdout) {
-  let reports;
-  try {
-    reports = JSON.parse(stdout);
-  } catch {
-    return {};
-  }
+function berthPhases(stdout, stderr) {
+  const marks = {};
+  for (const m of stderr.matchAll(/^timing\s+([\d.]+) ms\s+cpu\s+\d+ ms\s+(.+)$/gm)) marks[m[2].trim()] ??= Number(m[1]);
   const out = {};
-  const add = (k, v) => {
-    if (typeof v === 'number') out[k] = (out[k] ?? 0) + v;
+  const span = (name, from, to) => {
+    if (marks[from] !== undefined && marks[to] !== undefined) out[name] = Math.round(marks[to] - marks[from]);
   };
-  for (const r of Array.isArray(reports) ? reports : []) {
-    add('render', r.ms);
-    for (const [k, v] of Object.entries(r.timings ?? {})) add(k, v);
+  if (marks['synth modules loaded'] !== undefined) out.start = Math.round(marks['synth modules loaded']);
+  span('bundle + type check', 'synth modules loaded', 'type check done');
+  span('config schema', 'bundle loaded', 'schema written');
+  try {
+    const reports = JSON.parse(stdout);
+    let render = 0;
+    for (const r of Array.isArray(reports) ? reports : []) render += typeof r.ms === 'number' ? r.ms : 0;
+    out.render = render;
+  } catch {
+    // no report: no render figure
   }
   return out;
 }
