@@ -5,7 +5,9 @@
 // `GET /api/releases?pageSize=50`: the first request (cold: a new process, its first TLS connection to the API
 // server) and then 5 more (warm), median reported. Writes bench/results/ui-list-<timestamp>.json.
 //
-//   node bench/ui-list.mjs [--releases 2000] [--kubeconfig FILE] [--keep]
+//   node bench/ui-list.mjs [--releases 2000] [--kubeconfig FILE] [--keep] [--out FILE]
+//
+// --out writes the results there instead of bench/results/ui-list-<timestamp>.json (`npm run bench` uses it).
 //
 // Default kubeconfig: the shared local control plane's (berth-dev). The namespace is deleted at the end unless --keep.
 import { spawn } from 'node:child_process';
@@ -24,6 +26,7 @@ const { values: opts } = parseArgs({
     releases: { type: 'string', default: '2000' },
     kubeconfig: { type: 'string', default: process.env.KUBECONFIG ?? join(process.env.HOME ?? '/root', '.cache/berth/kwok/clusters/berth-dev/kubeconfig.yaml') },
     keep: { type: 'boolean', default: false },
+    out: { type: 'string' },
   },
 });
 const count = Number(opts.releases);
@@ -151,6 +154,6 @@ try {
 
 const stamp = new Date().toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace(/:/g, '-');
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-const file = join(root, 'bench', 'results', `ui-list-${stamp}.json`);
+const file = opts.out ?? join(root, 'bench', 'results', `ui-list-${stamp}.json`);
 writeFileSync(file, `${JSON.stringify({ benchmark: 'ui-list', releases: count, seedMs: Math.round(seedMs), results, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version } }, null, 2)}\n`);
 console.log(`wrote ${file}`);

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandFailed, runOnce } from './measure.mjs';
 import { BERTH, ROOT } from './tools.mjs';
@@ -173,7 +173,7 @@ async function runScenarios({ kube, ns, tool, steps, storeSelector, log }) {
     const writes = diffCounters(counters, kube.writeCounters());
     const written = summariseWritten(diffSnapshots(before, kube.snapshot(ns)));
     const store = storeSelector ? kube.releaseStore(ns, storeSelector) : undefined;
-    out.steps[name] = { wallMs: r.wallMs, waitMs, totalMs: r.wallMs + waitMs, peakRssMiB: r.rssMiB, written, apiWrites: writes, releaseStore: store };
+    out.steps[name] = { loadAverage: Math.round(loadavg()[0] * 100) / 100, wallMs: r.wallMs, waitMs, totalMs: r.wallMs + waitMs, peakRssMiB: r.rssMiB, written, apiWrites: writes, releaseStore: store };
     log(
       `  ${tool.padEnd(22)} ${name.padEnd(20)} ${String(r.wallMs + waitMs).padStart(6)} ms` +
         `${waitMs ? ` (${r.wallMs} + wait ${waitMs})` : ''}  RSS ${r.rssMiB ?? '?'} MiB  objects written ${written.objects}` +
@@ -186,14 +186,29 @@ async function runScenarios({ kube, ns, tool, steps, storeSelector, log }) {
   return out;
 }
 
-export async function deployBenchmarks({ paths, tools, cluster, log, only }) {
+/**
+ * The deploy scenarios at every size of `sets`, `reps` times each (a fresh namespace per tool and repetition).
+ * Each entry: `{ tool, n, rep, namespace, steps }`, or `{ tool, n, skipped }`.
+ */
+export async function deployBenchmarks({ sets, reps = 1, tools, cluster, log, only }) {
+  const results = [];
+  for (const paths of sets) {
+    for (let rep = 1; rep <= reps; rep++) {
+      log(`deploy N=${paths.n} (${5 * paths.n} objects), repetition ${rep} of ${reps}`);
+      results.push(...(await deployOnce({ paths, rep, tools, cluster, log, only })));
+    }
+  }
+  return results;
+}
+
+async function deployOnce({ paths, rep, tools, cluster, log, only }) {
   const wanted = (tool) => !only || only.some((o) => tool.startsWith(o));
   const { kubeconfig } = cluster;
   const { n } = paths;
   const results = [];
   const skip = (tool, reason) => {
     log(`  ${tool.padEnd(22)} skipped: ${reason}`);
-    results.push({ tool, n, skipped: reason });
+    results.push({ tool, n, rep, skipped: reason });
   };
   if (!tools.kubectl.available) {
     skip('all deploy benchmarks', tools.kubectl.reason);
@@ -205,7 +220,6 @@ export async function deployBenchmarks({ paths, tools, cluster, log, only }) {
   }
   const kube = new Kube(tools.kubectl.path, kubeconfig);
   const kenv = { KUBECONFIG: kubeconfig };
-  log(`deploy N=${n} against ${kubeconfig}`);
 
   // The manifests kubectl applies: Berth's synth output when Berth can synth, else Helm's rendering.
   const work = mkdtempSync(join(tmpdir(), 'berth-bench-deploy-'));
@@ -250,7 +264,7 @@ export async function deployBenchmarks({ paths, tools, cluster, log, only }) {
         steps: { first: apply(manifests.default), noop: apply(manifests.default), change: apply(manifests.change), rollback: apply(manifests.default) },
         log,
       });
-      results.push({ ...r, n, manifests: manifestSource, note: 'wall = apply, then kubectl wait for Available, timed separately' });
+      results.push({ ...r, n, rep, manifests: manifestSource, note: 'wall = apply, then kubectl wait for Available, timed separately' });
     }
 
     // Helm upgrade --install --wait, each version
@@ -282,7 +296,7 @@ export async function deployBenchmarks({ paths, tools, cluster, log, only }) {
         storeSelector: `owner=helm,name=${RELEASE}`,
         log,
       });
-      results.push({ ...r, n });
+      results.push({ ...r, n, rep });
     }
 
     // Berth deploy
@@ -306,7 +320,7 @@ export async function deployBenchmarks({ paths, tools, cluster, log, only }) {
       }
       const r = await runScenarios({ kube, ns, tool: 'berth', steps, storeSelector: `owner=berth,release=${RELEASE}`, log });
       if (!steps.rollback) r.steps.rollback = { skipped: 'the berth CLI has no rollback command yet' };
-      results.push({ ...r, n });
+      results.push({ ...r, n, rep });
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -74,22 +74,30 @@ export function median(xs) {
  * Runs `prepare` (untimed) and the command `reps` times; every run must succeed and pass `check`.
  * Returns median / min wall time, the peak RSS over all runs and the raw runs.
  */
-export async function measure(what, cmd, args, { reps = 5, prepare, check, ...opts } = {}) {
+export async function measure(what, cmd, args, { reps = 5, prepare, check, phases, ...opts } = {}) {
   const runs = [];
   for (let i = 0; i < reps; i++) {
     if (prepare) await prepare(i);
     const r = await runOnce(cmd, args, opts);
     if (r.code !== 0) throw new CommandFailed(what, r);
     if (check) check(r);
-    runs.push({ wallMs: r.wallMs, rssMiB: r.rssMiB });
+    runs.push({ wallMs: r.wallMs, rssMiB: r.rssMiB, ...(phases ? { phases: phases(r) } : {}) });
   }
   const walls = runs.map((r) => r.wallMs);
   const rss = runs.map((r) => r.rssMiB).filter((x) => x !== null);
   return {
     medianMs: median(walls),
     minMs: Math.min(...walls),
+    maxMs: Math.max(...walls),
     peakRssMiB: rss.length ? Math.max(...rss) : null,
+    ...(phases ? { phasesMedianMs: medianPhases(runs.map((r) => r.phases)) } : {}),
     reps,
     runs,
   };
+}
+
+/** Per phase name, the median over the runs that reported it (a run's `phases` is `{ name: ms }`). */
+function medianPhases(all) {
+  const names = [...new Set(all.flatMap((p) => Object.keys(p ?? {})))];
+  return Object.fromEntries(names.map((name) => [name, median(all.map((p) => p?.[name]).filter((x) => typeof x === 'number'))]));
 }

@@ -11,7 +11,8 @@ function cell(entry) {
   if (!entry) return '–';
   if (entry.skipped) return 'skipped';
   if (entry.failed) return 'failed';
-  return `${ms(entry.medianMs)} (min ${ms(entry.minMs)})${entry.from ? ' †' : ''}`;
+  const spread = entry.reps > 1 && entry.maxMs !== undefined ? ` (${ms(entry.minMs)}–${ms(entry.maxMs)})` : '';
+  return `${ms(entry.medianMs)}${spread}${entry.from ? ' †' : ''}`;
 }
 
 function synthTable(results) {
@@ -34,6 +35,11 @@ function synthTable(results) {
       `| ${key} | ${sizes.map((n) => cell(byN.get(n))).join(' | ')} | ${big?.peakRssMiB ? `${big.peakRssMiB} MiB` : '–'} | ${ratio(berth?.get(largest)?.medianMs, big?.medianMs)} |`,
     );
   }
+  const phased = results.synth.filter((e) => e.tool === 'berth' && e.phasesMedianMs && Object.keys(e.phasesMedianMs).length);
+  if (phased.length) {
+    lines.push('', 'Berth\'s own phases (median, from `berth synth -o json`; `render` = render + write of the manifests):', '');
+    for (const e of phased) lines.push(`- ${e.variant}, N=${e.n}: ${Object.entries(e.phasesMedianMs).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}`);
+  }
   const earlier = [...new Set(results.synth.filter((e) => e.from).map((e) => e.from))];
   if (earlier.length) lines.push('', `† from the run of ${earlier.join(', ')} (merged with --merge: not measured, or failed, in this run).`);
   const skipped = results.synth.filter((e) => e.skipped || e.failed);
@@ -42,67 +48,150 @@ function synthTable(results) {
   return lines.join('\n');
 }
 
+const STEPS = ['first', 'noop', 'change', 'rollback'];
+const median = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : Math.round((v[m - 1] + v[m]) / 2);
+};
+
+/**
+ * Deploy entries (one per tool, size and repetition) folded into one per tool and size: for each step the median,
+ * min and max of its total time over the repetitions that succeeded, the largest object / request counts and RSS.
+ */
+export function foldDeploys(deploy) {
+  const groups = new Map();
+  for (const r of deploy) {
+    const key = `${r.tool}|${r.n}`;
+    if (!groups.has(key)) groups.set(key, { tool: r.tool, n: r.n, reps: [], skipped: undefined, from: r.from });
+    const g = groups.get(key);
+    if (r.skipped) g.skipped = r.skipped;
+    else g.reps.push(r);
+  }
+  return [...groups.values()].map((g) => {
+    const steps = {};
+    for (const name of STEPS) {
+      const runs = g.reps.map((r) => r.steps?.[name]).filter(Boolean);
+      const ok = runs.filter((x) => x.totalMs !== undefined);
+      const failed = runs.find((x) => x.failed)?.failed;
+      const skipped = runs.find((x) => x.skipped)?.skipped;
+      if (!ok.length) {
+        if (failed || skipped) steps[name] = failed ? { failed } : { skipped };
+        continue;
+      }
+      const t = ok.map((x) => x.totalMs);
+      const most = (f) => Math.max(...ok.map(f).filter((x) => typeof x === 'number'));
+      steps[name] = {
+        totalMs: median(t),
+        minMs: Math.min(...t),
+        maxMs: Math.max(...t),
+        reps: ok.length,
+        ...(failed ? { failedReps: runs.length - ok.length, failed } : {}),
+        peakRssMiB: most((x) => x.peakRssMiB ?? 0) || undefined,
+        written: { objects: most((x) => x.written?.objects), list: ok.find((x) => x.written?.list)?.written.list },
+        apiWrites: { total: most((x) => x.apiWrites?.total), dryRun: most((x) => x.apiWrites?.dryRun ?? 0), reads: median(ok.map((x) => x.apiWrites?.reads ?? 0)) },
+        releaseStore: ok[ok.length - 1].releaseStore,
+      };
+    }
+    return { tool: g.tool, n: g.n, reps: g.reps.length, skipped: g.reps.length ? undefined : g.skipped, steps, from: g.from };
+  });
+}
+
 function deployTable(results) {
   if (!results.deploy.length) return '_Deploy benchmarks were not run (--skip-deploy)._';
-  const n = results.options.deployN;
-  const berth = results.deploy.find((r) => r.tool === 'berth' && r.steps);
+  const folded = foldDeploys(results.deploy);
+  const sizes = [...new Set(folded.map((r) => r.n))].sort((a, b) => a - b);
+  const span = (x) => (!x ? '–' : x.skipped ? 'skipped' : x.totalMs === undefined ? 'failed' : `${ms(x.totalMs)}${x.reps > 1 ? ` (${ms(x.minMs)}–${ms(x.maxMs)})` : ''}${x.failedReps ? ` ${x.failedReps} failed` : ''}`);
   const lines = [
-    `| tool (N=${n}) | first deploy | no-op redeploy | one-service change | rollback | objects written: no-op / change | API write requests: no-op / change | release store | peak RSS | Berth time ÷ tool time, first deploy (< 1: Berth faster) |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| tool | N (objects) | first deploy | no-op redeploy | one-service change | rollback | objects written: no-op / change | API writes (+ dry runs): no-op / change | reads, first deploy | release store | peak RSS | Berth ÷ tool, first deploy (< 1: Berth faster) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const skipped = [];
-  for (const r of results.deploy) {
-    if (r.skipped) {
-      skipped.push(`${r.tool}: ${r.skipped}`);
-      continue;
+  for (const n of sizes) {
+    const berth = folded.find((r) => r.tool === 'berth' && r.n === n);
+    for (const r of folded.filter((x) => x.n === n)) {
+      if (r.skipped) {
+        skipped.push(`${r.tool} N=${n}: ${r.skipped}`);
+        continue;
+      }
+      const s = r.steps;
+      const store = s.rollback?.releaseStore ?? s.change?.releaseStore;
+      const rss = Math.max(...Object.values(s).map((x) => x.peakRssMiB ?? 0));
+      const w = (x) => (x?.apiWrites ? `${x.apiWrites.total}${x.apiWrites.dryRun ? ` (+${x.apiWrites.dryRun})` : ''}` : '–');
+      lines.push(
+        `| ${r.tool} | ${n} (${5 * n}) | ${span(s.first)} | ${span(s.noop)} | ${span(s.change)} | ${span(s.rollback)} | ${s.noop?.written?.objects ?? '–'} / ${s.change?.written?.objects ?? '–'} | ${w(s.noop)} / ${w(s.change)} | ${s.first?.apiWrites?.reads ?? '–'} | ${
+          store ? `${store.secrets} Secrets, ${(store.bytes / 1024).toFixed(1)} KiB` : 'none'
+        } | ${rss ? `${rss} MiB` : '–'} | ${ratio(berth?.steps.first?.totalMs, s.first?.totalMs)} |`,
+      );
+      for (const [name, x] of Object.entries(s)) if (x.failed) skipped.push(`${r.tool} N=${n} ${name}: failed${x.failedReps ? ` in ${x.failedReps} repetition(s)` : ''}: ${x.failed.split('\n')[0]}`);
     }
-    const s = r.steps;
-    const t = (x) => (!x ? '–' : x.skipped ? 'skipped' : x.failed ? 'failed' : ms(x.totalMs));
-    const store = s.rollback?.releaseStore ?? s.change?.releaseStore;
-    const rss = Math.max(...Object.values(s).map((x) => x.peakRssMiB ?? 0));
-    lines.push(
-      `| ${r.tool} | ${t(s.first)} | ${t(s.noop)} | ${t(s.change)} | ${t(s.rollback)} | ${s.noop?.written?.objects ?? '–'} / ${s.change?.written?.objects ?? '–'} | ${s.noop?.apiWrites?.total ?? '–'} / ${s.change?.apiWrites?.total ?? '–'} | ${
-        store ? `${store.secrets} Secrets, ${(store.bytes / 1024).toFixed(1)} KiB` : 'none'
-      } | ${rss ? `${rss} MiB` : '–'} | ${ratio(berth?.steps.first?.totalMs, s.first?.totalMs)} |`,
-    );
-    for (const [name, x] of Object.entries(s)) if (x.failed) skipped.push(`${r.tool} ${name}: failed: ${x.failed.split('\n')[0]}`);
   }
-  if (skipped.length) lines.push('', 'Not measured in this run:', '', ...skipped.map((x) => `- ${x}`));
-  const from = results.deploy.find((r) => r.from)?.from;
-  if (from) lines.push('', `These deploy numbers are from the run of ${from} (merged with --merge).`);
+  lines.push('', `Median of ${results.options.deployReps ?? 1} repetition(s) (min–max); each repetition deploys into a fresh namespace.`);
+  if (skipped.length) lines.push('', 'Not measured in this run:', '', ...[...new Set(skipped)].map((x) => `- ${x}`));
+  const from = [...new Set(results.deploy.filter((r) => r.from).map((r) => `N=${r.n}: the run of ${r.from}`))];
+  if (from.length) lines.push('', `Merged with --merge from earlier runs (all tools of a size come from one run): ${from.join('; ')}.`);
+  return lines.join('\n');
+}
+
+function uiTable(results) {
+  const ui = results.ui;
+  if (!ui) return '_The console benchmark was not run (--skip-ui or --skip-deploy)._';
+  if (ui.skipped || ui.failed) return `_Not measured: ${(ui.skipped ?? ui.failed).split('\n')[0]}_`;
+  const lines = [`${ui.from ? `From the run of ${ui.from}. ` : ''}${ui.releases} releases seeded in ${(ui.seedMs / 1000).toFixed(1)} s; \`GET /api/releases\` of \`berth ui\`, median of 5.`, '', '| request | releases listed | median |', '| --- | ---: | ---: |'];
+  for (const [name, r] of Object.entries(ui.results)) lines.push(`| ${name} | ${r.total} | ${ms(r.medianMs)} |`);
   return lines.join('\n');
 }
 
 function targets(results) {
   const synth = (tool, variant, n) => results.synth.find((e) => e.tool === tool && e.variant === variant && e.n === n && e.medianMs);
-  const berth500 = synth('berth', 'warm bundle cache', 500);
+  const largest = Math.max(...results.options.sizes);
+  const warm = synth('berth', 'warm bundle cache', 500);
+  const warm10 = synth('berth', 'warm bundle cache', 10);
+  const values = synth('berth', 'values change (-f, new values each run)', 500);
+  const edit = synth('berth', 'after an app edit', 500);
+  const helm4 = results.synth.find((e) => e.tool === 'helm template' && /^v4[^,]*$/.test(e.variant ?? '') && e.n === 500 && e.medianMs);
+  const helm4values = results.synth.find((e) => e.tool === 'helm template' && /^v4.*values change/.test(e.variant ?? '') && e.n === 500 && e.medianMs);
   const cdk500 = synth('cdk8s synth', 'ts-node (default)', 500);
-  const dep = (tool) => results.deploy.find((r) => r.tool === tool && r.steps)?.steps;
-  const b = dep('berth');
-  const helm = results.deploy.filter((r) => r.tool.startsWith('helm ') && r.steps);
-  const kubectl = dep('kubectl apply --server-side');
-  const verdict = (ok) => (ok === undefined ? 'not measured' : ok ? 'met' : '**not met**');
+  const folded = foldDeploys(results.deploy);
+  const dep = (tool, n) => folded.find((r) => r.tool === tool && r.n === n && !r.skipped)?.steps;
+  const n = results.options.deployN;
+  const b = dep('berth', n);
+  const kubectl = dep('kubectl apply --server-side', n);
+  const b500 = dep('berth', 500);
+  const verdict = (ok, by) => (ok === undefined ? 'not measured' : ok ? 'met' : `**not met**${by ? ` (${by})` : ''}`);
+  const over = (a, limit) => `${Math.round(((a - limit) / limit) * 100)} % over`;
   const rows = [
-    ['synth N=500 ≤ 0.5 s', berth500 && ms(berth500.medianMs), verdict(berth500 && berth500.medianMs <= 500)],
     [
-      'synth N=500 ≥ 5× faster than `cdk8s synth`',
-      berth500 && cdk500 && `${(cdk500.medianMs / berth500.medianMs).toFixed(1)}×`,
-      verdict(berth500 && cdk500 ? cdk500.medianMs >= 5 * berth500.medianMs : undefined),
-    ],
-    ...helm.map((h) => [
-      `first deploy N=${results.options.deployN} faster than ${h.tool} --wait`,
-      b?.first?.totalMs && `${ms(b.first.totalMs)} vs ${ms(h.steps.first?.totalMs)}`,
-      verdict(b?.first?.totalMs && h.steps.first?.totalMs ? b.first.totalMs < h.steps.first.totalMs : undefined),
-    ]),
-    [
-      'first deploy no slower than kubectl apply --server-side (+ wait)',
-      b?.first?.totalMs && kubectl?.first?.totalMs && `${ms(b.first.totalMs)} vs ${ms(kubectl.first.totalMs)}`,
-      verdict(b?.first?.totalMs && kubectl?.first?.totalMs ? b.first.totalMs <= kubectl.first.totalMs : undefined),
+      'synth N=500, warm ≤ `helm template` v4 (same run)',
+      warm && helm4 && `${ms(warm.medianMs)} vs ${ms(helm4.medianMs)}`,
+      verdict(warm && helm4 ? warm.medianMs <= helm4.medianMs : undefined, warm && helm4 && over(warm.medianMs, helm4.medianMs)),
     ],
     [
-      'no-op redeploy ≤ 10% of first deploy, writing no objects',
-      b?.noop?.totalMs && `${((100 * b.noop.totalMs) / b.first.totalMs).toFixed(1)}%, ${b.noop.written.objects} objects`,
-      verdict(b?.noop?.totalMs ? b.noop.totalMs <= 0.1 * b.first.totalMs && b.noop.written.objects === 0 : undefined),
+      'synth N=500, values change (a new values file, no code change) ≤ `helm template` v4 -f values-change.yaml',
+      values && helm4values && `${ms(values.medianMs)} vs ${ms(helm4values.medianMs)}`,
+      verdict(values && helm4values ? values.medianMs <= helm4values.medianMs : undefined, values && helm4values && over(values.medianMs, helm4values.medianMs)),
+    ],
+    [
+      'synth N=500 after an app edit: render ≤ 1.0 s (type check reported apart)',
+      edit?.phasesMedianMs?.render !== undefined &&
+        `render ${ms(edit.phasesMedianMs.render)}${Object.entries(edit.phasesMedianMs).filter(([k]) => k !== 'render').map(([k, v]) => `, ${k} ${ms(v)}`).join('')}; whole command ${ms(edit.medianMs)}`,
+      verdict(edit?.phasesMedianMs?.render !== undefined ? edit.phasesMedianMs.render <= 1000 : undefined, edit?.phasesMedianMs?.render && over(edit.phasesMedianMs.render, 1000)),
+    ],
+    ['synth N=10, warm ≤ 150 ms', warm10 && ms(warm10.medianMs), verdict(warm10 ? warm10.medianMs <= 150 : undefined, warm10 && over(warm10.medianMs, 150))],
+    [
+      'synth N=500 faster than `cdk8s synth` (ts-node)',
+      warm && cdk500 && `${(cdk500.medianMs / warm.medianMs).toFixed(1)}× faster`,
+      verdict(warm && cdk500 ? cdk500.medianMs > warm.medianMs : undefined),
+    ],
+    [
+      `first deploy N=${n} ≤ 0.9× kubectl apply --server-side + wait`,
+      b?.first?.totalMs && kubectl?.first?.totalMs && `${ms(b.first.totalMs)} vs ${ms(kubectl.first.totalMs)}: ${(b.first.totalMs / kubectl.first.totalMs).toFixed(2)}×`,
+      verdict(b?.first?.totalMs && kubectl?.first?.totalMs ? b.first.totalMs <= 0.9 * kubectl.first.totalMs : undefined, b?.first?.totalMs && kubectl?.first?.totalMs && `${(b.first.totalMs / kubectl.first.totalMs).toFixed(2)}×`),
+    ],
+    [
+      `no-op redeploy N=${n} ≤ 5 % of first deploy, 0 objects written`,
+      b?.noop?.totalMs && `${((100 * b.noop.totalMs) / b.first.totalMs).toFixed(1)} %, ${b.noop.written.objects} objects, ${b.noop.apiWrites.dryRun} dry runs`,
+      verdict(b?.noop?.totalMs ? b.noop.totalMs <= 0.05 * b.first.totalMs && b.noop.written.objects === 0 : undefined),
     ],
     [
       'one-service change writes only that service’s objects',
@@ -110,9 +199,14 @@ function targets(results) {
       verdict(b?.change?.written ? b.change.written.objects <= 5 : undefined),
     ],
     [
-      'peak RSS at N=500 ≤ 300 MB',
-      berth500?.peakRssMiB && `${berth500.peakRssMiB} MiB`,
-      verdict(berth500?.peakRssMiB ? berth500.peakRssMiB * 1.048576 <= 300 : undefined),
+      'peak RSS of deploy at N=500 ≤ 300 MB',
+      b500 && `${Math.max(...Object.values(b500).map((x) => x.peakRssMiB ?? 0))} MiB`,
+      verdict(b500 ? Math.max(...Object.values(b500).map((x) => x.peakRssMiB ?? 0)) * 1.048576 <= 300 : undefined),
+    ],
+    [
+      `peak RSS of synth at N=${largest}`,
+      synth('berth', 'after an app edit', largest)?.peakRssMiB && `${synth('berth', 'after an app edit', largest).peakRssMiB} MiB after an edit, ${synth('berth', 'warm bundle cache', largest)?.peakRssMiB} MiB warm`,
+      'recorded',
     ],
   ];
   return ['| target | measured | verdict |', '| --- | --- | --- |', ...rows.map(([t, m, v]) => `| ${t} | ${m || '–'} | ${v} |`)].join('\n');
@@ -124,7 +218,7 @@ export function renderReadme(readme, results, file) {
     START,
     `Last run: ${results.startedAt} → \`bench/results/${basename(file)}\``,
     '',
-    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; load average at start ${m.loadAverageAtStart.join(' / ')}.`,
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; load average (1 / 5 / 15 min) at start ${m.loadAverageAtStart.join(' / ')}${m.loadAverageAtEnd ? `, at end ${m.loadAverageAtEnd.join(' / ')}` : ''}; each entry of the JSON has the 1-minute load around it.`,
     `Tools: node ${m.node}; ${m.go ?? 'go: not found'}; berth ${m.berth ?? 'not available'}; cdk8s-cli ${m.cdk8sCli ?? 'not available'}; ${Object.entries(m.helm)
       .map(([v, x]) => `helm ${v}: ${x ?? 'not built'}`)
       .join('; ')}; kubectl ${m.kubectl ?? 'not available'}.`,
@@ -133,11 +227,15 @@ export function renderReadme(readme, results, file) {
     '',
     synthTable(results),
     '',
-    `### Deploy, N=${results.options.deployN}, local control plane`,
+    `### Deploy, local control plane: the scale curve`,
     '',
     deployTable(results),
     '',
-    '### Targets (issue 6)',
+    '### Web console: the release list',
+    '',
+    uiTable(results),
+    '',
+    '### Targets (issue 15)',
     '',
     targets(results),
     END,

@@ -1,13 +1,15 @@
 // Synth benchmarks: the same N-service system rendered by Berth, `cdk8s synth` and `helm template`,
 // each as a cold process, each checked to produce the 5 N objects.
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandFailed, measure, runOnce } from './measure.mjs';
 import { BERTH, CDK8S, ROOT, TSC } from './tools.mjs';
-import { RELEASE } from '../spec.mjs';
+import { CHANGED_SERVICE, RELEASE } from '../spec.mjs';
 
 export const OBJECTS_PER_SERVICE = 5;
+/** Berth prints its phase marks on stderr with this (src/util/timing.ts); the bench reads them. */
+const TIMING = { BERTH_TIMING: '1' };
 
 /** Number of top-level objects in a YAML stream (documents start with `apiVersion:` or have `kind:` at column 0). */
 export function countObjects(yamlText) {
@@ -41,7 +43,9 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
   const record = async (tool, variant, n, fn) => {
     const label = `${tool}${variant ? ` (${variant})` : ''} N=${n}`;
     try {
+      const loadBefore = loadavg()[0];
       const r = await fn();
+      r.loadAverage = [loadBefore, loadavg()[0]].map((x) => Math.round(x * 100) / 100);
       log(`  ${label.padEnd(40)} median ${r.medianMs} ms  min ${r.minMs} ms  peak RSS ${r.peakRssMiB ?? '?'} MiB`);
       results.push({ tool, variant, n, ...r });
     } catch (err) {
@@ -64,31 +68,59 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
       if (!tools.berth.available) skip('berth', 'warm bundle cache', n, tools.berth.reason);
       else if (!tools.berth.commands.includes('synth')) skip('berth', 'warm bundle cache', n, 'the berth CLI has no synth command yet');
       else {
-        const args = berthSynthArgs(paths, out);
+        const args = [...berthSynthArgs(paths, out), '-o', 'json'];
         const check = () => expectObjects('berth synth', n, yamlUnder(out));
         const clean = () => rmSync(out, { recursive: true, force: true });
         // One untimed run builds the CLI bundle and the app bundle: the warm case is a user re-running synth.
         const warm = await runOnce(process.execPath, args, { cwd: ROOT });
         if (warm.code !== 0) skip('berth', 'warm bundle cache', n, new CommandFailed('berth synth', warm).message);
         else {
-          await record('berth', 'warm bundle cache', n, () => measure('berth synth', process.execPath, args, { cwd: ROOT, reps, prepare: clean, check }));
-          // The cold case: the app's sources changed since the last synth, so esbuild bundles it again.
-          const envFile = join(paths.berthApp, 'env', 'default.ts');
-          const original = readFileSync(envFile, 'utf8');
+          const phases = (r) => berthPhases(r.stdout, r.stderr);
+          await record('berth', 'warm bundle cache', n, () => measure('berth synth', process.execPath, args, { cwd: ROOT, env: TIMING, reps, prepare: clean, check, phases }));
+          // A values change with no code change: a values file (the default env's config with svc-007's tag moved)
+          // that is new in every run, so nothing of an earlier run's output can be reused; no TypeScript changed.
+          const valuesDir = mkdtempSync(join(tmpdir(), 'berth-bench-values-'));
           try {
-            await record('berth', 'cold bundle cache', n, () =>
-              measure('berth synth', process.execPath, args, {
+            const envText = readFileSync(join(paths.berthApp, 'env', 'default.ts'), 'utf8');
+            const base = JSON.parse(envText.slice(envText.indexOf('export default ') + 'export default '.length, envText.lastIndexOf(' satisfies')));
+            const valuesFile = join(valuesDir, 'values.yaml');
+            await record('berth', 'values change (-f, new values each run)', n, () =>
+              measure('berth synth', process.execPath, [...args, '-f', valuesFile], {
                 cwd: ROOT,
+                env: TIMING,
                 reps,
                 prepare: (i) => {
                   clean();
-                  appendFileSync(envFile, `// bench edit ${Date.now()}-${i}\n`);
+                  const services = base.services.map((svc) => (svc.name === CHANGED_SERVICE ? { ...svc, tag: `1.0.${i + 2}` } : svc));
+                  writeFileSync(valuesFile, JSON.stringify({ services }));
                 },
                 check,
+                phases,
               }),
             );
           } finally {
-            writeFileSync(envFile, original);
+            rmSync(valuesDir, { recursive: true, force: true });
+          }
+          // After an app edit: the app's sources changed since the last synth, so esbuild bundles it again and the
+          // type check runs again (beside the bundling); the phases say how long the render itself took.
+          const appFile = join(paths.berthApp, 'index.ts');
+          const original = readFileSync(appFile, 'utf8');
+          try {
+            await record('berth', 'after an app edit', n, () =>
+              measure('berth synth', process.execPath, args, {
+                cwd: ROOT,
+                env: TIMING,
+                reps,
+                prepare: (i) => {
+                  clean();
+                  appendFileSync(appFile, `// bench edit ${Date.now()}-${i}\n`);
+                },
+                check,
+                phases,
+              }),
+            );
+          } finally {
+            writeFileSync(appFile, original);
           }
         }
       }
@@ -130,12 +162,47 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
             check: (r) => expectObjects('helm template', n, r.stdout),
           }),
         );
+        await record('helm template', `${version}, values change (-f values-change.yaml)`, n, () =>
+          measure('helm template', helm.path, ['template', RELEASE, paths.helm, '--namespace', RELEASE, '-f', join(paths.helm, 'values-change.yaml')], {
+            reps,
+            env: helmEnv(),
+            check: (r) => expectObjects('helm template', n, r.stdout),
+          }),
+        );
       }
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
   }
   return results;
+}
+
+/**
+ * Berth's phases, from its `BERTH_TIMING=1` marks on stderr (`timing <ms since start> cpu <ms> <mark>`) and the
+ * report of `synth -o json`: `start` = process start to the synth command's modules loaded; `bundle + type check` =
+ * esbuild and the app's type check, which run side by side (cached when nothing changed); `config schema` = the
+ * config schema written beside the manifests (extracted again after an edit); `render` = the report's `ms`, rendering
+ * and writing the manifests.
+ */
+function berthPhases(stdout, stderr) {
+  const marks = {};
+  for (const m of stderr.matchAll(/^timing\s+([\d.]+) ms\s+cpu\s+\d+ ms\s+(.+)$/gm)) marks[m[2].trim()] ??= Number(m[1]);
+  const out = {};
+  const span = (name, from, to) => {
+    if (marks[from] !== undefined && marks[to] !== undefined) out[name] = Math.round(marks[to] - marks[from]);
+  };
+  if (marks['synth modules loaded'] !== undefined) out.start = Math.round(marks['synth modules loaded']);
+  span('bundle + type check', 'synth modules loaded', 'type check done');
+  span('config schema', 'bundle loaded', 'schema written');
+  try {
+    const reports = JSON.parse(stdout);
+    let render = 0;
+    for (const r of Array.isArray(reports) ? reports : []) render += typeof r.ms === 'number' ? r.ms : 0;
+    out.render = render;
+  } catch {
+    // no report: no render figure
+  }
+  return out;
 }
 
 /** Helm's own state goes under bench/work, not into the user's ~/.config/helm. */
