@@ -15,7 +15,7 @@ import { deployBenchmarks } from './lib/deploy.mjs';
 import { ensureGnuTime } from './lib/measure.mjs';
 import { renderReadme } from './lib/report.mjs';
 import { synthBenchmarks } from './lib/synth.mjs';
-import { BENCH_DIR, ensureCluster, findTools, machine } from './lib/tools.mjs';
+import { BENCH_DIR, ensureCluster, findTools, machine, stopCluster } from './lib/tools.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -28,8 +28,27 @@ const { values: opts } = parseArgs({
     'deploy-tools': { type: 'string' },
     merge: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+
+if (opts.help) {
+  console.log(`node bench/run.mjs [options]
+
+  --sizes 10,100,500       synth sizes (services; 5 objects each)
+  --reps 5                 repetitions of fast measurements (median, min, max)
+  --reps-slow 3            repetitions of slow ones (cdk8s synth)
+  --deploy-n 100           services of the deploy benchmark
+  --skip-synth             no synth benchmarks
+  --skip-deploy            no deploy benchmarks (no cluster)
+  --deploy-tools LIST      deploy tools to measure: berth,kubectl,helm (default all)
+  --merge FILE             keep that earlier run's entries for what this run did not measure
+  --no-write               print only: no bench/results/<time>.json, no bench/README.md tables
+
+Deploy benchmarks start the local control plane 'bench' (berth cluster up --name bench --nodes 4) and stop it at
+the end when this run started it; BERTH_BENCH_KUBECONFIG uses another cluster instead.`);
+  process.exit(0);
+}
 
 const positive = (name, v) => {
   const n = Number(v);
@@ -65,7 +84,11 @@ const results = {
 };
 if (!opts['skip-deploy']) {
   const cluster = tools.kubectl.available ? ensureCluster(tools.berth, log) : { reason: tools.kubectl.reason };
-  results.deploy = await deployBenchmarks({ paths: bySize.get(deployN), tools, cluster, log, only: opts['deploy-tools']?.split(',') });
+  try {
+    results.deploy = await deployBenchmarks({ paths: bySize.get(deployN), tools, cluster, log, only: opts['deploy-tools']?.split(',') });
+  } finally {
+    stopCluster(cluster, log);
+  }
 }
 results.finishedAt = new Date().toISOString();
 

@@ -84,15 +84,31 @@ export function machine(tools) {
 export const BENCH_CLUSTER = 'bench';
 
 /** `{ kubeconfig }` of a running cluster, or `{ reason }` when there is none. */
+/** Stops the bench cluster (by the pids it recorded) when this run started it. */
+export function stopCluster(cluster, log) {
+  if (!cluster.started) return;
+  log(`stopping the local control plane this run started: node bin/berth.mjs cluster down --name ${BENCH_CLUSTER}`);
+  const r = run(process.execPath, [BERTH, 'cluster', 'down', '--name', BENCH_CLUSTER], { cwd: ROOT, timeout: 5 * 60_000 });
+  if (!r.ok) log(`berth cluster down failed: ${r.out.split('\n').slice(-5).join(' ')}`);
+}
+
 export function ensureCluster(berth, log) {
   if (process.env.BERTH_BENCH_KUBECONFIG) return { kubeconfig: process.env.BERTH_BENCH_KUBECONFIG };
   if (!berth.available || !berth.commands.includes('cluster')) return { reason: 'the berth CLI has no cluster command yet (set BERTH_BENCH_KUBECONFIG to use another cluster)' };
-  log(`starting the local control plane: node bin/berth.mjs cluster up --name ${BENCH_CLUSTER} --nodes 4`);
+  // One that already runs (another bench run's) is used and left running: only the cluster this run started is stopped.
+  let running = false;
+  try {
+    const s = run(process.execPath, [BERTH, 'cluster', 'status', '--name', BENCH_CLUSTER, '-o', 'json'], { cwd: ROOT, timeout: 60_000 });
+    running = JSON.parse(s.stdout.slice(s.stdout.indexOf('{'))).state === 'running';
+  } catch {
+    // no status: start it
+  }
+  log(`${running ? 'using the running' : 'starting the'} local control plane: node bin/berth.mjs cluster up --name ${BENCH_CLUSTER} --nodes 4`);
   const r = run(process.execPath, [BERTH, 'cluster', 'up', '--name', BENCH_CLUSTER, '--nodes', '4', '-o', 'json'], { cwd: ROOT, timeout: 30 * 60_000 });
   const json = r.stdout.slice(r.stdout.indexOf('{'));
   try {
     const status = JSON.parse(json);
-    if (r.ok && status.kubeconfig) return { kubeconfig: status.kubeconfig };
+    if (r.ok && status.kubeconfig) return { kubeconfig: status.kubeconfig, started: !running };
   } catch {
     // fall through to the reason below
   }
