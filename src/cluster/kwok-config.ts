@@ -28,6 +28,8 @@ export const IMAGE_PULL_FAIL_MESSAGE = `Failed to pull image: manifest unknown (
 /** The default StorageClass of a Berth local cluster; kwok stages provision its PersistentVolumes. */
 export const STORAGE_CLASS = 'berth-local';
 export const STORAGE_PROVISIONER = 'berth.dev/kwok-volume';
+/** Set on a claim by the PV controller when it hands the claim to an external provisioner (the stage below). */
+const ANNOTATION_STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
 
 type Obj = Record<string, unknown>;
 
@@ -498,6 +500,13 @@ export function stages(): Obj[] {
       },
       { next: { statusTemplate: POD_IMAGE_PULL_FAIL, event: { type: 'Warning', reason: 'Failed', message: IMAGE_PULL_FAIL_MESSAGE } } },
     ),
+    // The external-provisioner half of dynamic provisioning, as a CSI provisioner sidecar does it: once the PV
+    // controller has handed the claim to Berth's provisioner (it sets volume.kubernetes.io/storage-provisioner), create
+    // a PV pre-bound to the claim (claimRef with its uid) and nothing else. The PV controller, the claim's only writer,
+    // then binds it: spec.volumeName and pv.kubernetes.io/bind-completed in one update, status Bound, the PV Bound.
+    // Writing the claim here too raced the controller (its updates failed with a conflict, the claim reached the
+    // scheduler's volume binder half-bound and the pod waited for the scheduler's 5-minute retry of unschedulable pods);
+    // setting bind-completed before the controller had seen the PV made it mark the claim Lost.
     stage(
       'berth-pvc-provision',
       'PersistentVolumeClaim',
@@ -507,56 +516,10 @@ export function stages(): Obj[] {
           cel('!has(self.metadata.deletionTimestamp)'),
           cel('!has(self.spec.volumeName)'),
           cel("self.status.phase != 'Bound'"),
+          { key: annotation(ANNOTATION_STORAGE_PROVISIONER), operator: 'In', values: [STORAGE_PROVISIONER] },
         ],
       },
-      {
-        steps: [
-          { apply: { template: PV_FROM_PVC } },
-          {
-            patch: {
-              root: 'metadata',
-              // No pv.kubernetes.io/bind-completed here: with it the PV controller treats the claim as bound and, when
-              // its informer has not seen the new PV yet (a loaded machine), marks the claim Lost ("Bound claim has
-              // lost its PersistentVolume"). Without it the controller finishes the binding itself once it sees the PV.
-              template: [
-                'annotations:',
-                '  pv.kubernetes.io/bound-by-controller: "yes"',
-                `  volume.beta.kubernetes.io/storage-provisioner: ${STORAGE_PROVISIONER}`,
-                `  volume.kubernetes.io/storage-provisioner: ${STORAGE_PROVISIONER}`,
-                '',
-              ].join('\n'),
-            },
-          },
-          { patch: { root: 'spec', template: 'volumeName: pvc-{{ .metadata.uid }}\n' } },
-          {
-            patch: {
-              root: 'status',
-              subresource: 'status',
-              template: [
-                'phase: Bound',
-                'accessModes:',
-                '{{ YAML .spec.accessModes 1 }}',
-                'capacity:',
-                '{{ YAML .spec.resources.requests 1 }}',
-                '',
-              ].join('\n'),
-            },
-          },
-        ],
-      },
-    ),
-    stage(
-      'berth-pv-bind',
-      'PersistentVolume',
-      {
-        matchExpressions: [
-          ourClass,
-          cel('!has(self.metadata.deletionTimestamp)'),
-          cel('has(self.spec.claimRef.name)'),
-          cel("!(self.status.phase in ['Bound', 'Released', 'Failed'])"),
-        ],
-      },
-      { steps: [{ patch: { root: 'status', subresource: 'status', template: 'phase: Bound\nlastPhaseTransitionTime: {{ Now | Quote }}\n' } }] },
+      { steps: [{ apply: { template: PV_FROM_PVC } }] },
     ),
     stage(
       'berth-pv-delete',

@@ -96,7 +96,10 @@ export async function planRelease(
   key: Buffer,
   options: PlanOptions = {},
 ): Promise<Plan> {
-  const snapshot = await readLiveState(ctx.client, set, history.previous, options);
+  // What the newest revision applied, when it is the deployed one: no run wrote anything after it.
+  const newest = history.revisions.at(-1)?.revision;
+  const applied = history.lastDeployed && history.lastDeployed.revision === newest ? history.lastDeployed.manifests : undefined;
+  const snapshot = await readLiveState(ctx.client, set, history.previous, { key, applied }, options);
   return plan({
     desired: set,
     live: snapshot.live,
@@ -355,6 +358,8 @@ async function applyWaves(
   };
   const toWrite = new Set(p.changes.filter((c) => c.action === 'create' || c.action === 'update').map((c) => c.key));
   const count = Math.max(1, waves.length);
+  // Watches until the cluster refuses one; then every later wait of this run polls (said once).
+  const readiness = { ...wait, source: { polling: false }, onNote: (line: string) => ctx.progress.note(line), signal: ctx.signal };
   for (const s of set.services) {
     if (s.dependsOn.length > 0) ctx.progress.service(s.name, 'queued', `after ${s.dependsOn.join(', ')}`);
   }
@@ -372,15 +377,14 @@ async function applyWaves(
       const first = definitions.length > 0 ? writes.filter((o) => kindRank(o.kind) <= kindRank('CustomResourceDefinition')) : [];
       if (first.length > 0) {
         await applyInKindOrder(ctx.client, first);
-        const established = await waitForReady(ctx.client, definitions, { ...wait, signal: ctx.signal });
+        const established = await waitForReady(ctx.client, definitions, readiness);
         if (!established.ok) throw new DeployFailure(established.message);
         lock.assertHeld();
       }
       await applyInKindOrder(ctx.client, writes.filter((o) => !first.includes(o)));
     }
     const outcome = await waitForReady(ctx.client, objects, {
-      ...wait,
-      signal: ctx.signal,
+      ...readiness,
       onService: (s, state, message) => ctx.progress.service(s, state, message),
     });
     for (const s of services) if (!objects.some((o) => o.metadata.labels?.[LABEL_NAME] === s)) ctx.progress.service(s, 'ready', 'no objects');

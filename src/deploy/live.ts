@@ -3,12 +3,27 @@ import { namespaceExists, type KubeApi } from '../model/kube-api.js';
 import { definedKinds, groupKind, hasClusterScoped, LABEL_INSTANCE, objectKey, objectRef, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 import { ClusterError, UserError } from '../errors.js';
 import { ownerOf, releaseId, type LiveState } from '../model/plan.js';
+import { ownsAllFields, sameJson } from '../model/managed-fields.js';
+import { scrubObject } from '../model/secret-data.js';
 
 /** Requests in flight at once against the API server while reading state or applying (`BERTH_API_CONCURRENCY`). */
 export const API_CONCURRENCY = Math.max(1, Math.floor(Number(process.env.BERTH_API_CONCURRENCY)) || 8);
 
+/** What a run compares desired objects with to skip their dry runs. */
+export interface LiveBaseline {
+  /** The release key: Secrets are compared as the revision stores them, as keyed digests. */
+  readonly key: Buffer;
+  /**
+   * Manifests of the deployed revision when it is the newest one (a failed or killed run since may have applied
+   * something else: then none, and every object is dry-run).
+   */
+  readonly applied?: readonly KubeObject[];
+}
+
 export interface LiveSnapshot {
   readonly live: Map<string, LiveState>;
+  /** Server-side dry runs made; objects unchanged since the deployed revision applied them need none. */
+  readonly dryRuns: number;
   /** Objects carrying the release's instance label, plus the live versions of the previous revision's objects. */
   readonly existing: KubeObject[];
   readonly namespaceExists: boolean;
@@ -17,11 +32,14 @@ export interface LiveSnapshot {
 /**
  * Reads what the cluster holds for a release: each desired object as it is and as a server-side dry-run apply
  * would leave it (so server defaults are on both sides of the diff), and every object the release may have left.
+ * An object rendered exactly as the deployed revision recorded it, every field of which Berth's apply still owns, is
+ * its own dry-run result (see `ownsAllFields`): on a redeploy without changes that saves a dry run per object.
  */
 export async function readLiveState(
   client: KubeApi,
   desired: ManifestSet,
   previous: readonly KubeObject[],
+  baseline: LiveBaseline,
   options: { adopt?: boolean } = {},
 ): Promise<LiveSnapshot> {
   const limit = pLimit(API_CONCURRENCY);
@@ -37,6 +55,13 @@ export async function readLiveState(
   const defined = definedKinds(desired.objects);
   const listed = new Map(existing.map((o) => [objectKey(o), o]));
   const live = new Map<string, LiveState>();
+  let dryRuns = 0;
+  const recorded = new Map((baseline.applied ?? []).map((o) => [objectKey(o), o]));
+  // Unchanged since the deployed revision: rendered as it recorded, and every field Berth set still Berth's.
+  const unchanged = (obj: KubeObject, current: KubeObject) => {
+    const before = recorded.get(objectKey(obj));
+    return before !== undefined && sameJson(scrubObject(obj, baseline.key), before) && ownsAllFields(current, obj);
+  };
   await Promise.all(
     desired.objects.map((obj) =>
       limit(async () => {
@@ -44,7 +69,9 @@ export async function readLiveState(
         // In a namespace that does not exist yet there is nothing to read and nothing the server can dry-run.
         if (namespaced && !exists) return live.set(objectKey(obj), {});
         const current = listed.get(objectKey(obj)) ?? (await client.read(obj));
+        if (current && unchanged(obj, current)) return live.set(objectKey(obj), { current, applied: current });
         try {
+          dryRuns++;
           const applied = await client.apply(obj, { dryRun: true, force: true });
           return live.set(objectKey(obj), { current, applied });
         } catch (err) {
@@ -65,7 +92,7 @@ export async function readLiveState(
   const stale = previous.filter((o) => !desiredKeys.has(objectKey(o)) && !listed.has(objectKey(o)));
   const found = await Promise.all(stale.map((o) => limit(() => client.read(o))));
   for (const o of found) if (o) existing.push(o);
-  return { live, existing, namespaceExists: exists };
+  return { live, existing, namespaceExists: exists, dryRuns };
 }
 
 /** A change the API server refuses because the field cannot change in place gets the way out as its hint. */

@@ -14,8 +14,11 @@ export interface RbacOptions {
 
 export const DEFAULT_RBAC_NAME = 'berth-deployer';
 
-/** Everything Berth does to the objects of an app: read (plan, status), server-side apply, prune and uninstall. */
-const WRITE = ['get', 'list', 'create', 'patch', 'delete'];
+/**
+ * Everything Berth does to the objects of an app: read (plan, status), watch (readiness), server-side apply, prune
+ * and uninstall.
+ */
+const WRITE = ['get', 'list', 'watch', 'create', 'patch', 'delete'];
 const READ = ['get', 'list', 'watch'];
 
 /**

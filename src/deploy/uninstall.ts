@@ -3,7 +3,7 @@ import { releaseNotFound } from '../model/revision-store.js';
 import { ANNOTATION_KEEP, hasClusterScoped, LABEL_INSTANCE, objectKey, objectRef, sortObjects, type KubeObject } from '../model/manifest-set.js';
 import type { DeployContext } from './context.js';
 import { DEFAULT_TIMEOUT_MS, withReleaseLock } from './deploy.js';
-import { loadHistory } from './history.js';
+import { loadAllRevisions } from './history.js';
 import { deleteReleaseKey } from '../release/key.js';
 import { API_CONCURRENCY } from './live.js';
 import { appliedByRelease, releaseId } from '../model/plan.js';
@@ -38,11 +38,11 @@ export async function uninstall(ctx: DeployContext, namespace: string, release: 
   const started = Date.now();
   const id = releaseId(namespace, release);
   return withReleaseLock(ctx, namespace, release, async (lock) => {
-    const history = await loadHistory(ctx.store, release);
-    if (history.revisions.length === 0) throw releaseNotFound(release, namespace);
+    const revisions = await loadAllRevisions(ctx.store, release);
+    if (revisions.length === 0) throw releaseNotFound(release, namespace);
     const found = new Map<string, KubeObject>();
     const recorded = new Map<string, KubeObject>();
-    for (const r of history.revisions) for (const o of r.manifests) recorded.set(objectKey(o), o);
+    for (const r of revisions) for (const o of r.manifests) recorded.set(objectKey(o), o);
     // Cluster-scoped objects of the release live outside its namespace: searched cluster-wide when it recorded any.
     const clusterScoped = hasClusterScoped([...recorded.values()]);
     for (const o of await ctx.client.listByLabel(namespace, `${LABEL_INSTANCE}=${release}`, { clusterScoped })) found.set(objectKey(o), o);
@@ -80,7 +80,7 @@ export async function uninstall(ctx: DeployContext, namespace: string, release: 
       ),
     );
     if (options.keepHistory) {
-      for (const r of history.revisions) {
+      for (const r of revisions) {
         if (r.status === 'deployed' || r.status === 'pending') await ctx.store.setStatus(release, r.revision, 'uninstalled');
       }
     } else {

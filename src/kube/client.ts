@@ -4,7 +4,8 @@ import pLimit from 'p-limit';
 import { ClusterError, UserError } from '../errors.js';
 import type { KubeObject } from '../model/manifest-set.js';
 import { loadKubeconfig, type Kubeconfig } from './kubeconfig.js';
-import { ensureNamespace, FIELD_MANAGER, type ApplyOptions, type DeleteOptions, type KubeApi, type ListOptions, type ObjectRef } from '../model/kube-api.js';
+import { ensureNamespace, FIELD_MANAGER, type ApplyOptions, type DeleteOptions, type KubeApi, type ListOptions, type ObjectRef, type WatchEventType, type WatchOptions } from '../model/kube-api.js';
+import { follow } from './watch.js';
 import { ApiResponseError, toClusterError, unreachable, type ApiStatus, type RequestSubject } from '../model/kube-errors.js';
 import { sleep } from '../util/process.js';
 import { backoffDelay, isRetryableStatus, isTransientNetworkError, type RetryOptions } from './retry.js';
@@ -181,6 +182,11 @@ export class KubeClient implements KubeApi {
       ),
     );
     return lists.flat();
+  }
+
+  /** List then watch one kind (see `follow` in watch.ts). */
+  watch(apiVersion: string, kind: string, options: WatchOptions, onEvent: (type: WatchEventType, obj: KubeObject) => void): Promise<void> {
+    return follow(this, apiVersion, kind, options, onEvent);
   }
 
   /** Creates the namespace when it does not exist. Returns true when it was created. */

@@ -4,16 +4,9 @@ import type { KubeObject } from '../model/manifest-set.js';
 import type { KubeClient } from './client.js';
 import { sleep } from '../util/process.js';
 
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+import type { WatchEventType, WatchOptions } from '../model/kube-api.js';
 
-export interface WatchOptions {
-  readonly namespace?: string;
-  readonly labelSelector?: string;
-  /** Stops the watch; `follow()` then resolves. */
-  readonly signal: AbortSignal;
-  /** Called when the stream broke and is being reopened (for a note to the user). */
-  readonly onReconnect?: (err: unknown) => void;
-}
+export type { WatchEventType, WatchOptions } from '../model/kube-api.js';
 
 interface ListResponse {
   items?: KubeObject[];
@@ -60,6 +53,7 @@ export async function follow(
       onEvent('DELETED', o);
     }
     resourceVersion = list.metadata?.resourceVersion;
+    options.onSync?.();
   };
 
   let failures = 0;

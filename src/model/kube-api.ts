@@ -37,6 +37,20 @@ export interface ListOptions {
   readonly metadataOnly?: boolean;
 }
 
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchOptions {
+  /** Omitted: every namespace (and the only choice for a cluster-scoped kind). */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  /** Stops the watch; `watch()` then resolves. */
+  readonly signal: AbortSignal;
+  /** Called after each (re)list, once every existing object was reported: from then on a missing object is absent. */
+  readonly onSync?: () => void;
+  /** Called when the stream broke and is being reopened. */
+  readonly onReconnect?: (err: unknown) => void;
+}
+
 /**
  * What the engine (deploy, the revision store, the release lock) needs of the Kubernetes API. `KubeClient`
  * (src/kube/client.ts) talks to a real API server; `MemoryKubeApi` (src/model/memory/) keeps objects in memory
@@ -59,6 +73,13 @@ export interface KubeApi {
   list<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, options?: ListOptions): Promise<T[]>;
   /** Every object in `namespace` matching `labelSelector`, of every listable kind (Events excepted). */
   listByLabel(namespace: string, labelSelector: string, options?: { clusterScoped?: boolean }): Promise<KubeObject[]>;
+  /**
+   * List then watch one kind, as client-go's informers do: every existing object as ADDED, then every change; a
+   * stream that ends is reopened from the last resourceVersion, one that expired (410 Gone) is replaced by a fresh
+   * list (reporting what vanished meanwhile as DELETED). Resolves when the signal aborts; rejects with the
+   * ClusterError of a 401 / 403 (retrying does not help those).
+   */
+  watch(apiVersion: string, kind: string, options: WatchOptions, onEvent: (type: WatchEventType, obj: KubeObject) => void): Promise<void>;
 }
 
 /**

@@ -48,7 +48,13 @@ export interface Revision extends ReleaseIdentity {
 }
 
 /** A revision without its payload: what `history` and `list` need, read from labels and annotations only. */
-export type RevisionInfo = Omit<Revision, 'manifests' | 'services' | 'values'>;
+export type RevisionInfo = Omit<Revision, 'manifests' | 'services' | 'values'> & {
+  /**
+   * `objectKey` of every manifest of the revision, when the store keeps them beside the payload (a deploy's plan
+   * needs the keys of old revisions, not their objects). Undefined: read the payload.
+   */
+  readonly objectKeys?: readonly string[];
+};
 
 /** One release as `berth list` shows it: its newest revision. */
 export type ReleaseSummary = Pick<Revision, 'release' | 'namespace' | 'revision' | 'status' | 'app' | 'version' | 'env' | 'updatedAt' | 'template'>;

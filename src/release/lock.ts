@@ -233,6 +233,7 @@ export function fencedApi(api: KubeApi, fence: LockFence): KubeApi {
     read: (ref) => api.read(ref),
     list: (apiVersion, kind, options) => api.list(apiVersion, kind, options),
     listByLabel: (namespace, selector, options) => api.listByLabel(namespace, selector, options),
+    watch: (apiVersion, kind, options, onEvent) => api.watch(apiVersion, kind, options, onEvent),
   };
   return fenced;
 }

@@ -18,7 +18,8 @@ export async function listAction(client: KubeApi, namespace: string | undefined)
 }
 
 export async function historyAction(store: RevisionStore, release: string): Promise<RevisionInfo[]> {
-  return store.history(release);
+  // The object keys are the plan's business (and long): `history -o json` keeps its shape.
+  return (await store.history(release)).map(({ objectKeys: _keys, ...info }) => info);
 }
 
 /** The revision `get` reads: `revision` when given, else the newest. */

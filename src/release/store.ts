@@ -1,6 +1,7 @@
 import { ClusterError } from '../errors.js';
 import type { KubeApi } from '../model/kube-api.js';
-import type { KubeObject, TemplateRef } from '../model/manifest-set.js';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { objectKey, type KubeObject, type TemplateRef } from '../model/manifest-set.js';
 import { REVISION_STATUSES, type ChangeSummary, type ReleaseSummary, type Revision, type RevisionInfo, type RevisionStatus } from '../model/revision.js';
 import { BaseRevisionStore, checkRevision, revisionExists, revisionMissing } from '../model/revision-store.js';
 import { CHUNK_BYTES, decodePayload, encodePayload, PayloadError } from './codec.js';
@@ -34,6 +35,13 @@ const ANN_SECRETS = 'berth.dev/secrets';
 /** Chunks of a rewritten payload are a new generation (`<head>.g<G>.c<i>`), so the old ones stay readable until the new head exists. */
 const ANN_GENERATION = 'berth.dev/generation';
 const SECRETS_DIGESTS = 'digests';
+/** base64(gzip(the revision's object keys, one a line)), so a plan reads old revisions' keys from a metadata list. */
+const ANN_OBJECT_KEYS = 'berth.dev/object-keys';
+/**
+ * Annotations of an object hold at most 256 KiB together: a key list compressing to more than this is left out
+ * (the plan then reads that revision's payload). 2,500 objects compress to about 10 KiB.
+ */
+const MAX_OBJECT_KEYS_BYTES = 64 * 1024;
 /** The `chunk` label of the record of a payload rewrite in progress (`<head>.rewrite`): the new head, in full. */
 const REWRITE = 'rewrite';
 const REWRITE_KEY = 'head';
@@ -260,6 +268,7 @@ export class SecretRevisionStore extends BaseRevisionStore {
           [ANN_CHUNKS]: String(payload.chunks.length),
           [ANN_SHA256]: payload.sha256,
           [ANN_SECRETS]: SECRETS_DIGESTS,
+          ...objectKeysAnnotation(rev.manifests),
           ...(generation > 0 ? { [ANN_GENERATION]: String(generation) } : {}),
         },
       },
@@ -379,7 +388,24 @@ function infoFromHead(head: KubeObject): RevisionInfo {
     sourceCommit: summary.sourceCommit,
     ...(isTemplateRef(summary.template) ? { template: summary.template } : {}),
     error: annotations[ANN_ERROR],
+    ...objectKeysOf(annotations[ANN_OBJECT_KEYS]),
   };
+}
+
+function objectKeysAnnotation(manifests: readonly KubeObject[]): Record<string, string> {
+  const encoded = gzipSync(Buffer.from(manifests.map(objectKey).join('\n'), 'utf8'), { level: 9 }).toString('base64');
+  return encoded.length > MAX_OBJECT_KEYS_BYTES ? {} : { [ANN_OBJECT_KEYS]: encoded };
+}
+
+/** The keys of a head's annotation; none (read the payload) when it is missing or damaged. */
+function objectKeysOf(annotation: string | undefined): { objectKeys?: string[] } {
+  if (annotation === undefined) return {};
+  try {
+    const text = gunzipSync(Buffer.from(annotation, 'base64')).toString('utf8');
+    return { objectKeys: text === '' ? [] : text.split('\n') };
+  } catch {
+    return {};
+  }
 }
 
 function isTemplateRef(t: unknown): t is TemplateRef {

@@ -1,13 +1,24 @@
 import { isDeepStrictEqual } from 'node:util';
 import { isPlainObject } from '../../util/object.js';
-import { FIELD_MANAGER, type ApplyOptions, type DeleteOptions, type KubeApi, type ListOptions, type ObjectRef } from '../kube-api.js';
+import {
+  FIELD_MANAGER,
+  type ApplyOptions,
+  type DeleteOptions,
+  type KubeApi,
+  type ListOptions,
+  type ObjectRef,
+  type WatchEventType,
+  type WatchOptions,
+} from '../kube-api.js';
 import { ApiResponseError, toClusterError, type ApiStatus } from '../kube-errors.js';
+import { ClusterError } from '../../errors.js';
 import { CLUSTER_SCOPED_KINDS as CLUSTER_SCOPED, objectKey, type KubeObject } from '../manifest-set.js';
-import { parseLabelSelector } from './label-selector.js';
+import { parseLabelSelector } from '../label-selector.js';
+import { fieldsOf, retainFields, type FieldSet } from '../managed-fields.js';
 
 /** A request as the in-memory API sees it, in the verbs KubeClient names in its errors. */
 export interface ApiRequest {
-  readonly verb: 'apply' | 'create' | 'update' | 'patch' | 'read' | 'delete' | 'list';
+  readonly verb: 'apply' | 'create' | 'update' | 'patch' | 'read' | 'delete' | 'list' | 'watch';
   readonly apiVersion: string;
   readonly kind: string;
   readonly namespace?: string;
@@ -59,9 +70,19 @@ interface ManagedFieldsEntry {
   operation: 'Apply' | 'Update';
   apiVersion: string;
   time: string;
+  fieldsType?: 'FieldsV1';
+  fieldsV1?: FieldSet;
 }
 
 const EVENT_KINDS = new Set(['Event']);
+
+interface MemoryWatcher {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  deliver(type: WatchEventType, obj: KubeObject): void;
+  end(): void;
+}
 
 /** Fields a client writes but the server keeps (or sets) itself. */
 const SERVER_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields'];
@@ -84,6 +105,7 @@ export class MemoryKubeApi implements KubeApi {
   private readonly faults: { match: RequestMatch; fault: Fault; skip: number }[] = [];
   private readonly hooks = new Set<(req: ApiRequest) => Fault | undefined>();
   private readonly controllers = new Map<string, StatusController>();
+  private readonly watchers = new Set<MemoryWatcher>();
   private readonly defaultNamespace: string;
   private readonly now: () => Date;
   private version = 0;
@@ -122,8 +144,10 @@ export class MemoryKubeApi implements KubeApi {
   /** Stores an object as another client wrote it (field manager `manager`, operation Update), without a request. */
   put(obj: KubeObject, manager = 'kubectl-client-side-apply'): KubeObject {
     const key = this.keyOf(obj);
-    const stored = this.stamp(inNamespace(clone(obj), this.namespaceOf(obj)), this.store.get(key), manager, 'Update');
+    const previous = this.store.get(key);
+    const stored = this.stamp(inNamespace(clone(obj), this.namespaceOf(obj)), previous, manager, 'Update');
     this.store.set(key, stored);
+    this.emit(previous ? 'MODIFIED' : 'ADDED', stored);
     return clone(stored);
   }
 
@@ -133,7 +157,21 @@ export class MemoryKubeApi implements KubeApi {
     if (!current) throw new Error(`setStatus: ${ref.kind}/${ref.metadata.name} does not exist`);
     const next = { ...current, status: clone(status), metadata: { ...current.metadata, resourceVersion: String(++this.version) } };
     this.store.set(this.keyOf(ref), next);
+    this.emit('MODIFIED', next);
     return clone(next);
+  }
+
+  /**
+   * Ends every open watch as an expired one (410 Gone) ends: each watcher lists again, reporting what changed
+   * meanwhile, and watches on. The memory API keeps no event history, so every reopened watch starts with a list.
+   */
+  expireWatches(): void {
+    for (const w of [...this.watchers]) w.end();
+  }
+
+  /** Watches open now, as `Kind namespace` (cluster-wide ones without a namespace). */
+  openWatches(): string[] {
+    return [...this.watchers].map((w) => `${w.kind}${w.namespace === undefined ? '' : ` ${w.namespace}`}`).sort();
   }
 
   /** Every stored object, optionally of one kind, sorted by key. */
@@ -159,7 +197,7 @@ export class MemoryKubeApi implements KubeApi {
         this.fail(req, 409, 'Conflict', `Apply failed with ${others.length} conflict(s): conflict with ${others.map((m) => `"${m}"`).join(', ')}`);
       }
     }
-    return this.write<T>(req, withStatusOf(body, previous), previous, 'Apply');
+    return this.write<T>(req, withStatusOf(body, previous), previous, 'Apply', fieldsOf(applied));
   }
 
   async create<T extends KubeObject = KubeObject>(obj: KubeObject): Promise<T> {
@@ -204,6 +242,7 @@ export class MemoryKubeApi implements KubeApi {
     }
     // No finalizers and no garbage collector: the object is gone at once, so `wait` has nothing to wait for.
     this.store.delete(key);
+    this.emit('DELETED', current);
     return true;
   }
 
@@ -223,7 +262,64 @@ export class MemoryKubeApi implements KubeApi {
     );
   }
 
+  async watch(apiVersion: string, kind: string, options: WatchOptions, onEvent: (type: WatchEventType, obj: KubeObject) => void): Promise<void> {
+    const { signal } = options;
+    const ref = { apiVersion, kind, metadata: { name: '', namespace: options.namespace } };
+    const known = new Map<string, KubeObject>();
+    while (!signal.aborted) {
+      try {
+        // The list, then the watch: each a request the test can see and fail.
+        const items = await this.list(apiVersion, kind, { namespace: options.namespace, labelSelector: options.labelSelector });
+        const seen = new Set(items.map((o) => this.keyOf(o)));
+        for (const o of items) {
+          onEvent(known.has(this.keyOf(o)) ? 'MODIFIED' : 'ADDED', o);
+          known.set(this.keyOf(o), o);
+        }
+        for (const [k, o] of known) {
+          if (seen.has(k)) continue;
+          known.delete(k);
+          onEvent('DELETED', o);
+        }
+        options.onSync?.();
+        const req = this.request('watch', ref);
+        const matches = this.selector(req, options.labelSelector);
+        await new Promise<void>((resolve) => {
+          const watcher: MemoryWatcher = {
+            apiVersion,
+            kind,
+            namespace: options.namespace,
+            deliver: (type, obj) => {
+              if (!matches(obj)) return;
+              if (type === 'DELETED') known.delete(this.keyOf(obj));
+              else known.set(this.keyOf(obj), obj);
+              onEvent(type, clone(obj));
+            },
+            end: () => {
+              this.watchers.delete(watcher);
+              signal.removeEventListener('abort', watcher.end);
+              resolve();
+            },
+          };
+          this.watchers.add(watcher);
+          signal.addEventListener('abort', watcher.end, { once: true });
+        });
+      } catch (err) {
+        if (signal.aborted) return;
+        if (err instanceof ClusterError && (err.status === 401 || err.status === 403)) throw err;
+        if (err instanceof SimulatedCrash) throw err;
+        options.onReconnect?.(err);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+  }
+
   // ---- internals -------------------------------------------------------------------------------------------------
+
+  private emit(type: WatchEventType, obj: KubeObject): void {
+    for (const w of this.watchers) {
+      if (w.apiVersion === obj.apiVersion && w.kind === obj.kind && (w.namespace === undefined || w.namespace === obj.metadata.namespace)) w.deliver(type, obj);
+    }
+  }
 
   private namespaceOf(ref: ObjectRef): string | undefined {
     return CLUSTER_SCOPED.has(ref.kind) ? undefined : (ref.metadata.namespace ?? this.defaultNamespace);
@@ -298,7 +394,13 @@ export class MemoryKubeApi implements KubeApi {
   }
 
   /** Stamps server metadata on `body`, refuses changes to immutable Secret / ConfigMap data, stores unless dry run. */
-  private write<T extends KubeObject>(req: ApiRequest, body: KubeObject, previous: KubeObject | undefined, operation: ManagedFieldsEntry['operation']): T {
+  private write<T extends KubeObject>(
+    req: ApiRequest,
+    body: KubeObject,
+    previous: KubeObject | undefined,
+    operation: ManagedFieldsEntry['operation'],
+    fields?: FieldSet,
+  ): T {
     if (previous?.immutable === true) {
       for (const field of ['data', 'binaryData', 'stringData', 'immutable']) {
         if (!isDeepStrictEqual(previous[field], body[field])) {
@@ -307,19 +409,26 @@ export class MemoryKubeApi implements KubeApi {
         }
       }
     }
-    let stored = this.stamp(clone(body), previous, FIELD_MANAGER, operation);
+    let stored = this.stamp(clone(body), previous, FIELD_MANAGER, operation, fields);
     if (req.dryRun) return clone(stored) as T;
     const status = this.controllers.get(stored.kind)?.(clone(stored));
     if (status) stored = { ...stored, status };
     this.store.set(this.keyOf(stored), stored);
+    this.emit(previous ? 'MODIFIED' : 'ADDED', stored);
     return clone(stored) as T;
   }
 
-  private stamp(body: KubeObject, previous: KubeObject | undefined, manager: string, operation: ManagedFieldsEntry['operation']): KubeObject {
+  /**
+   * Server metadata of a write. Field sets (simplified, see `fieldsOf`): an apply owns what it sent; an update takes
+   * every field it changes away from the other managers, as the API server does.
+   */
+  private stamp(body: KubeObject, previous: KubeObject | undefined, manager: string, operation: ManagedFieldsEntry['operation'], fields?: FieldSet): KubeObject {
     const changed = !previous || !isDeepStrictEqual(specOf(previous), specOf(body));
     const generation = previous ? Number(previous.metadata.generation ?? 0) + (changed ? 1 : 0) : 1;
     const time = this.now().toISOString().replace(/\.\d+Z$/, 'Z');
-    const entries = ((previous?.metadata.managedFields ?? []) as ManagedFieldsEntry[]).filter((m) => !(m.manager === manager && m.operation === operation));
+    const entries = ((previous?.metadata.managedFields ?? []) as ManagedFieldsEntry[])
+      .filter((m) => !(m.manager === manager && m.operation === operation))
+      .map((m) => (operation === 'Update' && previous && m.fieldsV1 ? { ...m, fieldsV1: retainFields(m.fieldsV1, previous, body) } : m));
     return {
       ...body,
       metadata: {
@@ -328,7 +437,7 @@ export class MemoryKubeApi implements KubeApi {
         creationTimestamp: previous?.metadata.creationTimestamp ?? time,
         resourceVersion: String(++this.version),
         generation,
-        managedFields: [...entries, { manager, operation, apiVersion: body.apiVersion, time }],
+        managedFields: [...entries, { manager, operation, apiVersion: body.apiVersion, time, ...(fields ? { fieldsType: 'FieldsV1' as const, fieldsV1: fields } : {}) }],
       },
     };
   }

@@ -1,3 +1,4 @@
+import { objectKey } from '../manifest-set.js';
 import type { Revision, RevisionInfo, RevisionStatus } from '../revision.js';
 import { BaseRevisionStore, checkRevision, revisionExists, revisionMissing } from '../revision-store.js';
 import { holdsSecretsInClear } from '../secret-data.js';
@@ -17,7 +18,7 @@ export class MemoryRevisionStore extends BaseRevisionStore {
     return [...this.revisions.values()]
       .filter((r) => r.release === release)
       .sort((a, b) => a.revision - b.revision)
-      .map(({ manifests: _m, services: _s, values: _v, ...info }) => structuredClone(info));
+      .map(({ manifests, services: _s, values: _v, ...info }) => structuredClone({ ...info, objectKeys: manifests.map(objectKey) }));
   }
 
   async find(release: string, n: number): Promise<Revision | undefined> {

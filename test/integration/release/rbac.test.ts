@@ -44,6 +44,8 @@ describe('a ServiceAccount with only the Role of `berth rbac`', () => {
     expect(deploy.stderr).not.toContain('error:');
     expect(deploy.code).toBe(0);
     expect(deploy.stdout).toContain(`release ${ns}/shop: revision 1 deployed`);
+    // The Role grants `watch`: readiness is watched, not polled.
+    expect(`${deploy.stdout}${deploy.stderr}`).not.toContain('cannot watch readiness');
 
     const upgrade = ['shop', '-r', 'shop', '-n', ns, '--env', 'dev', '--set', 'orders.image=ghcr.io/berth-examples/orders:1.4.1'];
     const diff = await berth('diff', ...upgrade, '--exit-code');

@@ -132,6 +132,8 @@ describe('the web console in a real browser', () => {
 
   it('shows a config change between two revisions before the object diffs', async () => {
     await page.getByRole('link', { name: 'Diff with revision 1' }).click();
+    // The release page has a "Config" heading too: wait for the diff's own table, or the rows read may be the old page's.
+    await page.locator('table.changes caption', { hasText: 'Config changes from revision 1 to 2' }).waitFor();
     await page.getByRole('heading', { name: 'Config', exact: true }).waitFor();
     const changes = await page.locator('table.changes tbody tr').allInnerTexts();
     expect(changes.find((c) => c.includes('api.logLevel'))).toMatch(/changed\s+info\s+debug/);

@@ -61,6 +61,19 @@ describe('kwok stages', () => {
     expect(exprs('berth-pvc-provision')).toContainEqual({ cel: { expression: "self.spec.storageClassName == 'berth-local'" } });
   });
 
+  it('provision like an external provisioner: a PV pre-bound to the claim once the PV controller handed it over, the claim left to the controller', () => {
+    expect(exprs('berth-pvc-provision')).toContainEqual({ key: annotationKey('volume.kubernetes.io/storage-provisioner'), operator: 'In', values: ['berth.dev/kwok-volume'] });
+    const s = stages().find((x) => (x.metadata as { name: string }).name === 'berth-pvc-provision')!;
+    const steps = (s.spec as { steps: Record<string, any>[] }).steps;
+    // One step, creating the PV: a patch of the claim (volumeName, bind-completed, status) would race the PV controller.
+    expect(steps).toHaveLength(1);
+    const pv = steps[0]!.apply.template as string;
+    expect(pv).toContain('kind: PersistentVolume');
+    expect(pv).toMatch(/claimRef:[\s\S]*uid: \{\{ \.metadata\.uid \| Quote \}\}/);
+    // The PV controller marks the PV Bound itself when it binds the claim.
+    expect(stages().map((x) => (x.metadata as { name: string }).name)).not.toContain('berth-pv-bind');
+  });
+
   it('render as one kwokctl config: cluster options on 127.0.0.1 with local binaries, then the stages', () => {
     const env = { XDG_CACHE_HOME: '/cache', PATH: '' };
     const docs = parseAllDocuments(kwokConfigYaml(env)).map((d) => d.toJS() as Record<string, any>);

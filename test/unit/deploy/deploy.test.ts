@@ -2,7 +2,7 @@ import { deploy } from '../../../src/deploy/deploy.js';
 import { ClusterError, UserError } from '../../../src/errors.js';
 import { unreachable } from '../../../src/model/kube-errors.js';
 import { MemoryKubeApi, SimulatedCrash } from '../../../src/model/memory/kube-api.js';
-import type { KubeObject } from '../../../src/model/manifest-set.js';
+import { ANNOTATION_KEEP, LABEL_PART_OF, type KubeObject } from '../../../src/model/manifest-set.js';
 import { leaseName } from '../../../src/release/lock.js';
 import { revisionSecretName, SecretRevisionStore } from '../../../src/release/store.js';
 import type { ManifestSet } from '../../../src/model/manifest-set.js';
@@ -268,6 +268,90 @@ describe('deploy over the in-memory API', () => {
     const record = writes(api, before).filter((w) => w.includes(`Secret/${revisionSecretName(RELEASE, 2)}`));
     expect(record).toContain(`create Secret/${revisionSecretName(RELEASE, 2)}`);
     expect(writes(api, before).filter((w) => !w.includes('Lease/') && !w.includes('Secret/berth.release.'))).toEqual([]);
+  });
+
+  it('dry-runs nothing and writes nothing but the revision on a redeploy without changes', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), web('v1'));
+    expect(result.plan.summary).toMatchObject({ unchanged: 2, update: 0, create: 0 });
+    expect(api.requests.slice(before).filter((r) => r.dryRun)).toEqual([]);
+    expect(writes(api, before).filter((w) => !w.includes('Lease/') && !w.includes('Secret/berth.release.'))).toEqual([]);
+  });
+
+  it('detects drift (kubectl edit of a field Berth set) without the applied hash changing, and applies the object back', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    const edited = live('Deployment', 'demo-web')!;
+    // `kubectl edit`: the hash annotation stays, the field Berth set changes (and its ownership moves to kubectl-edit).
+    api.put({ ...edited, spec: { ...(edited.spec as object), replicas: 3 } }, 'kubectl-edit');
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), web('v1'));
+    expect(result.plan.changes.filter((c) => c.action === 'update').map((c) => c.ref)).toEqual(['Deployment/demo-web']);
+    expect(result.plan.changes.find((c) => c.action === 'update')!.diff).toContain('-  replicas: 3');
+    expect(api.requests.slice(before).filter((r) => r.dryRun).map((r) => `${r.kind}/${r.name}`)).toEqual(['Deployment/demo-web']);
+    expect(writes(api, before).filter((w) => !w.includes('Lease/') && !w.includes('Secret/berth.release.'))).toEqual(['apply Deployment/demo-web']);
+    expect((live('Deployment', 'demo-web')!.spec as { replicas: number }).replicas).toBe(1);
+  });
+
+  it('detects a label removed by hand', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    const cm = live('ConfigMap', 'demo-web-config')!;
+    const { [LABEL_PART_OF]: _gone, ...labels } = cm.metadata.labels!;
+    api.put({ ...cm, metadata: { ...cm.metadata, labels } }, 'kubectl-edit');
+    const result = await deploy(memoryContext(api), web('v1'));
+    expect(result.plan.changes.filter((c) => c.action === 'update').map((c) => c.ref)).toEqual(['ConfigMap/demo-web-config']);
+    expect(live('ConfigMap', 'demo-web-config')!.metadata.labels?.[LABEL_PART_OF]).toBe('demo');
+  });
+
+  it('writes and dry-runs only the changed service when one service of several changes', async () => {
+    const services = (apiTag: string) => ({
+      ...release([configMap('demo-web-config', { TAG: 'v1' }), deployment('demo-web', 'example/web:v1'), deployment('demo-api', `example/api:${apiTag}`, 'api')]),
+      services: [
+        { name: 'web', kind: 'stateless' as const, dependsOn: [], configHash: 'h' },
+        { name: 'api', kind: 'stateless' as const, dependsOn: [], configHash: 'h' },
+      ],
+    });
+    await deploy(memoryContext(api), services('v1'));
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), services('v2'));
+    expect(result.plan.summary).toMatchObject({ update: 1, unchanged: 2 });
+    expect(api.requests.slice(before).filter((r) => r.dryRun).map((r) => `${r.kind}/${r.name}`)).toEqual(['Deployment/demo-api']);
+    expect(writes(api, before).filter((w) => !w.includes('Lease/') && !w.includes('Secret/berth.release.'))).toEqual(['apply Deployment/demo-api']);
+  });
+
+  it('dry-runs every object after a failed run, which may have applied something the deployed revision did not', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    expect((await deploy(memoryContext(api), web('broken'))).outcome?.status).toBe('failed');
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), web('v1'));
+    expect(result.outcome?.status).toBe('deployed');
+    expect(api.requests.slice(before).filter((r) => r.dryRun).map((r) => `${r.kind}/${r.name}`).sort()).toEqual(['ConfigMap/demo-web-config', 'Deployment/demo-web']);
+    expect(result.plan.changes.filter((c) => c.action === 'update').map((c) => c.ref).sort()).toEqual(['ConfigMap/demo-web-config', 'Deployment/demo-web']);
+    expect(imageOf(live('Deployment', 'demo-web'))).toBe('example/web:v1');
+  });
+
+  it('reads only the last deployed revision\'s payload to plan, the other revisions\' object keys from the list', async () => {
+    for (const tag of ['v1', 'v2', 'v3']) await deploy(memoryContext(api), web(tag));
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), web('v4'));
+    expect(result.outcome).toMatchObject({ revision: 4, status: 'deployed' });
+    const payloadReads = api.requests.slice(before).filter((r) => r.verb === 'read' && r.kind === 'Secret' && /^berth\.release\.v1\.demo\.v\d+(\..*)?$/.test(r.name ?? ''));
+    // The head of revision 3 and its chunks (small chunks in tests); nothing of revisions 1 and 2.
+    expect(payloadReads.length).toBeGreaterThan(0);
+    expect(payloadReads.every((r) => r.name!.startsWith(`${revisionSecretName(RELEASE, 3)}`) || r.name === revisionSecretName(RELEASE, 4))).toBe(true);
+    expect((await store.list(RELEASE))[0]!.objectKeys).toEqual(['v1/ConfigMap/dev/demo-web-config', 'apps/v1/Deployment/dev/demo-web']);
+  });
+
+  it('knows an object only an old revision recorded from the keys in the list, without reading that revision', async () => {
+    const old = configMap('demo-old', { A: '1' });
+    old.metadata.annotations = { ...old.metadata.annotations, [ANNOTATION_KEEP]: 'true' };
+    await deploy(memoryContext(api), web('v1', [old]));
+    // Rendered no more but kept: revision 2 says so; revision 3 knows it from revision 1's keys, not as a leftover.
+    expect((await deploy(memoryContext(api), web('v2'))).plan.kept).toEqual(['ConfigMap/demo-old']);
+    const before = api.requests.length;
+    const third = await deploy(memoryContext(api), web('v3'));
+    expect(third.plan.kept).toEqual([]);
+    expect(api.requests.slice(before).some((r) => r.verb === 'read' && r.name?.startsWith(revisionSecretName(RELEASE, 1)))).toBe(false);
   });
 
   it('refuses a release whose namespace does not exist unless asked to create it', async () => {

@@ -152,6 +152,6 @@ export function memoryContext(
 export function writes(api: MemoryKubeApi, from = 0): string[] {
   return api.requests
     .slice(from)
-    .filter((r) => !r.dryRun && r.verb !== 'read' && r.verb !== 'list')
+    .filter((r) => !r.dryRun && r.verb !== 'read' && r.verb !== 'list' && r.verb !== 'watch')
     .map((r) => `${r.verb} ${r.kind}/${r.name}`);
 }

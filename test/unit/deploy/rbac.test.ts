@@ -31,7 +31,7 @@ describe('releaseRbac', () => {
     const objects = new Shop(Testing.app(), 'shop', { config: prod, release: { name: 'shop', namespace: 'prod', env: 'prod' } }).toJson() as { apiVersion: string; kind: string }[];
     const kinds = [...new Map(objects.map((o) => [`${o.apiVersion} ${o.kind}`, o])).values()];
     expect(kinds.length).toBeGreaterThan(8);
-    const missing = kinds.flatMap((o) => ['get', 'list', 'create', 'patch', 'delete'].filter((v) => !allows(o.apiVersion, o.kind, v)).map((v) => `${v} ${o.kind}`));
+    const missing = kinds.flatMap((o) => ['get', 'list', 'watch', 'create', 'patch', 'delete'].filter((v) => !allows(o.apiVersion, o.kind, v)).map((v) => `${v} ${o.kind}`));
     expect(missing).toEqual([]);
     expect(allows('v1', 'Secret', 'patch')).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { parseLabelSelector } from '../../../../src/model/memory/label-selector.js';
+import { parseLabelSelector } from '../../../src/model/label-selector.js';
 
 const labels = { owner: 'berth', release: 'shop', 'app.kubernetes.io/name': 'api' };
 

@@ -1,0 +1,142 @@
+import { isDeepStrictEqual } from 'node:util';
+import { isPlainObject } from '../util/object.js';
+import { FIELD_MANAGER } from './kube-api.js';
+import type { KubeObject } from './manifest-set.js';
+
+/** A managed-fields set (`fieldsV1`): `f:<field>`, `k:<list key as JSON>`, `v:<set value as JSON>`, `.` for the node itself. */
+export interface FieldSet {
+  [key: string]: FieldSet;
+}
+
+interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: string;
+  subresource?: string;
+  fieldsV1?: FieldSet;
+}
+
+/** Stable JSON: keys sorted, so equal objects compare alike whatever order their keys were written in. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (isPlainObject(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => value[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The same JSON document (key order aside). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return stableJson(a) === stableJson(b);
+}
+
+/** What managed fields do not track: identity, and what the server keeps itself. */
+function tracked(obj: KubeObject): Record<string, unknown> {
+  const { apiVersion: _a, kind: _k, status: _s, metadata, ...rest } = obj;
+  const { name: _n, namespace: _ns, ...meta } = metadata;
+  return Object.keys(meta).length > 0 ? { ...rest, metadata: meta } : rest;
+}
+
+/** The element of list `items` a `k:` / `v:` key names, if any. */
+function elementOf(key: string, items: unknown[]): unknown {
+  let wanted: unknown;
+  try {
+    wanted = JSON.parse(key.slice(2));
+  } catch {
+    return undefined;
+  }
+  if (key.startsWith('v:')) return items.find((e) => isDeepStrictEqual(e, wanted));
+  if (!key.startsWith('k:') || !isPlainObject(wanted)) return undefined;
+  // Key fields the server defaulted (a port's protocol) are not in the rendering: those present must match.
+  return items.find((e) => {
+    if (!isPlainObject(e)) return false;
+    const present = Object.keys(wanted).filter((k) => e[k] !== undefined);
+    return present.length > 0 && present.every((k) => isDeepStrictEqual(e[k], (wanted as Record<string, unknown>)[k]));
+  });
+}
+
+/** The first field of `value` (a path) that `fields` does not own, or undefined when it owns them all. */
+function uncovered(fields: FieldSet | undefined, value: unknown, path: string): string | undefined {
+  if (fields === undefined) return path || '.';
+  // Owned whole: an atomic map, struct or list (a Service's selector, a Deployment's, `args`) lists no fields of its
+  // own, not even `.`; a change to any part of it moves the whole to the writer.
+  if (Object.keys(fields).length === 0) return undefined;
+  if (isPlainObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const miss = v === undefined ? undefined : uncovered(fields[`f:${k}`], v, `${path}.${k}`);
+      if (miss) return miss;
+    }
+    return undefined;
+  }
+  if (Array.isArray(value)) {
+    const keys = Object.keys(fields).filter((k) => k !== '.');
+    for (const [i, e] of value.entries()) {
+      const key = keys.find((k) => elementOf(k, [e]) !== undefined);
+      if (key === undefined) return `${path}[${i}]`;
+      const miss = isPlainObject(e) ? uncovered(fields[key], e, `${path}[${i}]`) : undefined;
+      if (miss) return miss;
+    }
+  }
+  return undefined;
+}
+
+/** The first field of `obj` Berth's apply does not own in `current` (see ownsAllFields), for a diagnosis. */
+export function fieldNotOwned(current: KubeObject, obj: KubeObject): string | undefined {
+  const entries = (Array.isArray(current.metadata.managedFields) ? current.metadata.managedFields : []) as ManagedFieldsEntry[];
+  const ours = entries.filter((m) => m.manager === FIELD_MANAGER && m.operation === 'Apply' && !m.subresource);
+  if (ours.length !== 1) return `(${ours.length} apply entries of ${FIELD_MANAGER})`;
+  return uncovered(ours[0]!.fieldsV1, tracked(obj), '');
+}
+
+/**
+ * True when Berth's server-side apply still owns every field of `obj` (the object as rendered): nobody changed,
+ * took over or removed a field Berth set since (`kubectl edit`, `kubectl scale`, another applier's force), since
+ * any such write moves or drops the field's ownership. Unsure (a field the server does not track as sent): false.
+ */
+export function ownsAllFields(current: KubeObject, obj: KubeObject): boolean {
+  return fieldNotOwned(current, obj) === undefined;
+}
+
+// ---- for the in-memory API ----------------------------------------------------------------------------------------
+
+/**
+ * The field set a server-side apply of `obj` gives its manager, simplified: maps by field, lists of objects that all
+ * have a `name` by name (containers, volumes, env), every other list whole.
+ */
+export function fieldsOf(obj: KubeObject): FieldSet {
+  return fieldsOfValue(tracked(obj));
+}
+
+function fieldsOfValue(value: unknown): FieldSet {
+  if (isPlainObject(value)) {
+    const out: FieldSet = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined && v !== null) out[`f:${k}`] = fieldsOfValue(v);
+    return out;
+  }
+  if (Array.isArray(value) && value.length > 0 && value.every((e) => isPlainObject(e) && typeof e.name === 'string')) {
+    const out: FieldSet = {};
+    for (const e of value as Record<string, unknown>[]) out[`k:${JSON.stringify({ name: e.name })}`] = { '.': {}, ...fieldsOfValue(e) };
+    return out;
+  }
+  return {};
+}
+
+/** What of `fields` a manager still owns after another manager's update from `before` to `after`: the unchanged fields. */
+export function retainFields(fields: FieldSet, before: KubeObject, after: KubeObject): FieldSet {
+  return retain(fields, tracked(before), tracked(after)) ?? {};
+}
+
+function retain(fields: FieldSet, before: unknown, after: unknown): FieldSet | undefined {
+  const keys = Object.keys(fields).filter((k) => k !== '.');
+  if (keys.length === 0) return isDeepStrictEqual(before, after) ? fields : undefined;
+  const child = (k: string, v: unknown) => (k.startsWith('f:') ? (isPlainObject(v) ? v[k.slice(2)] : undefined) : Array.isArray(v) ? elementOf(k, v) : undefined);
+  const out: FieldSet = {};
+  for (const k of keys) {
+    const kept = retain(fields[k]!, child(k, before), child(k, after));
+    if (kept) out[k] = kept;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
