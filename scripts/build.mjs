@@ -16,7 +16,7 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const buildsDir = join(root, 'build', 'cli');
 const pointer = join(buildsDir, 'current');
 /** Dependencies bundled into the CLI (see buildCli). */
-const INSIDE = new Set(['commander', 'picocolors', 'js-yaml', 'yaml', 'fastest-levenshtein', 'semver', 'diff', 'ini']);
+const INSIDE = new Set(['commander', 'picocolors', 'js-yaml', 'yaml', 'fastest-levenshtein', 'semver', 'diff', 'ini', 'p-limit']);
 /** Older builds are removed after this long; a process started on one may still load chunks from it. */
 const KEEP_MS = 60 * 60 * 1000;
 
@@ -61,7 +61,9 @@ export async function buildCli() {
     target: 'node20',
     // Small pure-JS packages on the common paths (commands, colours, YAML out and in) go into the bundle and its code
     // cache; the rest (esbuild's binary, the compiler, the Kubernetes client, ESM-only ones) are loaded from
-    // node_modules when a command needs them.
+    // node_modules when a command needs them. An ES-module-only package imported by its default export (p-limit)
+    // must be inside: require() of an ES module gives its namespace, which esbuild's CommonJS interop takes as the
+    // default itself (`pLimit is not a function`); test/unit/cli/bundle.test.ts checks the built bundle for that.
     external: Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies).filter((dep) => !INSIDE.has(dep)),
     sourcemap: 'linked',
     // The sources find files relative to themselves (PROJECT_ROOT, createRequire): the bundle's own URL.
