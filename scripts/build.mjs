@@ -37,12 +37,15 @@ export function currentEntry() {
   return existsSync(entry) ? entry : undefined;
 }
 
-/** True when there is no build or it is older than any file under src/ or package.json. */
+/**
+ * True when there is no build or it is older than any file under src/, package.json or this file (what goes into the
+ * bundle is decided here: a change of INSIDE must rebuild it).
+ */
 export function isStale() {
   const entry = currentEntry();
   if (!entry) return true;
   const built = statSync(entry).mtimeMs;
-  return Math.max(newestMtime(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs) > built;
+  return Math.max(newestMtime(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs, statSync(fileURLToPath(import.meta.url)).mtimeMs) > built;
 }
 
 /** Builds into a fresh directory, points `current` at it, and returns its entry module. */

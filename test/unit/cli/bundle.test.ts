@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -41,5 +41,19 @@ describe('the CLI bundle', () => {
   it('has p-limit inside: its deploys run with the real limiter', () => {
     expect(code).not.toMatch(/require\("p-limit"\)/);
     expect(code).toContain('node_modules/p-limit/index.js');
+  });
+
+  it('is rebuilt when scripts/build.mjs changes, not only src/: what goes into the bundle is decided there', () => {
+    const script = join(root, 'scripts', 'build.mjs');
+    const stale = () =>
+      spawnSync(process.execPath, ['--input-type=module', '-e', "const { isStale } = await import('./scripts/build.mjs'); console.log(isStale());"], { cwd: root, encoding: 'utf8' }).stdout.trim();
+    expect(stale()).toBe('false');
+    const { atime, mtime } = statSync(script);
+    try {
+      utimesSync(script, atime, new Date(Date.now() + 60_000));
+      expect(stale()).toBe('true');
+    } finally {
+      utimesSync(script, atime, mtime);
+    }
   });
 });
