@@ -126,6 +126,7 @@ if (opts.merge) {
   results.deploy = [...results.deploy, ...earlier.deploy.filter((r) => !measuredSizes.has(r.n)).map((r) => ({ ...r, from: r.from ?? earlier.startedAt }))];
   if (!results.ui && earlier.ui) results.ui = { ...earlier.ui, from: earlier.ui.from ?? earlier.startedAt };
   results.options.deploySizes = [...new Set([...(results.options.deploySizes ?? []), ...(earlier.options.deploySizes ?? [earlier.options.deployN])])].sort((a, b) => a - b);
+  results.options.deployN = results.options.deploySizes.includes(100) ? 100 : results.options.deploySizes[results.options.deploySizes.length - 1];
   results.mergedFrom = opts.merge;
 }
 

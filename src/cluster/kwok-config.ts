@@ -556,9 +556,15 @@ export function kwokctlConfiguration(env: NodeJS.ProcessEnv = process.env): Obj 
     },
     componentsPatches: [
       {
-        // No default route on CI machines: without an explicit address the apiserver refuses to start.
+        // No default route on CI machines: without an explicit address the apiserver refuses to start. The Service
+        // range is a /16: the default /24 holds 254 Services, and a release of 500 services (the bench at N=500) was
+        // refused with "failed to allocate a serviceIP: range is full". It starts at the default's first address, so
+        // the `kubernetes` Service keeps 10.0.0.1, which the serving certificate names.
         name: 'kube-apiserver',
-        extraArgs: [{ key: 'advertise-address', value: '127.0.0.1' }],
+        extraArgs: [
+          { key: 'advertise-address', value: '127.0.0.1' },
+          { key: 'service-cluster-ip-range', value: '10.0.0.0/16' },
+        ],
       },
     ],
   };

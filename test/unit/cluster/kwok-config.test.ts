@@ -80,7 +80,13 @@ describe('kwok stages', () => {
     expect(docs[0]!.kind).toBe('KwokctlConfiguration');
     expect(docs[0]!.options.bindAddress).toBe('127.0.0.1');
     expect(docs[0]!.options.kubeApiserverBinary).toBe('/cache/berth/cluster/kubernetes-v1.34.4/bin/kube-apiserver');
-    expect(docs[0]!.componentsPatches[0]).toEqual({ name: 'kube-apiserver', extraArgs: [{ key: 'advertise-address', value: '127.0.0.1' }] });
+    expect(docs[0]!.componentsPatches[0]).toEqual({
+      name: 'kube-apiserver',
+      extraArgs: [
+        { key: 'advertise-address', value: '127.0.0.1' },
+        { key: 'service-cluster-ip-range', value: '10.0.0.0/16' },
+      ],
+    });
     expect(docs.slice(1).map((d) => d.metadata.name)).toEqual(stages().map((s) => (s.metadata as { name: string }).name));
     // Templates survive the YAML round trip byte for byte.
     expect(docs.find((d) => d.metadata?.name === 'pod-ready')!.spec.next.statusTemplate).toContain('phase: Running');
