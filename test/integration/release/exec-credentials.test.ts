@@ -70,8 +70,11 @@ describe('exec credential plugins in a two-file KUBECONFIG', () => {
         kubectlView.contexts[0].context.namespace,
       ]);
       expect(client.context).toBe('cloud');
-      const names = (await client.list('v1', 'Namespace')).map((n) => n.metadata.name);
-      const byKubectl = await execFile(binaryPath('kubectl'), ['get', 'namespaces', '-o', 'jsonpath={.items[*].metadata.name}'], { env });
+      // Active namespaces only: earlier test files delete theirs in the background, and one that is Terminating at the
+      // first read can be gone at the second (seen in CI: `store-b-...` listed by the client, not by kubectl).
+      const active = (await client.list('v1', 'Namespace')).filter((n) => (n as { status?: { phase?: string } }).status?.phase === 'Active');
+      const names = active.map((n) => n.metadata.name);
+      const byKubectl = await execFile(binaryPath('kubectl'), ['get', 'namespaces', '-o', 'jsonpath={.items[?(@.status.phase=="Active")].metadata.name}'], { env });
       expect(byKubectl.code).toBe(0);
       expect(names).toContain('kube-system');
       expect(names.sort()).toEqual(byKubectl.stdout.trim().split(' ').sort());
