@@ -130,7 +130,9 @@ describe('release lock', () => {
     expect(next.code).toBe(0);
     expect(next.stderr).toMatch(/took over the lock of .* \(process gone\)/);
     expect(next.stderr).toContain('revision 1 was left pending by a killed run: marked interrupted');
-    expect(next.stdout).toContain(`release ${ns}/w: revision 2 deployed`);
+    // The kill lands once the first object is in; a fast apply may have written every object by then, and the
+    // recovering run then rightly finds nothing to write (seen in CI once deploys got faster).
+    expect(next.stdout).toMatch(new RegExp(`release ${ns}/w: (revision 2 deployed|no changes; revision 2 recorded, no object written)`));
     expect((await (await store(ns)).list('w')).map((r) => r.status)).toEqual(['interrupted', 'deployed']);
   });
 
