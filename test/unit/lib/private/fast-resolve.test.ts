@@ -1,0 +1,110 @@
+/**
+ * lib/private/fast-resolve.ts replaces cdk8s's resolve() for apps with only the built-in resolvers. Every object of
+ * every example app must serialise exactly as with cdk8s's own function (key order included), cdk8s-plus constructs
+ * (which render through `Lazy`) and union values (`IntOrString`) too, and an app with its own resolver must still
+ * get cdk8s's function, called with key paths.
+ */
+import { ApiObject, App, Lazy, Testing, type IResolver, type ResolutionContext } from 'cdk8s';
+import * as plus from 'cdk8s-plus-27';
+import type { IConstruct } from 'constructs';
+import resolveModule from 'cdk8s/lib/resolve.js';
+import Boutique from '../../../../apps/boutique/index.js';
+import boutiqueDev from '../../../../apps/boutique/env/dev.js';
+import boutiqueProd from '../../../../apps/boutique/env/prod.js';
+import Hello from '../../../../apps/hello/index.js';
+import helloProd from '../../../../apps/hello/env/prod.js';
+import Shop from '../../../../apps/shop/index.js';
+import shopDev from '../../../../apps/shop/env/dev.js';
+import shopProd from '../../../../apps/shop/env/prod.js';
+import { Application, StatelessApp } from '../../../../lib/index.js';
+import { IntOrString, KubeConfigMap, KubeService } from '../../../../lib/imports/k8s.js';
+import { installFastResolve, withCdk8sResolve } from '../../../../lib/private/fast-resolve.js';
+
+function apiObjects(root: IConstruct): ApiObject[] {
+  return root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+}
+
+/** Each object's JSON text with the fast resolve and with cdk8s's own. */
+function bothWays(root: IConstruct): Array<{ path: string; fast: string; cdk8s: string }> {
+  return apiObjects(root).map((o) => ({
+    path: o.node.path,
+    fast: JSON.stringify(o.toJson()),
+    cdk8s: withCdk8sResolve(() => JSON.stringify(o.toJson())),
+  }));
+}
+
+const RELEASE = (env: string) => ({ name: 'r', namespace: env, env });
+
+describe('fast resolve', () => {
+  test('is installed on the cdk8s the library uses', () => {
+    const original = installFastResolve();
+    expect(typeof original).toBe('function');
+    expect(resolveModule.resolve).not.toBe(original);
+    withCdk8sResolve(() => expect(resolveModule.resolve).toBe(original));
+  });
+
+  test.each([
+    ['hello prod', () => new Hello(Testing.app(), 'hello', { config: helloProd, release: RELEASE('prod') })],
+    ['shop dev', () => new Shop(Testing.app(), 'shop', { config: shopDev, release: RELEASE('dev') })],
+    ['shop prod', () => new Shop(Testing.app(), 'shop', { config: shopProd, release: RELEASE('prod') })],
+    ['boutique dev', () => new Boutique(Testing.app(), 'boutique', { config: boutiqueDev, release: RELEASE('dev') })],
+    ['boutique prod', () => new Boutique(Testing.app(), 'boutique', { config: boutiqueProd, release: RELEASE('prod') })],
+  ])('%s: every object serialises as with cdk8s resolve', (_name, build) => {
+    const results = bothWays(build());
+    expect(results.length).toBeGreaterThan(2);
+    for (const r of results) expect({ path: r.path, json: r.fast }).toEqual({ path: r.path, json: r.cdk8s });
+  });
+
+  test('cdk8s-plus constructs (Lazy), union values and tokens serialise as with cdk8s resolve', () => {
+    const app = Testing.app();
+    const chart = new Application(app, 'plus', { config: {}, release: RELEASE('dev') });
+    new StatelessApp(chart, 'web', { image: 'nginx:1.27', ports: [{ port: 8080, servicePort: 80 }] });
+    const d = new plus.Deployment(chart, 'extra', { containers: [{ image: 'busybox', portNumber: 80, securityContext: { ensureNonRoot: false } }] });
+    d.exposeViaService({ ports: [{ port: 80, targetPort: 80 }] });
+    let produced = 0;
+    new KubeService(chart, 'union', {
+      spec: {
+        ports: [{ port: 80, targetPort: IntOrString.fromString('http') }, { port: 81, targetPort: IntOrString.fromNumber(8081) }],
+        selector: Lazy.any({ produce: () => (produced++, { app: 'lazy', nested: undefined, nothing: null }) }),
+      },
+    });
+    new KubeConfigMap(chart, 'token', {
+      data: { a: { resolve: () => 'from a token' } as unknown as string, list: [1, null, 'x'] as unknown as string, empty: undefined as unknown as string },
+    });
+    const results = bothWays(app);
+    expect(results.map((r) => r.path)).toEqual(expect.arrayContaining(['plus/extra/Resource', 'plus/union', 'plus/token']));
+    for (const r of results) expect({ path: r.path, json: r.fast }).toEqual({ path: r.path, json: r.cdk8s });
+    // The lazy was produced once by each way: the fast resolve calls produce() exactly where cdk8s does.
+    expect(produced).toBe(2);
+    expect(results.find((r) => r.path === 'plus/union')!.fast).toContain('"targetPort":"http"');
+    expect(results.find((r) => r.path === 'plus/token')!.fast).toContain('"a":"from a token"');
+  });
+
+  test('an object that is not plain data fails with cdk8s own message', () => {
+    const app = Testing.app();
+    const chart = new Application(app, 'bad', { config: {}, release: RELEASE('dev') });
+    const cm = new KubeConfigMap(chart, 'date', { data: { when: new Date(0) as unknown as string } });
+    const fast = (() => { try { cm.toJson(); return 'no error'; } catch (err) { return (err as Error).message; } })();
+    const cdk8s = withCdk8sResolve(() => { try { cm.toJson(); return 'no error'; } catch (err) { return (err as Error).message; } });
+    expect(fast).toContain("can't render non-simple object of type 'Date'");
+    expect(fast).toBe(cdk8s);
+  });
+
+  test('an app with its own resolver gets cdk8s resolve, with key paths', () => {
+    const seen: string[] = [];
+    const upper: IResolver = {
+      resolve(context: ResolutionContext) {
+        // cdk8s resolves a replaced value again: replace only the original.
+        if (context.value === 'hello') {
+          seen.push(context.key.join('.'));
+          context.replaceValue(context.value.toUpperCase());
+        }
+      },
+    };
+    const app = new App({ outdir: Testing.app().outdir, resolvers: [upper] });
+    const chart = new Application(app, 'own', { config: {}, release: RELEASE('dev') });
+    const cm = new KubeConfigMap(chart, 'cm', { data: { greeting: 'hello' } });
+    expect((cm.toJson() as { data: Record<string, string> }).data.greeting).toBe('HELLO');
+    expect(seen).toEqual(['data.greeting']);
+  });
+});
