@@ -121,12 +121,53 @@ async function generate(schema) {
   console.log = () => {}; // import() prints the module name
   try {
     await new ImportKubernetesApi({ apiVersion: KUBERNETES_VERSION }).import({ outdir, targetLanguage: Language.TYPESCRIPT });
-    return readFileSync(join(outdir, 'k8s.ts'), 'utf8');
+    return withoutQuadraticCopies(readFileSync(join(outdir, 'k8s.ts'), 'utf8'));
   } finally {
     cliUtil.download = download;
     console.log = log;
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * json2jsii drops undefined values with `Object.entries(x).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r,
+ * [i[0]]: f(i[1]) }), {})`: one new object per defined entry, each a copy of the one before, so an object of k fields
+ * costs k copies (k² property writes). Every object of every synth goes through these functions, some several times
+ * (a pod spec, each container, labels and annotations), and at 2,500 objects the copies cost ~25 ms plus their GC
+ * (issue 15). Each such expression becomes a call of one loop that builds the same object: the same keys in the same
+ * order, `f` called on the same values in the same order, an own `__proto__` key kept as a key (as the object literal
+ * does). Anything else json2jsii writes is left as it is; a generator whose output no longer has the pattern fails
+ * here rather than silently going slow.
+ */
+const REDUCE = /Object\.entries\(([^()]*)\)\.reduce\(\(r, i\) => \(i\[1\] === undefined\) \? r : \(\{ \.\.\.r, \[i\[0\]\]: (.*?) \}\), \{\}\)/g;
+const DEFINED_ENTRIES = `
+/**
+ * \`Object.entries(o).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: map(i[1]) }), {})\` without a copy
+ * per entry (scripts/gen-k8s-bindings.mjs).
+ */
+function definedEntries<V, R = V>(o: { [key: string]: V }, map?: (v: V) => R): Record<string, R | V> {
+  const out: Record<string, R | V> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v === undefined) continue;
+    const value = map ? map(v) : v;
+    if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  }
+  return out;
+}
+`;
+
+function withoutQuadraticCopies(code) {
+  let count = 0;
+  const out = code.replace(REDUCE, (_all, expr, value) => {
+    count++;
+    if (value === 'i[1]') return `definedEntries(${expr})`;
+    if (value.includes('i[0]') || /\bv\b/.test(value)) throw new Error(`json2jsii writes a reduce this script does not know: ${value}`);
+    return `definedEntries(${expr}, (v) => ${value.replaceAll('i[1]', 'v')})`;
+  });
+  if (count === 0) throw new Error('json2jsii no longer writes the reduce this script replaces: read its output again');
+  if (out.includes('.reduce((r, i) =>')) throw new Error('json2jsii writes a reduce this script does not know: read its output again');
+  return `${out}${DEFINED_ENTRIES}`;
 }
 
 /**

@@ -6,6 +6,68 @@ describe('canonical', () => {
     const out = canonical({ b: 1, a: { d: [{ z: 1, y: 2 }], c: undefined } });
     expect(JSON.stringify(out)).toBe('{"a":{"d":[{"y":2,"z":1}]},"b":1}');
   });
+
+  /** The full copy canonical() was before it reused canonical parts: the reference it must equal. */
+  function fullCopy(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => fullCopy(v));
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(value).sort()) {
+        const v = (value as Record<string, unknown>)[key];
+        if (v !== undefined) out[key] = fullCopy(v);
+      }
+      return out;
+    }
+    return value;
+  }
+
+  /** A deterministic pseudo-random JSON tree with sorted and unsorted keys, integer-like keys, undefined and nulls. */
+  function randomTree(seed: number): unknown {
+    let s = seed;
+    const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const keyPool = ['a', 'b', 'c', 'B', '10', '9', 'z', 'é', 'metadata', 'apiVersion'];
+    const gen = (depth: number): unknown => {
+      const r = next();
+      if (depth > 3 || r < 0.3) return [1, 'x', null, undefined, true, 0][Math.floor(next() * 6)];
+      if (r < 0.5) return Array.from({ length: Math.floor(next() * 4) }, () => gen(depth + 1));
+      const keys = keyPool.filter(() => next() < 0.4);
+      if (next() < 0.5) keys.sort();
+      return Object.fromEntries(keys.map((k) => [k, gen(depth + 1)]));
+    };
+    return gen(0);
+  }
+
+  it('equals a full sorted copy, key order included, and leaves its input unchanged', () => {
+    let reused = 0;
+    for (let seed = 1; seed <= 2000; seed++) {
+      const input = randomTree(seed);
+      const before = JSON.stringify(input);
+      const out = canonical(input);
+      expect(JSON.stringify(out)).toBe(JSON.stringify(fullCopy(input)));
+      // Object.keys order too (JSON.stringify follows it), at every depth.
+      expect(out).toEqual(fullCopy(input));
+      expect(JSON.stringify(input)).toBe(before);
+      if (out === input && typeof input === 'object' && input !== null) reused++;
+    }
+    // Trees canonical already come back as they are.
+    expect(reused).toBeGreaterThan(50);
+  });
+
+  it('copies what is not canonical: unsorted keys, undefined, a non-plain object', () => {
+    const sorted = { a: 1, b: { c: [1, { d: 2 }] } };
+    expect(canonical(sorted)).toBe(sorted);
+    const withUndefined = { a: 1, b: undefined };
+    expect(canonical(withUndefined)).not.toBe(withUndefined);
+    expect(Object.keys(canonical(withUndefined))).toEqual(['a']);
+    const inner = { y: 1, x: 2 };
+    const outer = { a: inner };
+    const out = canonical(outer);
+    expect(out).not.toBe(outer);
+    expect(Object.keys(out.a)).toEqual(['x', 'y']);
+    class Box { a = 1; }
+    const boxed = canonical({ box: new Box() });
+    expect(Object.getPrototypeOf(boxed.box)).toBe(Object.prototype);
+  });
 });
 
 describe('sortObjects', () => {
