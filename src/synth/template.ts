@@ -81,7 +81,7 @@ export async function loadTemplate(pkg: TemplatePackage, root = PROJECT_ROOT): P
   const spec = (p: string) => JSON.stringify(p);
   const entrySource = [
     `export { default as AppClass } from ${spec(join(pkg.dir, 'dist', 'index.js'))};`,
-    `export { App } from 'cdk8s';`,
+    `export { App, Chart } from 'cdk8s';`,
     ...envs.map((env, i) => `import env${i} from ${spec(join(envDir, `${env}.js`))};`),
     `export const envs = { ${envs.map((env, i) => `${JSON.stringify(env)}: env${i}`).join(', ')} };`,
   ].join('\n');
