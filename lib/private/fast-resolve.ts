@@ -14,15 +14,19 @@
  * `resolvers`) takes cdk8s's own function unchanged.
  *
  * It is installed by replacing `resolve` on the exports of cdk8s's `resolve` module, which is where cdk8s's own
- * callers (`ApiObject.toJson`, `ApiObjectMetadataDefinition.toJson`) look it up on every call. The test
+ * callers look it up on every call, and cdk8s's two callers, `ApiObject.toJson` and
+ * `ApiObjectMetadataDefinition.toJson`, are replaced by the same code with one difference: they sanitise the resolved
+ * value (`sanitizeValue`: keys sorted, nulls dropped) as it is resolved, in one copy instead of two
+ * (`sanitizedResolve`). The test
  * test/unit/lib/fast-resolve.test.ts renders every example app and template with and without it and compares every
  * object's JSON, key order included. The version check below keeps a cdk8s upgrade from silently changing what is
  * replaced: a new cdk8s runs its own code until the check is updated after reading its resolve.ts again.
  */
-import { App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver, type ApiObject, type IResolver } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver, type IResolver } from 'cdk8s';
 // The module's exports object itself (a default import of CommonJS from an ES module), whose `resolve` cdk8s's
 // callers read on every call; a namespace import would be a read-only copy.
 import resolveModule from 'cdk8s/lib/resolve.js';
+import utilModule from 'cdk8s/lib/_util.js';
 
 /** The cdk8s releases whose resolve.ts was read for this (2.70.106, 2026-12-02). */
 const CHECKED_CDK8S = /^2\.70\./;
@@ -62,7 +66,113 @@ function resolveBuiltIn(value: unknown): unknown {
   return value;
 }
 
+interface SanitizeOptions {
+  readonly sortKeys?: boolean;
+  readonly filterEmptyArrays?: boolean;
+  readonly filterEmptyObjects?: boolean;
+}
+
+const sanitizeValue = (utilModule as unknown as { sanitizeValue: (value: unknown, options?: SanitizeOptions) => unknown }).sanitizeValue;
+
+/**
+ * `sanitizeValue(resolve([], value, apiObject), options)` in one walk for the built-in resolvers: the same calls of
+ * `produce()` and `resolve()` in the same order (resolution comes first in each node, entries in order), and for each
+ * plain object the sanitised copy directly: keys sorted (`options.sortKeys`, default true), values that sanitise to
+ * null dropped, empty arrays and objects dropped when the options say so.
+ *
+ * Where sanitizing would throw or behave unlike a copy (an object that is not plain data, a `__proto__` key, which
+ * cdk8s's resolve assigns as the prototype), the node is kept as cdk8s's resolve leaves it and the whole result goes
+ * through cdk8s's own `sanitizeValue` at the end: sanitizing an already sanitised part changes nothing, so the result
+ * and any error are those of cdk8s.
+ */
+function sanitizedResolve(value: unknown, apiObject: ApiObject, options: SanitizeOptions): unknown {
+  if (!builtInOnly(App.of(apiObject).resolvers)) return sanitizeValue(installed!([], value, apiObject), options);
+  const sortKeys = options.sortKeys ?? true;
+  let raw = false;
+  const walk = (v: unknown): unknown => {
+    if (v == null) return undefined;
+    const o = v as { resolve?: unknown; value?: unknown; constructor?: unknown };
+    if (v instanceof Lazy) return walk(v.produce());
+    if (typeof o.resolve === 'function') return walk((o.resolve as () => unknown).call(v));
+    if (o.constructor !== Object && (typeof o.value === 'number' || typeof o.value === 'string')) return walk({ value: o.value });
+    if (typeof v !== 'object') return v;
+    if (Array.isArray(v)) {
+      if (options.filterEmptyArrays && v.length === 0) return undefined;
+      return v.map((x) => walk(x));
+    }
+    // eslint-disable-next-line eqeqeq
+    if (o.constructor == Object) {
+      const keys = Object.keys(v);
+      const values = keys.map((k) => (v as Record<string, unknown>)[k]);
+      if (keys.includes('__proto__')) {
+        raw = true;
+        const result: Record<string, unknown> = {};
+        for (let i = 0; i < keys.length; i++) result[keys[i]!] = keys[i] === '__proto__' ? resolveBuiltIn(values[i]) : walk(values[i]);
+        return result;
+      }
+      const done = values.map((x) => walk(x));
+      const order = sortKeys ? keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0)) : keys.map((_, i) => i);
+      const out: Record<string, unknown> = {};
+      let n = 0;
+      for (const i of order) {
+        if (done[i] != null) {
+          out[keys[i]!] = done[i];
+          n++;
+        }
+      }
+      if (options.filterEmptyObjects && n === 0) return undefined;
+      return out;
+    }
+    // Not plain data: cdk8s's sanitizeValue decides (it throws "can't render non-simple object" for most).
+    raw = true;
+    return v;
+  };
+  const result = walk(value);
+  return raw ? sanitizeValue(result, options) : result;
+}
+
+/** ApiObject.toJson of cdk8s 2.70.106 (api-object.ts), with sanitizedResolve for sanitizeValue(resolve(...)). */
+function apiObjectToJson(this: ApiObject): unknown {
+  const self = this as unknown as { props: Record<string, unknown>; patches: JsonPatch[] };
+  try {
+    const data = {
+      ...self.props,
+      metadata: this.metadata.toJson(),
+    };
+    const sortKeys = process.env.CDK8S_DISABLE_SORT ? false : true;
+    const json = sanitizedResolve(data, this, { sortKeys }) as Record<string, unknown>;
+    const patched = self.patches.length === 0 ? json : (JsonPatch.apply(json, ...self.patches) as Record<string, unknown>);
+    const result: Record<string, unknown> = {};
+    const orderedKeys = ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)];
+    for (const k of orderedKeys) {
+      if (k in patched) result[k] = patched[k];
+    }
+    return result;
+  } catch (e) {
+    throw new Error(`Failed serializing construct at path '${this.node.path}' with name '${this.name}': ${e}`);
+  }
+}
+
+/** ApiObjectMetadataDefinition.toJson of cdk8s 2.70.106 (metadata.ts), with sanitizedResolve. */
+function metadataToJson(this: ApiObjectMetadataDefinition): unknown {
+  const self = this as unknown as Record<string, unknown> & { apiObject: ApiObject; _additionalAttributes: Record<string, unknown> };
+  return sanitizedResolve(
+    {
+      ...self._additionalAttributes,
+      name: self.name,
+      namespace: self.namespace,
+      annotations: self.annotations,
+      finalizers: self.finalizers,
+      ownerReferences: self.ownerReferences,
+      labels: self.labels,
+    },
+    self.apiObject,
+    { filterEmptyArrays: true, filterEmptyObjects: true },
+  );
+}
+
 let installed: Resolve | undefined;
+let cdk8sToJson: { apiObject: () => unknown; metadata: () => unknown } | undefined;
 
 /** cdk8s's version, as its jsii type information records it on every class. */
 function cdk8sVersion(): string {
@@ -75,6 +185,7 @@ export function installFastResolve(): Resolve | undefined {
   if (!CHECKED_CDK8S.test(cdk8sVersion())) return undefined;
   const exportsObject = resolveModule as unknown as { resolve: Resolve };
   const original = exportsObject.resolve;
+  if (typeof original !== 'function' || typeof sanitizeValue !== 'function') return undefined;
   const fast: Resolve = (key, value, apiObject) => {
     const resolvers = App.of(apiObject).resolvers;
     return builtInOnly(resolvers) ? resolveBuiltIn(value) : original(key, value, apiObject);
@@ -87,18 +198,25 @@ export function installFastResolve(): Resolve | undefined {
   }
   if (exportsObject.resolve !== fast) return undefined;
   installed = original;
+  cdk8sToJson = { apiObject: ApiObject.prototype.toJson, metadata: ApiObjectMetadataDefinition.prototype.toJson };
+  ApiObject.prototype.toJson = apiObjectToJson;
+  ApiObjectMetadataDefinition.prototype.toJson = metadataToJson;
   return original;
 }
 
-/** For the equivalence test: runs `fn` with cdk8s's own resolve, then puts the fast one back. */
+/** For the equivalence test: runs `fn` with cdk8s's own resolve and toJson methods, then puts the fast ones back. */
 export function withCdk8sResolve<T>(fn: () => T): T {
   const exportsObject = resolveModule as unknown as { resolve: Resolve };
-  if (!installed) return fn();
+  if (!installed || !cdk8sToJson) return fn();
   const fast = exportsObject.resolve;
   exportsObject.resolve = installed;
+  ApiObject.prototype.toJson = cdk8sToJson.apiObject;
+  ApiObjectMetadataDefinition.prototype.toJson = cdk8sToJson.metadata;
   try {
     return fn();
   } finally {
     exportsObject.resolve = fast;
+    ApiObject.prototype.toJson = apiObjectToJson;
+    ApiObjectMetadataDefinition.prototype.toJson = metadataToJson;
   }
 }

@@ -4,7 +4,7 @@
  * (which render through `Lazy`) and union values (`IntOrString`) too, and an app with its own resolver must still
  * get cdk8s's function, called with key paths.
  */
-import { ApiObject, App, Lazy, Testing, type IResolver, type ResolutionContext } from 'cdk8s';
+import { ApiObject, App, JsonPatch, Lazy, Testing, type IResolver, type ResolutionContext } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import type { IConstruct } from 'constructs';
 import resolveModule from 'cdk8s/lib/resolve.js';
@@ -78,6 +78,41 @@ describe('fast resolve', () => {
     expect(produced).toBe(2);
     expect(results.find((r) => r.path === 'plus/union')!.fast).toContain('"targetPort":"http"');
     expect(results.find((r) => r.path === 'plus/token')!.fast).toContain('"a":"from a token"');
+  });
+
+  test('edge cases serialise exactly as cdk8s does: __proto__ keys, null prototypes, empties, patches, unsorted keys', () => {
+    const app = Testing.app();
+    const chart = new Application(app, 'edge', { config: {}, release: RELEASE('dev') });
+    const protoKey = JSON.parse('{"b": 1, "__proto__": {"x": 1}, "a": null}') as Record<string, string>;
+    new KubeConfigMap(chart, 'proto', { data: protoKey });
+    const protoArray = JSON.parse('{"__proto__": [1]}') as Record<string, string>;
+    new KubeConfigMap(chart, 'proto-array', { data: protoArray });
+    new KubeConfigMap(chart, 'null-proto', { data: Object.assign(Object.create(null), { a: 'x' }) as Record<string, string> });
+    const empties = new KubeConfigMap(chart, 'empties', { metadata: { labels: {}, annotations: { a: undefined as unknown as string }, finalizers: [] }, data: { z: 'last', a: 'first', '10': 'ten', '9': 'nine' } });
+    empties.metadata.addFinalizers();
+    empties.addJsonPatch(JsonPatch.add('/data/added', 'by a patch'), JsonPatch.remove('/data/z'));
+    const outcome = (o: ApiObject): string => {
+      try {
+        return JSON.stringify(o.toJson());
+      } catch (err) {
+        return `error: ${(err as Error).message}`;
+      }
+    };
+    const objects = apiObjects(app);
+    expect(objects.length).toBe(4);
+    for (const sort of [undefined, '1']) {
+      if (sort) process.env.CDK8S_DISABLE_SORT = sort;
+      try {
+        for (const o of objects) expect({ path: o.node.path, out: outcome(o) }).toEqual({ path: o.node.path, out: withCdk8sResolve(() => outcome(o)) });
+      } finally {
+        delete process.env.CDK8S_DISABLE_SORT;
+      }
+    }
+    const byPath = new Map(objects.map((o) => [o.node.path, outcome(o)]));
+    expect(byPath.get('edge/proto')).toContain('"data":{"b":1}');
+    expect(byPath.get('edge/proto-array')).toContain("can't render non-simple object of type 'Array'");
+    expect(byPath.get('edge/empties')).toContain('"data":{"9":"nine","10":"ten","a":"first","added":"by a patch"}');
+    expect(byPath.get('edge/empties')).not.toContain('finalizers');
   });
 
   test('an object that is not plain data fails with cdk8s own message', () => {
