@@ -41,6 +41,11 @@ describe('fast resolve', () => {
     expect(typeof original).toBe('function');
     expect(resolveModule.resolve).not.toBe(original);
     withCdk8sResolve(() => expect(resolveModule.resolve).toBe(original));
+    // cdk8s's two callers are replaced too (and put back for the comparisons below).
+    const fastToJson = ApiObject.prototype.toJson;
+    const cdk8sToJson = withCdk8sResolve(() => ApiObject.prototype.toJson);
+    expect(fastToJson).not.toBe(cdk8sToJson);
+    expect(ApiObject.prototype.toJson).toBe(fastToJson);
   });
 
   test.each([
