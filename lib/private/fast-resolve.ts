@@ -34,6 +34,10 @@ const CHECKED_CDK8S = /^2\.70\./;
 type Resolve = (key: string[], value: unknown, apiObject: ApiObject) => unknown;
 
 const BUILT_IN = [LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver] as const;
+// Read once: in the app bundle a named import of CommonJS cdk8s is a property read through two getters, and the
+// walks below test every value.
+const LAZY = Lazy;
+const APP = App;
 const BUILT_IN_METHODS = BUILT_IN.map((r) => r.prototype.resolve);
 
 function builtInOnly(resolvers: readonly IResolver[]): boolean {
@@ -50,7 +54,7 @@ function resolveBuiltIn(value: unknown): unknown {
   if (value == null) return value;
   const v = value as { resolve?: unknown; value?: unknown; constructor?: unknown };
   // LazyResolver
-  if (value instanceof Lazy) return resolveBuiltIn(value.produce());
+  if (value instanceof LAZY) return resolveBuiltIn(value.produce());
   // ImplicitTokenResolver
   if (typeof v.resolve === 'function') return resolveBuiltIn((v.resolve as () => unknown).call(value));
   // NumberStringUnionResolver: union classes only, not plain dictionaries
@@ -86,13 +90,13 @@ const sanitizeValue = (utilModule as unknown as { sanitizeValue: (value: unknown
  * and any error are those of cdk8s.
  */
 function sanitizedResolve(value: unknown, apiObject: ApiObject, options: SanitizeOptions): unknown {
-  if (!builtInOnly(App.of(apiObject).resolvers)) return sanitizeValue(installed!([], value, apiObject), options);
+  if (!builtInOnly(APP.of(apiObject).resolvers)) return sanitizeValue(installed!([], value, apiObject), options);
   const sortKeys = options.sortKeys ?? true;
   let raw = false;
   const walk = (v: unknown): unknown => {
     if (v == null) return undefined;
     const o = v as { resolve?: unknown; value?: unknown; constructor?: unknown };
-    if (v instanceof Lazy) return walk(v.produce());
+    if (v instanceof LAZY) return walk(v.produce());
     if (typeof o.resolve === 'function') return walk((o.resolve as () => unknown).call(v));
     if (o.constructor !== Object && (typeof o.value === 'number' || typeof o.value === 'string')) return walk({ value: o.value });
     if (typeof v !== 'object') return v;
@@ -187,7 +191,7 @@ export function installFastResolve(): Resolve | undefined {
   const original = exportsObject.resolve;
   if (typeof original !== 'function' || typeof sanitizeValue !== 'function') return undefined;
   const fast: Resolve = (key, value, apiObject) => {
-    const resolvers = App.of(apiObject).resolvers;
+    const resolvers = APP.of(apiObject).resolvers;
     return builtInOnly(resolvers) ? resolveBuiltIn(value) : original(key, value, apiObject);
   };
   try {

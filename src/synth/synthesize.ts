@@ -147,7 +147,9 @@ export function render(mod: AppModule, source: AppSource, opts: RenderOptions): 
       hint: 'fix the props or config named above',
     });
   }
+  mark('r:constructed');
   const errors = constructErrors(app);
+  mark('r:constructErrors');
   if (errors.length) {
     throw new UserError(`${source.name} (env ${opts.env}) is not valid:\n  ${errors.join('\n  ')}`);
   }
@@ -162,8 +164,13 @@ export function render(mod: AppModule, source: AppSource, opts: RenderOptions): 
       hint: 'fix the prop, config value, JSON patch or override named above',
     });
   }
+  mark('r:toJson');
   refuseOversized(objects, source, opts);
+  mark('r:oversized');
   const description = instance.describe(objects);
+  mark('r:describe');
+  const sorted = sortObjects(objects.map((o) => canonical(o)));
+  mark('r:canonical+sort');
   return {
     app: description.app,
     version: description.version,
@@ -171,7 +178,7 @@ export function render(mod: AppModule, source: AppSource, opts: RenderOptions): 
     namespace: opts.namespace,
     env: opts.env,
     services: description.services.map((s) => ({ ...s, dependsOn: [...s.dependsOn] })),
-    objects: sortObjects(objects.map((o) => canonical(o))),
+    objects: sorted,
     config: opts.config,
   };
 }
