@@ -24,17 +24,22 @@ export interface OversizedObject {
   readonly problem: string;
 }
 
-/** The objects over one of the limits above, each with the first limit it breaks. */
-export function oversizedObjects(objects: readonly KubeObject[]): OversizedObject[] {
+/**
+ * The objects over one of the limits above, each with the first limit it breaks. `jsonBytesBounds[i]`, when given, is
+ * an upper bound of the JSON size of `objects[i]` (synth computes one as it copies the objects): an object under the
+ * limit by that bound is not serialised to be measured.
+ */
+export function oversizedObjects(objects: readonly KubeObject[], jsonBytesBounds?: readonly number[]): OversizedObject[] {
   const found: OversizedObject[] = [];
-  for (const object of objects) {
-    const problem = sizeProblem(object);
+  for (let i = 0; i < objects.length; i++) {
+    const object = objects[i]!;
+    const problem = sizeProblem(object, jsonBytesBounds?.[i] ?? Infinity);
     if (problem) found.push({ ref: `${object.kind}/${object.metadata.name}`, object, problem });
   }
   return found;
 }
 
-function sizeProblem(o: KubeObject): string | undefined {
+function sizeProblem(o: KubeObject, jsonBytesBound: number): string | undefined {
   if (o.kind === 'ConfigMap' || o.kind === 'Secret') {
     const entries = dataEntries(o);
     const total = entries.reduce((sum, e) => sum + e.bytes, 0);
@@ -47,6 +52,7 @@ function sizeProblem(o: KubeObject): string | undefined {
   if (annotations > MAX_ANNOTATION_BYTES) {
     return `its annotations are ${formatBytes(annotations)}; the API allows at most ${formatBytes(MAX_ANNOTATION_BYTES)}`;
   }
+  if (jsonBytesBound <= MAX_OBJECT_BYTES) return undefined;
   const bytes = utf8Length(JSON.stringify(o));
   if (bytes > MAX_OBJECT_BYTES) return `it is ${formatBytes(bytes)} as JSON; etcd stores at most ${formatBytes(MAX_OBJECT_BYTES)} per object`;
   return undefined;

@@ -11,16 +11,40 @@ export function canonical<T>(value: T): T {
   return canon(value) as T;
 }
 
+/**
+ * canonical(), and on the way an upper bound of the UTF-8 size of `JSON.stringify(value)` (each UTF-16 unit of a
+ * string or key at most 6 bytes, as `\u001f`; a number at most 24 characters; quotes, colons, commas and brackets
+ * counted), so that the size check needs to serialise only objects that might be too big. Infinity where `value`
+ * holds anything but plain data (JSON.stringify would call a `toJSON`).
+ */
+export function canonicalWithJsonBound<T>(value: T): { value: T; jsonBytesBound: number } {
+  bound = 0;
+  const out = canon(value) as T;
+  return { value: out, jsonBytesBound: bound };
+}
+
+/** The bound of the canonicalWithJsonBound call running; canonical() adds to it too, unread. */
+let bound = 0;
+
 function canon(value: unknown): unknown {
   if (Array.isArray(value)) {
+    // an undefined or a function item is written `null`: its 24 below count for it
+    bound += 2 + value.length;
     const mapped = value.map(canon);
     for (let i = 0; i < mapped.length; i++) if (mapped[i] !== value[i]) return mapped;
     return value;
   }
-  if (value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') {
+    // JSON.stringify throws on a bigint: the size check must run it
+    bound += typeof value === 'string' ? 2 + 6 * value.length : typeof value === 'bigint' ? Infinity : 24;
+    return value;
+  }
   const object = value as Record<string, unknown>;
   const keys = Object.keys(object);
+  bound += 2;
+  for (const key of keys) bound += 4 + 6 * key.length;
   let reusable = Object.getPrototypeOf(object) === Object.prototype;
+  if (!reusable || typeof object.toJSON === 'function') bound = Infinity;
   // `<` is the order of Array.prototype.sort() for strings: UTF-16 code units. `__proto__` as an own key is copied
   // the way the copy below does it.
   for (let i = 0; reusable && i < keys.length; i++) {

@@ -8,7 +8,7 @@ import { sha256 } from '../util/hash.js';
 import { mark } from '../util/timing.js';
 import { findApp, type AppSource } from './apps.js';
 import { bundleApp, loadBundle } from './bundle.js';
-import { canonical } from './canonical.js';
+import { canonicalWithJsonBound } from './canonical.js';
 import type { ApplicationDescription } from '../../lib/contract.js';
 import { CONTEXT_RELEASE_KEY, sortObjects, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 import { oversizedObjects } from '../model/object-size.js';
@@ -147,9 +147,9 @@ export function render(mod: AppModule, source: AppSource, opts: RenderOptions): 
       hint: 'fix the props or config named above',
     });
   }
-  mark('r:constructed');
+  mark('render: app constructed');
   const errors = constructErrors(app);
-  mark('r:constructErrors');
+  mark('render: constructs validated');
   if (errors.length) {
     throw new UserError(`${source.name} (env ${opts.env}) is not valid:\n  ${errors.join('\n  ')}`);
   }
@@ -164,13 +164,15 @@ export function render(mod: AppModule, source: AppSource, opts: RenderOptions): 
       hint: 'fix the prop, config value, JSON patch or override named above',
     });
   }
-  mark('r:toJson');
-  refuseOversized(objects, source, opts);
-  mark('r:oversized');
+  mark('render: serialised');
+  const copies = objects.map((o) => canonicalWithJsonBound(o));
+  mark('render: canonical');
+  refuseOversized(objects, copies.map((c) => c.jsonBytesBound), source, opts);
+  mark('render: sizes checked');
   const description = instance.describe(objects);
-  mark('r:describe');
-  const sorted = sortObjects(objects.map((o) => canonical(o)));
-  mark('r:canonical+sort');
+  mark('render: described');
+  const sorted = sortObjects(copies.map((c) => c.value));
+  mark('render: sorted');
   return {
     app: description.app,
     version: description.version,
@@ -218,8 +220,8 @@ function squash(name: string): string {
 const BIG_VALUE_CHARS = 16 * 1024;
 
 /** Refuses objects the API server or etcd would refuse, naming each and the big config values inside it. */
-function refuseOversized(objects: readonly KubeObject[], source: AppSource, opts: RenderOptions): void {
-  const oversized = oversizedObjects(objects);
+function refuseOversized(objects: readonly KubeObject[], jsonBytesBounds: readonly number[], source: AppSource, opts: RenderOptions): void {
+  const oversized = oversizedObjects(objects, jsonBytesBounds);
   if (oversized.length === 0) return;
   const big = longStrings(opts.config, BIG_VALUE_CHARS);
   const lines = oversized.map((o) => {

@@ -1,4 +1,5 @@
 import { MAX_DATA_BYTES, MAX_OBJECT_BYTES, oversizedObjects } from '../../../src/model/object-size.js';
+import { canonicalWithJsonBound } from '../../../src/synth/canonical.js';
 import type { KubeObject } from '../../../src/model/manifest-set.js';
 
 const object = (kind: string, name: string, rest: Record<string, unknown> = {}): KubeObject => ({ apiVersion: 'v1', kind, metadata: { name }, ...rest });
@@ -32,5 +33,14 @@ describe('oversizedObjects', () => {
       'Service/a: its annotations are 300 KiB; the API allows at most 256 KiB',
       'Deployment/d: it is 1.5 MiB as JSON; etcd stores at most 1.5 MiB per object',
     ]);
+  });
+
+  it('serialises only objects whose JSON bound may pass the limit, and still finds those', () => {
+    const huge = object('Deployment', 'd', { spec: { blob: 'b'.repeat(MAX_OBJECT_BYTES) } });
+    const small = object('Service', 's', { spec: { ports: [{ port: 80 }] } });
+    const bounds = [huge, small].map((o) => canonicalWithJsonBound(o).jsonBytesBound);
+    expect(oversizedObjects([huge, small], bounds).map((o) => o.ref)).toEqual(['Deployment/d']);
+    // A bound under the limit is trusted: the object is not serialised.
+    expect(oversizedObjects([huge], [MAX_OBJECT_BYTES])).toEqual([]);
   });
 });

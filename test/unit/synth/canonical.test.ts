@@ -1,4 +1,4 @@
-import { canonical } from '../../../src/synth/canonical.js';
+import { canonical, canonicalWithJsonBound } from '../../../src/synth/canonical.js';
 import { kindRank, LABEL_NAME, sortObjects, type KubeObject } from '../../../src/model/manifest-set.js';
 
 describe('canonical', () => {
@@ -51,6 +51,23 @@ describe('canonical', () => {
     }
     // Trees canonical already come back as they are.
     expect(reused).toBeGreaterThan(50);
+  });
+
+  it('bounds the UTF-8 size of the JSON from above, escapes and non-ASCII text included', () => {
+    const texts = ['', 'plain', 'quote " and \\ backslash', 'control \u0001\u001f', 'é ü 日本語', '😀 emoji', 'line\nbreak'];
+    for (let seed = 1; seed <= 500; seed++) {
+      const input = { tree: randomTree(seed), text: texts[seed % texts.length], n: -1.7976931348623157e308 * (seed % 2), list: [undefined, () => 1, null] };
+      const { value, jsonBytesBound } = canonicalWithJsonBound(input);
+      expect(value).toEqual(canonical(input));
+      expect(jsonBytesBound).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(input), 'utf8'));
+    }
+    // Within a small factor for ordinary objects: the bound spares the serialisation, so it must be near the size.
+    const ordinary = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', labels: { a: 'b' } }, data: { K: 'v'.repeat(1000) } };
+    expect(canonicalWithJsonBound(ordinary).jsonBytesBound).toBeLessThan(7 * JSON.stringify(ordinary).length);
+    // Anything JSON.stringify treats specially leaves the size to it.
+    expect(canonicalWithJsonBound({ when: new Date(0) }).jsonBytesBound).toBe(Infinity);
+    expect(canonicalWithJsonBound({ big: 1n }).jsonBytesBound).toBe(Infinity);
+    expect(canonicalWithJsonBound({ custom: { toJSON: () => 'x'.repeat(10) } }).jsonBytesBound).toBe(Infinity);
   });
 
   it('copies what is not canonical: unsorted keys, undefined, a non-plain object', () => {
