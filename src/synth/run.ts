@@ -61,7 +61,8 @@ export async function synthToDisk(req: SynthRequest, root = PROJECT_ROOT): Promi
     mark('schema written');
     for (const env of envs) {
       const start = performance.now();
-      const request = { env, release: req.release, namespace: req.namespace, values };
+      // Files hold objects only: the services' ports and graph edges are left out of the render (describe's graph).
+      const request = { env, release: req.release, namespace: req.namespace, values, graph: false };
       let set: ManifestSet = await synthesizeEnv(source, mod, request);
       mark('rendered');
       const key = set.objects.some((o) => o.kind === 'Secret') ? await req.releaseKey?.(set.release, set.namespace) : undefined;

@@ -54,7 +54,7 @@ export interface SynthOptions {
  * engine uses the very cdk8s the app was built against and never loads one of its own).
  */
 export interface AppModule {
-  readonly AppClass: new (scope: App, id: string, props: unknown) => Chart & { describe(rendered?: readonly unknown[]): ApplicationDescription };
+  readonly AppClass: new (scope: App, id: string, props: unknown) => Chart & { describe(rendered?: readonly unknown[], options?: { graph?: boolean }): ApplicationDescription };
   readonly envs: Record<string, unknown>;
   readonly App: typeof App;
   /** The app's own cdk8s Chart class (charts are found with `instanceof`, as cdk8s does). */
@@ -130,6 +130,8 @@ export interface RenderOptions {
   readonly origins?: ReadonlyMap<string, string>;
   /** The release's key (deploy, or synth with --kubeconfig): pod templates then carry the keyed secret hash. */
   readonly releaseKey?: Buffer;
+  /** false: the services without ports and graph edges (a synth to files reads neither). Default true. */
+  readonly graph?: boolean;
 }
 
 /** Renders one release of a loaded app with a given config. Pure apart from running the app's code. */
@@ -169,7 +171,7 @@ export function render(mod: AppModule, source: AppSource, opts: RenderOptions): 
   mark('render: canonical');
   refuseOversized(objects, copies.map((c) => c.jsonBytesBound), source, opts);
   mark('render: sizes checked');
-  const description = instance.describe(objects);
+  const description = instance.describe(objects, { graph: opts.graph !== false });
   mark('render: described');
   const sorted = sortObjects(copies.map((c) => c.value));
   mark('render: sorted');
@@ -274,6 +276,8 @@ export interface EnvRequest {
   readonly namespace?: string;
   readonly values?: SynthOptions['values'];
   readonly releaseKey?: Buffer;
+  /** See RenderOptions.graph. */
+  readonly graph?: boolean;
 }
 
 /** Renders one env of a loaded app: env config, merged with values, validated against the schema. */
@@ -286,6 +290,7 @@ export async function synthesizeEnv(source: AppSource, mod: AppModule, req: EnvR
     config,
     releaseKey: req.releaseKey,
     origins,
+    graph: req.graph,
   });
   return { ...set, publicConfig };
 }

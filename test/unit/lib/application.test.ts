@@ -44,6 +44,13 @@ describe('Application', () => {
       ],
     });
     expect(api.configHash).toMatch(/^[0-9a-f]{16}$/);
+    // Without the graph (what a synth to files asks for): the same services, no ports and no edges.
+    const full = app.describe();
+    expect(app.describe(undefined, { graph: false })).toEqual({
+      ...full,
+      services: full.services.map(({ ports: _ports, edges: _edges, ...rest }) => rest),
+    });
+    expect(app.describe(undefined, { graph: false }).services[1]).not.toHaveProperty('edges');
   });
 
   test('sets the namespace on every object', () => {
