@@ -89,12 +89,16 @@ const sanitizeValue = (utilModule as unknown as { sanitizeValue: (value: unknown
  * through cdk8s's own `sanitizeValue` at the end: sanitizing an already sanitised part changes nothing, so the result
  * and any error are those of cdk8s.
  */
-function sanitizedResolve(value: unknown, apiObject: ApiObject, options: SanitizeOptions): unknown {
+function sanitizedResolve(value: unknown, apiObject: ApiObject, options: SanitizeOptions, done?: unknown): unknown {
   if (!builtInOnly(APP.of(apiObject).resolvers)) return sanitizeValue(installed!([], value, apiObject), options);
   const sortKeys = options.sortKeys ?? true;
   let raw = false;
   const walk = (v: unknown): unknown => {
     if (v == null) return undefined;
+    // `done` (the object's metadata, as metadataToJson made it) is sanitised plain data made for this call alone:
+    // resolving and sanitising it again would copy it unchanged (its keys are sorted, it holds no null and nothing
+    // to resolve; without sortKeys too, since a copy keeps the order it has).
+    if (v === done) return v;
     const o = v as { resolve?: unknown; value?: unknown; constructor?: unknown };
     if (v instanceof LAZY) return walk(v.produce());
     if (typeof o.resolve === 'function') return walk((o.resolve as () => unknown).call(v));
@@ -139,12 +143,15 @@ function sanitizedResolve(value: unknown, apiObject: ApiObject, options: Sanitiz
 function apiObjectToJson(this: ApiObject): unknown {
   const self = this as unknown as { props: Record<string, unknown>; patches: JsonPatch[] };
   try {
+    const metadata = this.metadata.toJson();
     const data = {
       ...self.props,
-      metadata: this.metadata.toJson(),
+      metadata,
     };
     const sortKeys = process.env.CDK8S_DISABLE_SORT ? false : true;
-    const json = sanitizedResolve(data, this, { sortKeys }) as Record<string, unknown>;
+    // The metadata only when metadataToJson made it (an app may replace `metadata` with its own object).
+    const own = metadataMade.has(metadata as object) ? metadata : undefined;
+    const json = sanitizedResolve(data, this, { sortKeys }, own) as Record<string, unknown>;
     const patched = self.patches.length === 0 ? json : (JsonPatch.apply(json, ...self.patches) as Record<string, unknown>);
     const result: Record<string, unknown> = {};
     const orderedKeys = ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)];
@@ -160,7 +167,7 @@ function apiObjectToJson(this: ApiObject): unknown {
 /** ApiObjectMetadataDefinition.toJson of cdk8s 2.70.106 (metadata.ts), with sanitizedResolve. */
 function metadataToJson(this: ApiObjectMetadataDefinition): unknown {
   const self = this as unknown as Record<string, unknown> & { apiObject: ApiObject; _additionalAttributes: Record<string, unknown> };
-  return sanitizedResolve(
+  const json = sanitizedResolve(
     {
       ...self._additionalAttributes,
       name: self.name,
@@ -173,7 +180,12 @@ function metadataToJson(this: ApiObjectMetadataDefinition): unknown {
     self.apiObject,
     { filterEmptyArrays: true, filterEmptyObjects: true },
   );
+  if (typeof json === 'object' && json !== null) metadataMade.add(json);
+  return json;
 }
+
+/** The objects metadataToJson returned: fresh, sanitised, plain; apiObjectToJson takes them as they are. */
+const metadataMade = new WeakSet<object>();
 
 let installed: Resolve | undefined;
 let cdk8sToJson: { apiObject: () => unknown; metadata: () => unknown } | undefined;

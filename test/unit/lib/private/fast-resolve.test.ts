@@ -95,7 +95,7 @@ describe('fast resolve', () => {
     new KubeConfigMap(chart, 'null-proto', { data: Object.assign(Object.create(null), { a: 'x' }) as Record<string, string> });
     const empties = new KubeConfigMap(chart, 'empties', { metadata: { labels: {}, annotations: { a: undefined as unknown as string }, finalizers: [] }, data: { z: 'last', a: 'first', '10': 'ten', '9': 'nine' } });
     empties.metadata.addFinalizers();
-    empties.addJsonPatch(JsonPatch.add('/data/added', 'by a patch'), JsonPatch.remove('/data/z'));
+    empties.addJsonPatch(JsonPatch.add('/data/added', 'by a patch'), JsonPatch.remove('/data/z'), JsonPatch.add('/metadata/labels', { patched: 'yes' }));
     const outcome = (o: ApiObject): string => {
       try {
         return JSON.stringify(o.toJson());
@@ -118,6 +118,7 @@ describe('fast resolve', () => {
     expect(byPath.get('edge/proto-array')).toContain("can't render non-simple object of type 'Array'");
     expect(byPath.get('edge/empties')).toContain('"data":{"9":"nine","10":"ten","a":"first","added":"by a patch"}');
     expect(byPath.get('edge/empties')).not.toContain('finalizers');
+    expect(byPath.get('edge/empties')).toContain('"labels":{"patched":"yes"}');
   });
 
   test('an object that is not plain data fails with cdk8s own message', () => {
