@@ -8,9 +8,9 @@ import { APPLICATION_PROPS, checkKnownKeys } from './private/known-keys.js';
 import { describeGraph } from './private/graph.js';
 import { dns1035Problem, dns1123LabelProblem, MAX_CONTROLLER_NAME_LENGTH, MAX_NAME_LENGTH, objectName } from './private/naming.js';
 import { placementProblems, releaseObjects, type RenderedObject } from './private/release-objects.js';
-import { installFastResolve } from './private/fast-resolve.js';
+import { installFastSerialize } from './private/fast-serialize.js';
 
-installFastResolve();
+installFastSerialize();
 
 /** Where an application is being deployed: the release name, its namespace and the environment's name. */
 export interface ReleaseContext {

@@ -1,5 +1,5 @@
 /**
- * lib/private/fast-resolve.ts replaces cdk8s's resolve() for apps with only the built-in resolvers. Every object of
+ * lib/private/fast-serialize.ts replaces cdk8s's ApiObject / metadata toJson for apps with only the built-in resolvers. Every object of
  * every example app must serialise exactly as with cdk8s's own function (key order included), cdk8s-plus constructs
  * (which render through `Lazy`) and union values (`IntOrString`) too, and an app with its own resolver must still
  * get cdk8s's function, called with key paths.
@@ -7,7 +7,6 @@
 import { ApiObject, App, JsonPatch, Lazy, Testing, type IResolver, type ResolutionContext } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import type { IConstruct } from 'constructs';
-import resolveModule from 'cdk8s/lib/resolve.js';
 import Boutique from '../../../../apps/boutique/index.js';
 import boutiqueDev from '../../../../apps/boutique/env/dev.js';
 import boutiqueProd from '../../../../apps/boutique/env/prod.js';
@@ -18,7 +17,7 @@ import shopDev from '../../../../apps/shop/env/dev.js';
 import shopProd from '../../../../apps/shop/env/prod.js';
 import { Application, StatelessApp } from '../../../../lib/index.js';
 import { IntOrString, KubeConfigMap, KubeService } from '../../../../lib/imports/k8s.js';
-import { installFastResolve, withCdk8sResolve } from '../../../../lib/private/fast-resolve.js';
+import { installFastSerialize, withCdk8sSerialize } from '../../../../lib/private/fast-serialize.js';
 
 function apiObjects(root: IConstruct): ApiObject[] {
   return root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
@@ -29,22 +28,20 @@ function bothWays(root: IConstruct): Array<{ path: string; fast: string; cdk8s: 
   return apiObjects(root).map((o) => ({
     path: o.node.path,
     fast: JSON.stringify(o.toJson()),
-    cdk8s: withCdk8sResolve(() => JSON.stringify(o.toJson())),
+    cdk8s: withCdk8sSerialize(() => JSON.stringify(o.toJson())),
   }));
 }
 
 const RELEASE = (env: string) => ({ name: 'r', namespace: env, env });
 
-describe('fast resolve', () => {
+describe('fast serialisation', () => {
   test('is installed on the cdk8s the library uses', () => {
-    const original = installFastResolve();
-    expect(typeof original).toBe('function');
-    expect(resolveModule.resolve).not.toBe(original);
-    withCdk8sResolve(() => expect(resolveModule.resolve).toBe(original));
-    // cdk8s's two callers are replaced too (and put back for the comparisons below).
+    expect(installFastSerialize()).toBe(true);
     const fastToJson = ApiObject.prototype.toJson;
-    const cdk8sToJson = withCdk8sResolve(() => ApiObject.prototype.toJson);
+    const cdk8sToJson = withCdk8sSerialize(() => ApiObject.prototype.toJson);
     expect(fastToJson).not.toBe(cdk8sToJson);
+    expect(fastToJson.name).toBe('apiObjectToJson');
+    // put back after the comparison run
     expect(ApiObject.prototype.toJson).toBe(fastToJson);
   });
 
@@ -54,7 +51,7 @@ describe('fast resolve', () => {
     ['shop prod', () => new Shop(Testing.app(), 'shop', { config: shopProd, release: RELEASE('prod') })],
     ['boutique dev', () => new Boutique(Testing.app(), 'boutique', { config: boutiqueDev, release: RELEASE('dev') })],
     ['boutique prod', () => new Boutique(Testing.app(), 'boutique', { config: boutiqueProd, release: RELEASE('prod') })],
-  ])('%s: every object serialises as with cdk8s resolve', (_name, build) => {
+  ])('%s: every object serialises as with the toJson of cdk8s', (_name, build) => {
     const results = bothWays(build());
     expect(results.length).toBeGreaterThan(2);
     for (const r of results) expect({ path: r.path, json: r.fast }).toEqual({ path: r.path, json: r.cdk8s });
@@ -108,7 +105,7 @@ describe('fast resolve', () => {
     for (const sort of [undefined, '1']) {
       if (sort) process.env.CDK8S_DISABLE_SORT = sort;
       try {
-        for (const o of objects) expect({ path: o.node.path, out: outcome(o) }).toEqual({ path: o.node.path, out: withCdk8sResolve(() => outcome(o)) });
+        for (const o of objects) expect({ path: o.node.path, out: outcome(o) }).toEqual({ path: o.node.path, out: withCdk8sSerialize(() => outcome(o)) });
       } finally {
         delete process.env.CDK8S_DISABLE_SORT;
       }
@@ -126,7 +123,7 @@ describe('fast resolve', () => {
     const chart = new Application(app, 'bad', { config: {}, release: RELEASE('dev') });
     const cm = new KubeConfigMap(chart, 'date', { data: { when: new Date(0) as unknown as string } });
     const fast = (() => { try { cm.toJson(); return 'no error'; } catch (err) { return (err as Error).message; } })();
-    const cdk8s = withCdk8sResolve(() => { try { cm.toJson(); return 'no error'; } catch (err) { return (err as Error).message; } });
+    const cdk8s = withCdk8sSerialize(() => { try { cm.toJson(); return 'no error'; } catch (err) { return (err as Error).message; } });
     expect(fast).toContain("can't render non-simple object of type 'Date'");
     expect(fast).toBe(cdk8s);
   });

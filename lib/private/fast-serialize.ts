@@ -1,41 +1,34 @@
 /**
- * cdk8s's `resolve()` without its per-value overhead, for apps that use only cdk8s's built-in resolvers.
+ * cdk8s's serialisation of an object (`ApiObject.toJson`, `ApiObjectMetadataDefinition.toJson`) in one copy instead
+ * of two, without its per-value overhead, for apps that use only cdk8s's built-in resolvers.
  *
- * cdk8s serialises every object by calling `resolve([], data, apiObject)` twice (the metadata, then the whole object),
- * and its `resolve` recurses into every value, primitives included: for each one it walks up the construct tree to
- * the App (`App.of`) for the resolvers, copies the key path (`[...key, k]`) and allocates a `ResolutionContext`. At
- * 2,500 objects that is a third of the render (issue 15's profiles: ~60–100 ms and much of the GC).
+ * cdk8s serialises every object as `sanitizeValue(resolve([], data, apiObject))`, twice (the metadata, then the whole
+ * object): `resolve` copies the tree, and for every value, primitives included, walks up the construct tree to the App
+ * (`App.of`) for the resolvers, copies the key path (`[...key, k]`) and allocates a `ResolutionContext`; then
+ * `sanitizeValue` copies it again (keys sorted, nulls dropped). At 2,500 objects that was a third of a synth's render
+ * and much of its GC (issue 15's profiles).
  *
  * The built-in resolvers (`LazyResolver`, `ImplicitTokenResolver`, `NumberStringUnionResolver`, in that order, which is
- * what `new App()` installs) read only the value, never the key path or the object. So with exactly those resolvers,
- * resolving a value needs only the three checks they make, in their order, and the same recursion: that is
- * `resolveBuiltIn` below, which gives the same result for every input, errors included (the same calls in the same
- * order: `produce()` and `resolve()` of tokens, entries read before recursing). Any other resolver list (an app's own
- * `resolvers`) takes cdk8s's own function unchanged.
+ * what `new App()` installs) read only the value, never the key path or the object. With exactly those resolvers,
+ * `sanitizedResolve` below makes the three checks they make, in their order, and builds the sanitised copy directly:
+ * the same calls of `produce()` and `resolve()` in the same order, the same result, errors included. Any other
+ * resolver list (an app's own `resolvers`) takes cdk8s's own functions.
  *
- * It is installed by replacing `resolve` on the exports of cdk8s's `resolve` module, which is where cdk8s's own
- * callers look it up on every call, and cdk8s's two callers, `ApiObject.toJson` and
- * `ApiObjectMetadataDefinition.toJson`, are replaced by the same code with one difference: they sanitise the resolved
- * value (`sanitizeValue`: keys sorted, nulls dropped) as it is resolved, in one copy instead of two
- * (`sanitizedResolve`). The test
- * test/unit/lib/fast-resolve.test.ts renders every example app and template with and without it and compares every
- * object's JSON, key order included. The version check below keeps a cdk8s upgrade from silently changing what is
- * replaced: a new cdk8s runs its own code until the check is updated after reading its resolve.ts again.
+ * Installed by replacing the two `toJson` methods on cdk8s's classes with the same code as cdk8s 2.70.106's
+ * (api-object.ts, metadata.ts) apart from that call. test/unit/lib/private/fast-serialize.test.ts serialises every
+ * object of every example app with both and compares the JSON, key order included, and edge cases one by one. The
+ * version check keeps a cdk8s upgrade from silently running this in place of changed code: a new cdk8s runs its own
+ * until the check is updated after reading its api-object.ts, metadata.ts, resolve.ts and _util.ts again.
  */
-import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver, type IResolver } from 'cdk8s';
-// The module's exports object itself (a default import of CommonJS from an ES module), whose `resolve` cdk8s's
-// callers read on every call; a namespace import would be a read-only copy.
-import resolveModule from 'cdk8s/lib/resolve.js';
-import utilModule from 'cdk8s/lib/_util.js';
+import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver, resolve, type IResolver } from 'cdk8s';
+import { sanitizeValue } from 'cdk8s/lib/_util.js';
 
-/** The cdk8s releases whose resolve.ts was read for this (2.70.106, 2026-12-02). */
+/** The cdk8s releases whose code was read for this (2.70.106, 2026-12-02). */
 const CHECKED_CDK8S = /^2\.70\./;
-
-type Resolve = (key: string[], value: unknown, apiObject: ApiObject) => unknown;
 
 const BUILT_IN = [LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver] as const;
 // Read once: in the app bundle a named import of CommonJS cdk8s is a property read through two getters, and the
-// walks below test every value.
+// walk below tests every value.
 const LAZY = Lazy;
 const APP = App;
 const BUILT_IN_METHODS = BUILT_IN.map((r) => r.prototype.resolve);
@@ -49,34 +42,12 @@ function builtInOnly(resolvers: readonly IResolver[]): boolean {
   return true;
 }
 
-/** cdk8s's `resolve` with the three built-in resolvers inlined, in their order. */
-function resolveBuiltIn(value: unknown): unknown {
-  if (value == null) return value;
-  const v = value as { resolve?: unknown; value?: unknown; constructor?: unknown };
-  // LazyResolver
-  if (value instanceof LAZY) return resolveBuiltIn(value.produce());
-  // ImplicitTokenResolver
-  if (typeof v.resolve === 'function') return resolveBuiltIn((v.resolve as () => unknown).call(value));
-  // NumberStringUnionResolver: union classes only, not plain dictionaries
-  if (v.constructor !== Object && (typeof v.value === 'number' || typeof v.value === 'string')) return resolveBuiltIn({ value: v.value });
-  if (Array.isArray(value)) return value.map((x) => resolveBuiltIn(x));
-  // `==`, as cdk8s writes it
-  // eslint-disable-next-line eqeqeq
-  if (v.constructor == Object) {
-    const result: Record<string, unknown> = {};
-    for (const [k, child] of Object.entries(value)) result[k] = resolveBuiltIn(child);
-    return result;
-  }
-  return value;
-}
-
 interface SanitizeOptions {
   readonly sortKeys?: boolean;
   readonly filterEmptyArrays?: boolean;
   readonly filterEmptyObjects?: boolean;
 }
 
-const sanitizeValue = (utilModule as unknown as { sanitizeValue: (value: unknown, options?: SanitizeOptions) => unknown }).sanitizeValue;
 
 /**
  * `sanitizeValue(resolve([], value, apiObject), options)` in one walk for the built-in resolvers: the same calls of
@@ -90,7 +61,7 @@ const sanitizeValue = (utilModule as unknown as { sanitizeValue: (value: unknown
  * and any error are those of cdk8s.
  */
 function sanitizedResolve(value: unknown, apiObject: ApiObject, options: SanitizeOptions, done?: unknown): unknown {
-  if (!builtInOnly(APP.of(apiObject).resolvers)) return sanitizeValue(installed!([], value, apiObject), options);
+  if (!builtInOnly(APP.of(apiObject).resolvers)) return sanitizeValue(resolve([], value, apiObject), options);
   const sortKeys = options.sortKeys ?? true;
   let raw = false;
   const walk = (v: unknown): unknown => {
@@ -115,7 +86,7 @@ function sanitizedResolve(value: unknown, apiObject: ApiObject, options: Sanitiz
       if (keys.includes('__proto__')) {
         raw = true;
         const result: Record<string, unknown> = {};
-        for (let i = 0; i < keys.length; i++) result[keys[i]!] = keys[i] === '__proto__' ? resolveBuiltIn(values[i]) : walk(values[i]);
+        for (let i = 0; i < keys.length; i++) result[keys[i]!] = keys[i] === '__proto__' ? resolve([], values[i], apiObject) : walk(values[i]);
         return result;
       }
       const done = values.map((x) => walk(x));
@@ -187,7 +158,6 @@ function metadataToJson(this: ApiObjectMetadataDefinition): unknown {
 /** The objects metadataToJson returned: fresh, sanitised, plain; apiObjectToJson takes them as they are. */
 const metadataMade = new WeakSet<object>();
 
-let installed: Resolve | undefined;
 let cdk8sToJson: { apiObject: () => unknown; metadata: () => unknown } | undefined;
 
 /** cdk8s's version, as its jsii type information records it on every class. */
@@ -195,43 +165,24 @@ function cdk8sVersion(): string {
   return (LazyResolver as unknown as Record<symbol, { version?: string } | undefined>)[Symbol.for('jsii.rtti')]?.version ?? '';
 }
 
-/** Replaces cdk8s's resolve (once per cdk8s instance); returns cdk8s's own function, or undefined when not replaced. */
-export function installFastResolve(): Resolve | undefined {
-  if (installed) return installed;
-  if (!CHECKED_CDK8S.test(cdk8sVersion())) return undefined;
-  const exportsObject = resolveModule as unknown as { resolve: Resolve };
-  const original = exportsObject.resolve;
-  if (typeof original !== 'function' || typeof sanitizeValue !== 'function') return undefined;
-  const fast: Resolve = (key, value, apiObject) => {
-    const resolvers = APP.of(apiObject).resolvers;
-    return builtInOnly(resolvers) ? resolveBuiltIn(value) : original(key, value, apiObject);
-  };
-  try {
-    exportsObject.resolve = fast;
-  } catch {
-    // an ES-module namespace (read-only): cdk8s's own function stays
-    return undefined;
-  }
-  if (exportsObject.resolve !== fast) return undefined;
-  installed = original;
+/** Replaces cdk8s's two toJson methods (once per cdk8s instance); false when this cdk8s is not one checked. */
+export function installFastSerialize(): boolean {
+  if (cdk8sToJson) return true;
+  if (!CHECKED_CDK8S.test(cdk8sVersion())) return false;
   cdk8sToJson = { apiObject: ApiObject.prototype.toJson, metadata: ApiObjectMetadataDefinition.prototype.toJson };
   ApiObject.prototype.toJson = apiObjectToJson;
   ApiObjectMetadataDefinition.prototype.toJson = metadataToJson;
-  return original;
+  return true;
 }
 
-/** For the equivalence test: runs `fn` with cdk8s's own resolve and toJson methods, then puts the fast ones back. */
-export function withCdk8sResolve<T>(fn: () => T): T {
-  const exportsObject = resolveModule as unknown as { resolve: Resolve };
-  if (!installed || !cdk8sToJson) return fn();
-  const fast = exportsObject.resolve;
-  exportsObject.resolve = installed;
+/** For the equivalence test: runs `fn` with cdk8s's own toJson methods, then puts the fast ones back. */
+export function withCdk8sSerialize<T>(fn: () => T): T {
+  if (!cdk8sToJson) return fn();
   ApiObject.prototype.toJson = cdk8sToJson.apiObject;
   ApiObjectMetadataDefinition.prototype.toJson = cdk8sToJson.metadata;
   try {
     return fn();
   } finally {
-    exportsObject.resolve = fast;
     ApiObject.prototype.toJson = apiObjectToJson;
     ApiObjectMetadataDefinition.prototype.toJson = metadataToJson;
   }
