@@ -121,7 +121,7 @@ async function generate(schema) {
   console.log = () => {}; // import() prints the module name
   try {
     await new ImportKubernetesApi({ apiVersion: KUBERNETES_VERSION }).import({ outdir, targetLanguage: Language.TYPESCRIPT });
-    return withoutQuadraticCopies(readFileSync(join(outdir, 'k8s.ts'), 'utf8'));
+    return withoutUndefinedFields(withoutQuadraticCopies(readFileSync(join(outdir, 'k8s.ts'), 'utf8')));
   } finally {
     cliUtil.download = download;
     console.log = log;
@@ -147,7 +147,12 @@ const DEFINED_ENTRIES = `
  */
 function definedEntries<V, R = V>(o: { [key: string]: V }, map?: (v: V) => R): Record<string, R | V> {
   const out: Record<string, R | V> = {};
-  for (const [k, v] of Object.entries(o)) {
+  const keys = Object.keys(o);
+  // every value read before the first map() call, as Object.entries() reads them
+  const values = keys.map((k) => o[k]!);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = values[i]!;
     if (v === undefined) continue;
     const value = map ? map(v) : v;
     if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
@@ -156,6 +161,29 @@ function definedEntries<V, R = V>(o: { [key: string]: V }, map?: (v: V) => R): R
   return out;
 }
 `;
+
+/**
+ * A struct's function builds \`const result = { 'field': value, ... }\` with every field of the type (a PodSpec has 40,
+ * most of them undefined) and then copies the defined ones: it becomes one assignment per defined field, in the same
+ * order, each value computed in the same order. Only the exact shape json2jsii writes is rewritten.
+ */
+const STRUCT = /  const result = \{\n((?:    '[^']+': .*,\n)*)  \};\n  \/\/ filter undefined values\n  return definedEntries\(result\);/g;
+const FIELD = /^    '([^']+)': (.*),$/;
+
+function withoutUndefinedFields(code) {
+  let count = 0;
+  const out = code.replace(STRUCT, (_all, body) => {
+    const fields = body.split('\n').filter((line) => line !== '').map((line) => {
+      const m = FIELD.exec(line);
+      if (!m || m[1] === '__proto__') throw new Error(`json2jsii writes a struct field this script does not know: ${line}`);
+      return `  if ((v = ${m[2]}) !== undefined) result['${m[1]}'] = v;`;
+    });
+    count++;
+    return ['  const result: Record<string, any> = {};', '  let v: any;', ...fields, '  return result;'].join('\n');
+  });
+  if (count === 0) throw new Error('json2jsii no longer writes the struct functions this script rewrites: read its output again');
+  return out;
+}
 
 function withoutQuadraticCopies(code) {
   let count = 0;
