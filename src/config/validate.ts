@@ -3,9 +3,13 @@
  * and turns ajv's errors into messages an operator can act on: the path, what was expected, what was given,
  * where it was set, and "did you mean" for a misspelt key. All problems are reported at once.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type addFormatsModule from 'ajv-formats';
 import { closest, distance } from 'fastest-levenshtein';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { sha256 } from '../util/hash.js';
 import { UserError } from '../errors.js';
 import { describeType, deref, formatPath, joinPath, SECRET_KEYWORD, type JsonSchema } from './json-schema.js';
 import type { ValueOrigins } from './values.js';
@@ -13,8 +17,9 @@ import { listSecretPaths } from './secrets.js';
 import { isSecretPath } from '../model/secrets.js';
 import { flattenConfig } from '../model/config-diff.js';
 
-// ajv-formats is CommonJS: under NodeNext the default import is module.exports, whose `default` is the plugin.
-const addFormats = addFormatsModule.default;
+// ajv (its compiler is ~40 ms to load) is loaded only when a schema is compiled: valid config checked by a cached
+// standalone validator (below) never loads it.
+const load = createRequire(import.meta.url);
 
 export interface ValidateOptions {
   /** Where the values came from, for the headline (`prod.yaml, --set`). */
@@ -31,6 +36,12 @@ export interface ValidateOptions {
    * changed. A schema read from elsewhere (a template package) is checked.
    */
   readonly extractedSchema?: boolean;
+  /**
+   * A project root: the schema's validator is kept as ajv standalone code under `<root>/.cache/berth/validators/`
+   * (or `$BERTH_CACHE_DIR/validators/`), so that a later run checks valid values without loading ajv or compiling.
+   * Invalid values are always explained by the full ajv validator, so messages do not depend on the cache.
+   */
+  readonly cacheRoot?: string;
 }
 
 export interface Problem {
@@ -48,17 +59,79 @@ export interface Problem {
 /** Compiled validators, apart for schemas checked against the meta-schema and schemas Berth extracted itself. */
 const compiled = { checked: new WeakMap<JsonSchema, ValidateFunction>(), extracted: new WeakMap<JsonSchema, ValidateFunction>() };
 
+/** The ajv options of every validator; `code.source` lets a compiled one be saved as standalone code. */
+function ajvOptions(extracted: boolean) {
+  // strictNumbers: NaN and ±Infinity are not numbers of any config field (YAML's .nan and .inf would otherwise pass).
+  return { allErrors: true, verbose: true, strict: false, strictNumbers: true, validateSchema: !extracted, code: { source: true } } as const;
+}
+
+function newAjv(extracted: boolean): Ajv2020 {
+  const { Ajv2020: AjvClass } = load('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  // ajv-formats is CommonJS: module.exports's `default` is the plugin.
+  const addFormats = (load('ajv-formats') as typeof addFormatsModule).default;
+  const ajv = new AjvClass(ajvOptions(extracted));
+  addFormats(ajv);
+  return ajv;
+}
+
 function compile(schema: JsonSchema, extracted: boolean): ValidateFunction {
   const cache = extracted ? compiled.extracted : compiled.checked;
   let validate = cache.get(schema);
   if (!validate) {
-    // strictNumbers: NaN and ±Infinity are not numbers of any config field (YAML's .nan and .inf would otherwise pass).
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, strictNumbers: true, validateSchema: !extracted });
-    addFormats(ajv);
+    const ajv = newAjv(extracted);
     validate = ajv.compile(schema);
     cache.set(schema, validate);
+    ajvOf.set(validate, ajv);
   }
   return validate;
+}
+
+const ajvOf = new WeakMap<ValidateFunction, Ajv2020>();
+
+/** Standalone validators loaded in this process, by cache file. */
+const standalone = new Map<string, (values: unknown) => boolean>();
+
+/**
+ * Whether `values` match `schema`, by the validator's standalone code cached under `cacheRoot` (written on a miss
+ * from the same compiled validator `compile` gives, so both accept exactly the same values). The key is the
+ * schema's JSON with ajv's and ajv-formats' versions and the options: another schema or another ajv is a miss.
+ */
+export function isValidCached(schema: JsonSchema, values: unknown, extracted: boolean, cacheRoot: string): boolean {
+  const versions = ['ajv', 'ajv-formats'].map((p) => (load(`${p}/package.json`) as { version: string }).version);
+  const key = sha256(JSON.stringify([versions, ajvOptions(extracted), schema])).slice(0, 40);
+  const dir = process.env.BERTH_CACHE_DIR ? join(process.env.BERTH_CACHE_DIR, 'validators') : join(cacheRoot, '.cache', 'berth', 'validators');
+  const file = join(dir, `${key}.cjs`);
+  let check = standalone.get(file);
+  if (!check) {
+    let code: string | undefined;
+    try {
+      code = readFileSync(file, 'utf8');
+    } catch {
+      // not cached yet
+    }
+    if (code === undefined) {
+      const validate = compile(schema, extracted);
+      code = (load('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default(ajvOf.get(validate)!, validate);
+      try {
+        mkdirSync(dir, { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        writeFileSync(tmp, code);
+        renameSync(tmp, file);
+      } catch {
+        // a read-only checkout: the next run compiles again
+      }
+      check = (v) => validate(v) === true;
+    } else {
+      // The code was generated by ajv from this schema (the file name is its hash); it requires ajv's small runtime
+      // helpers (ajv/dist/runtime/*, ajv-formats/dist/formats), not the compiler.
+      const module = { exports: {} as unknown };
+      new Function('require', 'module', 'exports', code)(load, module, module.exports);
+      const fn = module.exports as (v: unknown) => boolean;
+      check = (v) => fn(v) === true;
+    }
+    standalone.set(file, check);
+  }
+  return check(values);
 }
 
 /**
@@ -66,7 +139,9 @@ function compile(schema: JsonSchema, extracted: boolean): ValidateFunction {
  * echoed: not in the problem, not in its origin (`--set db.password=…`), not in a quoting hint.
  */
 export function validateValues(schema: JsonSchema, values: unknown, options: ValidateOptions = {}): void {
-  const problems = findProblems(schema, values, options.extractedSchema === true);
+  const extracted = options.extractedSchema === true;
+  if (options.cacheRoot !== undefined && badScalars(schema, values).length === 0 && isValidCached(schema, values, extracted, options.cacheRoot)) return;
+  const problems = findProblems(schema, values, extracted);
   if (problems.length === 0) return;
   const secretPaths = listSecretPaths(schema);
   const lines = problems.map((p) => {
@@ -273,32 +348,36 @@ function translate(root: JsonSchema, e: ErrorObject): Array<Problem & { data?: u
  */
 function badScalars(root: JsonSchema, values: unknown): Problem[] {
   const problems: Problem[] = [];
-  const secretPaths = secretInstancePaths(root, values);
-  const walk = (value: unknown, pointer: string): void => {
+  // Display paths and the secret-field walk are only needed for a problem: valid config (the usual case) builds neither.
+  let secretPaths: Set<string> | undefined;
+  const problem = (pointer: string, keyword: string, message: (at: string) => string): void => {
     const at = displayPath(pointer);
-    const base = { instancePath: pointer, schemaPath: '#', at };
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      problems.push({ ...base, keyword: 'type', message: `${label(at)}: expected a finite number, got ${String(value)}` });
+    problems.push({ instancePath: pointer, schemaPath: '#', at, keyword, message: message(label(at)) });
+  };
+  const walk = (value: unknown, pointer: string): void => {
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) problem(pointer, 'type', (at) => `${at}: expected a finite number, got ${String(value)}`);
     } else if (typeof value === 'string') {
-      const shown = secretPaths.has(pointer) ? '' : ` in ${describeValue(value.replace(CONTROL_GLOBAL, (c) => codePoint(c)), false)}`;
       const control = CONTROL.exec(value);
       if (control) {
-        problems.push({
-          ...base,
-          keyword: 'pattern',
-          message: `${label(at)}: expected text without control characters, got ${codePoint(control[0])} at position ${control.index + 1}${shown}`,
-        });
+        secretPaths ??= secretInstancePaths(root, values);
+        const shown = secretPaths.has(pointer) ? '' : ` in ${describeValue(value.replace(CONTROL_GLOBAL, (c) => codePoint(c)), false)}`;
+        problem(pointer, 'pattern', (at) => `${at}: expected text without control characters, got ${codePoint(control[0])} at position ${control.index + 1}${shown}`);
       } else if (LONE_SURROGATE.test(value)) {
-        problems.push({ ...base, keyword: 'pattern', message: `${label(at)}: expected text, got a string with a lone UTF-16 surrogate (not Unicode text)` });
+        problem(pointer, 'pattern', (at) => `${at}: expected text, got a string with a lone UTF-16 surrogate (not Unicode text)`);
       }
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => walk(item, `${pointer}/${i}`));
     } else if (typeof value === 'object' && value !== null) {
-      for (const [key, child] of Object.entries(value)) walk(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      for (const [key, child] of Object.entries(value)) walk(child, `${pointer}/${escapePointer(key)}`);
     }
   };
   walk(values, '');
   return problems;
+}
+
+function escapePointer(key: string): string {
+  return key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key;
 }
 
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;

@@ -310,7 +310,8 @@ async function resolveConfig(
   // Validating the same config against the same schema again cannot give another answer; skipping it
   // also skips loading ajv, a good part of a small synth's start-up.
   const { FileCache, findProjectRoot } = await import('../config/file-cache.js');
-  const validated = new FileCache<true>(findProjectRoot(source.dir), 'validated', sha256(JSON.stringify([schema, merged])));
+  const projectRoot = findProjectRoot(source.dir);
+  const validated = new FileCache<true>(projectRoot, 'validated', sha256(JSON.stringify([schema, merged])));
   const subject = join(source.dir, `${env}.validated`);
   if (!validated.get(subject)) {
     const { validateValues } = await import('../config/validate.js');
@@ -320,6 +321,7 @@ async function resolveConfig(
       origins,
       app: source.name,
       extractedSchema: true,
+      cacheRoot: projectRoot,
     });
     validated.set(subject, [], true);
   }
