@@ -38,6 +38,8 @@ function giveUp(): never {
  * conversions (parseInt for ints, parseFloat for floats), so both readers give the same number for the same text.
  */
 export function resolvePlain(s: string): unknown {
+  // Every form but a string starts with one of these (or is null, true, false in one of their spellings).
+  if (!MAYBE_NOT_STRING.test(s)) return s;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s)) return s[0] === 't' || s[0] === 'T';
   if (/^0o[0-7]+$/.test(s)) return parseInt(s.substring(2), 8);
@@ -47,6 +49,17 @@ export function resolvePlain(s: string): unknown {
   if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s)) return parseFloat(s);
   if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)) return parseFloat(s);
   return s;
+}
+
+const MAYBE_NOT_STRING = /^(?:[-+.0-9~]|(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)?$)/;
+
+/** YAML's white space in a line is the space (tabs are given up on): not JavaScript's `\s`, which has NBSP too. */
+function trimSpaces(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s.charCodeAt(start) === 32) start++;
+  while (end > start && s.charCodeAt(end - 1) === 32) end--;
+  return s.slice(start, end);
 }
 
 // ---- JSON ----------------------------------------------------------------------------------------------------
@@ -116,7 +129,7 @@ function parseBlock(text: string): FastValues {
     lines.push({ indent, dash, content, text: raw });
   }
   if (lines.length === 0 || lines[0]!.indent !== 0 || lines[0]!.dash) giveUp();
-  const reader = new BlockReader(lines);
+  const reader = new BlockReader(lines, new Map());
   const values = reader.mapping(0);
   if (reader.i !== lines.length) giveUp();
   return values;
@@ -125,7 +138,11 @@ function parseBlock(text: string): FastValues {
 class BlockReader {
   i = 0;
 
-  constructor(private readonly lines: Line[]) {}
+  /** @param keys plain keys seen, and whether they may be read here (the same few keys repeat in every item) */
+  constructor(
+    private readonly lines: Line[],
+    private readonly keys: Map<string, boolean>,
+  ) {}
 
   /** The pairs at exactly column `col`, up to the first line left of it. */
   mapping(col: number): FastValues {
@@ -134,7 +151,7 @@ class BlockReader {
       const line = this.lines[this.i]!;
       if (line.indent < col) break;
       if (line.indent > col || line.dash) giveUp();
-      const { key, rest } = splitPair(line.text, line.content);
+      const { key, rest } = splitPair(line.text, line.content, this.keys);
       if (key === '__proto__' || Object.hasOwn(out, key)) giveUp();
       this.i++;
       out[key] = rest === '' ? this.nested(col, true) : this.inline(rest, col);
@@ -191,7 +208,7 @@ function startsPair(rest: string): boolean {
   return /^[^\s:]+:(?: |$)/.test(rest);
 }
 
-function splitPair(text: string, from: number): { key: string; rest: string } {
+function splitPair(text: string, from: number, keys: Map<string, boolean>): { key: string; rest: string } {
   let key: string;
   let after: number;
   const c = text[from];
@@ -203,14 +220,18 @@ function splitPair(text: string, from: number): { key: string; rest: string } {
     const colon = text.indexOf(':', from);
     if (colon < 0) giveUp();
     key = text.slice(from, colon);
-    if (!PLAIN_KEY.test(key) || typeof resolvePlain(key) !== 'string') giveUp();
+    let ok = keys.get(key);
+    if (ok === undefined) keys.set(key, (ok = PLAIN_KEY.test(key) && typeof resolvePlain(key) === 'string'));
+    if (!ok) giveUp();
     after = colon;
   }
   // YAML limits an implicit key to 1,024 characters up to its colon.
   if (text[after] !== ':' || after - from > 1000) giveUp();
   const value = text.slice(after + 1);
-  if (value !== '' && value[0] !== ' ') giveUp();
-  return { key, rest: value.trim() === '' || /^\s+#/.test(value) ? '' : value.trimStart() };
+  if (value === '') return { key, rest: '' };
+  if (value[0] !== ' ') giveUp();
+  const rest = trimSpaces(value);
+  return { key, rest: rest[0] === '#' ? '' : rest };
 }
 
 /** The offset just past the closing quote of the quoted scalar at `from` on this line. */
@@ -243,7 +264,7 @@ function scalar(rest: string): unknown {
     return unquote(rest.slice(0, end));
   }
   const hash = rest.indexOf(' #');
-  const plain = (hash < 0 ? rest : rest.slice(0, hash)).trimEnd();
+  const plain = trimSpaces(hash < 0 ? rest : rest.slice(0, hash));
   if (plain === '[]') return [];
   if (plain === '{}') return {};
   // Indicators that start something else (a flow collection, an anchor, a tag, a block scalar...), a `: ` inside

@@ -91,6 +91,9 @@ const EDGE_CASES = [
   'a: 1\r\nb: 2\r\n',
   '\uFEFFa: 1\n',
   'a: x\u2028y\n',
+  'a: \u00A0x\u00A0\nb: x\u3000\nc:\u00A0x\n\u00A0d: 1\n',
+  'a:\n  \u00A0b: 1\n',
+  '- \u00A0\n',
   'a: é ü 日本\nb: 😀\n',
   'a: "\\u00e9"\nb: "\\x41"\nc: "\\N"\n',
   'a: `x`\nb: @x\nc: %x\nd: ?x\ne: :x\nf: ,x\ng: ]x\nh: }x\n',
@@ -171,7 +174,7 @@ describe('fastParseValues', () => {
     const scalars: unknown[] = [
       'info', '1.10', '1.0.0', '010', '0o17', '0x1F', '+1', '-0', '.5', '1e3', '.inf', '.nan', 'null', '~', 'True', 'yes', 'on', '',
       ' a', 'a ', 'a #b', 'a#b', '-a', '- a', '--', '---', 'a: b', 'a:', 'http://x/?a=1&b=2', '[x]', '{y}', '*x', '&x', '!x', '@x', '`x`',
-      '%x', "'q'", '"q"', "it's", 'say "hi"', 'back\\slash', 'é😀', '10Gi', 'line\nbreak', 'tab\tin', '  ', '#',
+      '%x', '\u00A0x\u00A0', 'x\u3000', "'q'", '"q"', "it's", 'say "hi"', 'back\\slash', 'é😀', '10Gi', 'line\nbreak', 'tab\tin', '  ', '#',
       0, -0, 1, -1, 1.5, 0.1, 1e21, 1e-7, 12345678901234567890, Infinity, -Infinity, NaN, true, false, null,
     ];
     const value = (depth: number): unknown => {
