@@ -47,6 +47,11 @@ export function hashSecretValues<T>(schema: JsonSchema, values: T): T {
     }
     return shape;
   };
+  // A schema without a secret anywhere (the bench's, most apps') changes no value: a plain copy gives the walk's result.
+  if (!reachesSecret(schema, resolve)) {
+    const copy = copyValues(values);
+    if (copy !== IRREGULAR) return copy as T;
+  }
   const present = (schemas: ReadonlyArray<JsonSchema | undefined>): JsonSchema[] => schemas.filter((s): s is JsonSchema => s !== undefined);
   const walk = (s: JsonSchema | undefined, value: unknown): unknown => {
     if (s === undefined || value === undefined || value === null) return value;
@@ -87,4 +92,55 @@ export function hashSecretValues<T>(schema: JsonSchema, values: T): T {
     return schemas.reduce<unknown>((v, s) => walk(s, v), value);
   };
   return walk(schema, values) as T;
+}
+
+/** Whether any schema reachable from `root` (properties, items, unions, `$ref`s) is secret-marked. */
+function reachesSecret(root: JsonSchema, resolve: (s: JsonSchema) => JsonSchema): boolean {
+  const seen = new Set<JsonSchema>();
+  const visit = (s: unknown): boolean => {
+    if (typeof s !== 'object' || s === null) return false;
+    const resolved = resolve(s as JsonSchema);
+    if (seen.has(resolved)) return false;
+    seen.add(resolved);
+    if (resolved[SECRET_KEYWORD] === true) return true;
+    const children = [
+      ...Object.values(resolved.properties ?? {}),
+      resolved.additionalProperties,
+      resolved.items,
+      ...(resolved.prefixItems ?? []),
+      ...(resolved.anyOf ?? []),
+    ];
+    return children.some(visit);
+  };
+  return visit(root);
+}
+
+const IRREGULAR = Symbol('irregular');
+
+/**
+ * What hashSecretValues' walk makes of `value` when no schema marks anything secret: lists mapped, objects rebuilt
+ * key by key, everything else as it is; IRREGULAR for what the walk treats differently where the schema does not
+ * describe a value (it keeps such a value as it is): an object that is not plain, a `__proto__` key.
+ */
+function copyValues(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) continue;
+      const item = copyValues(value[i]);
+      if (item === IRREGULAR) return IRREGULAR;
+      out[i] = item;
+    }
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return IRREGULAR;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (key === '__proto__') return IRREGULAR;
+    const copy = copyValues(child);
+    if (copy === IRREGULAR) return IRREGULAR;
+    out[key] = copy;
+  }
+  return out;
 }

@@ -363,31 +363,46 @@ function translate(root: JsonSchema, e: ErrorObject): Array<Problem & { data?: u
  */
 function badScalars(root: JsonSchema, values: unknown): Problem[] {
   const problems: Problem[] = [];
-  // Display paths and the secret-field walk are only needed for a problem: valid config (the usual case) builds neither.
+  // Pointers, display paths and the secret-field walk are only needed for a problem: valid config (the usual case)
+  // builds none of them. `path` is the key or index of each value down to the current one.
+  const path: Array<string | number> = [];
   let secretPaths: Set<string> | undefined;
+  const pointerHere = (): string => path.map((s) => `/${typeof s === 'number' ? s : escapePointer(s)}`).join('');
   const problem = (pointer: string, keyword: string, message: (at: string) => string): void => {
     const at = displayPath(pointer);
     problems.push({ instancePath: pointer, schemaPath: '#', at, keyword, message: message(label(at)) });
   };
-  const walk = (value: unknown, pointer: string): void => {
+  const walk = (value: unknown): void => {
     if (typeof value === 'number') {
-      if (!Number.isFinite(value)) problem(pointer, 'type', (at) => `${at}: expected a finite number, got ${String(value)}`);
+      if (!Number.isFinite(value)) problem(pointerHere(), 'type', (at) => `${at}: expected a finite number, got ${String(value)}`);
     } else if (typeof value === 'string') {
+      // One test of the code units first: a string with neither a control character nor a surrogate (of a pair or
+      // lone) passes both checks below.
+      if (!SUSPECT.test(value)) return;
       const control = CONTROL.exec(value);
       if (control) {
+        const pointer = pointerHere();
         secretPaths ??= secretInstancePaths(root, values);
         const shown = secretPaths.has(pointer) ? '' : ` in ${describeValue(value.replace(CONTROL_GLOBAL, (c) => codePoint(c)), false)}`;
         problem(pointer, 'pattern', (at) => `${at}: expected text without control characters, got ${codePoint(control[0])} at position ${control.index + 1}${shown}`);
       } else if (LONE_SURROGATE.test(value)) {
-        problem(pointer, 'pattern', (at) => `${at}: expected text, got a string with a lone UTF-16 surrogate (not Unicode text)`);
+        problem(pointerHere(), 'pattern', (at) => `${at}: expected text, got a string with a lone UTF-16 surrogate (not Unicode text)`);
       }
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(item, `${pointer}/${i}`));
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        walk(value[i]);
+        path.pop();
+      }
     } else if (typeof value === 'object' && value !== null) {
-      for (const [key, child] of Object.entries(value)) walk(child, `${pointer}/${escapePointer(key)}`);
+      for (const [key, child] of Object.entries(value)) {
+        path.push(key);
+        walk(child);
+        path.pop();
+      }
     }
   };
-  walk(values, '');
+  walk(values);
   return problems;
 }
 
@@ -396,6 +411,8 @@ function escapePointer(key: string): string {
 }
 
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
+// CONTROL's characters and every surrogate, by code unit (no u flag): what may fail either check.
+const SUSPECT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF]/;
 const CONTROL_GLOBAL = new RegExp(CONTROL.source, 'gu');
 // Without the u flag, so that the halves of a pair are seen one by one.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -26,7 +26,7 @@ import { UserError } from '../errors.js';
 import { isPlainObject } from '../util/object.js';
 import { formatBytes } from '../util/bytes.js';
 import { formatPath } from './json-schema.js';
-import { fastParseValues } from './fast-values.js';
+import { fastParseValues, resolvePlain } from './fast-values.js';
 
 export type Values = Record<string, unknown>;
 
@@ -127,7 +127,8 @@ export function loadValuesWithOrigins(options: LoadValuesOptions): LoadedValues 
   const origins = new LazyOrigins();
   for (const file of options.files ?? []) {
     const loaded = readValuesFile(resolve(cwd, file), displayName(cwd, file));
-    values = mergeValues(values, loaded.values, { keepNulls: true });
+    // The file's values were just read and are held nowhere else.
+    values = mergeValues(values, loaded.values, { keepNulls: true, adopt: true });
     origins.later(() => loaded.origins);
   }
   for (const [flag, list, asString] of [
@@ -349,8 +350,11 @@ function lineAndColumn(before: string): { line: number; col: number } {
  *
  * With `keepNulls` (merging one overlay onto another: values files in order, then `--set`), a null stays in the
  * result, so that it still removes the key from the env module the merged overlay goes onto last.
+ *
+ * With `adopt`, the overlay's lists and scalars go into the result as they are instead of as copies: for an overlay
+ * nobody else holds (just read from a file), whose copy would only cost time (~3 ms for a 500-service list).
  */
-export function mergeValues(base: Values, overlay: Values, options: { keepNulls?: boolean } = {}): Values {
+export function mergeValues(base: Values, overlay: Values, options: { keepNulls?: boolean; adopt?: boolean } = {}): Values {
   const out: Values = { ...base };
   for (const [key, value] of Object.entries(overlay)) {
     const current = Object.hasOwn(out, key) ? out[key] : undefined;
@@ -360,7 +364,7 @@ export function mergeValues(base: Values, overlay: Values, options: { keepNulls?
       // Merged even where the base has no object, so that nulls inside the overlay never reach validation.
       defineKey(out, key, mergeValues(isPlainObject(current) ? current : {}, value, options));
     } else {
-      defineKey(out, key, clone(value));
+      defineKey(out, key, options.adopt ? value : clone(value));
     }
   }
   return out;
@@ -392,14 +396,23 @@ export function parseSetExpression(
   const raw = expression.slice(eq + 1);
   let value: unknown = raw;
   if (!asString && raw !== '') {
-    try {
-      value = parseYaml(raw);
-    } catch {
-      value = raw;
+    if (SIMPLE_SET_VALUE.test(raw)) {
+      // What parseYaml gives for a one-word plain scalar (`3`, `true`, `1.10`, `v2`), without a YAML parse (~10 ms
+      // the first time in a process): the core schema's own rules.
+      value = resolvePlain(raw);
+    } else {
+      try {
+        value = parseYaml(raw);
+      } catch {
+        value = raw;
+      }
     }
   }
   return { path, value };
 }
+
+/** A `--set` value that is one plain scalar word: no space, quote, comment, flow, anchor, tag or mapping indicator. */
+export const SIMPLE_SET_VALUE = /^-?[A-Za-z0-9][A-Za-z0-9._/+-]*$/;
 
 function parseSetPath(text: string, flag: string, expression: string, usage: string): PathSegment[] {
   const segments: PathSegment[] = [];

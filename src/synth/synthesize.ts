@@ -303,7 +303,8 @@ async function resolveConfig(
   if (hasValues(values)) {
     const { loadValuesWithOrigins, mergeValues } = await import('../config/values.js');
     const overlay = loadValuesWithOrigins({ files: values!.files, set: values!.set });
-    merged = mergeValues((base ?? {}) as Record<string, unknown>, overlay.values);
+    // The overlay was read for this call only: its values need no copy.
+    merged = mergeValues((base ?? {}) as Record<string, unknown>, overlay.values, { adopt: true });
     if (values!.config) merged = mergeValues(merged as Record<string, unknown>, { ...values!.config });
     origins = overlay.origins;
   }

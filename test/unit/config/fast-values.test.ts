@@ -7,9 +7,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import jsYaml from 'js-yaml';
-import { stringify as yamlStringify } from 'yaml';
-import { fastParseValues } from '../../../src/config/fast-values.js';
-import { LazyOrigins, loadValuesWithOrigins, parseValuesText, readValuesFile } from '../../../src/config/values.js';
+import { parse as yamlParse, stringify as yamlStringify } from 'yaml';
+import { fastParseValues, resolvePlain } from '../../../src/config/fast-values.js';
+import { LazyOrigins, loadValuesWithOrigins, parseSetExpression, parseValuesText, readValuesFile, SIMPLE_SET_VALUE } from '../../../src/config/values.js';
 
 /** A description that tells apart everything two parses could disagree on. */
 function repr(v: unknown): string {
@@ -233,6 +233,25 @@ describe('fastParseValues', () => {
     }));
     for (const text of [jsYaml.dump({ services }), yamlStringify({ services }), JSON.stringify({ services }), JSON.stringify({ services }, null, 2)]) {
       expect(check(text)).toBe(true);
+    }
+  });
+});
+
+describe('--set values', () => {
+  it('are what a YAML parse of the value gives, for one plain word read without a parse', () => {
+    const words = [
+      '3', '-3', '+3', '1.10', '1.0.0', '010', '0o17', '0x1F', '1e3', '1E-3', '-0', '1_000', '12345678901234567890', 'true', 'True', 'TRUE',
+      'tRUE', 'false', 'yes', 'on', 'null', 'Null', 'NULL', 'nULL', 'v2', 'latest', 'a.b/c', 'a+b', 'a-b', '-a', '--a', 'a/', 'nan', 'inf',
+      'Infinity', 'NaN', '0b101', '1.', '1.5e', 'e5', 'x1', 'registry.local/web', 'sha256-abc',
+    ];
+    const simple = words.filter((w) => SIMPLE_SET_VALUE.test(w));
+    expect(simple.length).toBeGreaterThan(35);
+    for (const word of words) {
+      expect({ word, value: repr(parseSetExpression(`a=${word}`).value) }).toEqual({ word, value: repr(yamlParse(word)) });
+      expect(repr(resolvePlain(word))).toBe(SIMPLE_SET_VALUE.test(word) ? repr(yamlParse(word)) : repr(resolvePlain(word)));
+    }
+    for (const other of ['.5', '.inf', '~', 'a b', 'a: b', '[a, b]', '{a: 1}', "'q'", '"q"', 'a #c', '#c', '&a x', '*a', '!!str 3', '- a', 'a:', 'a,b']) {
+      expect(SIMPLE_SET_VALUE.test(other)).toBe(false);
     }
   });
 });
