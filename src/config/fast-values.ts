@@ -6,7 +6,7 @@
  *
  * What it gives up on (→ `undefined`): tabs, CR, a BOM, U+2028/2029, directives and document markers, anchors,
  * aliases, tags and `<<` merge keys, block scalars (`|`, `>`), plain or quoted scalars over several lines, quoted
- * scalars with a backslash, flow collections other than `[]` and `{}`, keys that are not plain names or simple quoted
+ * scalars with a backslash, flow mappings other than `{}`, flow lists of anything but scalars on one line, keys that are not plain names or simple quoted
  * strings, keys that would resolve to something other than a string (`1:`, `true:`, `null:`), keys over 1,000 characters,
  * `__proto__`, duplicate keys, a list item that is itself a list (`- - a`), a top level that is not a mapping at column 0, and anything
  * irregular in the indentation. In JSON: numbers of more than 15 digits, keys over 1,000 characters, and duplicates.
@@ -267,8 +267,48 @@ function scalar(rest: string): unknown {
   const plain = trimSpaces(hash < 0 ? rest : rest.slice(0, hash));
   if (plain === '[]') return [];
   if (plain === '{}') return {};
+  if (plain[0] === '[') return flowSequence(plain);
   // Indicators that start something else (a flow collection, an anchor, a tag, a block scalar...), a `: ` inside
   // (a nested mapping, which YAML refuses here), a trailing colon.
   if (/^[[\]{},#&*!|>'"%@`?:]/.test(plain) || /^-(?: |$)/.test(plain) || plain.includes(': ') || plain.endsWith(':')) giveUp();
   return resolvePlain(plain);
+}
+
+/** `[a, "b", 3]` on one line: a flow list of scalars (`hosts: [a.example, b.example]`). */
+function flowSequence(text: string): unknown[] {
+  const end = text.length - 1;
+  if (text[end] !== ']') giveUp();
+  const out: unknown[] = [];
+  let i = 1;
+  const skipSpaces = () => {
+    while (text.charCodeAt(i) === 32) i++;
+  };
+  skipSpaces();
+  if (i === end) return out;
+  for (;;) {
+    skipSpaces();
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      const close = quotedEnd(text, i);
+      if (close > end) giveUp();
+      out.push(unquote(text.slice(i, close)));
+      i = close;
+    } else {
+      let j = i;
+      while (j < end && text[j] !== ',') j++;
+      const word = trimSpaces(text.slice(i, j));
+      // In a flow list a plain scalar ends at `,`, `]`, `: `, ` #`; anything that could start or end something
+      // else is given up on.
+      if (word === '' || /[:#[\]{}"'?&*!|>%@`]/.test(word) || /^-(?: |$)/.test(word)) giveUp();
+      out.push(resolvePlain(word));
+      i = j;
+    }
+    skipSpaces();
+    if (i === end) return out;
+    if (text[i] !== ',') giveUp();
+    i++;
+    skipSpaces();
+    // `[a, b,]` is a list of two in YAML; rare enough to leave to the full parse.
+    if (i === end) giveUp();
+  }
 }

@@ -49,6 +49,9 @@ const EDGE_CASES = [
   'url: http://x.example/a?b=c&d=e#frag\nhost: a:b\nratio: 1:2\nx: a #comment\ny: a#b\nz: "a #b" # c\n',
   "s: 'it''s'\nd: \"say \\\"hi\\\"\"\ne: ''\nf: \"\"\ng: 'a' #c\nh: 'a'b\n",
   'a: [ ]\nb: []\nc: {}\nd: [a, b]\ne: {a: 1}\nf: [] # empty\n',
+  'a: [a, b]\nb: [ 1, -2 , 0x1F, .5, true, null, ~ ]\nc: ["x, y", \'it\'\'s\', plain words]\nd: [a.example]  # c\n',
+  'a: [a, b,]\nb: [a, , b]\nc: [,]\nd: [[a]]\ne: [{a: 1}]\nf: [a: 1]\ng: [a:b]\nh: [a #c]\ni: [- a]\nj: [-1, -a]\nk: [a] x\nl: ["a"b]\nm: [a\n',
+  'l:\n  - [a, "b"]\n  - [ ]\n  - [1, 2] # c\n',
   'a: &x 1\nb: *x\n',
   'a: !!str 1\nb: ! 2\nc: !foo 3\n',
   'a: |\n  line\nb: >\n  folded\n',
@@ -157,6 +160,9 @@ describe('fastParseValues', () => {
       "s: 'it''s'\nz: \"a #b\" # c\n",
       '{ "database": { "replicas": 3 }, "hosts": ["shop.example"] }',
       'database:\n  replicas: 2\nhosts:\n  - a.example\n',
+      'tier: small\ndatabase:\n  replicas: 1\n  storage: 10Gi\nhosts: [a.example, b.example]\n',
+      'a: [a, b]\nb: [ 1, -2 , 0x1F, .5, true, null, ~ ]\nc: ["x, y", \'it\'\'s\', plain words]\nd: [a.example]  # c\n',
+      'l:\n  - [a, "b"]\n  - [ ]\n  - [1, 2] # c\n',
     ];
     for (const ordinary of ordinaryShapes) {
       expect({ ordinary, fast: fastParseValues(ordinary) !== undefined }).toEqual({ ordinary, fast: true });
