@@ -328,14 +328,16 @@ async function resolveConfig(
   if (hasValues(values)) {
     const { loadValuesWithOrigins, mergeValues } = await import('../config/values.js');
     const overlay = loadValuesWithOrigins({ files: values!.files, set: values!.set });
-    merged = mergeValues((base ?? {}) as Record<string, unknown>, overlay.values);
+    // The overlay was read for this call only: its values need no copy.
+    merged = mergeValues((base ?? {}) as Record<string, unknown>, overlay.values, { adopt: true });
     if (values!.config) merged = mergeValues(merged as Record<string, unknown>, { ...values!.config });
     origins = overlay.origins;
   }
   // Validating the same config against the same schema again cannot give another answer; skipping it
   // also skips loading ajv, a good part of a small synth's start-up.
   const { FileCache, findProjectRoot } = await import('../config/file-cache.js');
-  const validated = new FileCache<true>(findProjectRoot(source.dir), 'validated', sha256(JSON.stringify([schema, merged])));
+  const projectRoot = findProjectRoot(source.dir);
+  const validated = new FileCache<true>(projectRoot, 'validated', sha256(JSON.stringify([schema, merged])));
   const subject = join(source.dir, `${env}.validated`);
   if (!validated.get(subject)) {
     const { validateValues } = await import('../config/validate.js');
@@ -345,6 +347,7 @@ async function resolveConfig(
       origins,
       app: source.name,
       extractedSchema: true,
+      cacheRoot: projectRoot,
     });
     validated.set(subject, [], true);
   }
