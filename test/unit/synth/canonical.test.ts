@@ -1,5 +1,5 @@
 import { canonical } from '../../../src/synth/canonical.js';
-import { kindRank, LABEL_NAME, sortObjects, type KubeObject } from '../../../src/model/manifest-set.js';
+import { compareNames, kindRank, LABEL_NAME, sortObjects, type KubeObject } from '../../../src/model/manifest-set.js';
 
 describe('canonical', () => {
   it('sorts keys at every depth and drops undefined, keeping array order', () => {
@@ -34,18 +34,36 @@ describe('sortObjects', () => {
     ]);
   });
 
-  it('orders names as localeCompare does (case, hyphens, digits, accents), keeping the input order of equals', () => {
+  it("orders names as localeCompare(…, 'en') does (case, hyphens, digits, accents), keeping the input order of equals", () => {
     const names = ['svc-010', 'svc-1', 'svc-01', 'svc001', 'Svc-001', 'svc-001', 'svc_001', 'svc.001', 'a-b', 'ab', 'a-B', 'é', 'e', 'f', 'Z', 'z', '10', '9', ''];
     const kinds = ['Deployment', 'Widget', 'widget', 'Gadget', 'ConfigMap'];
     const input = names.flatMap((n, i) => kinds.map((k, j) => obj(k, n, names[(i + j) % names.length] || undefined)));
     const byLocale = [...input].sort(
       (a, b) =>
         kindRank(a.kind) - kindRank(b.kind) ||
-        a.kind.localeCompare(b.kind) ||
-        (a.metadata.labels?.[LABEL_NAME] ?? '').localeCompare(b.metadata.labels?.[LABEL_NAME] ?? '') ||
-        a.metadata.name.localeCompare(b.metadata.name),
+        a.kind.localeCompare(b.kind, 'en') ||
+        (a.metadata.labels?.[LABEL_NAME] ?? '').localeCompare(b.metadata.labels?.[LABEL_NAME] ?? '', 'en') ||
+        a.metadata.name.localeCompare(b.metadata.name, 'en'),
     );
     expect(sortObjects(input)).toEqual(byLocale);
     expect(sortObjects(input).every((o, i) => o === byLocale[i])).toBe(true);
+  });
+
+  it("compares lowercase names, digits, '-' and '.' without the collator exactly as the collator does", () => {
+    const alphabet = [...'-.0123456789abcdefghijklmnopqrstuvwxyz'];
+    let level = [''];
+    const all = [''];
+    for (let length = 1; length <= 3; length++) {
+      level = level.flatMap((s) => alphabet.map((c) => s + c));
+      all.push(...level);
+    }
+    const collator = new Intl.Collator('en');
+    const shuffled = all.map((_, i) => all[(i * 7919) % all.length]!);
+    expect([...shuffled].sort(compareNames)).toEqual([...shuffled].sort(collator.compare));
+    const sign = (n: number) => Math.sign(n);
+    for (const [a, b] of [['svc-10', 'svc-9'], ['a.b', 'a-b'], ['a', 'a-'], ['web', 'Web'], ['é', 'e'], ['x_y', 'x-y']]) {
+      expect(sign(compareNames(a!, b!))).toBe(sign(collator.compare(a!, b!)));
+      expect(sign(compareNames(b!, a!))).toBe(sign(collator.compare(b!, a!)));
+    }
   });
 });
