@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Runs the bundled CLI, rebuilding it first when the sources are newer (a fresh clone, or a developer's edit).
-import { buildCli, currentEntry, isStale, runCli } from '../scripts/build.mjs';
+import { createRequire } from 'node:module';
+
+// The warm path is CommonJS (see scripts/run-cli.cjs); the build and esbuild are loaded only when the build is stale.
+const { currentEntry, isStale, runCli } = createRequire(import.meta.url)('../scripts/run-cli.cjs');
 
 // A closed pipe (`berth ... | head`) is a normal end of output, not an error.
 process.stdout.on('error', (err) => {
@@ -28,7 +31,7 @@ function exitWhenIdle() {
   for (const s of queued) s.write('', () => --waiting === 0 && exit());
 }
 
-const entry = isStale() ? await buildCli() : currentEntry();
+const entry = isStale() ? await (await import('../scripts/build.mjs')).buildCli() : currentEntry();
 const { main } = runCli(entry, process.argv[2]);
 process.exitCode = await main(process.argv);
 exitWhenIdle();
