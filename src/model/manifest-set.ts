@@ -130,8 +130,8 @@ export function objectRef(o: Pick<KubeObject, 'kind' | 'metadata'>): string {
 /**
  * Names, labels and kinds compared as `localeCompare(…, 'en')` does (ECMA-402 defines it as this collator's): one fixed
  * locale, so the order does not depend on the machine's (`LANG=da_DK` put `aa` after `z`). Strings of lowercase
- * letters, digits, `-` and `.` — every name and label Kubernetes accepts, most kinds' ties aside — are ordered by
- * that collation exactly as by their code units (each is one primary weight, in ASCII order: `-` `.` 0–9 a–z; tested
+ * letters, digits, `-` and `.` (the names and label values Kubernetes objects carry; kinds have capitals, but two
+ * kinds are compared only when they share a rank) are ordered by that collation exactly as by their code units (each is one primary weight, in ASCII order: `-` `.` 0–9 a–z; tested
  * against the collator), so they are compared directly: creating the collator initialises ICU, ~10 ms of a ~120 ms
  * warm synth. The collator is built for the first other string.
  */
