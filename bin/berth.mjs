@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Runs the bundled CLI, rebuilding it first when the sources are newer (a fresh clone, or a developer's edit).
-import { buildCli, currentEntry, isStale, runCli } from '../scripts/build.mjs';
+import { createRequire } from 'node:module';
+
+// The warm path is CommonJS (see scripts/run-cli.cjs); the build and esbuild are loaded only when the build is stale.
+const { currentEntry, isStale, runCli } = createRequire(import.meta.url)('../scripts/run-cli.cjs');
 
 // A closed pipe (`berth ... | head`) is a normal end of output, not an error.
 process.stdout.on('error', (err) => {
@@ -8,6 +11,27 @@ process.stdout.on('error', (err) => {
   throw err;
 });
 
-const entry = isStale() ? await buildCli() : currentEntry();
+/** Resources a finished command may leave behind: the terminal's streams and the close of a file already read. */
+const DONE = new Set(['PipeWrap', 'TTYWrap', 'CloseReq']);
+
+/**
+ * Ends the process as soon as the command is done, when nothing but its output streams is left. Letting Node drain
+ * the event loop instead cost a warm synth ~10–15 ms: V8 finishes an incremental garbage collection in an idle task
+ * there, in a process about to end. A command that leaves anything else running (a server, a child process, a socket,
+ * a timer, a write in flight) ends the ordinary way.
+ */
+function exitWhenIdle() {
+  const left = process.getActiveResourcesInfo();
+  if (left.some((r) => !DONE.has(r)) || left.filter((r) => r !== 'CloseReq').length > 3) return;
+  // Output still queued (pipes are asynchronous on some platforms) is written first.
+  const queued = [process.stdout, process.stderr].filter((s) => s.writableLength > 0);
+  let waiting = queued.length;
+  const exit = () => process.exit();
+  if (waiting === 0) exit();
+  for (const s of queued) s.write('', () => --waiting === 0 && exit());
+}
+
+const entry = isStale() ? await (await import('../scripts/build.mjs')).buildCli() : currentEntry();
 const { main } = runCli(entry, process.argv[2]);
 process.exitCode = await main(process.argv);
+exitWhenIdle();

@@ -128,10 +128,21 @@ export function objectRef(o: Pick<KubeObject, 'kind' | 'metadata'>): string {
 }
 
 /**
- * The comparison `localeCompare` makes (ECMA-402 defines it as this collator's), built once: a synth of 2,500 objects
- * compares names some 30,000 times.
+ * Names, labels and kinds compared as `localeCompare(…, 'en')` does (ECMA-402 defines it as this collator's): one fixed
+ * locale, so the order does not depend on the machine's (`LANG=da_DK` put `aa` after `z`). Strings of lowercase
+ * letters, digits, `-` and `.` (the names and label values Kubernetes objects carry; kinds have capitals, but two
+ * kinds are compared only when they share a rank) are ordered by that collation exactly as by their code units (each is one primary weight, in ASCII order: `-` `.` 0–9 a–z; tested
+ * against the collator), so they are compared directly: creating the collator initialises ICU, ~10 ms of a ~120 ms
+ * warm synth. The collator is built for the first other string.
  */
-const collator = new Intl.Collator();
+const PLAIN = /^[a-z0-9.-]*$/;
+let collator: Intl.Collator | undefined;
+
+export function compareNames(a: string, b: string): number {
+  if (a === b) return 0;
+  if (PLAIN.test(a) && PLAIN.test(b)) return a < b ? -1 : 1;
+  return (collator ??= new Intl.Collator('en')).compare(a, b);
+}
 
 /** The documented deterministic order: kind order, then service, then name. */
 export function sortObjects(objects: readonly KubeObject[]): KubeObject[] {
@@ -140,9 +151,9 @@ export function sortObjects(objects: readonly KubeObject[]): KubeObject[] {
   keyed.sort(
     (a, b) =>
       a.rank - b.rank ||
-      collator.compare(a.o.kind, b.o.kind) ||
-      collator.compare(a.service, b.service) ||
-      collator.compare(a.o.metadata.name, b.o.metadata.name),
+      compareNames(a.o.kind, b.o.kind) ||
+      compareNames(a.service, b.service) ||
+      compareNames(a.o.metadata.name, b.o.metadata.name),
   );
   return keyed.map((k) => k.o);
 }

@@ -1,5 +1,5 @@
 import type { Message, Plugin } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Script } from 'node:vm';
@@ -23,6 +23,8 @@ export interface AppBundle {
 }
 
 const ENTRY_NAME = 'berth-entry.ts';
+/** The output name esbuild is given; the bundle is written under its content's hash instead. */
+const ENTRY_OUT = 'berth-entry.cjs';
 
 /**
  * esbuild's version from its package.json: a warm synth (bundle cached) needs only this, and loading esbuild's
@@ -34,17 +36,21 @@ function esbuildVersion(): string {
 }
 
 /**
- * The inline source map keeps file:line for stack traces (`NODE_OPTIONS=--enable-source-maps`) but not the sources
- * themselves: with them the bundle of the bench app was 2.5 MB instead of 0.6 MB, and every warm synth read and
- * compiled all of it. Part of the cache key, so bundles built with other options are not reused.
+ * The bundle is written without whitespace or comments, its source map beside it in a file of its own (linked by a
+ * `sourceMappingURL` comment) and without the sources themselves. Every warm synth reads the whole bundle and hands
+ * it to V8: an inline map doubled the text, and the comments of cdk8s's and luxon's sources held non-ASCII
+ * characters, which made V8 keep all of it as a two-byte string — bench-10's bundle went from 1.7 MB to ~0.6 MB, and
+ * reading and compiling it (with its code cache) from ~14 to ~8 ms. The map keeps file:line for stack traces
+ * (`NODE_OPTIONS=--enable-source-maps`); its sources are named relative to the bundle's directory, where it lives.
+ * Part of the cache key, so bundles built with other options are not reused.
  */
-const SOURCE_MAP = { sourcemap: 'inline', sourcesContent: false } as const;
+const OUTPUT = { sourcemap: 'external', sourcesContent: false, minifyWhitespace: true } as const;
 
 /**
  * Bumped when what goes into a bundle changes, so old ones are rebuilt (3: construct packages bundled, not external;
- * import() compiled to require()).
+ * import() compiled to require(); 4: minified whitespace, map in its own file).
  */
-const BUNDLE_LAYOUT = 3;
+const BUNDLE_LAYOUT = 4;
 
 /** The package a bare import names: `cdk8s`, `@scope/pkg` for `@scope/pkg/sub`. */
 function packageName(specifier: string): string {
@@ -119,12 +125,13 @@ export async function bundleApp(opts: {
   /** Bare imports mapped to files (a template's `berth` → the running CLI's lib/index.ts). */
   alias?: Record<string, string>;
 }): Promise<AppBundle> {
-  const cache = new FileCache<string>(opts.root, 'bundle-records', `esbuild ${esbuildVersion()} layout ${BUNDLE_LAYOUT}\0${JSON.stringify(SOURCE_MAP)}\0${opts.entrySource}${opts.alias ? `\0${JSON.stringify(opts.alias)}` : ''}`);
+  const cache = new FileCache<string>(opts.root, 'bundle-records', `esbuild ${esbuildVersion()} layout ${BUNDLE_LAYOUT}\0${JSON.stringify(OUTPUT)}\0${opts.entrySource}${opts.alias ? `\0${JSON.stringify(opts.alias)}` : ''}`);
   const subject = join(opts.key, ENTRY_NAME);
   const hit = cache.get(subject);
   if (hit && existsSync(hit)) return { path: hit, cached: true };
 
   const { build, formatMessages } = await import('esbuild');
+  const dir = join(opts.root, '.cache', 'berth', 'bundles');
   let result;
   try {
     result = await build({
@@ -144,7 +151,9 @@ export async function bundleApp(opts: {
       tsconfig: join(opts.root, 'tsconfig.json'),
       absWorkingDir: opts.root,
       metafile: true,
-      ...SOURCE_MAP,
+      // Not written (write: false): the map's sources are named relative to this directory.
+      outfile: join(dir, ENTRY_OUT),
+      ...OUTPUT,
       logLevel: 'silent',
     });
   } catch (err) {
@@ -153,11 +162,17 @@ export async function bundleApp(opts: {
     const text = (await formatMessages(errors, { kind: 'error', color: false })).join('').trim();
     throw new UserError(`the app does not compile:\n${text}`, { hint: 'fix the TypeScript above and run synth again' });
   }
-  const code = result.outputFiles[0]!.contents;
-  const dir = join(opts.root, '.cache', 'berth', 'bundles');
-  const bundlePath = join(dir, `${sha256(Buffer.from(code)).slice(0, 24)}.cjs`);
+  const code = result.outputFiles.find((f) => !f.path.endsWith('.map'))!.contents;
+  const map = result.outputFiles.find((f) => f.path.endsWith('.map'))!.contents;
+  // Named after code and map: an edit of a comment changes only the map, and the map must match the lines.
+  const name = sha256(Buffer.concat([code, map])).slice(0, 24);
+  const bundlePath = join(dir, `${name}.cjs`);
   mkdirSync(dir, { recursive: true });
-  if (!existsSync(bundlePath)) writeFileSync(bundlePath, code);
+  if (!existsSync(bundlePath)) {
+    // Map first, each renamed into place whole: another synth may find the bundle the moment it exists.
+    writeWhole(`${bundlePath}.map`, map);
+    writeWhole(bundlePath, Buffer.concat([code, Buffer.from(`//# sourceMappingURL=${name}.cjs.map\n`)]));
+  }
   // The generated entry shows up as an input named after `sourcefile`; it is part of the cache key instead.
   const entryFile = join(opts.resolveDir, ENTRY_NAME);
   // A bundled package stands in the record by its package.json (its version): re-hashing cdk8s-plus's 2.5 MB on
@@ -169,6 +184,12 @@ export async function bundleApp(opts: {
   }
   cache.set(subject, [...inputs, join(opts.root, 'tsconfig.json')], bundlePath);
   return { path: bundlePath, cached: false };
+}
+
+function writeWhole(path: string, data: Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
 }
 
 let mainContext: boolean | undefined;

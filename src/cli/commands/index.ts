@@ -21,7 +21,28 @@ import { registryCommand } from './registry.js';
 import { uiCommand } from './ui.js';
 
 /**
- * Every command, in the order `berth --help` lists them. A command module only declares flags;
+ * Every command by name, in the order `berth --help` lists them. A command module only declares flags;
  * its action imports the heavy code lazily so that `berth --help` stays fast.
  */
-export const commands: ReadonlyArray<() => Command> = [synthCommand, schemaCommand, clusterCommand, listCommand, statusCommand, historyCommand, getCommand, diffCommand, deployCommand, upgradeCommand, rollbackCommand, diffRevisionsCommand, uninstallCommand, logsCommand, eventsCommand, graphCommand, rbacCommand, templateCommand, registryCommand, uiCommand];
+export const commands: ReadonlyArray<readonly [name: string, make: () => Command]> = [
+  ['synth', synthCommand],
+  ['schema', schemaCommand],
+  ['cluster', clusterCommand],
+  ['list', listCommand],
+  ['status', statusCommand],
+  ['history', historyCommand],
+  ['get', getCommand],
+  ['diff', diffCommand],
+  ['deploy', deployCommand],
+  ['upgrade', upgradeCommand],
+  ['rollback', rollbackCommand],
+  ['diff-revisions', diffRevisionsCommand],
+  ['uninstall', uninstallCommand],
+  ['logs', logsCommand],
+  ['events', eventsCommand],
+  ['graph', graphCommand],
+  ['rbac', rbacCommand],
+  ['template', templateCommand],
+  ['registry', registryCommand],
+  ['ui', uiCommand],
+];

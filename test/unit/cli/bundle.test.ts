@@ -26,7 +26,7 @@ describe('the CLI bundle', () => {
 
   it('takes no default export of an ES module it loads from node_modules', () => {
     const require = createRequire(join(root, 'package.json'));
-    const outside = [...code.matchAll(/(import_[\w$]+) = __toESM\(require\("([^"]+)"\)/g)].map((m) => ({ binding: m[1]!, pkg: m[2]! }));
+    const outside = [...code.matchAll(/(import_[\w$]+) ?= ?__toESM\(require\("([^"]+)"\)/g)].map((m) => ({ binding: m[1]!, pkg: m[2]! }));
     expect(outside.length).toBeGreaterThan(0);
     const wrong: string[] = [];
     for (const { binding, pkg } of outside) {

@@ -113,16 +113,16 @@ describe('sortObjects', () => {
     ]);
   });
 
-  it('orders names as localeCompare does (case, hyphens, digits, accents), keeping the input order of equals', () => {
+  it("orders names as localeCompare(…, 'en') does (case, hyphens, digits, accents), keeping the input order of equals", () => {
     const names = ['svc-010', 'svc-1', 'svc-01', 'svc001', 'Svc-001', 'svc-001', 'svc_001', 'svc.001', 'a-b', 'ab', 'a-B', 'é', 'e', 'f', 'Z', 'z', '10', '9', ''];
     const kinds = ['Deployment', 'Widget', 'widget', 'Gadget', 'ConfigMap'];
     const input = names.flatMap((n, i) => kinds.map((k, j) => obj(k, n, names[(i + j) % names.length] || undefined)));
     const byLocale = [...input].sort(
       (a, b) =>
         kindRank(a.kind) - kindRank(b.kind) ||
-        a.kind.localeCompare(b.kind) ||
-        (a.metadata.labels?.[LABEL_NAME] ?? '').localeCompare(b.metadata.labels?.[LABEL_NAME] ?? '') ||
-        a.metadata.name.localeCompare(b.metadata.name),
+        a.kind.localeCompare(b.kind, 'en') ||
+        (a.metadata.labels?.[LABEL_NAME] ?? '').localeCompare(b.metadata.labels?.[LABEL_NAME] ?? '', 'en') ||
+        a.metadata.name.localeCompare(b.metadata.name, 'en'),
     );
     expect(sortObjects(input)).toEqual(byLocale);
     expect(sortObjects(input).every((o, i) => o === byLocale[i])).toBe(true);
