@@ -63,6 +63,7 @@ interface SanitizeOptions {
 function sanitizedResolve(value: unknown, apiObject: ApiObject, options: SanitizeOptions, done?: unknown): unknown {
   if (!builtInOnly(APP.of(apiObject).resolvers)) return sanitizeValue(resolve([], value, apiObject), options);
   const sortKeys = options.sortKeys ?? true;
+  const plain = primitivesArePlain();
   let raw = false;
   const walk = (v: unknown): unknown => {
     if (v == null) return undefined;
@@ -70,36 +71,54 @@ function sanitizedResolve(value: unknown, apiObject: ApiObject, options: Sanitiz
     // resolving and sanitising it again would copy it unchanged (its keys are sorted, it holds no null and nothing
     // to resolve; without sortKeys too, since a copy keeps the order it has).
     if (v === done) return v;
+    const type = typeof v;
+    // A string, number or boolean is itself to the three resolvers (see primitivesArePlain) and to sanitizeValue.
+    if (plain && type !== 'object' && type !== 'function') return v;
     const o = v as { resolve?: unknown; value?: unknown; constructor?: unknown };
     if (v instanceof LAZY) return walk(v.produce());
     if (typeof o.resolve === 'function') return walk((o.resolve as () => unknown).call(v));
     if (o.constructor !== Object && (typeof o.value === 'number' || typeof o.value === 'string')) return walk({ value: o.value });
-    if (typeof v !== 'object') return v;
+    if (type !== 'object') return v;
     if (Array.isArray(v)) {
       if (options.filterEmptyArrays && v.length === 0) return undefined;
       return v.map((x) => walk(x));
     }
     // eslint-disable-next-line eqeqeq
     if (o.constructor == Object) {
-      const keys = Object.keys(v);
-      const values = keys.map((k) => (v as Record<string, unknown>)[k]);
+      const object = v as Record<string, unknown>;
+      const keys = Object.keys(object);
+      const n = keys.length;
+      // Every value read before any is resolved, as Object.entries() does in cdk8s's resolve.
+      const values = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) values[i] = object[keys[i]!];
       if (keys.includes('__proto__')) {
         raw = true;
         const result: Record<string, unknown> = {};
-        for (let i = 0; i < keys.length; i++) result[keys[i]!] = keys[i] === '__proto__' ? resolve([], values[i], apiObject) : walk(values[i]);
+        for (let i = 0; i < n; i++) result[keys[i]!] = keys[i] === '__proto__' ? resolve([], values[i], apiObject) : walk(values[i]);
         return result;
       }
-      const done = values.map((x) => walk(x));
-      const order = sortKeys ? keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0)) : keys.map((_, i) => i);
+      // Resolved in entries order (a Lazy's produce() runs where cdk8s runs it), then copied in sorted key order.
+      for (let i = 0; i < n; i++) values[i] = walk(values[i]);
       const out: Record<string, unknown> = {};
-      let n = 0;
-      for (const i of order) {
-        if (done[i] != null) {
-          out[keys[i]!] = done[i];
-          n++;
+      let count = 0;
+      const put = (key: string, x: unknown) => {
+        if (x != null) {
+          out[key] = x;
+          count++;
         }
+      };
+      let inOrder = true;
+      // `>` on strings is the order of Array.prototype.sort(): UTF-16 code units.
+      if (sortKeys) for (let i = 1; i < n && inOrder; i++) if (keys[i - 1]! > keys[i]!) inOrder = false;
+      if (inOrder) {
+        for (let i = 0; i < n; i++) put(keys[i]!, values[i]);
+      } else if (n <= 32) {
+        for (const key of keys.slice().sort()) put(key, values[keys.indexOf(key)]);
+      } else {
+        const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+        for (const i of order) put(keys[i]!, values[i]);
       }
-      if (options.filterEmptyObjects && n === 0) return undefined;
+      if (options.filterEmptyObjects && count === 0) return undefined;
       return out;
     }
     // Not plain data: cdk8s's sanitizeValue decides (it throws "can't render non-simple object" for most).
@@ -108,6 +127,20 @@ function sanitizedResolve(value: unknown, apiObject: ApiObject, options: Sanitiz
   };
   const result = walk(value);
   return raw ? sanitizeValue(result, options) : result;
+}
+
+const PRIMITIVE_PROTOTYPES: readonly object[] = [String.prototype, Number.prototype, Boolean.prototype, Symbol.prototype, BigInt.prototype];
+const ORDINARY_HAS_INSTANCE = Function.prototype[Symbol.hasInstance];
+
+/**
+ * Whether the built-in resolvers leave every string, number, boolean, symbol and bigint as it is: they would not if
+ * someone gave those types (or all objects) a `resolve` or `value` property, or Lazy a `Symbol.hasInstance`. Nobody
+ * does; it is checked on each call all the same (a few lookups), so the shortcut is exact.
+ */
+function primitivesArePlain(): boolean {
+  if (LAZY[Symbol.hasInstance] !== ORDINARY_HAS_INSTANCE) return false;
+  for (const proto of PRIMITIVE_PROTOTYPES) if ('resolve' in proto || 'value' in proto) return false;
+  return true;
 }
 
 /** ApiObject.toJson of cdk8s 2.70.106 (api-object.ts), with sanitizedResolve for sanitizeValue(resolve(...)). */

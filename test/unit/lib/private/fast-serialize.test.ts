@@ -93,6 +93,8 @@ describe('fast serialisation', () => {
     const empties = new KubeConfigMap(chart, 'empties', { metadata: { labels: {}, annotations: { a: undefined as unknown as string }, finalizers: [] }, data: { z: 'last', a: 'first', '10': 'ten', '9': 'nine' } });
     empties.metadata.addFinalizers();
     empties.addJsonPatch(JsonPatch.add('/data/added', 'by a patch'), JsonPatch.remove('/data/z'), JsonPatch.add('/metadata/labels', { patched: 'yes' }));
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${(i * 7) % 40}`, i % 5 === 0 ? null : `v${i}`])) as Record<string, string>;
+    new KubeConfigMap(chart, 'many-keys', { data: many });
     const outcome = (o: ApiObject): string => {
       try {
         return JSON.stringify(o.toJson());
@@ -101,7 +103,7 @@ describe('fast serialisation', () => {
       }
     };
     const objects = apiObjects(app);
-    expect(objects.length).toBe(4);
+    expect(objects.length).toBe(5);
     for (const sort of [undefined, '1']) {
       if (sort) process.env.CDK8S_DISABLE_SORT = sort;
       try {
@@ -116,6 +118,25 @@ describe('fast serialisation', () => {
     expect(byPath.get('edge/empties')).toContain('"data":{"9":"nine","10":"ten","a":"first","added":"by a patch"}');
     expect(byPath.get('edge/empties')).not.toContain('finalizers');
     expect(byPath.get('edge/empties')).toContain('"labels":{"patched":"yes"}');
+  });
+
+  test('a string that is not plain to the resolvers (a String.prototype.resolve) is resolved as cdk8s does', () => {
+    const app = Testing.app();
+    const chart = new Application(app, 'strings', { config: {}, release: RELEASE('dev') });
+    const cm = new KubeConfigMap(chart, 'cm', { data: { a: 'x', b: 'y' } });
+    // Every string becomes its length: a number, which has no resolve, so resolution ends.
+    const proto = String.prototype as unknown as { resolve?: () => number };
+    proto.resolve = function (this: string) {
+      return this.length;
+    };
+    try {
+      const fast = JSON.stringify(cm.toJson());
+      expect(fast).toBe(withCdk8sSerialize(() => JSON.stringify(cm.toJson())));
+      expect(fast).toContain('"data":{"a":1,"b":1}');
+    } finally {
+      delete proto.resolve;
+    }
+    expect(JSON.stringify(cm.toJson())).toContain('"data":{"a":"x","b":"y"}');
   });
 
   test('an object that is not plain data fails with cdk8s own message', () => {
