@@ -90,8 +90,16 @@ function sanitizedResolve(value: unknown, apiObject: ApiObject, options: Sanitiz
       const n = keys.length;
       // Every value read before any is resolved, as Object.entries() does in cdk8s's resolve.
       const values = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) values[i] = object[keys[i]!];
-      if (keys.includes('__proto__')) {
+      // `>` on strings is the order of Array.prototype.sort(): UTF-16 code units.
+      let inOrder = true;
+      let protoKey = false;
+      for (let i = 0; i < n; i++) {
+        const key = keys[i]!;
+        values[i] = object[key];
+        if (key === '__proto__') protoKey = true;
+        if (i > 0 && sortKeys && keys[i - 1]! > key) inOrder = false;
+      }
+      if (protoKey) {
         raw = true;
         const result: Record<string, unknown> = {};
         for (let i = 0; i < n; i++) result[keys[i]!] = keys[i] === '__proto__' ? resolve([], values[i], apiObject) : walk(values[i]);
@@ -101,22 +109,23 @@ function sanitizedResolve(value: unknown, apiObject: ApiObject, options: Sanitiz
       for (let i = 0; i < n; i++) values[i] = walk(values[i]);
       const out: Record<string, unknown> = {};
       let count = 0;
-      const put = (key: string, x: unknown) => {
-        if (x != null) {
-          out[key] = x;
-          count++;
-        }
-      };
-      let inOrder = true;
-      // `>` on strings is the order of Array.prototype.sort(): UTF-16 code units.
-      if (sortKeys) for (let i = 1; i < n && inOrder; i++) if (keys[i - 1]! > keys[i]!) inOrder = false;
       if (inOrder) {
-        for (let i = 0; i < n; i++) put(keys[i]!, values[i]);
-      } else if (n <= 32) {
-        for (const key of keys.slice().sort()) put(key, values[keys.indexOf(key)]);
+        for (let i = 0; i < n; i++) {
+          const x = values[i];
+          if (x != null) {
+            out[keys[i]!] = x;
+            count++;
+          }
+        }
       } else {
-        const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-        for (const i of order) put(keys[i]!, values[i]);
+        const order = n <= 32 ? keys.slice().sort().map((key) => keys.indexOf(key)) : keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+        for (const i of order) {
+          const x = values[i];
+          if (x != null) {
+            out[keys[i]!] = x;
+            count++;
+          }
+        }
       }
       if (options.filterEmptyObjects && count === 0) return undefined;
       return out;
