@@ -21,7 +21,7 @@
  * until the check is updated after reading its api-object.ts, metadata.ts, resolve.ts and _util.ts again.
  */
 import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver, resolve, type IResolver } from 'cdk8s';
-import { sanitizeValue } from 'cdk8s/lib/_util.js';
+import { sanitizeValue, type SanitizeOptions } from 'cdk8s/lib/_util.js';
 
 /** The cdk8s releases whose code was read for this (2.70.106, 2026-12-02). */
 const CHECKED_CDK8S = /^2\.70\./;
@@ -41,13 +41,6 @@ function builtInOnly(resolvers: readonly IResolver[]): boolean {
   }
   return true;
 }
-
-interface SanitizeOptions {
-  readonly sortKeys?: boolean;
-  readonly filterEmptyArrays?: boolean;
-  readonly filterEmptyObjects?: boolean;
-}
-
 
 /**
  * `sanitizeValue(resolve([], value, apiObject), options)` in one walk for the built-in resolvers: the same calls of
@@ -109,22 +102,14 @@ function sanitizedResolve(value: unknown, apiObject: ApiObject, options: Sanitiz
       for (let i = 0; i < n; i++) values[i] = walk(values[i]);
       const out: Record<string, unknown> = {};
       let count = 0;
-      if (inOrder) {
-        for (let i = 0; i < n; i++) {
-          const x = values[i];
-          if (x != null) {
-            out[keys[i]!] = x;
-            count++;
-          }
-        }
-      } else {
-        const order = n <= 32 ? keys.slice().sort().map((key) => keys.indexOf(key)) : keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-        for (const i of order) {
-          const x = values[i];
-          if (x != null) {
-            out[keys[i]!] = x;
-            count++;
-          }
+      // Only when the keys are not in sorted order already: the positions in that order.
+      const order = inOrder ? undefined : n <= 32 ? keys.slice().sort().map((key) => keys.indexOf(key)) : keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+      for (let j = 0; j < n; j++) {
+        const i = order ? order[j]! : j;
+        const x = values[i];
+        if (x != null) {
+          out[keys[i]!] = x;
+          count++;
         }
       }
       if (options.filterEmptyObjects && count === 0) return undefined;
