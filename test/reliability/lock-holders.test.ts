@@ -114,7 +114,13 @@ describe('a deploy in another PID namespace while the lock is held', () => {
       let holderDone = false;
       void holder.exited.then(() => (holderDone = true));
       try {
-        await waitFor(async () => (await statuses(ns)).includes('2 pending') || holderDone, { timeoutMs: 90_000, what: 'revision 2 pending' });
+        // "Before" is what the holder has written once it waits: revision 2 recorded as pending is not enough, since the
+        // holder applies the api Deployment after that, and the Deployment controller then makes its new ReplicaSet.
+        const waiting = async (): Promise<boolean> =>
+          (await statuses(ns)).includes('2 pending') &&
+          (await images(ns))['w-api'] === 'example.com/waves:2.0.0-broken' &&
+          ((await listReplicaSets(ns, RELEASE))['w-api'] ?? []).includes('example.com/waves:2.0.0-broken');
+        await waitFor(async () => holderDone || (await waiting()), { timeoutMs: 90_000, intervalMs: 100, what: 'the holder waiting for its api rollout' });
         expect(holderDone).toBe(false);
         const before = await written(ns);
 
