@@ -33,7 +33,7 @@ const RELEASE = 'k';
 interface Trial {
   trial: number;
   target: Target;
-  /** The phase it was in when killed, or `completed` when it finished first. */
+  /** The phase it was in when killed, or `completed` when it finished (or recorded its revision deployed) first. */
   phase: string;
   killedAtMs: number;
   /** The killed run had recorded its pending revision. */
@@ -132,8 +132,15 @@ for (let i = 1; i <= TRIALS; i++) {
     const run = new CliRun(wavesDeployArgs(ns, RELEASE, `1.${i}.0`, killedWorker));
     trial.killedAtMs = Math.round(await killInside(run, target, killedWorker));
     const exit = await run.exited;
-    let phase: string = exit.signal === 'SIGKILL' ? progressPhase(run.lines, WAVES_SERVICES) : 'completed';
-    const left = (await s.list(RELEASE)).some((r) => r.revision > before && r.status === 'pending');
+    const killedRuns = (await s.list(RELEASE)).filter((r) => r.revision > before);
+    const left = killedRuns.some((r) => r.status === 'pending');
+    // The services it deployed: without the worker, its progress has no worker lines.
+    const services = killedWorker ? WAVES_SERVICES : WAVES_SERVICES.filter((s) => s !== 'worker');
+    let phase: string = exit.signal === 'SIGKILL' ? progressPhase(run.lines, services) : 'completed';
+    // Killed after every service was ready: between recording the revision deployed and printing so, the run's work
+    // was done (its revision is then superseded by the follow-up, not interrupted). Recorded deployed in any earlier
+    // phase stays a failure below.
+    if (phase === 'record' && killedRuns.some((r) => r.status === 'deployed')) phase = 'completed';
     if (phase === 'lock-or-plan') {
       // A dead process writes nothing more, so what it left tells where it was: no Lease of its own yet — taking the
       // lock; its Lease but no revision — planning; its pending revision — about to apply the first wave.
