@@ -56,12 +56,13 @@ export function placementProblems(app: Application, opts: { clusterScoped: 'refu
   const scopes = definedKinds(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.toJson() as RenderedObject));
   const problems: string[] = [];
   for (const o of objects) {
-    // The synth driver puts the application's path first; the construct path says which line made the object.
-    const ref = `${o.kind}/${o.name} (${o.node.path})`;
+    // The synth driver puts the application's path first; the construct path says which line made the object. Made
+    // only for an object with a problem: a construct's path is a walk up the tree, and every object is checked.
+    const ref = (): string => `${o.kind}/${o.name} (${o.node.path})`;
     if (isClusterScoped(o, scopes)) {
       if (opts.clusterScoped === 'refuse') {
         problems.push(
-          `${ref} is cluster-scoped, and application '${app.appName}' renders namespaced objects only: ` +
+          `${ref()} is cluster-scoped, and application '${app.appName}' renders namespaced objects only: ` +
             "allow cluster-scoped objects with `clusterScoped: 'allow'` in the Application's props " +
             "(`super(scope, id, { ...props, clusterScoped: 'allow' })`; the release then owns, prunes and uninstalls them), or create the object out of band",
         );
@@ -71,7 +72,7 @@ export function placementProblems(app: Application, opts: { clusterScoped: 'refu
     const ns = o.metadata.namespace;
     if (ns !== undefined && ns !== app.release.namespace && opts.otherNamespaces === 'refuse') {
       problems.push(
-        `${ref} names namespace '${ns}', but release ${app.release.name} goes into namespace '${app.release.namespace}': ` +
+        `${ref()} names namespace '${ns}', but release ${app.release.name} goes into namespace '${app.release.namespace}': ` +
           "remove its metadata.namespace (in the file it comes from, for an Include), or move it into the release's namespace with " +
           "`otherNamespaces: 'rewrite'` in the Application's props",
       );
@@ -91,13 +92,19 @@ export function placementProblems(app: Application, opts: { clusterScoped: 'refu
 export function releaseObjects(app: Application, rendered: readonly RenderedObject[], services: readonly Workload[]): RenderedObject[] {
   const { release } = app;
   const id = `${release.namespace}/${release.name}`;
-  const owners = new Map<string, Workload>();
-  // A set, not the list: every object looks up its scopes, and a list made that N² at N services.
-  const serviceSet = new Set<IConstruct>(services);
-  for (const o of apiObjectsOf(app)) {
-    const w = serviceOf(o, serviceSet);
-    if (w) owners.set(`${o.apiVersion}/${o.kind}/${o.name}`, w);
-  }
+  // Made when the first object without the release's labels needs it (Berth's own constructs never do).
+  let owners: Map<string, Workload> | undefined;
+  const ownersOf = (): Map<string, Workload> => {
+    if (owners) return owners;
+    owners = new Map();
+    // A set, not the list: every object looks up its scopes, and a list made that N² at N services.
+    const serviceSet = new Set<IConstruct>(services);
+    for (const o of apiObjectsOf(app)) {
+      const w = serviceOf(o, serviceSet);
+      if (w) owners.set(`${o.apiVersion}/${o.kind}/${o.name}`, w);
+    }
+    return owners;
+  };
   const scopes = definedKinds(rendered);
   const releaseLabels = {
     [LABEL_INSTANCE]: release.name,
@@ -107,7 +114,7 @@ export function releaseObjects(app: Application, rendered: readonly RenderedObje
   };
   return rendered.map((o) => {
     if (o.metadata.annotations?.[ANNOTATION_RELEASE] === id && o.metadata.labels?.[LABEL_INSTANCE] === release.name) return o;
-    const owner = owners.get(`${o.apiVersion}/${o.kind}/${o.metadata.name}`);
+    const owner = ownersOf().get(`${o.apiVersion}/${o.kind}/${o.metadata.name}`);
     const own = owner ? Object.fromEntries(Object.entries(owner.labels).filter(([k]) => RESERVED_LABELS.has(k))) : releaseLabels;
     const user = Object.fromEntries(Object.entries(o.metadata.labels ?? {}).filter(([k]) => !(k in own)));
     const metadata = {

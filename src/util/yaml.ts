@@ -32,9 +32,18 @@ export function toYaml(value: unknown): string {
 
 /** Documents separated by `---`, as `kubectl apply -f` reads a stream. */
 export function toYamlDocuments(values: readonly unknown[]): string {
+  return withScalarCache(() => values.map(toYaml).join('---\n'));
+}
+
+/**
+ * Runs `fn` with one cache of js-yaml's scalar texts for every call of the functions above inside it (a synth writing
+ * one file per service asks about the same ports, paths and images in each), emptied when it returns.
+ */
+export function withScalarCache<T>(fn: () => T): T {
+  if (scalars !== undefined) return fn();
   scalars = new Map();
   try {
-    return values.map(toYaml).join('---\n');
+    return fn();
   } finally {
     scalars = undefined;
   }
@@ -67,6 +76,8 @@ const PLAIN = /^[A-Za-z][A-Za-z0-9._/-]*$/;
 
 function scalar(value: string | number | boolean | null): string {
   if (typeof value === 'string' && PLAIN.test(value) && !YAML_WORDS.has(value)) return value;
+  // js-yaml's int type takes every integer but -0 and writes it `toString(10)`, as String() does (`1e+21` included).
+  if (typeof value === 'number' && Number.isInteger(value) && !Object.is(value, -0)) return String(value);
   // Map keys compare -0 equal to 0, which js-yaml writes as `-0.0`.
   if (Object.is(value, -0)) return dump(value, OPTIONS).slice(0, -1);
   let text = scalars?.get(value);

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { dump } from 'js-yaml';
 import { manifestsToYaml } from '../../../src/release/queries.js';
-import { toYaml, toYamlDocuments } from '../../../src/util/yaml.js';
+import { toYaml, toYamlDocuments, withScalarCache } from '../../../src/util/yaml.js';
 
 const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 'no', b: 'on', c: '0755', d: 'plain', e: 'y' } };
 
@@ -64,7 +64,7 @@ describe('toYaml against js-yaml (the emitter writes js-yaml`s text for plain da
     'NULL', 'True', 'TRUE', 'False', 'Y', 'YES', 'No', 'NO', 'On', 'Off', 'OFF', 'yES', 'nULL', 'oN', 'tRUE', 'a', 'Z', 'v1', 'TCP', 'x.y', 'a_b', 'a/b', 'a-',
     'falsey', 'nullable', 'yesterday', 'Offset', 'Infinity', 'NaN', 'TRUE.x', 'a/b/c-d_e.f', 'svc-001.bench.local', 'abcde:', 'abcdef#', 'abc def',
   ];
-  const numbers = [0, -0, 1, -1, 1.5, -2.25, 1e21, 1e-7, 123456789012, NaN, Infinity, -Infinity, Number.MAX_SAFE_INTEGER];
+  const numbers = [0, -0, 1, -1, 1.5, -2.25, 1e21, -1e21, 1e300, 2 ** 53 + 2, -(2 ** 60), 1e-7, 5e-324, 123456789012, NaN, Infinity, -Infinity, Number.MAX_SAFE_INTEGER];
 
   it('writes every tricky scalar, as a value, as a key and nested at several levels, as js-yaml does', () => {
     for (const s of tricky) {
@@ -88,6 +88,13 @@ describe('toYaml against js-yaml (the emitter writes js-yaml`s text for plain da
     const values = [{ when: new Date(0) }, { bytes: Buffer.from('hi') }, { 'multi\nline': 1 }, { ['k'.repeat(1030)]: 1 }];
     for (const v of values) expect(toYaml(v)).toBe(js(v));
     expect(() => toYaml({ f: () => 1 })).toThrow(/unacceptable kind of an object to dump/);
+  });
+
+  it('writes the same text inside one scalar cache for many calls (as synth writes its files) as outside it', () => {
+    const docs = [{ port: 8080, path: '/healthz', image: 'example.com/a:1.0', n: -0 }, { port: 8080, path: '/healthz', s: 'yes' }, ['/healthz', 1.5, 8080]];
+    const alone = docs.map((d) => toYamlDocuments([d, d]));
+    expect(withScalarCache(() => docs.map((d) => toYamlDocuments([d, d])))).toEqual(alone);
+    expect(alone).toEqual(docs.map((d) => `${js(d)}---\n${js(d)}`));
   });
 
   it('writes random JSON-like documents as js-yaml does', () => {
