@@ -74,15 +74,36 @@ export function median(xs) {
  * Runs `prepare` (untimed) and the command `reps` times; every run must succeed and pass `check`.
  * Returns median / min wall time, the peak RSS over all runs and the raw runs.
  */
-export async function measure(what, cmd, args, { reps = 5, prepare, check, phases, ...opts } = {}) {
+export async function measure(what, cmd, args, { reps = 5, ...opts } = {}) {
   const runs = [];
+  for (let i = 0; i < reps; i++) runs.push(await measuredRun(what, cmd, args, i, opts));
+  return summary(runs, reps, Boolean(opts.phases));
+}
+
+/**
+ * Several commands measured in alternation, `reps` runs each: A B, B A, A B, ... (who goes first swaps every round),
+ * so that a machine whose speed drifts during the run (a shared host) slows each of them alike and their ratio holds.
+ * Each spec is `{ what, cmd, args, opts }` as for measure(); returns one result per spec, in their order.
+ */
+export async function measureAlternating(specs, reps = 5) {
+  const runs = specs.map(() => []);
   for (let i = 0; i < reps; i++) {
-    if (prepare) await prepare(i);
-    const r = await runOnce(cmd, args, opts);
-    if (r.code !== 0) throw new CommandFailed(what, r);
-    if (check) check(r);
-    runs.push({ wallMs: r.wallMs, rssMiB: r.rssMiB, ...(phases ? { phases: phases(r) } : {}) });
+    const order = specs.map((_, k) => k);
+    if (i % 2 === 1) order.reverse();
+    for (const k of order) runs[k].push(await measuredRun(specs[k].what, specs[k].cmd, specs[k].args, i, specs[k].opts ?? {}));
   }
+  return specs.map((spec, k) => ({ ...summary(runs[k], reps, Boolean(spec.opts?.phases)), alternating: true }));
+}
+
+async function measuredRun(what, cmd, args, i, { prepare, check, phases, ...opts }) {
+  if (prepare) await prepare(i);
+  const r = await runOnce(cmd, args, opts);
+  if (r.code !== 0) throw new CommandFailed(what, r);
+  if (check) check(r);
+  return { wallMs: r.wallMs, rssMiB: r.rssMiB, ...(phases ? { phases: phases(r) } : {}) };
+}
+
+function summary(runs, reps, phases) {
   const walls = runs.map((r) => r.wallMs);
   const rss = runs.map((r) => r.rssMiB).filter((x) => x !== null);
   return {
