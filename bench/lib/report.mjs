@@ -153,6 +153,7 @@ function targets(results) {
   const edit = synth('berth', 'after an app edit', 500);
   const helm4 = results.synth.find((e) => e.tool === 'helm template' && /^v4[^,]*$/.test(e.variant ?? '') && e.n === 500 && e.medianMs);
   const warmAlt = results.synth.find((e) => e.tool === 'berth' && /^warm, alternating with helm v4/.test(e.variant ?? '') && e.n === 500 && e.medianMs);
+  const stdoutAlt = results.synth.find((e) => e.tool === 'berth' && /^warm --stdout, alternating with helm v4/.test(e.variant ?? '') && e.n === 500 && e.medianMs);
   const helm4Alt = results.synth.find((e) => e.tool === 'helm template' && /^v4.*, alternating with berth warm$/.test(e.variant ?? '') && e.n === 500 && e.medianMs);
   const helm4values = results.synth.find((e) => e.tool === 'helm template' && /^v4.*values change/.test(e.variant ?? '') && e.n === 500 && e.medianMs);
   const cdk500 = synth('cdk8s synth', 'ts-node (default)', 500);
@@ -171,9 +172,14 @@ function targets(results) {
       verdict(warm && helm4 ? warm.medianMs <= helm4.medianMs : undefined, warm && helm4 && over(warm.medianMs, helm4.medianMs)),
     ],
     [
-      'synth N=500, warm ≤ `helm template` v4, the two run in alternation (same moments of the run)',
+      'synth N=500, warm (500 files written anew) ≤ `helm template` v4, the two run in alternation (same moments of the run)',
       warmAlt && helm4Alt && `${ms(warmAlt.medianMs)} vs ${ms(helm4Alt.medianMs)}`,
       verdict(warmAlt && helm4Alt ? warmAlt.medianMs <= helm4Alt.medianMs : undefined, warmAlt && helm4Alt && over(warmAlt.medianMs, helm4Alt.medianMs)),
+    ],
+    [
+      'synth N=500, warm `--stdout` (one YAML stream, as `helm template` prints) ≤ `helm template` v4, in alternation',
+      stdoutAlt && helm4Alt && `${ms(stdoutAlt.medianMs)} vs ${ms(helm4Alt.medianMs)}`,
+      verdict(stdoutAlt && helm4Alt ? stdoutAlt.medianMs <= helm4Alt.medianMs : undefined, stdoutAlt && helm4Alt && over(stdoutAlt.medianMs, helm4Alt.medianMs)),
     ],
     [
       'synth N=500, values change (a new values file, no code change) ≤ `helm template` v4 -f values-change.yaml',
