@@ -17,17 +17,15 @@ import { dump } from 'js-yaml';
 const OPTIONS = { lineWidth: -1, noRefs: true } as const;
 
 export function toYaml(value: unknown): string {
-  const outer = scalars === undefined;
-  if (outer) scalars = new Map();
-  try {
-    const text = node(value, 0, true);
-    return text === undefined ? '' : `${text}\n`;
-  } catch (err) {
-    if (err !== NOT_PLAIN) throw err;
-    return dump(value, OPTIONS);
-  } finally {
-    if (outer) scalars = undefined;
-  }
+  return withScalarCache(() => {
+    try {
+      const text = node(value, 0, true);
+      return text === undefined ? '' : `${text}\n`;
+    } catch (err) {
+      if (err !== NOT_PLAIN) throw err;
+      return dump(value, OPTIONS);
+    }
+  });
 }
 
 /** Documents separated by `---`, as `kubectl apply -f` reads a stream. */
