@@ -165,27 +165,13 @@ function targets(results) {
   const b500 = dep('berth', 500);
   const verdict = (ok, by) => (ok === undefined ? 'not measured' : ok ? 'met' : `**not met**${by ? ` (${by})` : ''}`);
   const over = (a, limit) => `${Math.round(((a - limit) / limit) * 100)} % over`;
+  /** A row "Berth's median ≤ the peer's median", from two entries of the run. */
+  const noSlower = (label, a, peer) => [label, a && peer && `${ms(a.medianMs)} vs ${ms(peer.medianMs)}`, verdict(a && peer ? a.medianMs <= peer.medianMs : undefined, a && peer && over(a.medianMs, peer.medianMs))];
   const rows = [
-    [
-      'synth N=500, warm ≤ `helm template` v4 (same run)',
-      warm && helm4 && `${ms(warm.medianMs)} vs ${ms(helm4.medianMs)}`,
-      verdict(warm && helm4 ? warm.medianMs <= helm4.medianMs : undefined, warm && helm4 && over(warm.medianMs, helm4.medianMs)),
-    ],
-    [
-      'synth N=500, warm (500 files written anew) ≤ `helm template` v4, the two run in alternation (same moments of the run)',
-      warmAlt && helm4Alt && `${ms(warmAlt.medianMs)} vs ${ms(helm4Alt.medianMs)}`,
-      verdict(warmAlt && helm4Alt ? warmAlt.medianMs <= helm4Alt.medianMs : undefined, warmAlt && helm4Alt && over(warmAlt.medianMs, helm4Alt.medianMs)),
-    ],
-    [
-      'synth N=500, warm `--stdout` (one YAML stream, as `helm template` prints) ≤ `helm template` v4, in alternation',
-      stdoutAlt && helm4Alt && `${ms(stdoutAlt.medianMs)} vs ${ms(helm4Alt.medianMs)}`,
-      verdict(stdoutAlt && helm4Alt ? stdoutAlt.medianMs <= helm4Alt.medianMs : undefined, stdoutAlt && helm4Alt && over(stdoutAlt.medianMs, helm4Alt.medianMs)),
-    ],
-    [
-      'synth N=500, values change (a new values file, no code change) ≤ `helm template` v4 -f values-change.yaml',
-      values && helm4values && `${ms(values.medianMs)} vs ${ms(helm4values.medianMs)}`,
-      verdict(values && helm4values ? values.medianMs <= helm4values.medianMs : undefined, values && helm4values && over(values.medianMs, helm4values.medianMs)),
-    ],
+    noSlower('synth N=500, warm ≤ `helm template` v4 (same run)', warm, helm4),
+    noSlower('synth N=500, warm (500 files written anew) ≤ `helm template` v4, the two run in alternation (same moments of the run)', warmAlt, helm4Alt),
+    noSlower('synth N=500, warm `--stdout` (one YAML stream, as `helm template` prints) ≤ `helm template` v4, in alternation', stdoutAlt, helm4Alt),
+    noSlower('synth N=500, values change (a new values file, no code change) ≤ `helm template` v4 -f values-change.yaml', values, helm4values),
     [
       'synth N=500 after an app edit: render ≤ 1.0 s (type check reported apart)',
       edit?.phasesMedianMs?.render !== undefined &&

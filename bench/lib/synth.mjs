@@ -84,26 +84,29 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
     log(`synth N=${n} (${OBJECTS_PER_SERVICE * n} objects)`);
     const out = mkdtempSync(join(tmpdir(), 'berth-bench-out-'));
     const trash = mkdtempSync(join(tmpdir(), 'berth-bench-trash-'));
+    // Berth's warm synth and helm template's default render: each measured alone below, then the two in alternation.
+    const berthArgs = [...berthSynthArgs(paths, out), '-o', 'json'];
+    const berthCheck = () => expectObjects('berth synth', n, yamlUnder(out));
+    const helmArgs = ['template', RELEASE, paths.helm, '--namespace', RELEASE];
+    const helmCheck = (r) => expectObjects('helm template', n, r.stdout);
     try {
       // Berth
       if (!tools.berth.available) skip('berth', 'warm bundle cache', n, tools.berth.reason);
       else if (!tools.berth.commands.includes('synth')) skip('berth', 'warm bundle cache', n, 'the berth CLI has no synth command yet');
       else {
-        const args = [...berthSynthArgs(paths, out), '-o', 'json'];
-        const check = () => expectObjects('berth synth', n, yamlUnder(out));
         const clean = emptier(out, trash);
         // One untimed run builds the CLI bundle and the app bundle: the warm case is a user re-running synth.
-        const warm = await runOnce(process.execPath, args, { cwd: ROOT });
+        const warm = await runOnce(process.execPath, berthArgs, { cwd: ROOT });
         if (warm.code !== 0) skip('berth', 'warm bundle cache', n, new CommandFailed('berth synth', warm).message);
         else {
           const phases = (r) => berthPhases(r.stdout, r.stderr);
-          await record('berth', 'warm bundle cache', n, () => measure('berth synth', process.execPath, args, { cwd: ROOT, env: TIMING, reps, prepare: clean, check, phases }));
+          await record('berth', 'warm bundle cache', n, () => measure('berth synth', process.execPath, berthArgs, { cwd: ROOT, env: TIMING, reps, prepare: clean, check: berthCheck, phases }));
           // Some machines (these among them) set NODE_EXTRA_CA_CERTS to the whole system CA bundle, which Node reads and
           // parses at every process start, before any of Berth's code (~35–60 ms here); helm, in Go, does not read it.
           // The figure above is what a user of this machine sees; this one what a machine without the variable sees.
           if (process.env.NODE_EXTRA_CA_CERTS) {
             await record('berth', 'warm, without NODE_EXTRA_CA_CERTS', n, () =>
-              measure('berth synth', process.execPath, args, { cwd: ROOT, env: { ...TIMING, NODE_EXTRA_CA_CERTS: undefined }, reps, prepare: clean, check, phases }),
+              measure('berth synth', process.execPath, berthArgs, { cwd: ROOT, env: { ...TIMING, NODE_EXTRA_CA_CERTS: undefined }, reps, prepare: clean, check: berthCheck, phases }),
             );
           }
           // A values change with no code change: a values file (the default env's config with svc-007's tag moved)
@@ -114,7 +117,7 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
             const base = JSON.parse(envText.slice(envText.indexOf('export default ') + 'export default '.length, envText.lastIndexOf(' satisfies')));
             const valuesFile = join(valuesDir, 'values.yaml');
             await record('berth', 'values change (-f, new values each run)', n, () =>
-              measure('berth synth', process.execPath, [...args, '-f', valuesFile], {
+              measure('berth synth', process.execPath, [...berthArgs, '-f', valuesFile], {
                 cwd: ROOT,
                 env: TIMING,
                 reps,
@@ -124,7 +127,7 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
                   // Block YAML, as people write values files (and as helm's values-change.yaml is).
                   writeFileSync(valuesFile, dump({ services }));
                 },
-                check,
+                check: berthCheck,
                 phases,
               }),
             );
@@ -137,7 +140,7 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
           const original = readFileSync(appFile, 'utf8');
           try {
             await record('berth', 'after an app edit', n, () =>
-              measure('berth synth', process.execPath, args, {
+              measure('berth synth', process.execPath, berthArgs, {
                 cwd: ROOT,
                 env: TIMING,
                 reps,
@@ -145,7 +148,7 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
                   clean();
                   appendFileSync(appFile, `// bench edit ${Date.now()}-${i}\n`);
                 },
-                check,
+                check: berthCheck,
                 phases,
               }),
             );
@@ -186,18 +189,10 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
           continue;
         }
         await record('helm template', version, n, () =>
-          measure('helm template', helm.path, ['template', RELEASE, paths.helm, '--namespace', RELEASE], {
-            reps,
-            env: helmEnv(),
-            check: (r) => expectObjects('helm template', n, r.stdout),
-          }),
+          measure('helm template', helm.path, helmArgs, { reps, env: helmEnv(), check: helmCheck }),
         );
         await record('helm template', `${version}, values change (-f values-change.yaml)`, n, () =>
-          measure('helm template', helm.path, ['template', RELEASE, paths.helm, '--namespace', RELEASE, '-f', join(paths.helm, 'values-change.yaml')], {
-            reps,
-            env: helmEnv(),
-            check: (r) => expectObjects('helm template', n, r.stdout),
-          }),
+          measure('helm template', helm.path, [...helmArgs, '-f', join(paths.helm, 'values-change.yaml')], { reps, env: helmEnv(), check: helmCheck }),
         );
       }
 
@@ -210,7 +205,7 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
         const label = (tool, variant) => `${tool} (${variant}) N=${n}`;
         try {
           // The app edit above restored index.ts: one untimed run bundles it again, so that every timed run is warm.
-          const warm = await runOnce(process.execPath, [...berthSynthArgs(paths, out), '-o', 'json'], { cwd: ROOT });
+          const warm = await runOnce(process.execPath, berthArgs, { cwd: ROOT });
           if (warm.code !== 0) throw new CommandFailed('berth synth', warm);
           const loadBefore = loadavg()[0];
           const [b, stdout, h] = await measureAlternating(
@@ -218,8 +213,8 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
               {
                 what: 'berth synth',
                 cmd: process.execPath,
-                args: [...berthSynthArgs(paths, out), '-o', 'json'],
-                opts: { cwd: ROOT, env: TIMING, prepare: emptier(out, trash), check: () => expectObjects('berth synth', n, yamlUnder(out)) },
+                args: berthArgs,
+                opts: { cwd: ROOT, env: TIMING, prepare: emptier(out, trash), check: berthCheck },
               },
               {
                 // What `helm template` does: one YAML stream to stdout, no files.
@@ -231,8 +226,8 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
               {
                 what: 'helm template',
                 cmd: helm.path,
-                args: ['template', RELEASE, paths.helm, '--namespace', RELEASE],
-                opts: { env: helmEnv(), check: (r) => expectObjects('helm template', n, r.stdout) },
+                args: helmArgs,
+                opts: { env: helmEnv(), check: helmCheck },
               },
             ],
             reps * 2,
