@@ -81,7 +81,7 @@ const log = (line) => console.log(line);
 const started = new Date();
 if (!ensureGnuTime(log)) log('GNU time (/usr/bin/time) is missing: peak RSS is not measured in this run');
 const tools = findTools();
-for (const [name, t] of Object.entries({ berth: tools.berth, cdk8s: tools.cdk8s, kubectl: tools.kubectl, ...Object.fromEntries(Object.entries(tools.helm).map(([v, h]) => [`helm ${v}`, h])) })) {
+for (const [name, t] of Object.entries({ berth: tools.berth, cdk8s: tools.cdk8s, kubectl: tools.kubectl, 'node (LTS)': tools.node24, ...Object.fromEntries(Object.entries(tools.helm).map(([v, h]) => [`helm ${v}`, h])) })) {
   log(`${name.padEnd(14)} ${t.available ? t.version : `not available: ${t.reason}`}`);
 }
 

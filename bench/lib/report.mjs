@@ -156,6 +156,15 @@ function targets(results) {
   const stdoutAlt = results.synth.find((e) => e.tool === 'berth' && /^warm --stdout, alternating with helm v4/.test(e.variant ?? '') && e.n === 500 && e.medianMs);
   const helm4Alt = results.synth.find((e) => e.tool === 'helm template' && /^v4.*, alternating with berth warm$/.test(e.variant ?? '') && e.n === 500 && e.medianMs);
   const helm4values = results.synth.find((e) => e.tool === 'helm template' && /^v4.*values change/.test(e.variant ?? '') && e.n === 500 && e.medianMs);
+  // Berth under the LTS Node, where the run measured it: the variants above with `, Node v24…` after their first words.
+  const ltsEntry = (pattern) => results.synth.find((e) => e.tool === 'berth' && pattern.test(e.variant ?? '') && e.medianMs && e.n === 500);
+  const lts = results.machine?.nodeLts;
+  // With a second Node in the run, the rows of the first say which one they are.
+  const under = lts ? ` under Node ${results.machine.node}` : '';
+  const warmAltLts = ltsEntry(/^warm, Node v\d+[^,]*, alternating with helm v4/);
+  const stdoutAltLts = ltsEntry(/^warm --stdout, Node v\d+[^,]*, alternating with helm v4/);
+  const valuesLts = ltsEntry(/^values change \(-f, new values each run\), Node v/);
+  const warm10Lts = results.synth.find((e) => e.tool === 'berth' && /^warm bundle cache, Node v/.test(e.variant ?? '') && e.n === 10 && e.medianMs);
   const cdk500 = synth('cdk8s synth', 'ts-node (default)', 500);
   const folded = foldDeploys(results.deploy);
   const dep = (tool, n) => folded.find((r) => r.tool === tool && r.n === n && !r.skipped)?.steps;
@@ -168,17 +177,25 @@ function targets(results) {
   /** A row "Berth's median ≤ the peer's median", from two entries of the run. */
   const noSlower = (label, a, peer) => [label, a && peer && `${ms(a.medianMs)} vs ${ms(peer.medianMs)}`, verdict(a && peer ? a.medianMs <= peer.medianMs : undefined, a && peer && over(a.medianMs, peer.medianMs))];
   const rows = [
-    noSlower('synth N=500, warm ≤ `helm template` v4 (same run)', warm, helm4),
-    noSlower('synth N=500, warm (500 files written anew) ≤ `helm template` v4, the two run in alternation (same moments of the run)', warmAlt, helm4Alt),
-    noSlower('synth N=500, warm `--stdout` (one YAML stream, as `helm template` prints) ≤ `helm template` v4, in alternation', stdoutAlt, helm4Alt),
-    noSlower('synth N=500, values change (a new values file, no code change) ≤ `helm template` v4 -f values-change.yaml', values, helm4values),
+    noSlower(`synth N=500${under}, warm ≤ \`helm template\` v4 (same run)`, warm, helm4),
+    noSlower(`synth N=500${under}, warm (500 files written anew) ≤ \`helm template\` v4, the two run in alternation (same moments of the run)`, warmAlt, helm4Alt),
+    noSlower(`synth N=500${under}, warm \`--stdout\` (one YAML stream, as \`helm template\` prints) ≤ \`helm template\` v4, in alternation`, stdoutAlt, helm4Alt),
+    noSlower(`synth N=500${under}, values change (a new values file, no code change) ≤ \`helm template\` v4 -f values-change.yaml`, values, helm4values),
     [
       'synth N=500 after an app edit: render ≤ 1.0 s (type check reported apart)',
       edit?.phasesMedianMs?.render !== undefined &&
         `render ${ms(edit.phasesMedianMs.render)}${Object.entries(edit.phasesMedianMs).filter(([k]) => k !== 'render').map(([k, v]) => `, ${k} ${ms(v)}`).join('')}; whole command ${ms(edit.medianMs)}`,
       verdict(edit?.phasesMedianMs?.render !== undefined ? edit.phasesMedianMs.render <= 1000 : undefined, edit?.phasesMedianMs?.render && over(edit.phasesMedianMs.render, 1000)),
     ],
-    ['synth N=10, warm ≤ 150 ms', warm10 && ms(warm10.medianMs), verdict(warm10 ? warm10.medianMs <= 150 : undefined, warm10 && over(warm10.medianMs, 150))],
+    [`synth N=10${under}, warm ≤ 150 ms`, warm10 && ms(warm10.medianMs), verdict(warm10 ? warm10.medianMs <= 150 : undefined, warm10 && over(warm10.medianMs, 150))],
+    ...(lts
+      ? [
+          noSlower(`synth N=500 under Node ${lts}, warm (500 files written anew) ≤ \`helm template\` v4, in alternation`, warmAltLts, helm4Alt),
+          noSlower(`synth N=500 under Node ${lts}, warm \`--stdout\` ≤ \`helm template\` v4, in alternation`, stdoutAltLts, helm4Alt),
+          noSlower(`synth N=500 under Node ${lts}, values change ≤ \`helm template\` v4 -f values-change.yaml`, valuesLts, helm4values),
+          [`synth N=10 under Node ${lts}, warm ≤ 150 ms`, warm10Lts && ms(warm10Lts.medianMs), verdict(warm10Lts ? warm10Lts.medianMs <= 150 : undefined, warm10Lts && over(warm10Lts.medianMs, 150))],
+        ]
+      : []),
     [
       'synth N=500 faster than `cdk8s synth` (ts-node)',
       warm && cdk500 && `${(cdk500.medianMs / warm.medianMs).toFixed(1)}× faster`,
@@ -220,7 +237,7 @@ export function renderReadme(readme, results, file) {
     `Last run: ${results.startedAt} → \`bench/results/${basename(file)}\``,
     '',
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; load average (1 / 5 / 15 min) at start ${m.loadAverageAtStart.join(' / ')}${m.loadAverageAtEnd ? `, at end ${m.loadAverageAtEnd.join(' / ')}` : ''}; each entry of the JSON has the 1-minute load around it.`,
-    `Tools: node ${m.node}; ${m.go ?? 'go: not found'}; berth ${m.berth ?? 'not available'}; cdk8s-cli ${m.cdk8sCli ?? 'not available'}; ${Object.entries(m.helm)
+    `Tools: node ${m.node}${m.nodeLts ? ` (Berth also under the LTS node ${m.nodeLts}: the rows marked so)` : ''}; ${m.go ?? 'go: not found'}; berth ${m.berth ?? 'not available'}; cdk8s-cli ${m.cdk8sCli ?? 'not available'}; ${Object.entries(m.helm)
       .map(([v, x]) => `helm ${v}: ${x ?? 'not built'}`)
       .join('; ')}; kubectl ${m.kubectl ?? 'not available'}.`,
     '',

