@@ -16,6 +16,7 @@ import { readReleaseKey, storeReleaseKey, type ReleaseKey } from '../release/key
 import { keySecretHashes } from '../model/secrets.js';
 import { scrubObjects, scrubRevision } from '../model/secret-data.js';
 import { restoreLiveSecrets, scrubHistory } from './secrets.js';
+import { mark } from '../util/timing.js';
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_HISTORY_MAX = 10;
@@ -141,6 +142,7 @@ export async function withReleaseLock<T>(
   work: (lock: ReleaseLock, interrupted: number[]) => Promise<T>,
 ): Promise<T> {
   const lock = await ctx.acquireLock(namespace, release);
+  mark('deploy: locked');
   let done = false;
   try {
     const from = lock.takenOverFrom;
@@ -159,6 +161,7 @@ export async function withReleaseLock<T>(
     await lock.release().catch((err: unknown) => {
       if (done) throw err;
     });
+    mark('deploy: unlocked');
   }
 }
 
@@ -173,6 +176,7 @@ export async function deploy(ctx: DeployContext, set: ManifestSet, options: Depl
   const base = { release: set.release, namespace: set.namespace };
   const releaseKey = await releaseKeyFor(ctx, set.namespace, set.release, options.releaseKey);
   const key = releaseKey.key;
+  mark('deploy: release key read');
   if (options.dryRun) {
     const history = await loadHistory(ctx.store, set.release);
     const desired = (await restoreLiveSecrets(ctx, set)).set;
@@ -180,14 +184,17 @@ export async function deploy(ctx: DeployContext, set: ManifestSet, options: Depl
     return { ...base, plan: p, dryRun: true, interrupted: [], scrubbed: [], durationMs: Date.now() - started };
   }
   await requireNamespace(ctx, set.namespace, options.createNamespace ?? false);
+  mark('deploy: namespace checked');
   return withReleaseLock(ctx, set.namespace, set.release, async (lock, interrupted) => {
     // Before reading history: a rewrite a killed run left half done is finished first, so no revision is missing.
     const legacy = await ctx.store.prepareScrub(set.release);
     const history = await loadHistory(ctx.store, set.release);
+    mark('deploy: history read');
     // Objects `--only` kept at the last deployed revision come from history without their Secret data.
     const desired = (await restoreLiveSecrets(ctx, set)).set;
     const p = await planRelease(ctx, desired, history, key, options);
     if (p.conflicts.length > 0) throw ownershipError(p);
+    mark('deploy: planned');
     options.onPlan?.(p);
     // The first writes: the key (first deploy), then history without secrets (first deploy since release keys).
     await storeReleaseKey(ctx.client, set.namespace, set.release, releaseKey);
@@ -286,12 +293,16 @@ export async function execute(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   try {
+    mark('deploy: revision recorded');
     await lock.setPendingRevision(revision);
     if (!p.hasChanges) ctx.progress.note('no changes: nothing to apply, checking readiness only');
     await applyWaves(ctx, lock, set, p, { deadline, timeoutMs, crashLoopRestarts: options.crashLoopRestarts });
+    mark('deploy: applied and ready');
     await prune(ctx, lock, p, deadline);
     await ctx.store.markDeployed(set.release, revision);
+    mark('deploy: marked deployed');
     await ctx.store.pruneHistory(set.release, options.historyMax ?? DEFAULT_HISTORY_MAX);
+    mark('deploy: history pruned');
     return { revision, status: 'deployed', description, noop: !p.hasChanges };
   } catch (err) {
     // A run that lost its lock records nothing, not even the failure: the release may be someone else's now, and the
