@@ -8,7 +8,7 @@ import { applyInKindOrder } from './apply.js';
 import type { DeployContext } from './context.js';
 import { loadHistory, type ReleaseHistory } from './history.js';
 import { API_CONCURRENCY, readLiveState } from './live.js';
-import { computeWaves, conflictLine, plan, type Plan, type PlanOptions } from '../model/plan.js';
+import { computeWaves, conflictLine, plan, type LiveState, type Plan, type PlanOptions } from '../model/plan.js';
 import { abortReason, waitForReady, type WaitOptions } from './watch.js';
 import { diagnose, diagnosisLines, troubled, type ServiceDiagnosis } from '../operate/diagnose.js';
 import { inventoryOf } from '../operate/inventory.js';
@@ -101,7 +101,7 @@ export async function planRelease(
   const newest = history.revisions.at(-1)?.revision;
   const applied = history.lastDeployed && history.lastDeployed.revision === newest ? history.lastDeployed.manifests : undefined;
   const snapshot = await readLiveState(ctx.client, set, history.previous, { key, applied }, options);
-  return plan({
+  const result = plan({
     desired: set,
     live: snapshot.live,
     previous: history.previous,
@@ -110,7 +110,12 @@ export async function planRelease(
     values: { before: keySecretHashes(history.lastDeployed?.values, key), after: keySecretHashes(set.publicConfig, key) },
     options,
   });
+  liveOf.set(result, snapshot.live);
+  return result;
 }
+
+/** What the cluster held when each plan was made (kept apart from the plan, which is printed and may hold none of it). */
+const liveOf = new WeakMap<Plan, ReadonlyMap<string, LiveState>>();
 
 /** The release key a run uses: the one the set was synthesized with, else the stored one, else a new one. */
 export async function releaseKeyFor(ctx: Pick<DeployContext, 'client'>, namespace: string, release: string, given?: ReleaseKey): Promise<ReleaseKey> {
@@ -394,8 +399,11 @@ async function applyWaves(
       }
       await applyInKindOrder(ctx.client, writes.filter((o) => !first.includes(o)));
     }
+    // A wave this run writes nothing of may be ready already in the copies the plan read, under the lock, moments ago.
+    const live = writes.length === 0 ? liveOf.get(p) : undefined;
     const outcome = await waitForReady(ctx.client, objects, {
       ...readiness,
+      known: live && new Map(objects.map((o) => [o, live.get(objectKey(o))?.current])),
       onService: (s, state, message) => ctx.progress.service(s, state, message),
     });
     for (const s of services) if (!objects.some((o) => o.metadata.labels?.[LABEL_NAME] === s)) ctx.progress.service(s, 'ready', 'no objects');

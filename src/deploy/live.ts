@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { namespaceExists, type KubeApi } from '../model/kube-api.js';
 import { definedKinds, groupKind, hasClusterScoped, LABEL_INSTANCE, objectKey, objectRef, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 import { ClusterError, UserError } from '../errors.js';
-import { ownerOf, releaseId, type LiveState } from '../model/plan.js';
+import { appliedByRelease, ownerOf, releaseId, type LiveState } from '../model/plan.js';
 import { ownsAllFields, sameJson } from '../model/managed-fields.js';
 import { scrubObject } from '../model/secret-data.js';
 
@@ -51,7 +51,16 @@ export async function readLiveState(
   // Cluster-scoped objects of the release are outside its namespace: list them cluster-wide too, but only for a
   // release that has some, since that needs cluster-wide read access a namespaced user does not have.
   const clusterScoped = hasClusterScoped([...desired.objects, ...previous]);
-  if (exists) existing.push(...(await client.listByLabel(desired.namespace, `${LABEL_INSTANCE}=${desired.release}`, { clusterScoped })));
+  // In full only the kinds the release renders or rendered: of the other kinds (the pods and ReplicaSets its workloads
+  // made carry its labels too, most of a namespace's bytes) only what the release itself applied is worth reading, which
+  // their metadata tells (an interrupted run's leftovers, for the plan to prune).
+  const id = releaseId(desired.namespace, desired.release);
+  const fullKinds = new Set([...desired.objects, ...previous].map(groupKind));
+  if (exists) {
+    existing.push(
+      ...(await client.listByLabel(desired.namespace, `${LABEL_INSTANCE}=${desired.release}`, { clusterScoped, fullKinds, fullIf: (o) => appliedByRelease(o, id) })),
+    );
+  }
   const defined = definedKinds(desired.objects);
   const listed = new Map(existing.map((o) => [objectKey(o), o]));
   const live = new Map<string, LiveState>();

@@ -1,4 +1,3 @@
-import { createLogUpdate } from 'log-update';
 import { stderrColors as pc } from '../colors.js';
 import type { ProgressReporter, ServiceState } from './context.js';
 
@@ -15,8 +14,10 @@ function paint(state: ServiceState, text: string): string {
  * On a terminal: one live line per service, rewritten in place, notes printed above them.
  * Elsewhere (CI, pipes): a plain line each time a service changes state or reason, never a rewrite.
  */
-export function createProgress(stream: NodeJS.WriteStream, interactive: boolean): ProgressReporter {
-  return interactive ? liveProgress(stream) : plainProgress(stream);
+export async function createProgress(stream: NodeJS.WriteStream, interactive: boolean): Promise<ProgressReporter> {
+  // log-update (an ES module, ~30 ms to load with its dependencies) only where a terminal shows live lines: a deploy
+  // in CI or into a pipe never loads it.
+  return interactive ? liveProgress(stream, (await import('log-update')).createLogUpdate) : plainProgress(stream);
 }
 
 function plainProgress(stream: NodeJS.WritableStream): ProgressReporter {
@@ -35,7 +36,7 @@ function plainProgress(stream: NodeJS.WritableStream): ProgressReporter {
   };
 }
 
-function liveProgress(stream: NodeJS.WriteStream): ProgressReporter {
+function liveProgress(stream: NodeJS.WriteStream, createLogUpdate: typeof import('log-update').createLogUpdate): ProgressReporter {
   const update = createLogUpdate(stream);
   const lines = new Map<string, { state: ServiceState; message: string }>();
   const width = () => Math.max(20, (stream.columns ?? 100) - 1);

@@ -31,6 +31,11 @@ export interface WaitOptions extends PodCheckOptions {
   /** Stops waiting with a failure when aborted (Ctrl-C). */
   readonly signal?: AbortSignal;
   readonly onService?: (service: string, state: ServiceState, message: string) => void;
+  /**
+   * Live copies of objects nothing has written since they were read. When every object is ready in them, that is the
+   * outcome, without a watch (a no-op redeploy); otherwise the wait watches as usual.
+   */
+  readonly known?: ReadonlyMap<KubeObject, KubeObject | undefined>;
 }
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
@@ -122,6 +127,18 @@ export interface ReadinessSource {
  * when the cluster forbids watching, by polling, with one notice.
  */
 export async function waitForReady(client: KubeApi, objects: readonly KubeObject[], options: WaitOptions): Promise<WaitOutcome> {
+  if (options.known) {
+    const watched = objects.filter((o) => hasReadinessRule(o));
+    const last = new Map<KubeObject, Readiness>();
+    for (const o of watched) {
+      const current = options.known.get(o);
+      const r = current && readiness(current);
+      if (!r?.done || !r.ok) break;
+      last.set(o, r);
+    }
+    const outcome = last.size === watched.length ? judge(objects, last, options) : undefined;
+    if (outcome?.ok) return outcome;
+  }
   const source = options.source ?? { polling: false };
   if (!source.polling && objects.some((o) => hasReadinessRule(o))) {
     try {

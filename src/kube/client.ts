@@ -2,9 +2,9 @@ import http from 'node:http';
 import https from 'node:https';
 import pLimit from 'p-limit';
 import { ClusterError, UserError } from '../errors.js';
-import type { KubeObject } from '../model/manifest-set.js';
+import { groupKind, type KubeObject } from '../model/manifest-set.js';
 import { loadKubeconfig, type Kubeconfig } from './kubeconfig.js';
-import { ensureNamespace, FIELD_MANAGER, type ApplyOptions, type DeleteOptions, type KubeApi, type ListOptions, type ObjectRef, type WatchEventType, type WatchOptions } from '../model/kube-api.js';
+import { ensureNamespace, FIELD_MANAGER, type ApplyOptions, type DeleteOptions, type KubeApi, type ListByLabelOptions, type ListOptions, type ObjectRef, type WatchEventType, type WatchOptions } from '../model/kube-api.js';
 import { follow } from './watch.js';
 import { ApiResponseError, toClusterError, unreachable, type ApiStatus, type RequestSubject } from '../model/kube-errors.js';
 import { sleep } from '../util/process.js';
@@ -163,7 +163,7 @@ export class KubeClient implements KubeApi {
    * Every object in `namespace` matching `labelSelector`, across every listable kind the server serves
    * (discovery, cached per client). With `clusterScoped`, cluster-scoped kinds are searched too.
    */
-  async listByLabel(namespace: string, labelSelector: string, options: { clusterScoped?: boolean } = {}): Promise<KubeObject[]> {
+  async listByLabel(namespace: string, labelSelector: string, options: ListByLabelOptions = {}): Promise<KubeObject[]> {
     const resources = (await this.discoverAll()).filter(
       (r) => r.verbs.includes('list') && (r.namespaced || options.clusterScoped) && !EVENT_KINDS.has(r.kind),
     );
@@ -171,8 +171,12 @@ export class KubeClient implements KubeApi {
     const lists = await Promise.all(
       resources.map((r) =>
         limit(async () => {
+          const metadataOnly = options.fullKinds !== undefined && !options.fullKinds.has(groupKind(r));
           try {
-            return await this.listResource(r, { namespace: r.namespaced ? namespace : undefined, labelSelector });
+            const items = await this.listResource(r, { namespace: r.namespaced ? namespace : undefined, labelSelector, metadataOnly });
+            if (!metadataOnly) return items;
+            const wanted = await Promise.all(items.filter((o) => options.fullIf?.(o) ?? false).map((o) => this.read(o)));
+            return wanted.filter((o) => o !== undefined);
           } catch (err) {
             // An aggregated API that is down, or a kind this user may not list, does not hide everything else.
             if (err instanceof ClusterError && (err.status === 403 || err.status === 404 || err.status === 503)) return [];

@@ -29,6 +29,18 @@ export interface DeleteOptions {
   readonly preconditions?: { readonly resourceVersion?: string; readonly uid?: string };
 }
 
+export interface ListByLabelOptions {
+  /** Cluster-scoped kinds too (needs cluster-wide list access). */
+  readonly clusterScoped?: boolean;
+  /**
+   * The kinds (`groupKind`: `apps/Deployment`, `/ConfigMap`) to list in full. When given, every other kind is listed
+   * by metadata only, and of those objects only the ones `fullIf` accepts are returned, each read in full: a caller
+   * that needs few of them is not sent a namespace's Pods and ReplicaSets.
+   */
+  readonly fullKinds?: ReadonlySet<string>;
+  readonly fullIf?: (metadataOnly: KubeObject) => boolean;
+}
+
 export interface ListOptions {
   /** Omitted: every namespace. */
   readonly namespace?: string;
@@ -72,7 +84,7 @@ export interface KubeApi {
   /** Every object of one kind. */
   list<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, options?: ListOptions): Promise<T[]>;
   /** Every object in `namespace` matching `labelSelector`, of every listable kind (Events excepted). */
-  listByLabel(namespace: string, labelSelector: string, options?: { clusterScoped?: boolean }): Promise<KubeObject[]>;
+  listByLabel(namespace: string, labelSelector: string, options?: ListByLabelOptions): Promise<KubeObject[]>;
   /**
    * List then watch one kind, as client-go's informers do: every existing object as ADDED, then every change; a
    * stream that ends is reopened from the last resourceVersion, one that expired (410 Gone) is replaced by a fresh

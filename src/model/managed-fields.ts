@@ -15,22 +15,32 @@ interface ManagedFieldsEntry {
   fieldsV1?: FieldSet;
 }
 
-/** Stable JSON: keys sorted, so equal objects compare alike whatever order their keys were written in. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (isPlainObject(value)) {
-    return `{${Object.keys(value)
-      .sort()
-      .filter((k) => value[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** The same JSON document (key order aside). */
+/**
+ * The same JSON document, key order aside: what comparing the two as JSON with sorted keys tells, without writing the
+ * text (a no-op deploy compares every object with its recorded rendering). Keys whose value is undefined count as
+ * absent; any object that is not an array compares by its own keys, as JSON.stringify sees a plain object; other values
+ * compare as their JSON text (NaN and null alike, as in JSON).
+ */
 export function sameJson(a: unknown, b: unknown): boolean {
-  return stableJson(a) === stableJson(b);
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (isPlainObject(a)) {
+    if (!isPlainObject(b)) return false;
+    let defined = 0;
+    for (const k of Object.keys(a)) {
+      const v = a[k];
+      if (v === undefined) continue;
+      defined++;
+      if (!Object.hasOwn(b, k) || b[k] === undefined || !sameJson(v, b[k])) return false;
+    }
+    for (const k of Object.keys(b)) if (b[k] !== undefined) defined--;
+    return defined === 0;
+  }
+  if (b !== null && typeof b === 'object') return false;
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** What managed fields do not track: identity, and what the server keeps itself. */

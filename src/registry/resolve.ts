@@ -23,13 +23,7 @@ import { packumentCacheDir } from './paths.js';
 /** What a spec names: a package and a range (`latest` when none was given), or a file or directory. */
 export type TemplateSpec = { readonly kind: 'package'; readonly name: string; readonly range?: string } | { readonly kind: 'path'; readonly path: string };
 
-/**
- * True when a deploy argument names a template rather than an app: a scoped name, `name@range`, or a `.tgz`.
- * (A bare name is an app under apps/ unless the project depends on a template of that name: the caller decides.)
- */
-export function isTemplateSpec(arg: string): boolean {
-  return arg.startsWith('@') || /^[a-z0-9][a-z0-9._~-]*@/.test(arg) || arg.endsWith('.tgz');
-}
+export { isTemplateSpec } from './template-spec.js';
 
 export function parseTemplateSpec(spec: string): TemplateSpec {
   if (spec.endsWith('.tgz') || spec.startsWith('.') || isAbsolute(spec) || (!spec.startsWith('@') && spec.includes('/'))) {

@@ -4,8 +4,6 @@
  * defaults of its new fields, values given go on top), as `helm upgrade --reuse-values` would, except that secret
  * values are not in the revision: they come back from the release's live Secrets (see `recoverSecretValues`).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { findProblems } from '../config/validate.js';
 import { loadValuesWithOrigins, mergeValues } from '../config/values.js';
@@ -14,34 +12,8 @@ import { templateLabel, type KubeObject } from '../model/manifest-set.js';
 import type { Revision } from '../model/revision.js';
 import { isSecret, recoverSecretValues } from '../model/secret-data.js';
 import { templateSchema, type TemplatePackage } from '../synth/template.js';
-import { isTemplateSpec } from './resolve.js';
 
-/**
- * The template spec a deploy argument names, or undefined for an app: `@scope/...`, `name@range` and `.tgz` are
- * templates; a bare name is an app under apps/ unless there is none and the project's package.json depends on a
- * package of that name whose package.json has a `berth` field.
- */
-export function templateSpecOf(arg: string, root: string, cwd = process.cwd()): string | undefined {
-  if (isTemplateSpec(arg)) return arg;
-  if (arg.includes('/') || arg.startsWith('.') || existsSync(join(root, 'apps', arg, 'index.ts'))) return undefined;
-  const project = nearestPackageDir(cwd);
-  if (!project) return undefined;
-  const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-  if (!pkg.dependencies?.[arg] && !pkg.devDependencies?.[arg]) return undefined;
-  const installed = join(project, 'node_modules', arg, 'package.json');
-  if (!existsSync(installed)) return undefined;
-  return (JSON.parse(readFileSync(installed, 'utf8')) as { berth?: unknown }).berth ? arg : undefined;
-}
-
-function nearestPackageDir(from: string): string | undefined {
-  let dir = resolve(from);
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
+export { templateSpecOf } from './template-spec.js';
 
 export interface ConfigBase {
   /** The config values files and `--set` go onto. */

@@ -89,7 +89,7 @@ export function cancelOnSignals(): AbortSignal {
 export async function loadRelease(app: string, opts: AppFlags & { dryRun?: boolean }, progressFormat: 'text' | 'json' | 'markdown', signal?: AbortSignal, lockTimeoutMs?: number) {
   const { synthesize, PROJECT_ROOT } = await import('../../synth/synthesize.js');
   const { openContext } = await import('../../deploy/setup.js');
-  const { templateSpecOf } = await import('../../registry/template-release.js');
+  const { templateSpecOf } = await import('../../registry/template-spec.js');
   const spec = templateSpecOf(app, PROJECT_ROOT);
   if (spec !== undefined) return withOnly(await loadTemplateRelease(spec, opts, progressFormat, signal, lockTimeoutMs), opts.only);
   if (opts.release === undefined) {
@@ -105,7 +105,7 @@ export async function loadRelease(app: string, opts: AppFlags & { dryRun?: boole
   }
   const { createProgress } = await import('../../deploy/progress.js');
   const { isInteractive } = await import('../output.js');
-  const progress = createProgress(process.stderr, isInteractive() && progressFormat === 'text');
+  const progress = await createProgress(process.stderr, isInteractive() && progressFormat === 'text');
   const { findApp } = await import('../../synth/apps.js');
   const { readReleaseKey } = await import('../../release/key.js');
   const ctx = await openContext({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace, progress, signal, lockTimeoutMs });
@@ -157,7 +157,7 @@ export async function loadTemplateRelease(
   const { releaseNameProblem } = await import('../../model/names.js');
   const { createProgress } = await import('../../deploy/progress.js');
   const { info, isInteractive } = await import('../output.js');
-  const progress = createProgress(process.stderr, isInteractive() && progressFormat === 'text');
+  const progress = await createProgress(process.stderr, isInteractive() && progressFormat === 'text');
   const { openContext } = await import('../../deploy/setup.js');
   const { readReleaseKey } = await import('../../release/key.js');
   const ctx = await openContext({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace, progress, signal, lockTimeoutMs });

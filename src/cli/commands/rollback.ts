@@ -26,7 +26,7 @@ export function rollbackCommand(): Command {
       const timeoutMs = opts.timeout;
       const historyMax = opts.historyMax;
       const lockTimeoutMs = opts.lockTimeout;
-      const progress = createProgress(process.stderr, isInteractive() && opts.output === 'text');
+      const progress = await createProgress(process.stderr, isInteractive() && opts.output === 'text');
       const ctx = await openContext({ ...opts, progress, signal: cancelOnSignals(), lockTimeoutMs });
       const result = await rollback(ctx, ctx.namespace, release, revision, { timeoutMs, crashLoopRestarts: opts.crashLoopRestarts, historyMax, adopt: opts.adopt, dryRun: opts.dryRun }).finally(() =>
         progress.stop(),

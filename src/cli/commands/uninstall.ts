@@ -19,7 +19,7 @@ export function uninstallCommand(): Command {
       const { isInteractive, printJson } = await import('../output.js');
       const timeoutMs = opts.timeout;
       const lockTimeoutMs = opts.lockTimeout;
-      const progress = createProgress(process.stderr, isInteractive() && opts.output === 'text');
+      const progress = await createProgress(process.stderr, isInteractive() && opts.output === 'text');
       const ctx = await openContext({ ...opts, progress, lockTimeoutMs });
       const result = await uninstall(ctx, ctx.namespace, release, { keepHistory: opts.keepHistory, keepVolumes: opts.keepVolumes, timeoutMs }).finally(() => progress.stop());
       if (opts.output === 'json') printJson(result);

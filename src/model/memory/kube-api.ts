@@ -5,6 +5,7 @@ import {
   type ApplyOptions,
   type DeleteOptions,
   type KubeApi,
+  type ListByLabelOptions,
   type ListOptions,
   type ObjectRef,
   type WatchEventType,
@@ -12,7 +13,7 @@ import {
 } from '../kube-api.js';
 import { ApiResponseError, toClusterError, type ApiStatus } from '../kube-errors.js';
 import { ClusterError } from '../../errors.js';
-import { CLUSTER_SCOPED_KINDS as CLUSTER_SCOPED, objectKey, type KubeObject } from '../manifest-set.js';
+import { CLUSTER_SCOPED_KINDS as CLUSTER_SCOPED, groupKind, objectKey, type KubeObject } from '../manifest-set.js';
 import { parseLabelSelector } from '../label-selector.js';
 import { fieldsOf, retainFields, type FieldSet } from '../managed-fields.js';
 
@@ -254,12 +255,19 @@ export class MemoryKubeApi implements KubeApi {
       .map((o) => (options.metadataOnly ? { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata } : o) as T);
   }
 
-  async listByLabel(namespace: string, labelSelector: string, options: { clusterScoped?: boolean } = {}): Promise<KubeObject[]> {
+  async listByLabel(namespace: string, labelSelector: string, options: ListByLabelOptions = {}): Promise<KubeObject[]> {
     const req = this.request('list', { apiVersion: '*', kind: '*', metadata: { name: '', namespace } });
     const matches = this.selector(req, labelSelector);
-    return this.objects().filter(
+    const found = this.objects().filter(
       (o) => !EVENT_KINDS.has(o.kind) && (o.metadata.namespace === namespace || (options.clusterScoped && CLUSTER_SCOPED.has(o.kind))) && matches(o),
     );
+    // Kinds not listed in full: their objects by metadata, and only those fullIf wants, each read again in full.
+    const full: KubeObject[] = [];
+    for (const o of found) {
+      if (options.fullKinds === undefined || options.fullKinds.has(groupKind(o))) full.push(o);
+      else if (options.fullIf?.({ apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata }) && (await this.read(o))) full.push(o);
+    }
+    return full;
   }
 
   async watch(apiVersion: string, kind: string, options: WatchOptions, onEvent: (type: WatchEventType, obj: KubeObject) => void): Promise<void> {

@@ -2,7 +2,8 @@ import { deploy } from '../../../src/deploy/deploy.js';
 import { ClusterError, UserError } from '../../../src/errors.js';
 import { unreachable } from '../../../src/model/kube-errors.js';
 import { MemoryKubeApi, SimulatedCrash } from '../../../src/model/memory/kube-api.js';
-import { ANNOTATION_KEEP, LABEL_PART_OF, type KubeObject } from '../../../src/model/manifest-set.js';
+import { ANNOTATION_KEEP, ANNOTATION_RELEASE, LABEL_INSTANCE, LABEL_PART_OF, type KubeObject } from '../../../src/model/manifest-set.js';
+import { releaseId } from '../../../src/model/plan.js';
 import { leaseName } from '../../../src/release/lock.js';
 import { revisionSecretName, SecretRevisionStore } from '../../../src/release/store.js';
 import type { ManifestSet } from '../../../src/model/manifest-set.js';
@@ -277,6 +278,45 @@ describe('deploy over the in-memory API', () => {
     expect(result.plan.summary).toMatchObject({ unchanged: 2, update: 0, create: 0 });
     expect(api.requests.slice(before).filter((r) => r.dryRun)).toEqual([]);
     expect(writes(api, before).filter((w) => !w.includes('Lease/') && !w.includes('Secret/berth.release.'))).toEqual([]);
+  });
+
+  it('judges a redeploy without changes ready from the objects the plan read: no watch, no pod read', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), web('v1'));
+    expect(result.outcome).toMatchObject({ status: 'deployed', noop: true });
+    const after = api.requests.slice(before);
+    expect(after.filter((r) => r.verb === 'watch')).toEqual([]);
+    expect(after.filter((r) => r.kind === 'Pod' || r.kind === 'ReplicaSet')).toEqual([]);
+    // A change is watched as before.
+    const changed = api.requests.length;
+    await deploy(memoryContext(api), web('v2'));
+    expect(api.requests.slice(changed).filter((r) => r.verb === 'watch').map((r) => r.kind)).toContain('Deployment');
+  });
+
+  it('still waits on a redeploy without changes whose objects are not ready, and fails it on time', async () => {
+    await deploy(memoryContext(api), web('stuck'), { timeoutMs: 1000 });
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), web('stuck'), { timeoutMs: 1000 });
+    expect(result.plan.hasChanges).toBe(false);
+    expect(result.outcome).toMatchObject({ status: 'failed', error: 'timed out after 1s waiting for Deployment/demo-web (0 of 1 updated replicas available)' });
+    expect(api.requests.slice(before).filter((r) => r.verb === 'watch').map((r) => r.kind)).toContain('Deployment');
+  });
+
+  it('finds a leftover of a kind the release does not render by its metadata, reads only that one in full, and prunes it', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    const labels = { [LABEL_INSTANCE]: RELEASE };
+    const annotations = { [ANNOTATION_RELEASE]: releaseId(NS, RELEASE) };
+    // Applied by this release in a run no revision recorded, and a pod its Deployment made (labels, but an owner).
+    await api.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'demo-old', namespace: NS, labels, annotations }, spec: { ports: [{ port: 80 }] } });
+    api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'demo-web-1', namespace: NS, labels, annotations, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'demo-web-1', uid: 'u1' }] } }, 'kube-controller-manager');
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), web('v1'));
+    expect(result.plan.changes.filter((c) => c.action === 'delete').map((c) => `${c.ref} (${c.reason})`)).toEqual(['Service/demo-old (left by an interrupted run)']);
+    expect(result.plan.changes.find((c) => c.action === 'delete')!.diff).toContain('port: 80');
+    expect(api.requests.slice(before).filter((r) => r.verb === 'read' && (r.kind === 'Service' || r.kind === 'Pod')).map((r) => `${r.kind}/${r.name}`)).toEqual(['Service/demo-old']);
+    expect(live('Service', 'demo-old')).toBeUndefined();
+    expect(live('Pod', 'demo-web-1')).toBeDefined();
   });
 
   it('detects drift (kubectl edit of a field Berth set) without the applied hash changing, and applies the object back', async () => {

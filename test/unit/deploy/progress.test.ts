@@ -13,9 +13,9 @@ function sink(): { stream: NodeJS.WriteStream; text: () => string } {
 }
 
 describe('createProgress', () => {
-  it('prints plain lines in CI, one per change of state or reason', () => {
+  it('prints plain lines in CI, one per change of state or reason', async () => {
     const s = sink();
-    const p = createProgress(s.stream, false);
+    const p = await createProgress(s.stream, false);
     p.service('api', 'waiting', '0 of 2 replicas updated');
     p.service('api', 'waiting', '0 of 2 replicas updated');
     p.service('api', 'waiting', '1 of 2 replicas updated');
@@ -33,9 +33,9 @@ describe('createProgress', () => {
     );
   });
 
-  it('keeps one live line per service on a terminal', () => {
+  it('keeps one live line per service on a terminal', async () => {
     const s = sink();
-    const p = createProgress(s.stream, true);
+    const p = await createProgress(s.stream, true);
     p.service('db', 'waiting', '0 of 1 replicas ready');
     p.service('api', 'applying', '3 objects');
     p.service('db', 'ready', '1 of 1 replicas ready');

@@ -1,4 +1,4 @@
-import { ownsAllFields, fieldsOf, retainFields, type FieldSet } from '../../../src/model/managed-fields.js';
+import { ownsAllFields, fieldsOf, retainFields, sameJson, type FieldSet } from '../../../src/model/managed-fields.js';
 import type { KubeObject } from '../../../src/model/manifest-set.js';
 
 const rendered: KubeObject = {
@@ -68,5 +68,43 @@ describe('the in-memory field sets', () => {
     const edited = { ...rendered, spec: { ...(rendered.spec as object), replicas: 3 } };
     expect(ownsAllFields(live(retainFields(fields, rendered, edited)), rendered)).toBe(false);
     expect(ownsAllFields(live(retainFields(fields, rendered, rendered)), rendered)).toBe(true);
+  });
+});
+
+describe('sameJson', () => {
+  /** What sameJson answered before it stopped writing text: the two as JSON with sorted keys, undefined keys dropped. */
+  const sortedJson = (value: unknown): string => {
+    if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+      const o = value as Record<string, unknown>;
+      return `{${Object.keys(o)
+        .sort()
+        .filter((k) => o[k] !== undefined)
+        .map((k) => `${JSON.stringify(k)}:${sortedJson(o[k])}`)
+        .join(',')}}`;
+    }
+    return JSON.stringify(value) as string;
+  };
+  const values: unknown[] = [
+    null, undefined, 0, -0, 1, NaN, Infinity, '', '0', 'a', true, false,
+    [], [1], [1, 2], [2, 1], [undefined], [null], [[]], [{}],
+    {}, { a: 1 }, { a: 1, b: undefined }, { b: undefined, a: 1 }, { a: undefined }, { a: null }, { a: '1' }, { a: [1, { b: 2 }] },
+    { a: [1, { b: 2, c: undefined }] }, { b: 2, a: 1 }, { a: 1, b: 2 }, { a: 1, b: 2, c: 3 }, { constructor: 1 }, { toString: 'x' },
+    rendered, { ...rendered, spec: { ...(rendered.spec as object) } }, { ...rendered, status: undefined }, { ...rendered, metadata: { ...rendered.metadata, labels: { app: 'web' } } },
+    JSON.parse(JSON.stringify(rendered)), new Date(0),
+  ];
+  it('answers what comparing sorted-key JSON text answered, for every pair', () => {
+    const disagree: string[] = [];
+    for (const a of values) for (const b of values) if (sameJson(a, b) !== (sortedJson(a) === sortedJson(b))) disagree.push(`${sortedJson(a)} vs ${sortedJson(b)}`);
+    // One pair differs, rightly: the text wrote an array holding undefined as `[]`, where JSON has `[null]`.
+    expect(disagree).toEqual(['[] vs []', '[] vs []']);
+    expect(sameJson([undefined], [])).toBe(false);
+    expect(sameJson([undefined], [undefined])).toBe(true);
+  });
+  it('tells key order and undefined keys apart from real differences', () => {
+    expect(sameJson({ a: 1, b: { c: [1, 2] } }, { b: { c: [1, 2] }, a: 1, d: undefined })).toBe(true);
+    expect(sameJson({ a: 1, b: { c: [1, 2] } }, { b: { c: [2, 1] }, a: 1 })).toBe(false);
+    expect(sameJson({ a: 1 }, { a: 1, b: null })).toBe(false);
+    expect(sameJson({ a: 1 }, Object.create({ a: 1 }))).toBe(false);
   });
 });
