@@ -306,21 +306,24 @@ async function deployOnce({ paths, rep, tools, cluster, log, only }) {
     } else if (!tools.berth.available) skip('berth', tools.berth.reason);
     else if (!berthCommands.includes('deploy')) skip('berth', 'the berth CLI has no deploy command yet');
     else {
-      const ns = `${RELEASE}-berth`;
-      kube.freshNamespace(ns);
-      const deploy = (env) => ({
-        cmd: process.execPath,
-        args: [BERTH, 'deploy', paths.berthApp, '-r', RELEASE, '-n', ns, '--env', env, `--timeout=${WAIT_TIMEOUT}`],
-        env: kenv,
-        waits: true,
-      });
-      const steps = { first: deploy('default'), noop: deploy('default'), change: deploy('change') };
-      if (berthCommands.includes('rollback')) {
-        steps.rollback = { cmd: process.execPath, args: [BERTH, 'rollback', RELEASE, '-n', ns, `--timeout=${WAIT_TIMEOUT}`], env: kenv, waits: true };
+      // Under the Node running the bench, and under the LTS Node too where there is one (tools.node24).
+      const runtimes = [[process.execPath, 'berth', `${RELEASE}-berth`], ...(tools.node24?.available ? [[tools.node24.path, `berth (Node ${tools.node24.version})`, `${RELEASE}-berth-lts`]] : [])];
+      for (const [node, tool, ns] of runtimes) {
+        kube.freshNamespace(ns);
+        const deploy = (env) => ({
+          cmd: node,
+          args: [BERTH, 'deploy', paths.berthApp, '-r', RELEASE, '-n', ns, '--env', env, `--timeout=${WAIT_TIMEOUT}`],
+          env: kenv,
+          waits: true,
+        });
+        const steps = { first: deploy('default'), noop: deploy('default'), change: deploy('change') };
+        if (berthCommands.includes('rollback')) {
+          steps.rollback = { cmd: node, args: [BERTH, 'rollback', RELEASE, '-n', ns, `--timeout=${WAIT_TIMEOUT}`], env: kenv, waits: true };
+        }
+        const r = await runScenarios({ kube, ns, tool, steps, storeSelector: `owner=berth,release=${RELEASE}`, log });
+        if (!steps.rollback) r.steps.rollback = { skipped: 'the berth CLI has no rollback command yet' };
+        results.push({ ...r, n, rep });
       }
-      const r = await runScenarios({ kube, ns, tool: 'berth', steps, storeSelector: `owner=berth,release=${RELEASE}`, log });
-      if (!steps.rollback) r.steps.rollback = { skipped: 'the berth CLI has no rollback command yet' };
-      results.push({ ...r, n, rep });
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

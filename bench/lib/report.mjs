@@ -172,6 +172,8 @@ function targets(results) {
   const b = dep('berth', n);
   const kubectl = dep('kubectl apply --server-side', n);
   const b500 = dep('berth', 500);
+  const bLtsTool = folded.find((r) => r.n === n && /^berth \(Node v/.test(r.tool) && !r.skipped)?.tool;
+  const bLts = bLtsTool && dep(bLtsTool, n);
   const verdict = (ok, by) => (ok === undefined ? 'not measured' : ok ? 'met' : `**not met**${by ? ` (${by})` : ''}`);
   const over = (a, limit) => `${Math.round(((a - limit) / limit) * 100)} % over`;
   /** A row "Berth's median ≤ the peer's median", from two entries of the run. */
@@ -211,6 +213,20 @@ function targets(results) {
       b?.noop?.totalMs && `${((100 * b.noop.totalMs) / b.first.totalMs).toFixed(1)} %, ${b.noop.written.objects} objects, ${b.noop.apiWrites.dryRun} dry runs`,
       verdict(b?.noop?.totalMs ? b.noop.totalMs <= 0.05 * b.first.totalMs && b.noop.written.objects === 0 : undefined),
     ],
+    ...(bLts
+      ? [
+          [
+            `${bLtsTool}: first deploy N=${n} ≤ 0.9× kubectl apply --server-side + wait`,
+            bLts.first?.totalMs && kubectl?.first?.totalMs && `${ms(bLts.first.totalMs)} vs ${ms(kubectl.first.totalMs)}: ${(bLts.first.totalMs / kubectl.first.totalMs).toFixed(2)}×`,
+            verdict(bLts.first?.totalMs && kubectl?.first?.totalMs ? bLts.first.totalMs <= 0.9 * kubectl.first.totalMs : undefined),
+          ],
+          [
+            `${bLtsTool}: no-op redeploy N=${n} ≤ 5 % of first deploy, 0 objects written`,
+            bLts.noop?.totalMs && `${((100 * bLts.noop.totalMs) / bLts.first.totalMs).toFixed(1)} %, ${bLts.noop.written.objects} objects, ${bLts.noop.apiWrites.dryRun} dry runs`,
+            verdict(bLts.noop?.totalMs ? bLts.noop.totalMs <= 0.05 * bLts.first.totalMs && bLts.noop.written.objects === 0 : undefined),
+          ],
+        ]
+      : []),
     [
       'one-service change writes only that service’s objects',
       b?.change?.written && `${b.change.written.objects} objects${b.change.written.list ? `: ${b.change.written.list.join(', ')}` : ''}`,
