@@ -173,7 +173,8 @@ export class KubeClient implements KubeApi {
         limit(async () => {
           const metadataOnly = options.fullKinds !== undefined && !options.fullKinds.has(groupKind(r));
           try {
-            const items = await this.listResource(r, { namespace: r.namespaced ? namespace : undefined, labelSelector, metadataOnly });
+            const selector = metadataOnly && options.metadataOnlySelector ? [labelSelector, options.metadataOnlySelector].filter(Boolean).join(',') : labelSelector;
+            const items = await this.listResource(r, { namespace: r.namespaced ? namespace : undefined, labelSelector: selector, metadataOnly });
             if (!metadataOnly) return items;
             const wanted = await Promise.all(items.filter((o) => options.fullIf?.(o) ?? false).map((o) => this.read(o)));
             return wanted.filter((o) => o !== undefined);

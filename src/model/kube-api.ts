@@ -39,6 +39,8 @@ export interface ListByLabelOptions {
    */
   readonly fullKinds?: ReadonlySet<string>;
   readonly fullIf?: (metadataOnly: KubeObject) => boolean;
+  /** More requirements (`!pod-template-hash`) for the kinds listed by metadata only. */
+  readonly metadataOnlySelector?: string;
 }
 
 export interface ListOptions {

@@ -261,11 +261,13 @@ export class MemoryKubeApi implements KubeApi {
     const found = this.objects().filter(
       (o) => !EVENT_KINDS.has(o.kind) && (o.metadata.namespace === namespace || (options.clusterScoped && CLUSTER_SCOPED.has(o.kind))) && matches(o),
     );
-    // Kinds not listed in full: their objects by metadata, and only those fullIf wants, each read again in full.
+    // Kinds not listed in full: their objects by metadata (with the extra requirements), and only those fullIf wants,
+    // each read again in full.
+    const extra = parseLabelSelector(options.metadataOnlySelector ?? '');
     const full: KubeObject[] = [];
     for (const o of found) {
       if (options.fullKinds === undefined || options.fullKinds.has(groupKind(o))) full.push(o);
-      else if (options.fullIf?.({ apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata }) && (await this.read(o))) full.push(o);
+      else if (extra(o.metadata.labels ?? {}) && options.fullIf?.({ apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata }) && (await this.read(o))) full.push(o);
     }
     return full;
   }

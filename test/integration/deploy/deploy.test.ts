@@ -110,12 +110,25 @@ describe('deploy', () => {
       },
       { force: true },
     );
+    // And one of a kind the release never renders: found by its metadata, read in full for the plan.
+    await ctx.client.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'PodTemplate',
+        metadata: { name: 'w-orphan-template', namespace: ns, labels: { 'app.kubernetes.io/instance': 'w' }, annotations: { 'berth.dev/release': `${ns}/w` } },
+        template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'example/orphan:1' }] } },
+      },
+      { force: true },
+    );
     const r = await deployEnv(ns, 'w', 'noworker');
     expect(r.outcome?.status).toBe('deployed');
     expect(r.plan.changes.filter((c) => c.action === 'delete').map((c) => `${c.ref}: ${c.reason}`).sort()).toEqual([
       'ConfigMap/w-orphan: left by an interrupted run',
       'Deployment/w-worker: no longer rendered',
+      'PodTemplate/w-orphan-template: left by an interrupted run',
     ]);
+    expect(r.plan.changes.find((c) => c.ref === 'PodTemplate/w-orphan-template')!.diff).toContain('example/orphan:1');
+    expect(await getJson('podtemplate', 'w-orphan-template', ns)).toBeUndefined();
     expect(r.plan.kept).toEqual(['ConfigMap/w-worker-config']);
     expect(await getJson('deployment', 'w-worker', ns)).toBeUndefined();
     expect(await getJson('configmap', 'w-orphan', ns)).toBeUndefined();
