@@ -176,6 +176,24 @@ function targets(results) {
   const bLts = bLtsTool && dep(bLtsTool, n);
   const verdict = (ok, by) => (ok === undefined ? 'not measured' : ok ? 'met' : `**not met**${by ? ` (${by})` : ''}`);
   const over = (a, limit) => `${Math.round(((a - limit) / limit) * 100)} % over`;
+  /** The first-deploy and no-op rows of one Berth runtime's folded steps at size n. */
+  const deployTargets = (prefix, steps) => {
+    const ratio = steps?.first?.totalMs && kubectl?.first?.totalMs && `${(steps.first.totalMs / kubectl.first.totalMs).toFixed(2)}×`;
+    return [
+      [
+        `${prefix}first deploy N=${n} ≤ 0.9× kubectl apply --server-side + wait`,
+        ratio && `${ms(steps.first.totalMs)} vs ${ms(kubectl.first.totalMs)}: ${ratio}`,
+        verdict(ratio ? steps.first.totalMs <= 0.9 * kubectl.first.totalMs : undefined, ratio),
+      ],
+      [
+        `${prefix}no-op redeploy N=${n} ≤ 5 % of first deploy, 0 objects written`,
+        steps?.noop?.totalMs && `${((100 * steps.noop.totalMs) / steps.first.totalMs).toFixed(1)} %, ${steps.noop.written.objects} objects, ${steps.noop.apiWrites.dryRun} dry runs`,
+        verdict(steps?.noop?.totalMs ? steps.noop.totalMs <= 0.05 * steps.first.totalMs && steps.noop.written.objects === 0 : undefined),
+      ],
+    ];
+  };
+  /** The N=10 warm row "≤ 150 ms". */
+  const within150 = (label, e) => [label, e && ms(e.medianMs), verdict(e ? e.medianMs <= 150 : undefined, e && over(e.medianMs, 150))];
   /** A row "Berth's median ≤ the peer's median", from two entries of the run. */
   const noSlower = (label, a, peer) => [label, a && peer && `${ms(a.medianMs)} vs ${ms(peer.medianMs)}`, verdict(a && peer ? a.medianMs <= peer.medianMs : undefined, a && peer && over(a.medianMs, peer.medianMs))];
   const rows = [
@@ -189,13 +207,13 @@ function targets(results) {
         `render ${ms(edit.phasesMedianMs.render)}${Object.entries(edit.phasesMedianMs).filter(([k]) => k !== 'render').map(([k, v]) => `, ${k} ${ms(v)}`).join('')}; whole command ${ms(edit.medianMs)}`,
       verdict(edit?.phasesMedianMs?.render !== undefined ? edit.phasesMedianMs.render <= 1000 : undefined, edit?.phasesMedianMs?.render && over(edit.phasesMedianMs.render, 1000)),
     ],
-    [`synth N=10${under}, warm ≤ 150 ms`, warm10 && ms(warm10.medianMs), verdict(warm10 ? warm10.medianMs <= 150 : undefined, warm10 && over(warm10.medianMs, 150))],
+    within150(`synth N=10${under}, warm ≤ 150 ms`, warm10),
     ...(lts
       ? [
           noSlower(`synth N=500 under Node ${lts}, warm (500 files written anew) ≤ \`helm template\` v4, in alternation`, warmAltLts, helm4Alt),
           noSlower(`synth N=500 under Node ${lts}, warm \`--stdout\` ≤ \`helm template\` v4, in alternation`, stdoutAltLts, helm4Alt),
           noSlower(`synth N=500 under Node ${lts}, values change ≤ \`helm template\` v4 -f values-change.yaml`, valuesLts, helm4values),
-          [`synth N=10 under Node ${lts}, warm ≤ 150 ms`, warm10Lts && ms(warm10Lts.medianMs), verdict(warm10Lts ? warm10Lts.medianMs <= 150 : undefined, warm10Lts && over(warm10Lts.medianMs, 150))],
+          within150(`synth N=10 under Node ${lts}, warm ≤ 150 ms`, warm10Lts),
         ]
       : []),
     [
@@ -203,30 +221,8 @@ function targets(results) {
       warm && cdk500 && `${(cdk500.medianMs / warm.medianMs).toFixed(1)}× faster`,
       verdict(warm && cdk500 ? cdk500.medianMs > warm.medianMs : undefined),
     ],
-    [
-      `first deploy N=${n} ≤ 0.9× kubectl apply --server-side + wait`,
-      b?.first?.totalMs && kubectl?.first?.totalMs && `${ms(b.first.totalMs)} vs ${ms(kubectl.first.totalMs)}: ${(b.first.totalMs / kubectl.first.totalMs).toFixed(2)}×`,
-      verdict(b?.first?.totalMs && kubectl?.first?.totalMs ? b.first.totalMs <= 0.9 * kubectl.first.totalMs : undefined, b?.first?.totalMs && kubectl?.first?.totalMs && `${(b.first.totalMs / kubectl.first.totalMs).toFixed(2)}×`),
-    ],
-    [
-      `no-op redeploy N=${n} ≤ 5 % of first deploy, 0 objects written`,
-      b?.noop?.totalMs && `${((100 * b.noop.totalMs) / b.first.totalMs).toFixed(1)} %, ${b.noop.written.objects} objects, ${b.noop.apiWrites.dryRun} dry runs`,
-      verdict(b?.noop?.totalMs ? b.noop.totalMs <= 0.05 * b.first.totalMs && b.noop.written.objects === 0 : undefined),
-    ],
-    ...(bLts
-      ? [
-          [
-            `${bLtsTool}: first deploy N=${n} ≤ 0.9× kubectl apply --server-side + wait`,
-            bLts.first?.totalMs && kubectl?.first?.totalMs && `${ms(bLts.first.totalMs)} vs ${ms(kubectl.first.totalMs)}: ${(bLts.first.totalMs / kubectl.first.totalMs).toFixed(2)}×`,
-            verdict(bLts.first?.totalMs && kubectl?.first?.totalMs ? bLts.first.totalMs <= 0.9 * kubectl.first.totalMs : undefined),
-          ],
-          [
-            `${bLtsTool}: no-op redeploy N=${n} ≤ 5 % of first deploy, 0 objects written`,
-            bLts.noop?.totalMs && `${((100 * bLts.noop.totalMs) / bLts.first.totalMs).toFixed(1)} %, ${bLts.noop.written.objects} objects, ${bLts.noop.apiWrites.dryRun} dry runs`,
-            verdict(bLts.noop?.totalMs ? bLts.noop.totalMs <= 0.05 * bLts.first.totalMs && bLts.noop.written.objects === 0 : undefined),
-          ],
-        ]
-      : []),
+    ...deployTargets('', b),
+    ...(bLts ? deployTargets(`${bLtsTool}: `, bLts) : []),
     [
       'one-service change writes only that service’s objects',
       b?.change?.written && `${b.change.written.objects} objects${b.change.written.list ? `: ${b.change.written.list.join(', ')}` : ''}`,

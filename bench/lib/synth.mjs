@@ -82,6 +82,8 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
   // Berth under the current LTS Node too, where there is one (tools.node24): its rows' variants end in this suffix.
   const lts = tools.node24?.available ? { path: tools.node24.path, suffix: `, Node ${tools.node24.version}` } : undefined;
   if (!lts && tools.node24) log(`  berth under the LTS Node: not measured (${tools.node24.reason})`);
+  /** [node, variant suffix] of each Node Berth is measured under. */
+  const runtimes = [[process.execPath, ''], ...(lts ? [[lts.path, lts.suffix]] : [])];
   for (const paths of sets) {
     const { n } = paths;
     log(`synth N=${n} (${OBJECTS_PER_SERVICE * n} objects)`);
@@ -126,7 +128,7 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
             const base = JSON.parse(envText.slice(envText.indexOf('export default ') + 'export default '.length, envText.lastIndexOf(' satisfies')));
             const valuesFile = join(valuesDir, 'values.yaml');
             let run = 0;
-            for (const [node, suffix] of [[process.execPath, ''], ...(lts ? [[lts.path, lts.suffix]] : [])]) {
+            for (const [node, suffix] of runtimes) {
               await record('berth', `values change (-f, new values each run)${suffix}`, n, () =>
                 measure('berth synth', node, [...berthArgs, '-f', valuesFile], {
                   cwd: ROOT,
@@ -221,7 +223,7 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
           if (warm.code !== 0) throw new CommandFailed('berth synth', warm);
           // Berth into 500 new files and as one YAML stream on stdout (what `helm template` does: no files), under the
           // Node running the bench and under the LTS Node, each as [tool, variant, command].
-          const berthRuns = [[process.execPath, ''], ...(lts ? [[lts.path, lts.suffix]] : [])].flatMap(([node, suffix]) => [
+          const berthRuns = runtimes.flatMap(([node, suffix]) => [
             [
               'berth',
               `warm${suffix}, alternating with helm ${version}`,
