@@ -23,8 +23,6 @@ import { packumentCacheDir } from './paths.js';
 /** What a spec names: a package and a range (`latest` when none was given), or a file or directory. */
 export type TemplateSpec = { readonly kind: 'package'; readonly name: string; readonly range?: string } | { readonly kind: 'path'; readonly path: string };
 
-export { isTemplateSpec } from './template-spec.js';
-
 export function parseTemplateSpec(spec: string): TemplateSpec {
   if (spec.endsWith('.tgz') || spec.startsWith('.') || isAbsolute(spec) || (!spec.startsWith('@') && spec.includes('/'))) {
     return { kind: 'path', path: resolve(spec) };

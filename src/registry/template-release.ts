@@ -13,8 +13,6 @@ import type { Revision } from '../model/revision.js';
 import { isSecret, recoverSecretValues } from '../model/secret-data.js';
 import { templateSchema, type TemplatePackage } from '../synth/template.js';
 
-export { templateSpecOf } from './template-spec.js';
-
 export interface ConfigBase {
   /** The config values files and `--set` go onto. */
   readonly base: Record<string, unknown>;

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { c as createTar } from 'tar';
-import { isTemplateSpec, parseTemplateSpec, resolveTemplate } from '../../../src/registry/resolve.js';
+import { parseTemplateSpec, resolveTemplate } from '../../../src/registry/resolve.js';
+import { isTemplateSpec } from '../../../src/registry/template-spec.js';
 
 const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'C', type: 'object', properties: {} };
 

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { templateSpecOf } from '../../../src/registry/template-release.js';
+import { templateSpecOf } from '../../../src/registry/template-spec.js';
 
 describe('templateSpecOf', () => {
   let project: string;
