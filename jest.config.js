@@ -8,6 +8,7 @@ const suites = {
   integration: {
     displayName: 'integration',
     testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+    setupFilesAfterEnv: ['<rootDir>/test/integration/matchers.ts'],
     globalSetup: '<rootDir>/test/integration/global-setup.ts',
     globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
     testTimeout: 300000,
@@ -16,6 +17,7 @@ const suites = {
   reliability: {
     displayName: 'reliability',
     testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
+    setupFilesAfterEnv: ['<rootDir>/test/integration/matchers.ts'],
     globalSetup: '<rootDir>/test/integration/global-setup.ts',
     globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
     testTimeout: 600000,

@@ -31,7 +31,7 @@ beforeAll(async () => {
   ns = await namespace('rel-role');
   await kubectl(['create', 'serviceaccount', ACCOUNT, '-n', ns]);
   const rbac = await execFile(process.execPath, [join(ROOT, 'bin', 'berth.mjs'), 'rbac', '-n', ns, '--service-account', ACCOUNT], { timeoutMs: 60_000 });
-  expect(rbac.code).toBe(0);
+  expect(rbac).toExitWith(0);
   await kubectl(['apply', '-f', '-'], { input: rbac.stdout });
   kubeconfig = await serviceAccountKubeconfig(ns, ACCOUNT);
   // Precondition: the account really has no cluster-scoped read.

@@ -37,7 +37,7 @@ beforeAll(async () => {
   ns = await createTestNamespace('config-bad');
   const res = await berth('deploy', 'shop', '-n', ns, '--env', 'dev', '--timeout', '120s');
   expect(res.stderr).not.toContain('error:');
-  expect(res.code).toBe(0);
+  expect(res).toExitWith(0);
 });
 
 afterAll(async () => {
@@ -70,7 +70,7 @@ describe('bad inputs through berth deploy', () => {
     expect(res.stderr).toContain(message);
     expect(res.stderr).not.toMatch(/internal error/);
     expect(res.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     expect(await snapshot()).toBe(before);
   });
 });

@@ -35,7 +35,7 @@ beforeAll(async () => {
   ns = await createTestNamespace('config-values');
   const res = await berth('deploy', 'shop', '-n', ns, '--env', 'dev', '--timeout', '120s');
   expect(res.stderr).not.toContain('error:');
-  expect(res.code).toBe(0);
+  expect(res).toExitWith(0);
 });
 
 afterAll(async () => {
@@ -52,7 +52,7 @@ describe('values files against the shop config type', () => {
     const before = await snapshot();
     const file = valuesFile(`${_what.replace(/\W+/g, '-')}.yaml`, yaml);
     const res = await berth('deploy', 'shop', '-n', ns, '--env', 'dev', '-f', file);
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     expect(res.stderr).toContain(message);
     expect(res.stderr).toContain('hint: run `berth schema shop`');
     expect(res.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
@@ -69,7 +69,7 @@ describe('values files against the shop config type', () => {
     const file = valuesFile('cache.yaml', 'cache:\n  maxMemory: 96mb\n');
     const res = await berth('deploy', 'shop', '-n', ns, '--env', 'dev', '-f', file, '--timeout', '120s');
     expect(res.stderr).not.toContain('error:');
-    expect(res.code).toBe(0);
+    expect(res).toExitWith(0);
     const after = await pods();
     const cache = (list: string[]) => list.filter((p) => p.startsWith('cache/'));
     const others = (list: string[]) => list.filter((p) => !p.startsWith('cache/'));

@@ -17,7 +17,7 @@ describe('apps/boutique as release boutique', () => {
     const res = await berth('deploy', 'boutique', '-n', ns, '--env', 'dev', '--timeout', '120s');
     expect(res.stderr).not.toContain('error:');
     expect(res.stdout).toContain(`release ${ns}/boutique: revision 1 deployed (Install)`);
-    expect(res.code).toBe(0);
+    expect(res).toExitWith(0);
 
     const deployments = await listJson('deployments', ns, 'app.kubernetes.io/instance=boutique');
     expect(deployments).toHaveLength(12);
@@ -45,16 +45,16 @@ describe('apps/boutique as release boutique', () => {
     const synth = await berth('synth', 'boutique', '--env', 'dev', '-r', 'boutique', '-n', ns, '--stdout');
     const kdiff = await kubectlResult(['diff', '--server-side', '--field-manager=berth', '-f', '-'], { input: synth.stdout });
     expect(kdiff.stdout).toBe('');
-    expect(kdiff.code).toBe(0);
+    expect(kdiff).toExitWith(0);
 
     const again = await berth('deploy', 'boutique', '-n', ns, '--env', 'dev', '--set', 'networkPolicies=false', '--timeout', '120s');
-    expect(again.code).toBe(0);
+    expect(again).toExitWith(0);
     // The 12 per-service policies of the networkPolicies option and the deny-all escape-hatch object, nothing else.
     expect(again.stdout).toContain('0 to create, 0 to update, 13 to delete, 35 unchanged');
     expect(await listJson('networkpolicies', ns)).toEqual([]);
 
     const gone = await berth('uninstall', 'boutique', '-n', ns);
-    expect(gone.code).toBe(0);
+    expect(gone).toExitWith(0);
     expect(await labelled(ns)).toEqual([]);
   });
 });

@@ -16,20 +16,20 @@ describe('berth diff and deploy --dry-run', () => {
   it('print the same plan, redact Secret values and exit 2 with --exit-code while there are changes', async () => {
     const ns = await namespace('cli-diff');
     const diff = await berth('diff', WAVES, '-r', 'w', '-n', ns, '--env', 'v1', '--exit-code');
-    expect(diff.code).toBe(2);
+    expect(diff).toExitWith(2);
     expect(diff.stdout).toContain('+ create Secret/w-db-secret (service db)');
     expect(diff.stdout).toContain('PASSWORD: REDACTED (7 bytes)');
     expect(diff.stdout).not.toContain(Buffer.from('hunter2').toString('base64'));
     expect(diff.stdout).toContain('Plan: 9 to create, 0 to update, 0 to delete, 0 unchanged.');
     const dry = await berth(...deployArgs(ns, 'v1', '--dry-run'));
-    expect(dry.code).toBe(0);
+    expect(dry).toExitWith(0);
     expect(dry.stdout).toBe(diff.stdout);
     // A dry run writes nothing, not even a revision.
     expect(await listJson('secrets', ns, 'owner=berth')).toEqual([]);
 
-    expect((await berth(...deployArgs(ns, 'v1'))).code).toBe(0);
+    expect(await berth(...deployArgs(ns, 'v1'))).toExitWith(0);
     const clean = await berth('diff', WAVES, '-r', 'w', '-n', ns, '--env', 'v1', '--exit-code', '-o', 'json');
-    expect(clean.code).toBe(0);
+    expect(clean).toExitWith(0);
     const plan = JSON.parse(clean.stdout);
     expect(plan.hasChanges).toBe(false);
     expect(plan.summary).toEqual({ create: 0, update: 0, delete: 0, unchanged: 9 });
@@ -45,14 +45,14 @@ describe('berth deploy, rollback, diff-revisions, uninstall', () => {
   it('deploys, rolls back to the previous revision as a new revision, compares revisions and uninstalls', async () => {
     const ns = await namespace('cli-cycle');
     const first = await berth(...deployArgs(ns, 'v1', '-o', 'json'));
-    expect(first.code).toBe(0);
+    expect(first).toExitWith(0);
     expect(JSON.parse(first.stdout).outcome).toMatchObject({ revision: 1, status: 'deployed', description: 'Install' });
     const second = await berth(...deployArgs(ns, 'v2'));
     expect(second.stdout).toBe(`release ${ns}/w: revision 2 deployed (Upgrade)\n` + second.stdout.split('\n')[1] + '\n');
     expect(second.stderr).toContain('api: ready (Deployment/w-api: 1 of 1 replicas available)');
 
     const revs = await berth('diff-revisions', 'w', '1', '2', '-n', ns);
-    expect(revs.code).toBe(0);
+    expect(revs).toExitWith(0);
     const config = revs.stdout.indexOf('apiImage: (unset) → "example.com/waves:1.1.0"');
     const objects = revs.stdout.indexOf('~ update Deployment/w-api');
     expect(config).toBeGreaterThan(0);
@@ -60,7 +60,7 @@ describe('berth deploy, rollback, diff-revisions, uninstall', () => {
     expect(revs.stdout).not.toContain('hunter2');
 
     const back = await berth('rollback', 'w', '-n', ns);
-    expect(back.code).toBe(0);
+    expect(back).toExitWith(0);
     expect(back.stdout).toContain(`release ${ns}/w: rolled back to revision 1 as revision 3`);
     const s = await store(ns);
     const [r1, r3] = [await s.get('w', 1), await s.get('w', 3)];
@@ -70,7 +70,7 @@ describe('berth deploy, rollback, diff-revisions, uninstall', () => {
     expect((await getJson('deployment', 'w-api', ns)).spec.template.spec.containers[0].image).toBe('example.com/waves:1.0.0');
 
     const gone = await berth('uninstall', 'w', '-n', ns, '-o', 'json');
-    expect(gone.code).toBe(0);
+    expect(gone).toExitWith(0);
     expect(JSON.parse(gone.stdout).deleted).toHaveLength(9);
     const left = await kubectl(['get', 'all,configmaps,secrets,leases', '-n', ns, '-l', 'app.kubernetes.io/instance=w', '-o', 'name']);
     expect(left).toBe('');
@@ -79,7 +79,7 @@ describe('berth deploy, rollback, diff-revisions, uninstall', () => {
 
   it('keeps the history marked uninstalled with --keep-history', async () => {
     const ns = await namespace('cli-keep');
-    expect((await berth(...deployArgs(ns, 'v1'))).code).toBe(0);
+    expect(await berth(...deployArgs(ns, 'v1'))).toExitWith(0);
     const gone = await berth('uninstall', 'w', '-n', ns, '--keep-history');
     expect(gone.stdout).toContain('history kept, marked uninstalled');
     expect((await (await store(ns)).list('w')).map((r) => r.status)).toEqual(['uninstalled']);
@@ -88,9 +88,9 @@ describe('berth deploy, rollback, diff-revisions, uninstall', () => {
 
   it('reports a failed deploy with exit 1 and both outcomes with --atomic', async () => {
     const ns = await namespace('cli-atomic');
-    expect((await berth(...deployArgs(ns, 'v1'))).code).toBe(0);
+    expect(await berth(...deployArgs(ns, 'v1'))).toExitWith(0);
     const res = await berth('deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'broken', '--timeout', '10s', '--atomic');
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     expect(res.stdout).toMatch(new RegExp(`^release ${ns}/w: revision 2 failed: timed out after 10s waiting for Deployment/w-api`));
     expect(res.stdout).toContain('rolled back to revision 1: revision 3 deployed');
   });
@@ -99,9 +99,9 @@ describe('berth deploy, rollback, diff-revisions, uninstall', () => {
 describe('berth deploy --only', () => {
   it('changes only the named services and records the whole release', async () => {
     const ns = await namespace('cli-only');
-    expect((await berth(...deployArgs(ns, 'v1'))).code).toBe(0);
+    expect(await berth(...deployArgs(ns, 'v1'))).toExitWith(0);
     const res = await berth(...deployArgs(ns, 'v1', '--set', 'image=example.com/waves:1.2.0', '--only', 'worker', '-o', 'json'));
-    expect(res.code).toBe(0);
+    expect(res).toExitWith(0);
     const out = JSON.parse(res.stdout);
     expect(out.plan.changes.filter((c: { action: string }) => c.action !== 'unchanged').map((c: { kind: string; name: string }) => `${c.kind}/${c.name}`)).toEqual([
       'Deployment/w-worker',
@@ -127,7 +127,7 @@ describe('release lock', () => {
     expect((await (await store(ns)).list('w')).map((r) => r.status)).toEqual(['pending']);
 
     const next = await berth(...deployArgs(ns, 'v1'));
-    expect(next.code).toBe(0);
+    expect(next).toExitWith(0);
     expect(next.stderr).toMatch(/took over the lock of .* \(process gone\)/);
     expect(next.stderr).toContain('revision 1 was left pending by a killed run: marked interrupted');
     // The kill lands once the first object is in; a fast apply may have written every object by then, and the
@@ -138,7 +138,7 @@ describe('release lock', () => {
 
   it('stops on Ctrl-C at a safe point, records the revision as cancelled and releases the lock', async () => {
     const ns = await namespace('cli-cancel');
-    expect((await berth(...deployArgs(ns, 'v1'))).code).toBe(0);
+    expect(await berth(...deployArgs(ns, 'v1'))).toExitWith(0);
     const child = spawn(process.execPath, ['bin/berth.mjs', 'deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'broken', '--timeout', '5m', '--kubeconfig', testKubeconfig()], {
       env: { ...process.env, CI: '1', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -158,7 +158,7 @@ describe('release lock', () => {
     ]);
     expect(await getJson('lease', 'berth-release-w', ns)).toBeUndefined();
     const next = await berth(...deployArgs(ns, 'v1'));
-    expect(next.code).toBe(0);
+    expect(next).toExitWith(0);
     expect(next.stderr).not.toContain('took over the lock');
   });
 
@@ -178,8 +178,8 @@ describe('release lock', () => {
     const holder = berth('deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'broken', '--timeout', '10s');
     await waitFor(async () => (await (await store(ns)).list('w')).some((r) => r.status === 'pending'), { timeoutMs: 60_000, what: 'revision 1 pending' });
     const waiter = await berth(...deployArgs(ns, 'v1'));
-    expect((await holder).code).toBe(1);
-    expect(waiter.code).toBe(0);
+    expect(await holder).toExitWith(1);
+    expect(waiter).toExitWith(0);
     expect(waiter.stderr).toMatch(/waiting for the lock of release w: held by \S+ pid \d+ \(process \d+ is running on this host\); its lease expires in \d+s unless renewed; giving up in \d+s/);
     expect(waiter.stdout).toContain(`release ${ns}/w: revision 2 deployed`);
     expect((await (await store(ns)).list('w')).map((r) => r.status)).toEqual(['failed', 'deployed']);

@@ -87,7 +87,7 @@ describe('deploy', () => {
       input: set.objects.map((o) => stringify(o)).join('---\n'),
     });
     expect(res.stdout).toBe('');
-    expect(res.code).toBe(0);
+    expect(res).toExitWith(0);
   });
 
   it('prunes objects no longer rendered, keeps those annotated berth.dev/keep, and removes leftovers of interrupted runs', async () => {

@@ -63,7 +63,7 @@ describe('escape-hatch objects through the release lifecycle', () => {
     ]);
     const dry = await strictDryRun(v1);
     expect(dry.stderr).toBe('');
-    expect(dry.code).toBe(0);
+    expect(dry).toExitWith(0);
 
     const first = await deployEscape(v1);
     expect(first.outcome).toMatchObject({ revision: 1, status: 'deployed' });
@@ -95,7 +95,7 @@ describe('escape-hatch objects through the release lifecycle', () => {
     expect(widget.spec).toEqual({ size: 3 });
     expect(widget.metadata.annotations['berth.dev/release']).toBe(`${ns}/crd`);
     // Everything exists now, the custom object included: the API server accepts each one under strict validation.
-    expect((await strictDryRun(set)).code).toBe(0);
+    expect(await strictDryRun(set)).toExitWith(0);
     const again = await deployEscape(await synthEscape('v1', 'crd', ns, [`crdGroup=${group}`]));
     expect(again.outcome).toMatchObject({ revision: 2, status: 'deployed', noop: true });
 

@@ -23,13 +23,13 @@ describe('apps/shop as release shop in two namespaces', () => {
       const res = await berth('deploy', 'shop', '-r', 'shop', '-n', ns, '--env', 'dev', '--timeout', '120s');
       expect(res.stderr).not.toContain('error:');
       expect(res.stdout).toContain(`release ${ns}/shop: revision 1 deployed (Install)`);
-      expect(res.code).toBe(0);
+      expect(res).toExitWith(0);
     }
 
     const synth = await berth('synth', 'shop', '--env', 'dev', '-r', 'shop', '-n', prod, '--stdout');
     const kdiff = await kubectlResult(['diff', '--server-side', '--field-manager=berth', '-f', '-'], { input: synth.stdout });
     expect(kdiff.stdout).toBe('');
-    expect(kdiff.code).toBe(0);
+    expect(kdiff).toExitWith(0);
 
     const list = JSON.parse((await berth('list', '-A', '-o', 'json')).stdout) as { namespace: string; release: string; revision: number }[];
     expect(list.filter((r) => r.namespace === dev || r.namespace === prod).map((r) => r.revision)).toEqual([1, 1]);
@@ -39,7 +39,7 @@ describe('apps/shop as release shop in two namespaces', () => {
     const before = { all: await podNames(prod), orders: await podNames(prod, 'orders') };
     const devPods = await podNames(dev);
     const upgrade = await berth('deploy', 'shop', '-r', 'shop', '-n', prod, '--env', 'dev', '--set', 'orders.image=ghcr.io/berth-examples/orders:9.9.9', '--timeout', '120s');
-    expect(upgrade.code).toBe(0);
+    expect(upgrade).toExitWith(0);
     expect(upgrade.stdout).toContain(`release ${prod}/shop: revision 2 deployed`);
     const after = { all: await podNames(prod), orders: await podNames(prod, 'orders') };
     expect(after.orders).toHaveLength(before.orders.length);
@@ -48,7 +48,7 @@ describe('apps/shop as release shop in two namespaces', () => {
     expect(await podNames(dev)).toEqual(devPods);
 
     const back = await berth('rollback', 'shop', '-n', prod, '-o', 'json');
-    expect(back.code).toBe(0);
+    expect(back).toExitWith(0);
     expect(JSON.parse(back.stdout)).toMatchObject({ toRevision: 1, outcome: { revision: 3, status: 'deployed' } });
     const history = JSON.parse((await berth('history', 'shop', '-n', prod, '-o', 'json')).stdout) as { revision: number; status: string }[];
     expect(history.map((h) => [h.revision, h.status])).toEqual([
@@ -60,7 +60,7 @@ describe('apps/shop as release shop in two namespaces', () => {
     expect(await manifests(3)).toBe(await manifests(1));
 
     const gone = await berth('uninstall', 'shop', '-n', prod);
-    expect(gone.code).toBe(0);
+    expect(gone).toExitWith(0);
     expect(await labelled(prod)).toEqual([]);
     expect(await podNames(dev)).toEqual(devPods);
   });

@@ -91,7 +91,7 @@ describe('berth logs', () => {
 
   it('prints text lines as service/pod/container | message, merged across pods', async () => {
     const res = await berth('logs', 'trio', '-n', ns, '--tail', '1', '--service', 'web,worker');
-    expect(res.code).toBe(0);
+    expect(res).toExitWith(0);
     const lines = res.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(8);
     for (const line of lines) expect(line).toMatch(/^(web|worker)\/trio-\1-[a-z0-9]+-[a-z0-9]{5}\/\1 \| \S/);
@@ -149,14 +149,14 @@ describe('berth logs', () => {
 
   it('names the services a release has when --service names none of them', async () => {
     const res = await berth('logs', 'trio', '-n', ns, '--service', 'wbe');
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     expect(res.stderr).toContain("error: release trio has no service 'wbe'");
     expect(res.stderr).toContain('hint: its services: api, web, worker');
   });
 
   it('refuses to follow more streams than --max-log-requests, saying how to narrow them', async () => {
     const res = await berth('logs', 'trio', '-n', ns, '-f', '--max-log-requests', '5');
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     expect(res.stderr).toMatch(/error: release trio has 1[67] containers to follow, more than --max-log-requests 5/);
   });
 
@@ -166,7 +166,7 @@ describe('berth logs', () => {
     await kubectl(['-n', ns, 'create', 'rolebinding', 'no-logs', '--role=no-logs', `--serviceaccount=${ns}:no-logs`]);
     const kubeconfig = await serviceAccountKubeconfig(ns, 'no-logs');
     const res = await execFile(process.execPath, ['bin/berth.mjs', 'logs', 'trio', '--kubeconfig', kubeconfig], { timeoutMs: 60_000, env: { ...process.env, NO_COLOR: '1' } });
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     expect(res.stderr).toMatch(new RegExp(`^error: the cluster refuses to show pod logs in namespace ${ns}: not allowed to read logs of Pod/trio-\\S+ container \\S+ in namespace ${ns} \\(403 Forbidden\\): pods "trio-\\S+" is forbidden: User "system:serviceaccount:${ns}:no-logs" cannot get resource "pods/log"`));
     expect(res.stderr).toContain(`hint: the user of context no-logs needs "get" on "pods/log" in namespace ${ns} (check: kubectl auth can-i get pods --subresource=log -n ${ns})`);
     expect(res.stderr).not.toMatch(/\n\s+at /);
@@ -174,7 +174,7 @@ describe('berth logs', () => {
 
   it('shows the graph of the deployed release with each service ready and its pods counted', async () => {
     const res = await berth('graph', '-r', 'trio', '-n', ns, '-o', 'json');
-    expect(res.code).toBe(0);
+    expect(res).toExitWith(0);
     const g = JSON.parse(res.stdout);
     expect(g.release).toBe('trio');
     const byName = Object.fromEntries(g.nodes.map((n: Json) => [n.name, n]));
@@ -193,7 +193,7 @@ describe('why a release is not ready', () => {
     const ns = await namespace('crash');
     // Crash-looping past the restart threshold (default 3) fails the deploy at once, long before the timeout.
     const res = await deploy(ns, '--set', 'crashApi=true', '--set', 'replicas=2', '--timeout', '5m');
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     expect(res.stdout).toMatch(/revision 1 failed: Deployment\/trio-api failed: pod trio-api-\S+: CrashLoopBackOff: container api: .*\(threshold 3 restarts\)/);
     expect(res.stdout).toMatch(/\n {2}api: 0\/2 pods ready\n {4}pod trio-api-\S+: CrashLoopBackOff: container api: back-off restarting failed container api/);
 
@@ -213,14 +213,14 @@ describe('why a release is not ready', () => {
     expect(g.nodes.find((n: Json) => n.name === 'api').readiness).toMatchObject({ state: 'waiting', pods: { ready: 0, total: 2 } });
 
     const previous = await berth('logs', 'trio', '-n', ns, '--previous', '--service', 'api');
-    expect(previous.code).toBe(0);
+    expect(previous).toExitWith(0);
     expect(previous.stdout).toMatch(/^api\/trio-api-\S+\/api \| kwok: simulated log of the previous run/m);
   });
 
   it("an unschedulable service: status shows the scheduler's message and events the FailedScheduling warning", async () => {
     const ns = await namespace('unsched');
     const res = await deploy(ns, '--set', 'unschedulableWorker=true', '--set', 'replicas=1', '--timeout', '5s');
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     const status = JSON.parse((await berth('status', 'trio', '-n', ns, '-o', 'json')).stdout);
     const worker = status.services.find((s: Json) => s.name === 'worker');
     expect(worker.notReady[0].problems[0]).toMatchObject({ reason: 'Unschedulable', message: expect.stringContaining("didn't match Pod's node affinity/selector") });

@@ -150,7 +150,7 @@ describe('the README template flow, end to end', () => {
 
   it('refuses a republish of 1.1.0 and a tampered tarball, with clear messages', async () => {
     const again = await berth(['template', 'publish', join(work, '1.1.0')]);
-    expect(again.code).toBe(1);
+    expect(again).toExitWith(1);
     expect(again.stderr).toContain('error: @berth/redis@1.1.0 is already published; bump the version in package.json');
     expect(again.stderr).not.toContain('    at ');
 
@@ -160,9 +160,9 @@ describe('the README template flow, end to end', () => {
     writeFileSync(stored, bytes);
     // A machine that has not fetched 1.1.0 yet (a cache of its own) downloads the changed tarball and refuses it.
     const res = await berth(['deploy', '@berth/redis@1.1.0', '-r', 'tampered', '-n', ns2, '--set', 'password=x'], { cache: join(work, 'other-cache'), cluster: true });
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     expect(res.stderr).toMatch(/error: tarball of @berth\/redis@1\.1\.0 does not match the registry's sha512 \S+ \(got \S+\): refusing to use it/);
     expect(res.stderr).not.toContain('    at ');
-    expect((await kube(['history', 'tampered', '-n', ns2])).code).toBe(1);
+    expect(await kube(['history', 'tampered', '-n', ns2])).toExitWith(1);
   }, 120_000);
 });

@@ -131,10 +131,10 @@ describe('berth deploy from a registry, upgrade, rollback', () => {
     bytes[bytes.length - 10] ^= 0xff;
     writeFileSync(stored, bytes);
     const res = await berth('deploy', `${name}@1.2.0`, '-r', 'tampered', '-n', ns2, '--set', 'password=x');
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     expect(res.stderr).toMatch(new RegExp(`error: tarball of ${name.replace('/', '\\/')}@1\\.2\\.0 does not match the registry's sha512 \\S+ \\(got \\S+\\): refusing to use it`));
     expect(res.stderr).not.toContain('    at ');
-    expect((await berth('history', 'tampered', '-n', ns2)).code).toBe(1);
+    expect(await berth('history', 'tampered', '-n', ns2)).toExitWith(1);
     expect(existsSync(join(cacheRoot(), 'templates', name, '1.2.0'))).toBe(false);
   });
 
@@ -144,7 +144,7 @@ describe('berth deploy from a registry, upgrade, rollback', () => {
       'config.ts': [['  /**\n   * Pods of the web service.\n   * @default 1\n   */\n  readonly replicas?: number;\n', '']],
     });
     const res = await berth('upgrade', 'app', '-n', ns2, '--to', '2.0.0');
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     expect(res.stderr).toContain(`error: ${name}@2.0.0 has no config field replicas, which release app (revision 1, ${name}@1.0.0) sets`);
     expect(res.stderr).toContain('--set replicas=null');
     const fixed = ok(await berth('upgrade', 'app', '-n', ns2, '--to', '2.0.0', '--set', 'replicas=null', '-o', 'json'));
@@ -154,7 +154,7 @@ describe('berth deploy from a registry, upgrade, rollback', () => {
   it('asks for a secret value that no live Secret holds any more', async () => {
     await kubectl(['delete', 'secret', 'app-db-secret', '-n', ns2]);
     const res = await berth('upgrade', 'app', '-n', ns2, '--to', '2.0.0');
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     expect(res.stderr).toContain(
       `error: secret config field password of release app (revision 2, ${name}@2.0.0) cannot be recovered: revisions keep only digests of secret values, and no live Secret of the release holds it`,
     );
@@ -167,7 +167,7 @@ describe('berth deploy from a registry, upgrade, rollback', () => {
     const bad = join(work, 'bad.npmrc');
     writeFileSync(bad, `registry=${registry.url}\n//${new URL(registry.url).host}/:_authToken=not-a-token\n`);
     const denied = await berthWith(bad, 'deploy', `${name}@^1`, '-r', 'x', '-n', ns2, '--dry-run');
-    expect(denied.code).toBe(1);
+    expect(denied).toExitWith(1);
     expect(denied.stderr).toContain(`error: reading ${name}: the registry ${registry.url} refused the token in .npmrc (`);
     expect(denied.stderr).toContain('bad or expired credentials');
     expect(denied.stderr).toContain('hint: log in again: `berth registry login` for the local registry');

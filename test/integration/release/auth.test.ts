@@ -41,7 +41,7 @@ afterAll(async () => {
 describe('credential failures are explained', () => {
   it('401: names the server and the context, with a hint to refresh credentials', async () => {
     const res = await berth(tokenKubeconfig('stale', 'not-a-valid-token'), 'list');
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     // The first request that fails is discovery; which one it is does not matter to the user.
     expect(res.stderr).toContain(`error: the Kubernetes API at ${server} (context stale) rejected the credentials (401 Unauthorized) while trying to `);
     expect(res.stderr).toContain('hint: the kubeconfig credentials are missing or expired');
@@ -51,7 +51,7 @@ describe('credential failures are explained', () => {
     await kubectl(['create', 'serviceaccount', 'nobody', '-n', ns]);
     const token = (await kubectl(['create', 'token', 'nobody', '-n', ns])).trim();
     const res = await berth(tokenKubeconfig('nobody', token), 'history', 'shop');
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     expect(res.stderr).toMatch(
       new RegExp(`error: not allowed to list Secret objects in namespace ${ns} \\(403 Forbidden\\): secrets is forbidden: User "system:serviceaccount:${ns}:nobody" cannot list resource "secrets"`),
     );

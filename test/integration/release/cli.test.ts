@@ -59,7 +59,7 @@ afterAll(async () => {
 describe('berth list / history / status / get', () => {
   it('lists the release of a namespace as a table', async () => {
     const res = await berth('list', '-n', ns);
-    expect(res.code).toBe(0);
+    expect(res).toExitWith(0);
     const [header, row, ...rest] = res.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^NAME\s+REVISION\s+STATUS\s+APP\s+VERSION\s+ENV\s+UPDATED \(UTC\)$/);
     expect(row).toMatch(/^cli\s+3\s+failed\s+shop\s+1\.0\.3\s+dev\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
@@ -68,14 +68,14 @@ describe('berth list / history / status / get', () => {
 
   it('lists every namespace as JSON with -A', async () => {
     const res = await berth('list', '-A', '-o', 'json');
-    expect(res.code).toBe(0);
+    expect(res).toExitWith(0);
     const mine = (JSON.parse(res.stdout) as { namespace: string }[]).filter((r) => r.namespace === ns);
     expect(mine).toEqual([expect.objectContaining({ release: 'cli', namespace: ns, revision: 3, status: 'failed', app: 'shop', version: '1.0.3' })]);
   });
 
   it('shows the history with statuses, versions and descriptions, the error of a failed revision included', async () => {
     const res = await berth('history', 'cli', '-n', ns);
-    expect(res.code).toBe(0);
+    expect(res).toExitWith(0);
     const lines = res.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^REVISION\s+UPDATED \(UTC\)\s+STATUS\s+APP\s+VERSION\s+DESCRIPTION$/);
     expect(lines.slice(1).map((l) => l.split(/\s{3,}/).filter((_, i) => i !== 1))).toEqual([
@@ -93,7 +93,7 @@ describe('berth list / history / status / get', () => {
 
   it('shows the status with the live readiness of each service', async () => {
     const res = await berth('status', 'cli', '-n', ns);
-    expect(res.code).toBe(0);
+    expect(res).toExitWith(0);
     expect(res.stdout).toMatch(/^release:\s+cli$/m);
     expect(res.stdout).toMatch(/^revision:\s+3$/m);
     expect(res.stdout).toMatch(/^status:\s+failed$/m);
@@ -120,7 +120,7 @@ describe('berth list / history / status / get', () => {
 
   it("prints stored manifests as YAML with Secret values redacted, and only the newest revision's live ones with --show-secrets", async () => {
     const res = await berth('get', 'manifest', 'cli', '-n', ns, '--revision', '1', '--show-secrets');
-    expect(res.code).toBe(0);
+    expect(res).toExitWith(0);
     expect(res.stdout).toContain('image: nginx:1.26');
     expect(res.stdout).toContain('password: REDACTED (not kept in history)');
     expect(res.stdout).not.toContain(Buffer.from('hunter2').toString('base64'));
@@ -132,20 +132,20 @@ describe('berth list / history / status / get', () => {
 
   it('prints the values of a revision, secret values only as (secret)', async () => {
     const res = await berth('get', 'values', 'cli', '-n', ns, '--revision', '2');
-    expect(res.code).toBe(0);
+    expect(res).toExitWith(0);
     expect(res.stdout).toBe("web:\n  replicas: 2\n  password: (secret)\n");
   });
 
   it('fails with a clear message and a hint for a release that does not exist', async () => {
     const res = await berth('status', 'nosuch', '-n', ns);
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     expect(res.stdout).toBe('');
     expect(res.stderr).toBe(`error: release nosuch not found in namespace ${ns}\nhint: berth list -A shows every release in every namespace\n`);
   });
 
   it('names the revisions there are when asked for one that is not', async () => {
     const res = await berth('get', 'manifest', 'cli', '-n', ns, '--revision', '9');
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     expect(res.stderr).toContain(`release cli in namespace ${ns} has no revision 9`);
     expect(res.stderr).toContain('its revisions are 1, 2, 3');
   });

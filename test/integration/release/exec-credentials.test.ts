@@ -62,7 +62,7 @@ describe('exec credential plugins in a two-file KUBECONFIG', () => {
     try {
       const client = await KubeClient.connect({});
       const view = await execFile(binaryPath('kubectl'), ['config', 'view', '--minify', '-o', 'json'], { env });
-      expect(view.code).toBe(0);
+      expect(view).toExitWith(0);
       const kubectlView = JSON.parse(view.stdout);
       expect([client.context, client.server, client.defaultNamespace]).toEqual([
         kubectlView['current-context'],
@@ -75,7 +75,7 @@ describe('exec credential plugins in a two-file KUBECONFIG', () => {
       const active = (await client.list('v1', 'Namespace')).filter((n) => (n as { status?: { phase?: string } }).status?.phase === 'Active');
       const names = active.map((n) => n.metadata.name);
       const byKubectl = await execFile(binaryPath('kubectl'), ['get', 'namespaces', '-o', 'jsonpath={.items[?(@.status.phase=="Active")].metadata.name}'], { env });
-      expect(byKubectl.code).toBe(0);
+      expect(byKubectl).toExitWith(0);
       expect(names).toContain('kube-system');
       expect(names.sort()).toEqual(byKubectl.stdout.trim().split(' ').sort());
     } finally {

@@ -56,7 +56,7 @@ describe('a deploy in another PID namespace of this host', () => {
       return;
     }
     const ns = await namespace('lock-pidns');
-    expect((await berth('deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'v1')).code).toBe(0);
+    expect(await berth('deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'v1')).toExitWith(0);
     // The holder: its api rollout never becomes ready, so it holds the lock while waiting.
     const holder = startDeploy(ns, ['--env', 'broken', '--timeout', '3m']);
     await waitFor(async () => (await statuses(ns)).includes('2 pending'), { timeoutMs: 90_000, what: 'revision 2 pending' });
@@ -65,7 +65,7 @@ describe('a deploy in another PID namespace of this host', () => {
       timeoutMs: 120_000,
       env: { ...process.env, CI: '1', NO_COLOR: '1' },
     });
-    expect(second.code).toBe(1);
+    expect(second).toExitWith(1);
     expect(second.stderr).toMatch(
       new RegExp(`waiting for the lock of release w: held by \\S+ pid ${holder.pid} \\(it runs in another PID namespace on this host \\(pid:\\[\\d+\\]\\)\\); its lease expires in \\d+s unless renewed; giving up in 3s`),
     );
@@ -93,7 +93,7 @@ describe('a deploy in another PID namespace of this host', () => {
 describe('a deploy paused past its lease', () => {
   it('writes no object after it resumes, records nothing as deployed, and says it lost the lock; the next deploy recovers', async () => {
     const ns = await namespace('lock-pause');
-    expect((await berth('deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'v1')).code).toBe(0);
+    expect(await berth('deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'v1')).toExitWith(0);
     // db, api and worker all change; api's new pods never become ready on their own, so the holder waits in wave 2.
     const holder = startDeploy(ns, ['--env', 'broken', '--set', 'image=example.com/waves:1.3.0', '--timeout', '3m'], { BERTH_LOCK_TTL_SECONDS: '3' });
     await waitFor(async () => (await statuses(ns)).includes('2 pending') && (await images(ns))['w-api'] === 'example.com/waves:2.0.0-broken', {
@@ -120,7 +120,7 @@ describe('a deploy paused past its lease', () => {
     expect(await statuses(ns)).toEqual(['1 deployed', '2 pending']);
 
     const next = await berth('deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'v1');
-    expect(next.code).toBe(0);
+    expect(next).toExitWith(0);
     expect(next.stderr).toContain('revision 2 was left pending by a killed run: marked interrupted');
     expect(await statuses(ns)).toEqual(['1 superseded', '2 interrupted', '3 deployed']);
   });

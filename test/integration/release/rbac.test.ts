@@ -22,7 +22,7 @@ beforeAll(async () => {
   other = await createTestNamespace('rbac-other');
   await kubectl(['create', 'serviceaccount', 'deployer', '-n', ns]);
   const rbac = await execFile(process.execPath, ['bin/berth.mjs', 'rbac', '-n', ns, '--service-account', 'deployer'], { timeoutMs: 60_000 });
-  expect(rbac.code).toBe(0);
+  expect(rbac).toExitWith(0);
   await kubectl(['apply', '-f', '-'], { input: rbac.stdout });
   kubeconfig = await serviceAccountKubeconfig(ns, 'deployer');
 });
@@ -42,46 +42,46 @@ describe('a ServiceAccount with only the Role of `berth rbac`', () => {
   it('runs the whole lifecycle of apps/shop: deploy, diff, status, history, list, logs, events, graph, rollback, uninstall', async () => {
     const deploy = await berth('deploy', 'shop', '-r', 'shop', '-n', ns, '--env', 'dev');
     expect(deploy.stderr).not.toContain('error:');
-    expect(deploy.code).toBe(0);
+    expect(deploy).toExitWith(0);
     expect(deploy.stdout).toContain(`release ${ns}/shop: revision 1 deployed`);
     // The Role grants `watch`: readiness is watched, not polled.
     expect(`${deploy.stdout}${deploy.stderr}`).not.toContain('cannot watch readiness');
 
     const upgrade = ['shop', '-r', 'shop', '-n', ns, '--env', 'dev', '--set', 'orders.image=ghcr.io/berth-examples/orders:1.4.1'];
     const diff = await berth('diff', ...upgrade, '--exit-code');
-    expect(diff.code).toBe(2);
+    expect(diff).toExitWith(2);
     expect(diff.stdout).toContain('ghcr.io/berth-examples/orders:1.4.1');
-    expect((await berth('deploy', ...upgrade)).code).toBe(0);
+    expect(await berth('deploy', ...upgrade)).toExitWith(0);
 
     const status = await berth('status', 'shop', '-n', ns, '-o', 'json');
-    expect(status.code).toBe(0);
+    expect(status).toExitWith(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ revision: 2 });
 
     const history = await berth('history', 'shop', '-n', ns, '-o', 'json');
-    expect(history.code).toBe(0);
+    expect(history).toExitWith(0);
     expect(JSON.parse(history.stdout).map((r: { revision: number; status: string }) => `${r.revision} ${r.status}`)).toEqual(['1 superseded', '2 deployed']);
     const list = await berth('list', '-n', ns);
-    expect(list.code).toBe(0);
+    expect(list).toExitWith(0);
     expect(list.stdout).toContain('shop');
 
     // Operating the release needs nothing beyond the Role either.
     const logs = await berth('logs', 'shop', '-n', ns, '-s', 'orders', '--tail', '1', '-o', 'json');
     expect(logs.stderr).not.toContain('error:');
-    expect(logs.code).toBe(0);
+    expect(logs).toExitWith(0);
     const events = await berth('events', 'shop', '-n', ns, '-o', 'json');
     expect(events.stderr).not.toContain('error:');
-    expect(events.code).toBe(0);
+    expect(events).toExitWith(0);
     const graph = await berth('graph', '-r', 'shop', '-n', ns, '-o', 'json');
-    expect(graph.code).toBe(0);
+    expect(graph).toExitWith(0);
     expect(JSON.parse(graph.stdout).nodes.map((n: { name: string }) => n.name)).toContain('orders');
 
     const rollback = await berth('rollback', 'shop', '-n', ns);
-    expect(rollback.code).toBe(0);
+    expect(rollback).toExitWith(0);
     const orders = (await listJson('deployments', ns)).find((d) => d.metadata.name === 'shop-orders');
     expect(orders.spec.template.spec.containers[0].image).not.toBe('ghcr.io/berth-examples/orders:1.4.1');
 
     const uninstall = await berth('uninstall', 'shop', '-n', ns);
-    expect(uninstall.code).toBe(0);
+    expect(uninstall).toExitWith(0);
     for (const kind of ['deployments', 'statefulsets', 'services', 'configmaps', 'secrets', 'persistentvolumeclaims', 'leases']) {
       expect({ kind, left: (await listJson(kind, ns, 'app.kubernetes.io/instance=shop')).map((o) => o.metadata.name) }).toEqual({ kind, left: [] });
     }
@@ -89,7 +89,7 @@ describe('a ServiceAccount with only the Role of `berth rbac`', () => {
 
   it('is told which rule is missing, naming the verb and the resource, outside its namespace', async () => {
     const res = await berth('history', 'shop', '-n', other);
-    expect(res.code).toBe(1);
+    expect(res).toExitWith(1);
     expect(res.stderr).toContain(
       `error: not allowed to list Secret objects in namespace ${other} (403 Forbidden): secrets is forbidden: User "system:serviceaccount:${ns}:deployer" cannot list resource "secrets" in API group "" in the namespace "${other}"`,
     );

@@ -61,7 +61,7 @@ describe('secret values and history (apps/shop)', () => {
       run('deploy', 'shop', '-r', 'shop', '-n', ns, '--env', 'dev', '--set', `db.password=${password}`, '--timeout', '120s', ...more);
 
     const install = await deploy(first, '-o', 'json');
-    expect(install.code).toBe(0);
+    expect(install).toExitWith(0);
     expect(await kubectl(['get', 'secret', 'berth.release.v1.shop.key', '-n', ns, '-o', 'name'])).toBe('secret/berth.release.v1.shop.key\n');
 
     // Revision 1 rewritten as Berth stored it before release keys: the next deploy must scrub it.
@@ -87,20 +87,20 @@ describe('secret values and history (apps/shop)', () => {
     expect(await storedHistory(ns)).toContain(b64(first));
 
     const rotate = await deploy(rotated);
-    expect(rotate.code).toBe(0);
+    expect(rotate).toExitWith(0);
     expect(rotate.stderr).toContain('removed Secret data and unkeyed secret hashes from revision(s) 1 (stored before release keys)');
     expect(rotate.stdout).toContain(`release ${ns}/shop: revision 2 deployed (Upgrade)`);
     expect(await liveSecret(ns, 'shop-db-secret', 'POSTGRES_PASSWORD')).toBe(rotated);
 
     const oldManifest = await run('get', 'manifest', 'shop', '-n', ns, '--revision', '1', '--show-secrets');
-    expect(oldManifest.code).toBe(0);
+    expect(oldManifest).toExitWith(0);
     expect(oldManifest.stdout).toContain('POSTGRES_PASSWORD: REDACTED (not kept in history)');
     const newest = await run('get', 'manifest', 'shop', '-n', ns, '--show-secrets');
     expect(newest.stdout).toContain(`POSTGRES_PASSWORD: ${b64(rotated)}`);
 
     for (const args of [['get', 'values', 'shop', '-n', ns], ['get', 'values', 'shop', '-n', ns, '--revision', '1', '-o', 'json']]) {
       const values = await run(...args);
-      expect(values.code).toBe(0);
+      expect(values).toExitWith(0);
       expect(values.stdout).toMatch(/password: \(secret\)|"password": "\(secret\)"/);
       expect(values.stdout).not.toMatch(/sha256:|hmac-sha256:/);
     }
@@ -109,7 +109,7 @@ describe('secret values and history (apps/shop)', () => {
     expect(revisions.stdout).toMatch(/db\.password/);
 
     const invalid = await run('deploy', 'shop', '-r', 'shop', '-n', ns, '--env', 'dev', '--set', `payments.providerApiKey=${rejected}`);
-    expect(invalid.code).toBe(1);
+    expect(invalid).toExitWith(1);
     expect(invalid.stderr).toContain('payments.providerApiKey: expected string, got a number (value hidden: the field is secret) (--set payments.providerApiKey=(hidden))');
     expect(invalid.stderr).not.toContain(rejected);
 
@@ -119,11 +119,11 @@ describe('secret values and history (apps/shop)', () => {
 
     // And the README's check: synth with the cluster's release key renders what deploy applied.
     const synth = await berth('synth', 'shop', '--env', 'dev', '-r', 'shop', '-n', ns, '--set', `db.password=${rotated}`, '--stdout');
-    expect(synth.code).toBe(0);
+    expect(synth).toExitWith(0);
     expect(synth.stdout).toContain(`berth.dev/secret-hash: ${db.spec.template.metadata.annotations['berth.dev/secret-hash']}`);
 
     const back = await run('rollback', 'shop', '1', '-n', ns);
-    expect(back.code).toBe(0);
+    expect(back).toExitWith(0);
     expect(back.stdout).toMatch(/keep their current values: credentials are rotated forward, not rolled back/);
     expect(await liveSecret(ns, 'shop-db-secret', 'POSTGRES_PASSWORD')).toBe(rotated);
 
@@ -138,7 +138,7 @@ describe('secret values and history (apps/shop)', () => {
     for (const f of forms(rotated)) expect(history).not.toContain(f);
     expect(outputs.filter((o) => forms(rotated).some((f) => o.text.includes(f))).map((o) => o.command)).toEqual(['get manifest shop -n --show-secrets']);
     const gone = await run('uninstall', 'shop', '-n', ns);
-    expect(gone.code).toBe(0);
+    expect(gone).toExitWith(0);
     expect(await listJson('secrets', ns, 'owner=berth')).toEqual([]);
     expect((await kubectl(['get', 'secrets', '-n', ns, '-o', 'name'])).includes('berth.release.v1.shop.key')).toBe(false);
   });

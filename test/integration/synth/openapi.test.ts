@@ -41,7 +41,7 @@ describe('synthesized manifests', () => {
       input: yaml,
     });
     expect(res.stderr).toBe('');
-    expect(res.code).toBe(0);
+    expect(res).toExitWith(0);
     expect(res.stdout.trim().split('\n')).toHaveLength(set.objects.length);
   });
 });

@@ -119,7 +119,7 @@ beforeAll(async () => {
   }
   for (const replicas of ['1', '2']) {
     const hello = await berth('deploy', 'hello', '-r', 'hello', '-n', nsB, '--env', 'dev', '--set', `replicas=${replicas}`, '--timeout', '60s');
-    expect(hello.code).toBe(0);
+    expect(hello).toExitWith(0);
   }
   main = await startConsole(testKubeconfig());
   ({ base, token } = main);
@@ -199,7 +199,7 @@ describe('berth ui: releases', () => {
   it('leaves out what the user may not read with a note, not an error', async () => {
     await kubectl(['create', 'serviceaccount', 'viewer', '-n', nsB]);
     const rbac = await execFile(process.execPath, ['bin/berth.mjs', 'rbac', '-n', nsB, '--service-account', 'viewer'], { timeoutMs: 60_000 });
-    expect(rbac.code).toBe(0);
+    expect(rbac).toExitWith(0);
     await kubectl(['apply', '-f', '-'], { input: rbac.stdout });
     const limited = await startConsole(await serviceAccountKubeconfig(nsB, 'viewer'));
     try {
@@ -315,7 +315,7 @@ describe('berth ui: rollback and deploy', () => {
     expect(res.body.fields).toHaveLength(1);
     expect(res.body.fields[0].path).toBe('replicas');
     const cli = await berth('deploy', 'hello', '--env', 'dev', '-r', 'x', '-n', nsB, '--set', 'replicas=three', '--dry-run');
-    expect(cli.code).toBe(1);
+    expect(cli).toExitWith(1);
     expect(cli.stderr).toContain(`  - ${res.body.fields[0].message} (--set replicas=three)`);
     expect((await post('/api/validate', { source: { app: 'hello', env: 'dev' }, values: { replicas: 3 } })).body).toEqual({ fields: [] });
     // A secret of the wrong shape is named, never echoed: the secret check below searches every body for it.

@@ -178,7 +178,7 @@ describe('the web console in a real browser', () => {
     const bad = join(tmpdir(), `berth-ui-e2e-${run}.yaml`);
     writeFileSync(bad, 'logLevel: verbose\n');
     const cli = await berth('deploy', 'hello', '-r', 'fresh', '-n', nsB, '--env', 'dev', '--dry-run', '-f', bad);
-    expect(cli.code).toBe(1);
+    expect(cli).toExitWith(1);
     const problem = /^\s+- (logLevel): (.*) \(.*:\d+:\d+\)$/m.exec(cli.stderr);
     expect(problem).not.toBeNull();
     const [, path, message] = problem!;
