@@ -91,6 +91,10 @@ function DeployForm({ source, query }: { readonly source: DeploySource; readonly
   const rootSchema = schema.data?.schema;
   const request = values === undefined || !rootSchema ? undefined : requestValues(values, rootSchema);
   const debounced = useDebounced(request, 350);
+  // Values typed in the last 350 ms are not checked yet: the last answer is about older values, so it is not shown
+  // and Preview waits (it used to show, for that moment, the old "Valid." or problems).
+  const unchecked = JSON.stringify(request) !== JSON.stringify(debounced);
+  const checking = validating || unchecked;
   useEffect(() => {
     if (debounced === undefined) return undefined;
     const abort = new AbortController();
@@ -181,10 +185,10 @@ function DeployForm({ source, query }: { readonly source: DeploySource; readonly
             </>
           )}
           <p className="validation" role="status" data-testid="validation">
-            {validating ? 'Checking…' : fields.length === 0 ? 'Valid.' : `${fields.length} problem${fields.length === 1 ? '' : 's'}: ${fields.map(fieldErrorLine).join('; ')}`}
+            {checking ? 'Checking…' : fields.length === 0 ? 'Valid.' : `${fields.length} problem${fields.length === 1 ? '' : 's'}: ${fields.map(fieldErrorLine).join('; ')}`}
           </p>
           <div className="actions">
-            <button type="button" onClick={() => void preview()} disabled={busy || locked || validating || fields.length > 0 || yamlError !== undefined || !release.trim()}>
+            <button type="button" onClick={() => void preview()} disabled={busy || locked || checking || fields.length > 0 || yamlError !== undefined || !release.trim()}>
               Preview
             </button>
             {plan && !locked && (
