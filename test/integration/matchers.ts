@@ -1,5 +1,5 @@
 // Integration tests run the CLI as a child process. When its exit code is not the expected one, the failure shows
-// what the command printed, so a CI log alone says why (a bare `expect(r).toExitWith(0)` shows only "Received: 1").
+// what the command printed, so a CI log alone says why (a bare `expect(r.code).toBe(0)` shows only "Received: 1").
 import type { ExecResult } from '../../src/cluster/exec.js';
 
 const TAIL = 4000;
