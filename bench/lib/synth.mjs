@@ -268,7 +268,7 @@ export async function synthBenchmarks({ sets, tools, reps, repsSlow, log }) {
  */
 function berthPhases(stdout, stderr) {
   const marks = {};
-  for (const m of stderr.matchAll(/^timing\s+([\d.]+) ms\s+cpu\s+\d+ ms\s+(.+)$/gm)) marks[m[2].trim()] ??= Number(m[1]);
+  for (const m of stderr.matchAll(/^timing\s+([\d.]+) ms\s+cpu\s+\d+ ms\s+(?:rss\s+\d+ MiB\s+)?(.+)$/gm)) marks[m[2].trim()] ??= Number(m[1]);
   const out = {};
   const span = (name, from, to) => {
     if (marks[from] !== undefined && marks[to] !== undefined) out[name] = Math.round(marks[to] - marks[from]);

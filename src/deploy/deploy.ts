@@ -7,6 +7,7 @@ import { kindRank, LABEL_NAME, objectKey, type KubeObject, type ManifestSet } fr
 import { applyInKindOrder } from './apply.js';
 import type { DeployContext } from './context.js';
 import { loadHistory, type ReleaseHistory } from './history.js';
+import type { RunStart } from '../model/revision-store.js';
 import { API_CONCURRENCY, readLiveState } from './live.js';
 import { computeWaves, conflictLine, plan, type LiveState, type Plan, type PlanOptions } from '../model/plan.js';
 import { abortReason, waitForReady, type WaitOptions } from './watch.js';
@@ -96,11 +97,12 @@ export async function planRelease(
   history: ReleaseHistory,
   key: Buffer,
   options: PlanOptions = {},
+  known: { readonly namespaceExists?: boolean } = {},
 ): Promise<Plan> {
   // What the newest revision applied, when it is the deployed one: no run wrote anything after it.
   const newest = history.revisions.at(-1)?.revision;
   const applied = history.lastDeployed && history.lastDeployed.revision === newest ? history.lastDeployed.manifests : undefined;
-  const snapshot = await readLiveState(ctx.client, set, history.previous, { key, applied }, options);
+  const snapshot = await readLiveState(ctx.client, set, history.previous, { key, applied, namespaceExists: known.namespaceExists }, options);
   const result = plan({
     desired: set,
     live: snapshot.live,
@@ -139,26 +141,28 @@ async function requireNamespace(ctx: DeployContext, namespace: string, create: b
   }
 }
 
-/** Runs the caller's work holding the release lock; marks revisions of killed runs interrupted first. */
+/**
+ * Runs the caller's work holding the release lock; first finishes what killed runs left (a payload rewrite, pending
+ * revisions marked interrupted) and hands the work the history as it then is (`RevisionStore.beginRun`).
+ */
 export async function withReleaseLock<T>(
   ctx: DeployContext,
   namespace: string,
   release: string,
-  work: (lock: ReleaseLock, interrupted: number[]) => Promise<T>,
+  work: (lock: ReleaseLock, start: RunStart) => Promise<T>,
+  /** A check run while the lock is taken (the namespace exists): its error wins, and the lock is given back. */
+  check?: Promise<void>,
 ): Promise<T> {
-  const lock = await ctx.acquireLock(namespace, release);
+  const lock = await lockAfter(ctx.acquireLock(namespace, release), check);
   mark('deploy: locked');
   let done = false;
   try {
     const from = lock.takenOverFrom;
     if (from) ctx.progress.note(`took over the lock of ${from.holder} (${from.holderDead ? 'process gone' : 'lease expired'})`);
     // Holding the lock, nobody else writes this release: a pending revision belongs to a run that died.
-    const interrupted = await ctx.store.interruptPending(
-      release,
-      `interrupted: the run${from ? ` of ${from.holder}` : ''} stopped before finishing`,
-    );
-    for (const n of interrupted) ctx.progress.note(`revision ${n} was left pending by a killed run: marked interrupted`);
-    const result = await work(lock, interrupted);
+    const start = await ctx.store.beginRun(release, `interrupted: the run${from ? ` of ${from.holder}` : ''} stopped before finishing`);
+    for (const n of start.interrupted) ctx.progress.note(`revision ${n} was left pending by a killed run: marked interrupted`);
+    const result = await work(lock, start);
     done = true;
     return result;
   } finally {
@@ -168,6 +172,18 @@ export async function withReleaseLock<T>(
     });
     mark('deploy: unlocked');
   }
+}
+
+/** The lock, once `check` passed too; when it fails, its error, with the lock (if taken) released. */
+async function lockAfter(acquiring: Promise<ReleaseLock>, check: Promise<void> | undefined): Promise<ReleaseLock> {
+  if (!check) return acquiring;
+  const [lock, checked] = await Promise.allSettled([acquiring, check]);
+  if (checked.status === 'rejected') {
+    if (lock.status === 'fulfilled') await lock.value.release().catch(() => undefined);
+    throw checked.reason;
+  }
+  if (lock.status === 'rejected') throw lock.reason;
+  return lock.value;
 }
 
 /**
@@ -188,16 +204,15 @@ export async function deploy(ctx: DeployContext, set: ManifestSet, options: Depl
     const p = await planRelease(ctx, desired, history, key, options);
     return { ...base, plan: p, dryRun: true, interrupted: [], scrubbed: [], durationMs: Date.now() - started };
   }
-  await requireNamespace(ctx, set.namespace, options.createNamespace ?? false);
-  mark('deploy: namespace checked');
-  return withReleaseLock(ctx, set.namespace, set.release, async (lock, interrupted) => {
-    // Before reading history: a rewrite a killed run left half done is finished first, so no revision is missing.
-    const legacy = await ctx.store.prepareScrub(set.release);
-    const history = await loadHistory(ctx.store, set.release);
+  // A namespace to create must exist before the lease can; one that should exist is checked while the lock is taken.
+  const namespaceChecked = requireNamespace(ctx, set.namespace, options.createNamespace ?? false);
+  if (options.createNamespace) await namespaceChecked;
+  return withReleaseLock(ctx, set.namespace, set.release, async (lock, { interrupted, legacy, revisions }) => {
+    const history = await loadHistory(ctx.store, set.release, revisions);
     mark('deploy: history read');
     // Objects `--only` kept at the last deployed revision come from history without their Secret data.
     const desired = (await restoreLiveSecrets(ctx, set)).set;
-    const p = await planRelease(ctx, desired, history, key, options);
+    const p = await planRelease(ctx, desired, history, key, options, { namespaceExists: true });
     if (p.conflicts.length > 0) throw ownershipError(p);
     mark('deploy: planned');
     options.onPlan?.(p);
@@ -205,7 +220,7 @@ export async function deploy(ctx: DeployContext, set: ManifestSet, options: Depl
     await storeReleaseKey(ctx.client, set.namespace, set.release, releaseKey);
     const scrubbed = await scrubHistory(ctx, lock, set.release, key, legacy);
     const description = options.description ?? (!p.hasChanges ? 'No changes' : history.lastDeployed ? 'Upgrade' : 'Install');
-    const outcome = await execute(ctx, lock, desired, key, p, history.nextRevision, description, options);
+    const outcome = await execute(ctx, lock, desired, key, p, history, description, options);
     let rollback: DeployResult['rollback'];
     const target = history.lastDeployed;
     if (outcome.status === 'failed' && options.atomic && !ctx.signal?.aborted) {
@@ -213,8 +228,8 @@ export async function deploy(ctx: DeployContext, set: ManifestSet, options: Depl
         ctx.progress.note(`revision ${outcome.revision} failed; rolling back to revision ${target.revision} (--atomic)`);
         const after = await loadHistory(ctx.store, set.release);
         const back = await restoreLiveSecrets(ctx, revisionToSet(scrubRevision(target, key)));
-        const rp = await planRelease(ctx, back.set, after, key, { adopt: options.adopt });
-        const r = await execute(ctx, lock, back.set, key, rp, after.nextRevision, `Rollback to ${target.revision} (revision ${outcome.revision} failed)`, options);
+        const rp = await planRelease(ctx, back.set, after, key, { adopt: options.adopt }, { namespaceExists: true });
+        const r = await execute(ctx, lock, back.set, key, rp, after, `Rollback to ${target.revision} (revision ${outcome.revision} failed)`, options);
         rollback = { ...r, toRevision: target.revision, keptSecrets: back.kept };
       } else {
         ctx.progress.note(`revision ${outcome.revision} failed; no deployed revision to roll back to (--atomic)`);
@@ -231,7 +246,7 @@ export async function deploy(ctx: DeployContext, set: ManifestSet, options: Depl
       scrubbed,
       durationMs: Date.now() - started,
     };
-  });
+  }, namespaceChecked);
 }
 
 /**
@@ -253,17 +268,21 @@ export function revisionToSet(rev: Revision): ManifestSet {
   };
 }
 
-/** Writes one revision: record pending → apply in waves → wait → prune → record deployed (or failed). */
+/**
+ * Writes one revision: record pending → apply in waves → wait → prune → record deployed (or failed). `history` is the
+ * release's as read under `lock` (the new revision is its `nextRevision`).
+ */
 export async function execute(
   ctx: DeployContext,
   lock: ReleaseLock,
   set: ManifestSet,
   key: Buffer,
   p: Plan,
-  revision: number,
+  history: Pick<ReleaseHistory, 'revisions' | 'nextRevision'>,
   description: string,
   options: DeployOptions,
 ): Promise<RunOutcome> {
+  const revision = history.nextRevision;
   const now = new Date().toISOString();
   const record: Revision = {
     release: set.release,
@@ -285,8 +304,12 @@ export async function execute(
     user: ctx.user,
     sourceCommit: options.sourceCommit,
   };
+  // The lease names the revision being written, for a run that takes over after a crash; sent beside the record.
+  const pending = lock.setPendingRevision(revision);
+  pending.catch(() => undefined);
   // The head Secret is written last: a lost answer to it may still have left the revision pending.
-  await ctx.store.create(record).catch((err: unknown) => {
+  await ctx.store.create(record).catch(async (err: unknown) => {
+    await pending.catch(() => undefined);
     if (!(err instanceof ClusterError)) throw err;
     throw new ClusterError(`${err.message}\nrevision ${revision} of release ${set.namespace}/${set.release} may be left pending; if so, the next deploy of the release marks it interrupted`, {
       cause: err,
@@ -298,15 +321,20 @@ export async function execute(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   try {
+    await pending;
     mark('deploy: revision recorded');
-    await lock.setPendingRevision(revision);
     if (!p.hasChanges) ctx.progress.note('no changes: nothing to apply, checking readiness only');
     await applyWaves(ctx, lock, set, p, { deadline, timeoutMs, crashLoopRestarts: options.crashLoopRestarts });
     mark('deploy: applied and ready');
     await prune(ctx, lock, p, deadline);
-    await ctx.store.markDeployed(set.release, revision);
+    // Holding the lock, nobody else changed the history read: it needs no list again.
+    await ctx.store.markDeployed(set.release, revision, history.revisions);
     mark('deploy: marked deployed');
-    await ctx.store.pruneHistory(set.release, options.historyMax ?? DEFAULT_HISTORY_MAX);
+    const after = [
+      ...history.revisions.map((r) => ({ revision: r.revision, status: r.status === 'deployed' ? ('superseded' as const) : r.status })),
+      { revision, status: 'deployed' as const },
+    ];
+    await ctx.store.pruneHistory(set.release, options.historyMax ?? DEFAULT_HISTORY_MAX, after);
     mark('deploy: history pruned');
     return { revision, status: 'deployed', description, noop: !p.hasChanges };
   } catch (err) {
@@ -327,7 +355,9 @@ export async function execute(
     if (!(err instanceof BerthError)) throw err;
     return { revision, status: 'failed', description, error: message, noop: false, ...(diagnosis ? { diagnosis: troubled(diagnosis) } : {}) };
   } finally {
-    await lock.setPendingRevision(undefined).catch(() => undefined);
+    // The revision is recorded as it ended. The lease keeps naming it until it is released (deleted) or the next
+    // revision is written under it; only what a lost lock would say changes.
+    lock.forgetPendingRevision();
   }
 }
 

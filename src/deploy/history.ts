@@ -23,10 +23,11 @@ export interface ReleaseHistory {
 /**
  * A release's history as a plan needs it, cheaply: the list of heads (labels and annotations, which carry each
  * revision's object keys), and the payloads of the last deployed revision and of the few after it only. Older
- * payloads are read only for heads stored before object keys were (or too many to fit an annotation).
+ * payloads are read only for heads stored before object keys were (or too many to fit an annotation). `heads`: the
+ * list as the caller, holding the lock, has just read it (`RevisionStore.beginRun`).
  */
-export async function loadHistory(store: RevisionStore, release: string): Promise<ReleaseHistory> {
-  const infos = await store.list(release);
+export async function loadHistory(store: RevisionStore, release: string, heads?: readonly RevisionInfo[]): Promise<ReleaseHistory> {
+  const infos = heads ?? (await store.list(release));
   const since = lastDeployedRevision(infos)?.revision ?? 0;
   const needed = infos.filter((i) => i.revision >= since || i.objectKeys === undefined);
   const payloads = new Map((await Promise.all(needed.map((i) => store.get(release, i.revision)))).map((r) => [r.revision, r]));

@@ -72,13 +72,13 @@ export async function rollback(
     const p = await planRelease(ctx, set, history, key, options);
     return { release, namespace, toRevision: n, plan: p, keptSecrets: kept, durationMs: Date.now() - started };
   }
-  return withReleaseLock(ctx, namespace, release, async (lock) => {
-    const legacy = await ctx.store.prepareScrub(release);
-    if ((await ctx.store.list(release)).length > 0) {
+  return withReleaseLock(ctx, namespace, release, async (lock, { legacy, revisions }) => {
+    if (revisions.length > 0) {
       await storeReleaseKey(ctx.client, namespace, release, releaseKey);
       await scrubHistory(ctx, lock, release, key, legacy);
     }
-    const history = await loadHistory(ctx.store, release);
+    // Rewritten heads are read again (they carry their object keys now).
+    const history = await loadHistory(ctx.store, release, legacy.length > 0 ? undefined : revisions);
     const n = pick(history);
     const { set, kept } = await desired(await ctx.store.get(release, n));
     const p = await planRelease(ctx, set, history, key, options);
@@ -89,7 +89,7 @@ export async function rollback(
     }
     const keptLine = keptSecretsLine(kept);
     if (keptLine) ctx.progress.note(keptLine);
-    const outcome = await execute(ctx, lock, set, key, p, history.nextRevision, `Rollback to ${n}`, options);
+    const outcome = await execute(ctx, lock, set, key, p, history, `Rollback to ${n}`, options);
     return { release, namespace, toRevision: n, plan: p, outcome, keptSecrets: kept, durationMs: Date.now() - started };
   });
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import pLimit from 'p-limit';
 import { ClusterError, UserError } from '../errors.js';
 import { groupKind, type KubeObject } from '../model/manifest-set.js';
@@ -8,6 +9,7 @@ import { ensureNamespace, FIELD_MANAGER, type ApplyOptions, type DeleteOptions, 
 import { follow } from './watch.js';
 import { ApiResponseError, toClusterError, unreachable, type ApiStatus, type RequestSubject } from '../model/kube-errors.js';
 import { sleep } from '../util/process.js';
+import { requestDone, requestStart } from '../util/timing.js';
 import { backoffDelay, isRetryableStatus, isTransientNetworkError, type RetryOptions } from './retry.js';
 
 export interface ConnectOptions {
@@ -61,6 +63,7 @@ export class KubeClient implements KubeApi {
   private authCache?: { opts: https.RequestOptions; at: number };
   private readonly resourcesByApiVersion = new Map<string, Promise<ApiResource[]>>();
   private allResources?: Promise<ApiResource[]>;
+  private aggregated?: Promise<ApiResource[] | undefined>;
 
   private constructor(
     private readonly config: Kubeconfig,
@@ -165,7 +168,11 @@ export class KubeClient implements KubeApi {
    */
   async listByLabel(namespace: string, labelSelector: string, options: ListByLabelOptions = {}): Promise<KubeObject[]> {
     const resources = (await this.discoverAll()).filter(
-      (r) => r.verbs.includes('list') && (r.namespaced || options.clusterScoped) && !EVENT_KINDS.has(r.kind),
+      (r) =>
+        r.verbs.includes('list') &&
+        (r.namespaced || options.clusterScoped) &&
+        !EVENT_KINDS.has(r.kind) &&
+        !(options.onlyFullKinds && options.fullKinds && !options.fullKinds.has(groupKind(r))),
     );
     const limit = pLimit(8);
     const lists = await Promise.all(
@@ -205,6 +212,7 @@ export class KubeClient implements KubeApi {
     if (found) return found;
     this.resourcesByApiVersion.delete(apiVersion);
     this.allResources = undefined;
+    this.aggregated = undefined;
     return (await this.resourcesOf(apiVersion)).find((r) => r.kind === kind);
   }
 
@@ -217,9 +225,12 @@ export class KubeClient implements KubeApi {
   /** Low-level request with retries and typed errors, for what the methods above do not cover. */
   async call<T>(input: RequestInput, subject: RequestSubject): Promise<T> {
     const attempts = Math.max(1, this.retry.attempts ?? 5);
+    const started = requestStart();
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await this.send(input)) as T;
+        const answer = (await this.send(input)) as T;
+        requestDone(started, input.method, input.path);
+        return answer;
       } catch (err) {
         const last = attempt >= attempts;
         if (err instanceof ApiResponseError) {
@@ -335,7 +346,16 @@ export class KubeClient implements KubeApi {
     return items;
   }
 
-  private resourcesOf(apiVersion: string): Promise<ApiResource[]> {
+  /**
+   * The resources of one group version. The first lookup fetches aggregated discovery (two requests in parallel, every
+   * group and version at once; a deploy then needs no other discovery request), a server without it one request per
+   * group version.
+   */
+  private async resourcesOf(apiVersion: string): Promise<ApiResource[]> {
+    const known = this.resourcesByApiVersion.get(apiVersion);
+    if (known) return known;
+    // A failed aggregated discovery is asked the old way, whose error names the group version.
+    if (await this.aggregatedOnce().catch(() => undefined)) return this.resourcesByApiVersion.get(apiVersion) ?? [];
     let cached = this.resourcesByApiVersion.get(apiVersion);
     if (!cached) {
       cached = this.call<{ resources?: RawResource[] }>(
@@ -359,10 +379,19 @@ export class KubeClient implements KubeApi {
    */
   private discoverAll(): Promise<ApiResource[]> {
     if (!this.allResources) {
-      this.allResources = (async () => (await this.aggregatedDiscovery()) ?? this.legacyDiscovery())();
+      this.allResources = (async () => (await this.aggregatedOnce()) ?? this.legacyDiscovery())();
       this.allResources.catch(() => (this.allResources = undefined));
     }
     return this.allResources;
+  }
+
+  /** Aggregated discovery, fetched once per client (again after a miss, see `resourceFor`); undefined when not served. */
+  private aggregatedOnce(): Promise<ApiResource[] | undefined> {
+    if (!this.aggregated) {
+      this.aggregated = this.aggregatedDiscovery();
+      this.aggregated.catch(() => (this.aggregated = undefined));
+    }
+    return this.aggregated;
   }
 
   private async aggregatedDiscovery(): Promise<ApiResource[] | undefined> {
@@ -375,19 +404,19 @@ export class KubeClient implements KubeApi {
     if (core.kind !== 'APIGroupDiscoveryList' || groups.kind !== 'APIGroupDiscoveryList') return undefined;
     const all: ApiResource[] = [];
     for (const group of [...(core.items ?? []), ...(groups.items ?? [])]) {
-      // Versions come in order of preference; the first one is the preferred version.
-      const preferred = group.versions?.[0];
-      if (!preferred) continue;
-      const apiVersion = group.metadata?.name ? `${group.metadata.name}/${preferred.version}` : preferred.version;
-      const resources = (preferred.resources ?? []).map((r) => ({
-        apiVersion,
-        kind: r.responseKind?.kind ?? '',
-        resource: r.resource,
-        namespaced: r.scope === 'Namespaced',
-        verbs: r.verbs ?? [],
-      }));
-      if (!this.resourcesByApiVersion.has(apiVersion)) this.resourcesByApiVersion.set(apiVersion, Promise.resolve(resources));
-      all.push(...resources);
+      // Versions come in order of preference; the first one is the preferred version, the one `all` lists.
+      for (const [i, version] of (group.versions ?? []).entries()) {
+        const apiVersion = group.metadata?.name ? `${group.metadata.name}/${version.version}` : version.version;
+        const resources = (version.resources ?? []).map((r) => ({
+          apiVersion,
+          kind: r.responseKind?.kind ?? '',
+          resource: r.resource,
+          namespaced: r.scope === 'Namespaced',
+          verbs: r.verbs ?? [],
+        }));
+        if (!this.resourcesByApiVersion.has(apiVersion)) this.resourcesByApiVersion.set(apiVersion, Promise.resolve(resources));
+        if (i === 0) all.push(...resources);
+      }
     }
     return all;
   }
@@ -436,7 +465,7 @@ export class KubeClient implements KubeApi {
     // Credentials (exec plugins, token files) are re-read now and then so a long deploy outlives a short-lived token.
     if (!this.authCache || Date.now() - this.authCache.at > 60_000) {
       const opts = await this.config.requestOptions();
-      this.authCache = { opts, at: Date.now() };
+      this.authCache = { opts: withSecureContext(opts), at: Date.now() };
     }
     return this.authCache.opts;
   }
@@ -481,6 +510,26 @@ export class KubeClient implements KubeApi {
       req.end();
     });
   }
+}
+
+/**
+ * The options with one TLS context for all their connections: otherwise every new connection builds its own, parsing
+ * the CA, the client certificate and its key again (1.3 ms each here; a deploy opens several connections at once).
+ * The PEM options stay, since the agent names its pool of connections after them. Options that bring their own agent
+ * or key store (a proxy, a PFX) are left as they are.
+ */
+function withSecureContext(opts: https.RequestOptions): https.RequestOptions {
+  const given = opts as https.RequestOptions & tls.ConnectionOptions;
+  if (given.secureContext || opts.agent || opts.pfx || opts.passphrase || !(opts.ca || opts.cert || opts.key)) return opts;
+  let secureContext: tls.SecureContext;
+  try {
+    secureContext = tls.createSecureContext({ ca: opts.ca, cert: opts.cert, key: opts.key });
+  } catch (err) {
+    throw new UserError(`cannot use the certificates of the kubeconfig: ${(err as Error).message}`, {
+      hint: 'check certificate-authority(-data), client-certificate(-data) and client-key(-data) of the context (kubectl config view --raw)',
+    });
+  }
+  return { ...opts, secureContext } as https.RequestOptions;
 }
 
 const EVENT_KINDS = new Set(['Event']);

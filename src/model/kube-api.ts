@@ -39,6 +39,11 @@ export interface ListByLabelOptions {
    */
   readonly fullKinds?: ReadonlySet<string>;
   readonly fullIf?: (metadataOnly: KubeObject) => boolean;
+  /**
+   * Only the kinds of `fullKinds` are listed at all: for a caller that knows no other kind can hold what it looks
+   * for (a plan whose history says the last run deployed and pruned, see `readLiveState`).
+   */
+  readonly onlyFullKinds?: boolean;
   /** More requirements (`!pod-template-hash`) for the kinds listed by metadata only. */
   readonly metadataOnlySelector?: string;
 }

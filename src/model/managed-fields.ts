@@ -50,44 +50,81 @@ function tracked(obj: KubeObject): Record<string, unknown> {
   return Object.keys(meta).length > 0 ? { ...rest, metadata: meta } : rest;
 }
 
-/** The element of list `items` a `k:` / `v:` key names, if any. */
-function elementOf(key: string, items: unknown[]): unknown {
+/** A `k:` / `v:` key of a list's field set, its JSON read once. */
+type ItemKey = { readonly key: string; readonly value: true; readonly wanted: unknown } | { readonly key: string; readonly value: false; readonly wanted: Record<string, unknown> };
+
+function itemKey(key: string): ItemKey | undefined {
+  const value = key.startsWith('v:');
+  if (!value && !key.startsWith('k:')) return undefined;
   let wanted: unknown;
   try {
     wanted = JSON.parse(key.slice(2));
   } catch {
     return undefined;
   }
-  if (key.startsWith('v:')) return items.find((e) => isDeepStrictEqual(e, wanted));
-  if (!key.startsWith('k:') || !isPlainObject(wanted)) return undefined;
-  // Key fields the server defaulted (a port's protocol) are not in the rendering: those present must match.
-  return items.find((e) => {
-    if (!isPlainObject(e)) return false;
-    const present = Object.keys(wanted).filter((k) => e[k] !== undefined);
-    return present.length > 0 && present.every((k) => isDeepStrictEqual(e[k], (wanted as Record<string, unknown>)[k]));
-  });
+  if (value) return { key, value, wanted };
+  return isPlainObject(wanted) ? { key, value, wanted } : undefined;
 }
 
-/** The first field of `value` (a path) that `fields` does not own, or undefined when it owns them all. */
-function uncovered(fields: FieldSet | undefined, value: unknown, path: string): string | undefined {
-  if (fields === undefined) return path || '.';
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'object' && a !== null && isDeepStrictEqual(a, b));
+}
+
+/** Whether list element `e` is the one `k` names. */
+function names(k: ItemKey, e: unknown): boolean {
+  if (k.value) return sameValue(e, k.wanted);
+  if (!isPlainObject(e)) return false;
+  // Key fields the server defaulted (a port's protocol) are not in the rendering: those present must match.
+  let present = 0;
+  for (const f of Object.keys(k.wanted)) {
+    if (e[f] === undefined) continue;
+    if (!sameValue(e[f], k.wanted[f])) return false;
+    present++;
+  }
+  return present > 0;
+}
+
+/** The element of list `items` a `k:` / `v:` key names, if any. */
+function elementOf(key: string, items: unknown[]): unknown {
+  const k = itemKey(key);
+  return k && items.find((e) => names(k, e));
+}
+
+/** True for a field set with no entries: what an atomic map, struct or list has. */
+function isEmpty(fields: FieldSet): boolean {
+  for (const _ in fields) return false;
+  return true;
+}
+
+/**
+ * The path from `value` to the first field of it that `fields` does not own (`[]`: `value` itself), or undefined when
+ * it owns them all. Built only on a miss: a no-op deploy walks every object, and finds none.
+ */
+function uncovered(fields: FieldSet | undefined, value: unknown): string[] | undefined {
+  if (fields === undefined) return [];
   // Owned whole: an atomic map, struct or list (a Service's selector, a Deployment's, `args`) lists no fields of its
   // own, not even `.`; a change to any part of it moves the whole to the writer.
-  if (Object.keys(fields).length === 0) return undefined;
+  if (isEmpty(fields)) return undefined;
   if (isPlainObject(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      const miss = v === undefined ? undefined : uncovered(fields[`f:${k}`], v, `${path}.${k}`);
-      if (miss) return miss;
+    for (const k in value) {
+      const v = value[k];
+      if (v === undefined || !Object.hasOwn(value, k)) continue;
+      const miss = uncovered(fields[`f:${k}`], v);
+      if (miss) return (miss.push(`.${k}`), miss);
     }
     return undefined;
   }
   if (Array.isArray(value)) {
-    const keys = Object.keys(fields).filter((k) => k !== '.');
-    for (const [i, e] of value.entries()) {
-      const key = keys.find((k) => elementOf(k, [e]) !== undefined);
-      if (key === undefined) return `${path}[${i}]`;
-      const miss = isPlainObject(e) ? uncovered(fields[key], e, `${path}[${i}]`) : undefined;
-      if (miss) return miss;
+    const keys: ItemKey[] = [];
+    for (const k of Object.keys(fields)) {
+      const parsed = k === '.' ? undefined : itemKey(k);
+      if (parsed) keys.push(parsed);
+    }
+    for (let i = 0; i < value.length; i++) {
+      const e: unknown = value[i];
+      const key = keys.find((k) => names(k, e));
+      const miss = key === undefined ? [] : isPlainObject(e) ? uncovered(fields[key.key], e) : undefined;
+      if (miss) return (miss.push(`[${i}]`), miss);
     }
   }
   return undefined;
@@ -98,7 +135,8 @@ export function fieldNotOwned(current: KubeObject, obj: KubeObject): string | un
   const entries = (Array.isArray(current.metadata.managedFields) ? current.metadata.managedFields : []) as ManagedFieldsEntry[];
   const ours = entries.filter((m) => m.manager === FIELD_MANAGER && m.operation === 'Apply' && !m.subresource);
   if (ours.length !== 1) return `(${ours.length} apply entries of ${FIELD_MANAGER})`;
-  return uncovered(ours[0]!.fieldsV1, tracked(obj), '');
+  const miss = uncovered(ours[0]!.fieldsV1, tracked(obj));
+  return miss && (miss.length === 0 ? '.' : miss.reverse().join(''));
 }
 
 /**

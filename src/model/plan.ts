@@ -210,6 +210,11 @@ export function plan(input: PlanInput): Plan {
     }
     const owner = ownerOf(live.current, id);
     if (owner && !options.adopt) conflicts.push({ key, ref: base.ref, owner });
+    // A live copy taken as its own dry-run result (unchanged since the deployed revision) needs no comparing.
+    if (!owner && live.applied === live.current) {
+      changes.push({ ...base, action: 'unchanged', diff: '' });
+      continue;
+    }
     const before = normalize(live.current);
     const after = normalize(live.applied ?? obj);
     if (!owner && isDeepStrictEqual(before, after)) {

@@ -40,15 +40,39 @@ export interface RevisionStore {
   latest(release: string): Promise<RevisionInfo | undefined>;
   /** The newest `deployed` revision with its payload: what a rollback or a failed upgrade returns to. */
   lastDeployed(release: string): Promise<Revision | undefined>;
-  /** Marks `n` deployed and every other deployed revision superseded. */
-  markDeployed(release: string, n: number): Promise<void>;
+  /**
+   * Marks `n` deployed and every other deployed revision superseded. `known`: the stored revisions as the caller,
+   * holding the lock, knows them (then they are not listed again).
+   */
+  markDeployed(release: string, n: number, known?: readonly RevisionState[]): Promise<void>;
   /**
    * Marks every `pending` revision `interrupted`. Call it holding the release lock: then no run is writing them,
    * so a pending revision is one whose deploy was killed (helm/helm#7476). Returns the revisions it changed.
    */
   interruptPending(release: string, reason: string): Promise<number[]>;
-  /** Deletes revisions beyond `max` (see `revisionsToPrune`). Returns the deleted revision numbers. */
-  pruneHistory(release: string, max: number): Promise<number[]>;
+  /**
+   * What a run holding the release lock starts with, in as few reads as the store can: `interruptPending`, then
+   * `prepareScrub`, then `list`.
+   */
+  beginRun(release: string, reason: string): Promise<RunStart>;
+  /**
+   * Deletes revisions beyond `max` (see `revisionsToPrune`). Returns the deleted revision numbers. `known`: every
+   * stored revision as the caller, holding the lock, knows them (then they are not listed again).
+   */
+  pruneHistory(release: string, max: number, known?: readonly RevisionState[]): Promise<number[]>;
+}
+
+/** What the history rules need to know of a stored revision. */
+export type RevisionState = Pick<RevisionInfo, 'revision' | 'status'>;
+
+/** See `RevisionStore.beginRun`. */
+export interface RunStart {
+  /** Revisions left pending by killed runs, now marked interrupted. */
+  readonly interrupted: number[];
+  /** Revisions written before release keys (`prepareScrub`). */
+  readonly legacy: number[];
+  /** Every revision, oldest first, without payloads, as they are after the above. */
+  readonly revisions: RevisionInfo[];
 }
 
 /** The history rules of `RevisionStore` over its storage methods, so every store follows the same ones. */
@@ -88,9 +112,9 @@ export abstract class BaseRevisionStore implements RevisionStore {
     return info ? this.get(release, info.revision) : undefined;
   }
 
-  async markDeployed(release: string, n: number): Promise<void> {
+  async markDeployed(release: string, n: number, known?: readonly RevisionState[]): Promise<void> {
     await this.setStatus(release, n, 'deployed');
-    for (const r of await this.list(release)) {
+    for (const r of known ?? (await this.list(release))) {
       if (r.revision !== n && r.status === 'deployed') await this.setStatus(release, r.revision, 'superseded');
     }
   }
@@ -101,8 +125,14 @@ export abstract class BaseRevisionStore implements RevisionStore {
     return pending.map((r) => r.revision);
   }
 
-  async pruneHistory(release: string, max: number): Promise<number[]> {
-    const doomed = revisionsToPrune(await this.list(release), max);
+  async beginRun(release: string, reason: string): Promise<RunStart> {
+    const interrupted = await this.interruptPending(release, reason);
+    const legacy = await this.prepareScrub(release);
+    return { interrupted, legacy, revisions: await this.list(release) };
+  }
+
+  async pruneHistory(release: string, max: number, known?: readonly RevisionState[]): Promise<number[]> {
+    const doomed = revisionsToPrune(known ?? (await this.list(release)), max);
     for (const n of doomed) await this.deleteRevision(release, n);
     return doomed;
   }

@@ -365,6 +365,14 @@ export class ReleaseLock {
   }
 
   /**
+   * The revision this run was writing is recorded as it ended: a lost lock no longer says it is left pending. The
+   * lease is not written (it is deleted on release, or names the next revision).
+   */
+  forgetPendingRevision(): void {
+    this.pendingRevision = undefined;
+  }
+
+  /**
    * Throws unless this run is sure it still holds the lease: someone took it, a renewal failed past expiry, or its
    * last successful renewal + TTL − safety margin is behind (a process paused by SIGSTOP or a frozen VM, an event
    * loop blocked). Checked on the monotonic clock, which never jumps, and on the wall clock too, because the

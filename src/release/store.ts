@@ -3,8 +3,8 @@ import type { KubeApi } from '../model/kube-api.js';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { objectKey, type KubeObject, type TemplateRef } from '../model/manifest-set.js';
 import { REVISION_STATUSES, type ChangeSummary, type ReleaseSummary, type Revision, type RevisionInfo, type RevisionStatus } from '../model/revision.js';
-import { BaseRevisionStore, checkRevision, revisionExists, revisionMissing } from '../model/revision-store.js';
-import { CHUNK_BYTES, decodePayload, encodePayload, PayloadError } from './codec.js';
+import { BaseRevisionStore, checkRevision, revisionExists, revisionMissing, type RunStart } from '../model/revision-store.js';
+import { CHUNK_BYTES, decodePayload, encodePayload, PayloadError, type EncodedPayload } from './codec.js';
 
 /**
  * Revisions live in the release's namespace, one Secret each:
@@ -98,8 +98,7 @@ export class SecretRevisionStore extends BaseRevisionStore {
 
   /** Every revision of `release`, oldest first, without payloads. Empty when the release does not exist. */
   async list(release: string): Promise<RevisionInfo[]> {
-    const heads = await this.client.list('v1', 'Secret', { namespace: this.namespace, labelSelector: revisionSelector(release), metadataOnly: true });
-    return heads.map(infoFromHead).sort((a, b) => a.revision - b.revision);
+    return (await this.heads(release)).map(infoFromHead).sort((a, b) => a.revision - b.revision);
   }
 
   /** Revision `n` with its payload, or undefined when there is none. */
@@ -113,15 +112,23 @@ export class SecretRevisionStore extends BaseRevisionStore {
   async create(rev: Revision): Promise<void> {
     checkRevision(rev);
     const name = revisionSecretName(rev.release, rev.revision);
-    if (await this.client.read({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: this.namespace } })) {
+    const payload = encodePayload({ ...rev, namespace: this.namespace }, this.chunkBytes);
+    // Chunks are applied over whatever is there: before writing any, make sure they are not an existing revision's.
+    // A payload of one chunk is all in the head, whose create refuses an existing one by itself.
+    if (payload.chunks.length > 1 && (await this.client.read({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: this.namespace } }))) {
       throw revisionExists(rev, this.namespace);
     }
     // Chunks first, head last: a revision exists once its head does, so a reader never sees a partial one.
-    const head = await this.writePayload(rev, 0, {
+    const head = await this.writePayload(rev, payload, 0, {
       labels: { [LABEL_STATUS]: rev.status },
       annotations: { [ANN_UPDATED_AT]: rev.updatedAt, ...(rev.error ? { [ANN_ERROR]: rev.error.slice(0, MAX_ERROR_CHARS) } : {}) },
     });
-    await this.client.create(head);
+    try {
+      await this.client.create(head);
+    } catch (err) {
+      if (err instanceof ClusterError && err.status === 409) throw revisionExists(rev, this.namespace);
+      throw err;
+    }
   }
 
   /**
@@ -130,16 +137,39 @@ export class SecretRevisionStore extends BaseRevisionStore {
    * Call it holding the release lock.
    */
   async prepareScrub(release: string): Promise<number[]> {
-    const all = await this.client.list<SecretObject>('v1', 'Secret', {
+    for (const record of await this.rewriteRecords(release)) await this.finishRewrite(record);
+    return legacyRevisions(await this.heads(release));
+  }
+
+  /**
+   * `interruptPending`, `prepareScrub` and `list` in one round of two reads when there is nothing to finish or mark:
+   * a rewrite a killed run left is finished first (so no head is missing), then pending revisions are interrupted.
+   */
+  override async beginRun(release: string, reason: string): Promise<RunStart> {
+    const [records, listed] = await Promise.all([this.rewriteRecords(release), this.heads(release)]);
+    let heads = listed;
+    for (const record of records) await this.finishRewrite(record);
+    if (records.length > 0) heads = await this.heads(release);
+    const interrupted = heads
+      .map(infoFromHead)
+      .filter((r) => r.status === 'pending')
+      .map((r) => r.revision)
+      .sort((a, b) => a - b);
+    for (const n of interrupted) await this.setStatus(release, n, 'interrupted', reason);
+    if (interrupted.length > 0) heads = await this.heads(release);
+    return { interrupted, legacy: legacyRevisions(heads), revisions: heads.map(infoFromHead).sort((a, b) => a.revision - b.revision) };
+  }
+
+  private heads(release: string): Promise<KubeObject[]> {
+    return this.client.list('v1', 'Secret', { namespace: this.namespace, labelSelector: revisionSelector(release), metadataOnly: true });
+  }
+
+  /** The records of payload rewrites a killed run left (see `replacePayload`). */
+  private rewriteRecords(release: string): Promise<SecretObject[]> {
+    return this.client.list<SecretObject>('v1', 'Secret', {
       namespace: this.namespace,
       labelSelector: `${LABEL_OWNER}=${OWNER},${LABEL_RELEASE}=${release},${LABEL_CHUNK}=${REWRITE}`,
     });
-    for (const record of all) await this.finishRewrite(record);
-    const heads = await this.client.list('v1', 'Secret', { namespace: this.namespace, labelSelector: revisionSelector(release), metadataOnly: true });
-    return heads
-      .filter((h) => h.metadata.annotations?.[ANN_SECRETS] !== SECRETS_DIGESTS)
-      .map((h) => Number(h.metadata.labels?.[LABEL_REVISION]))
-      .sort((a, b) => a - b);
   }
 
   /**
@@ -157,7 +187,7 @@ export class SecretRevisionStore extends BaseRevisionStore {
     const generation = Number(old.metadata.annotations?.[ANN_GENERATION] ?? '0') + 1;
     const keep = (map: Record<string, string> | undefined, ...names: string[]) =>
       Object.fromEntries(Object.entries(map ?? {}).filter(([k]) => names.includes(k)));
-    const head = await this.writePayload(rev, generation, {
+    const head = await this.writePayload(rev, encodePayload({ ...rev, namespace: this.namespace }, this.chunkBytes), generation, {
       labels: keep(old.metadata.labels, LABEL_STATUS),
       annotations: keep(old.metadata.annotations, ANN_UPDATED_AT, ANN_ERROR),
     });
@@ -222,15 +252,15 @@ export class SecretRevisionStore extends BaseRevisionStore {
   }
 
   /**
-   * Writes the chunks of `rev`'s payload (generation `generation`) and returns its head Secret, not yet written.
+   * Writes the chunks of `rev`'s encoded payload (generation `generation`) and returns its head Secret, not yet written.
    * Chunks are applied (not created) so that chunks left by a run killed before its head are overwritten.
    */
   private async writePayload(
     rev: Revision,
+    payload: EncodedPayload,
     generation: number,
     mutable: { labels: Record<string, string>; annotations: Record<string, string> },
   ): Promise<SecretObject> {
-    const payload = encodePayload({ ...rev, namespace: this.namespace }, this.chunkBytes);
     const labels = { [LABEL_OWNER]: OWNER, [LABEL_RELEASE]: rev.release, [LABEL_REVISION]: String(rev.revision) };
     for (let i = 1; i < payload.chunks.length; i++) {
       await this.client.apply(
@@ -359,6 +389,14 @@ export async function listReleases(client: KubeApi, namespace: string | undefine
       ...(r.template ? { template: r.template } : {}),
     }))
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.release.localeCompare(b.release));
+}
+
+/** Revisions whose heads say they were written before release keys, oldest first. */
+function legacyRevisions(heads: readonly KubeObject[]): number[] {
+  return heads
+    .filter((h) => h.metadata.annotations?.[ANN_SECRETS] !== SECRETS_DIGESTS)
+    .map((h) => Number(h.metadata.labels?.[LABEL_REVISION]))
+    .sort((a, b) => a - b);
 }
 
 /** What labels and annotations of a head Secret say, tolerant of a missing or foreign summary. */

@@ -44,9 +44,10 @@ export interface SynthOptions {
   /**
    * The release key (src/release/key.ts), when rendering for a cluster: pod templates of services with secret config
    * then carry the keyed `berth.dev/secret-hash`, so a rotated secret rolls their pods. Without it (plain `berth synth`)
-   * nothing derived from a secret value is rendered.
+   * nothing derived from a secret value is rendered. A promise is awaited once the app is loaded: a deploy reads the
+   * key from the cluster while the app's bundle loads.
    */
-  readonly releaseKey?: Buffer;
+  readonly releaseKey?: Buffer | PromiseLike<Buffer | undefined>;
 }
 
 /**
@@ -301,7 +302,7 @@ export async function synthesize(opts: SynthOptions): Promise<ManifestSet> {
   const source = findApp(root, opts.app);
   const env = chooseEnv(source, opts.env, hasValues(opts.values));
   const mod = await loadApp(source, root, [env]);
-  return synthesizeEnv(source, mod, { ...opts, env });
+  return synthesizeEnv(source, mod, { ...opts, env, releaseKey: await opts.releaseKey });
 }
 
 export function hasValues(values: SynthOptions['values']): boolean {

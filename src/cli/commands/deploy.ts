@@ -109,8 +109,11 @@ export async function loadRelease(app: string, opts: AppFlags & { dryRun?: boole
   const { findApp } = await import('../../synth/apps.js');
   const { readReleaseKey } = await import('../../release/key.js');
   const ctx = await openContext({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace, progress, signal, lockTimeoutMs });
-  // Read, never written here: deploy stores a new key holding the lock, diff never does.
-  const releaseKey = await readReleaseKey(ctx.client, ctx.namespace, opts.release ?? findApp(PROJECT_ROOT, app).name);
+  // Read, never written here: deploy stores a new key holding the lock, diff never does. Read while the app loads.
+  const keyRead = readReleaseKey(ctx.client, ctx.namespace, opts.release ?? findApp(PROJECT_ROOT, app).name);
+  const renderKey = keyRead.then((k) => (k.stored || !opts.dryRun ? k.key : undefined));
+  // Both awaited below; a synth error before that is the one shown, so neither rejection may go unhandled meanwhile.
+  renderKey.catch(() => undefined);
   const set = await synthesize({
     app,
     env: opts.env,
@@ -119,9 +122,9 @@ export async function loadRelease(app: string, opts: AppFlags & { dryRun?: boole
     values: { files: opts.values, set: opts.set },
     // A preview of a release with no key yet renders no secret hash: a key made up for it would differ from run to
     // run (and from the one deploy stores), and one derived from anything public would make the hash reversible.
-    releaseKey: releaseKey.stored || !opts.dryRun ? releaseKey.key : undefined,
+    releaseKey: renderKey,
   });
-  return withOnly({ ctx, set, releaseKey }, opts.only);
+  return withOnly({ ctx, set, releaseKey: await keyRead }, opts.only);
 }
 
 type LoadedRelease = { ctx: DeployContext; set: ManifestSet; releaseKey: ReleaseKey };

@@ -267,6 +267,7 @@ export class MemoryKubeApi implements KubeApi {
     const full: KubeObject[] = [];
     for (const o of found) {
       if (options.fullKinds === undefined || options.fullKinds.has(groupKind(o))) full.push(o);
+      else if (options.onlyFullKinds) continue;
       else if (extra(o.metadata.labels ?? {}) && options.fullIf?.({ apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata }) && (await this.read(o))) full.push(o);
     }
     return full;

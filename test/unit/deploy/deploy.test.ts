@@ -303,8 +303,10 @@ describe('deploy over the in-memory API', () => {
     expect(api.requests.slice(before).filter((r) => r.verb === 'watch').map((r) => r.kind)).toContain('Deployment');
   });
 
-  it('finds a leftover of a kind the release does not render by its metadata, reads only that one in full, and prunes it', async () => {
+  it('after a failed run, finds a leftover of a kind the release does not render by its metadata, reads only that one in full, and prunes it', async () => {
     await deploy(memoryContext(api), web('v1'));
+    // The newest revision is not the deployed one: what the release may have applied since is searched in every kind.
+    expect((await deploy(memoryContext(api), web('stuck'), { timeoutMs: 1000 })).outcome?.status).toBe('failed');
     const labels = { [LABEL_INSTANCE]: RELEASE };
     const annotations = { [ANNOTATION_RELEASE]: releaseId(NS, RELEASE) };
     // Applied by this release in a run no revision recorded, and a pod its Deployment made (labels, but an owner).
@@ -317,6 +319,19 @@ describe('deploy over the in-memory API', () => {
     expect(api.requests.slice(before).filter((r) => r.verb === 'read' && (r.kind === 'Service' || r.kind === 'Pod')).map((r) => `${r.kind}/${r.name}`)).toEqual(['Service/demo-old']);
     expect(live('Service', 'demo-old')).toBeUndefined();
     expect(live('Pod', 'demo-web-1')).toBeDefined();
+  });
+
+  it('searches only the kinds of its last deployed revision when that is the newest: no other kind can hold what it applied', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    // Only a write made as Berth outside any run (which records its revision before applying) could leave this.
+    const labels = { [LABEL_INSTANCE]: RELEASE };
+    const annotations = { [ANNOTATION_RELEASE]: releaseId(NS, RELEASE) };
+    await api.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'demo-old', namespace: NS, labels, annotations }, spec: { ports: [{ port: 80 }] } });
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), web('v1'));
+    expect(result.plan.changes.filter((c) => c.action === 'delete')).toEqual([]);
+    expect(api.requests.slice(before).filter((r) => r.verb === 'read' && r.kind === 'Service')).toEqual([]);
+    expect(live('Service', 'demo-old')).toBeDefined();
   });
 
   it('detects drift (kubectl edit of a field Berth set) without the applied hash changing, and applies the object back', async () => {

@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { loadKubeconfig } from '../../../src/kube/kubeconfig.js';
+import { KubeClient } from '../../../src/kube/client.js';
+import { UserError } from '../../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-kubeconfig-'));
 const write = (name: string, text: string) => {
@@ -115,5 +117,16 @@ describe('loadKubeconfig', () => {
   it('names a certificate file that cannot be read', async () => {
     const broken = write('broken.yaml', `current-context: x\nclusters:\n- name: c\n  cluster: {server: "https://h", certificate-authority: missing.crt}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n`);
     await expect(loadKubeconfig({ kubeconfig: broken }).requestOptions()).rejects.toThrow(/cannot read the certificate authority .*missing\.crt of context x/);
+  });
+});
+
+describe('KubeClient credentials', () => {
+  it('names certificates that cannot be used before connecting, with where to look', async () => {
+    // CA 'CA', certificate 'CERT', key 'KEY': not PEM. The context is built once, before any connection is made.
+    const client = await KubeClient.connect({ kubeconfig: main });
+    const err = await client.version().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toMatch(/^cannot use the certificates of the kubeconfig: /);
+    expect((err as UserError).hint).toContain('client-key(-data)');
   });
 });

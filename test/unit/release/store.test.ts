@@ -82,6 +82,39 @@ describe('SecretRevisionStore over the in-memory API', () => {
     expect((await store.get('demo', 1)).manifests).toEqual(again.manifests);
   });
 
+  it('refuses to create a revision that exists: after one read when its chunks would overwrite it, else by the head create', async () => {
+    await store.create(revision(1));
+    const first = api.requests.length;
+    await expect(store.create(revision(1, [configMap('demo-web-config', { TAG: 'other' })]))).rejects.toThrow(/^revision 1 of release demo already exists in namespace dev$/);
+    expect(api.requests.slice(first).map((r) => r.verb)).toEqual(['read']);
+    const whole = new SecretRevisionStore(api, NS);
+    await whole.create(revision(2));
+    const second = api.requests.length;
+    const err = await whole.create(revision(2, [configMap('demo-web-config', { TAG: 'other' })])).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ClusterError);
+    expect(err).toMatchObject({ status: 409, message: 'revision 2 of release demo already exists in namespace dev' });
+    expect(api.requests.slice(second).map((r) => r.verb)).toEqual(['create']);
+    expect((await store.get('demo', 1)).manifests).toEqual(revision(1).manifests);
+    expect((await store.get('demo', 2)).manifests).toEqual(revision(2).manifests);
+  });
+
+  it('begins a run with two lists: pending revisions marked interrupted, then the heads as they are after that', async () => {
+    await store.create(revision(1));
+    await store.markDeployed('demo', 1);
+    await store.create(revision(2));
+    const start = await store.beginRun('demo', 'killed');
+    expect(start).toMatchObject({ interrupted: [2], legacy: [] });
+    expect(start.revisions.map((r) => [r.revision, r.status, r.error])).toEqual([
+      [1, 'deployed', undefined],
+      [2, 'interrupted', 'killed'],
+    ]);
+    const before = api.requests.length;
+    const again = await store.beginRun('demo', 'killed');
+    expect(again.interrupted).toEqual([]);
+    expect(again.revisions).toEqual(start.revisions);
+    expect(api.requests.slice(before).map((r) => `${r.verb} ${r.kind}`)).toEqual(['list Secret', 'list Secret']);
+  });
+
   it('passes on the API error of a failed write', async () => {
     api.failNext({ verb: 'patch', kind: 'Secret' }, { status: 500, message: 'etcdserver: request timed out' });
     await store.create(revision(1));
