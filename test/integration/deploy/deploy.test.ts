@@ -110,7 +110,12 @@ describe('deploy', () => {
       },
       { force: true },
     );
-    // And one of a kind the release never renders: found by its metadata, read in full for the plan.
+    // And one of a kind the release never renders: found by its metadata, read in full for the plan. Its kind is
+    // searched because a run was killed since the last deployed revision (its revision is left pending): a clean
+    // history (the newest revision deployed) would search only the kinds that revision applied.
+    const last = (await ctx.store.lastDeployed('w'))!;
+    const at = new Date().toISOString();
+    await ctx.store.create({ ...last, revision: last.revision + 1, status: 'pending', description: 'Upgrade', createdAt: at, updatedAt: at });
     await ctx.client.apply(
       {
         apiVersion: 'v1',
