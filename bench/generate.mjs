@@ -422,7 +422,18 @@ export function generate({ sizes = DEFAULT_SIZES, work = DEFAULT_WORK } = {}) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { n: { type: 'string' }, out: { type: 'string' } } });
+  const usage = 'usage: node bench/generate.mjs [--n 10,100,500] [--out DIR]   (writes the Berth app, cdk8s project and Helm chart of each size; default bench/work)';
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { n: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (err) {
+    console.error(`bench/generate.mjs: ${err.message}\n${usage}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
   const sizes = values.n ? values.n.split(',').map((s) => Number(s)) : DEFAULT_SIZES;
   for (const n of sizes) {
     if (!Number.isInteger(n) || n < 1) {

@@ -249,6 +249,23 @@ describe('deploy over the in-memory API', () => {
     expect(live('ConfigMap', 'demo-web-config')?.data).toEqual({ TAG: 'theirs' });
   });
 
+  it('finds which of many new objects of a kind exist with one list of names, and still reads and refuses a foreign one', async () => {
+    const many = Array.from({ length: 12 }, (_, i) => configMap(`demo-web-config-${String(i).padStart(2, '0')}`, { N: String(i) }));
+    const before = api.requests.length;
+    const first = await deploy(memoryContext(api), release(many));
+    expect(first.outcome?.status).toBe('deployed');
+    const reads = api.requests.slice(before).filter((r) => r.kind === 'ConfigMap' && (r.verb === 'read' || r.verb === 'list') && !r.dryRun);
+    // After the release's label list (of every kind), the names of the namespace's ConfigMaps: no read per object.
+    expect(reads.map((r) => `${r.verb} ${r.name ?? ''}`)).toEqual(['list ']);
+    // Twelve more, one of them someone else's: that one is read in full and refused, as one by one.
+    const more = Array.from({ length: 12 }, (_, i) => configMap(`demo-web-config-${String(i + 12).padStart(2, '0')}`, { N: String(i) }));
+    api.put({ ...foreignConfigMap(), metadata: { ...foreignConfigMap().metadata, name: 'demo-web-config-20' } });
+    const next = api.requests.length;
+    const err = await deploy(memoryContext(api), release([...many, ...more])).catch((e: unknown) => e);
+    expect((err as UserError).message).toContain('ConfigMap/demo-web-config-20 is owned by another tool');
+    expect(api.requests.slice(next).filter((r) => r.kind === 'ConfigMap' && r.verb === 'read').map((r) => r.name)).toEqual(['demo-web-config-20']);
+  });
+
   it('adopts an object another tool owns with adopt, taking it over by server-side apply', async () => {
     api.put(foreignConfigMap());
     const result = await deploy(memoryContext(api), web('v1'), { adopt: true });
