@@ -8,7 +8,7 @@ import { APPLICATION_PROPS, checkKnownKeys } from './private/known-keys.js';
 import { describeGraph } from './private/graph.js';
 import { dns1035Problem, dns1123LabelProblem, MAX_CONTROLLER_NAME_LENGTH, MAX_NAME_LENGTH, objectName } from './private/naming.js';
 import { placementProblems, releaseObjects, type RenderedObject } from './private/release-objects.js';
-import { installFastSerialize } from './private/fast-serialize.js';
+import { installFastSerialize, synthSimpleChart } from './private/fast-serialize.js';
 
 installFastSerialize();
 
@@ -157,8 +157,17 @@ export class Application<TConfig = unknown> extends Chart {
    * ordered, diffed, ownership-checked, pruned and uninstalled like the rest (lib/private/release-objects.ts).
    */
   override toJson(): unknown[] {
-    return releaseObjects(this, super.toJson() as RenderedObject[], this.registered);
+    const validated = this._validatedConstructs;
+    this._validatedConstructs = undefined;
+    const rendered = synthSimpleChart(this, validated) ?? super.toJson();
+    return releaseObjects(this, rendered as RenderedObject[], this.registered);
   }
+
+  /**
+   * @internal Set by the synth driver right before `toJson()`, once it has run every construct's validations itself
+   * (with its own messages): how many constructs it validated. The next `toJson()` then does not run them again.
+   */
+  _validatedConstructs?: number;
 
   /**
    * Names of objects created without `metadata.name`: `<release>-<construct path below the application>`

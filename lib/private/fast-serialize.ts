@@ -20,7 +20,8 @@
  * version check keeps a cdk8s upgrade from silently running this in place of changed code: a new cdk8s runs its own
  * until the check is updated after reading its api-object.ts, metadata.ts, resolve.ts and _util.ts again.
  */
-import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver, resolve, type IResolver } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, App, Chart, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver, resolve, type IResolver } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import { sanitizeValue, type SanitizeOptions } from 'cdk8s/lib/_util.js';
 
 /** The cdk8s releases whose code was read for this (2.70.106, 2026-12-02). */
@@ -31,6 +32,8 @@ const BUILT_IN = [LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver
 // walk below tests every value.
 const LAZY = Lazy;
 const APP = App;
+const CHART = Chart;
+const API_OBJECT = ApiObject;
 const BUILT_IN_METHODS = BUILT_IN.map((r) => r.prototype.resolve);
 
 function builtInOnly(resolvers: readonly IResolver[]): boolean {
@@ -213,4 +216,35 @@ export function withCdk8sSerialize<T>(fn: () => T): T {
     ApiObject.prototype.toJson = apiObjectToJson;
     ApiObjectMetadataDefinition.prototype.toJson = metadataToJson;
   }
+}
+
+/**
+ * `chart.toJson()` (cdk8s's `App._synthChart`) for the usual app: one chart, and no construct with a dependency
+ * (`node.addDependency`). cdk8s then infers no dependencies (`resolveDependencies` adds them only between nested
+ * charts or from existing ones), so its dependency graph of every construct (two more walks of the tree, the path of
+ * each construct, a vertex each) orders the chart's objects in plain tree order, which is what this returns, each
+ * object's `toJson()` in that order. cdk8s's `validate(app)` (every construct's validations, its message on failure)
+ * runs as cdk8s runs it unless `validated` is the number of constructs the caller has just validated itself (the
+ * synth driver does, with its own messages): then they would run a second time for nothing. Returns undefined when
+ * the app is not of that shape or cdk8s is not one this was checked against: the caller takes cdk8s's own path.
+ */
+export function synthSimpleChart(chart: Chart, validated?: number): unknown[] | undefined {
+  if (!cdk8sToJson) return undefined;
+  let root: IConstruct = chart;
+  while (root.node.scope) root = root.node.scope;
+  const all = root.node.findAll();
+  for (const c of all) {
+    if (c !== chart && CHART.isChart(c)) return undefined;
+    if (c.node.dependencies.length > 0) return undefined;
+  }
+  if (validated !== all.length) {
+    const errors: string[] = [];
+    for (const c of all) for (const error of c.node.validate()) errors.push(`[${c.node.path}] ${error}`);
+    if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  }
+  // In tree order (preorder), as the chart's dependency graph orders them when no construct depends on another. An
+  // object has a chart above it (cdk8s refuses one without), and `chart` is the only one: every object is its own.
+  const objects: unknown[] = [];
+  for (const c of all) if (API_OBJECT.isApiObject(c)) objects.push(c.toJson());
+  return objects;
 }

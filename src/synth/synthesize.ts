@@ -55,7 +55,11 @@ export interface SynthOptions {
  * engine uses the very cdk8s the app was built against and never loads one of its own).
  */
 export interface AppModule {
-  readonly AppClass: new (scope: App, id: string, props: unknown) => Chart & { describe(rendered?: readonly unknown[], options?: { graph?: boolean }): ApplicationDescription };
+  readonly AppClass: new (scope: App, id: string, props: unknown) => Chart & {
+    describe(rendered?: readonly unknown[], options?: { graph?: boolean }): ApplicationDescription;
+    /** See Application._validatedConstructs (lib/application.ts). */
+    _validatedConstructs?: number;
+  };
   readonly envs: Record<string, unknown>;
   readonly App: typeof App;
   /** The app's own cdk8s Chart class (charts are found with `instanceof`, as cdk8s does). */
@@ -104,22 +108,21 @@ export async function loadApp(source: AppSource, root = PROJECT_ROOT, envs: read
 }
 
 /**
- * `app.charts`, which orders the charts by a dependency graph of every construct of the app (~10 ms at 500 services);
- * an app of one chart, the usual case, needs no order.
+ * Every construct's validation messages, how many constructs were validated, and the charts among them: one walk of
+ * the tree.
  */
-function chartsOf(app: App, ChartClass: typeof Chart): Chart[] {
-  const charts = app.node.findAll().filter((c): c is Chart => c instanceof ChartClass);
-  return charts.length <= 1 ? charts : app.charts;
-}
-
-function constructErrors(app: App): string[] {
+function constructErrors(app: App, ChartClass: typeof Chart): { errors: string[]; count: number; charts: Chart[] } {
   const errors: string[] = [];
+  const charts: Chart[] = [];
+  let count = 0;
   const visit = (c: IConstruct) => {
+    count++;
+    if (c instanceof ChartClass) charts.push(c);
     for (const message of c.node.validate()) errors.push(`${c.node.path}: ${message}`);
     c.node.children.forEach(visit);
   };
   visit(app);
-  return errors;
+  return { errors, count, charts };
 }
 
 export interface RenderOptions {
@@ -151,14 +154,18 @@ export function render(mod: AppModule, source: AppSource, opts: RenderOptions): 
     });
   }
   mark('render: app constructed');
-  const errors = constructErrors(app);
+  const { errors, count, charts } = constructErrors(app, mod.Chart);
   mark('render: constructs validated');
   if (errors.length) {
     throw new UserError(`${source.name} (env ${opts.env}) is not valid:\n  ${errors.join('\n  ')}`);
   }
+  // The application's toJson() need not run them all again.
+  instance._validatedConstructs = count;
   const objects: KubeObject[] = [];
   try {
-    for (const chart of chartsOf(app, mod.Chart)) objects.push(...(chart.toJson() as KubeObject[]));
+    // In `app.charts` order when there are several (it orders them by a dependency graph of every construct, ~10 ms
+    // at 500 services); an app of one chart, the usual case, needs no order.
+    for (const chart of charts.length <= 1 ? charts : app.charts) objects.push(...(chart.toJson() as KubeObject[]));
   } catch (err) {
     // Specs rendered lazily (a probe's port) fail here, and so do the app's patches and overrides (`addJsonPatch`,
     // `override`) whose path does not fit the object; cdk8s wraps the construct's message in its own words.

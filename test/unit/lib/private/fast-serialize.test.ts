@@ -4,7 +4,7 @@
  * (which render through `Lazy`) and union values (`IntOrString`) too, and an app with its own resolver must still
  * get cdk8s's function, called with key paths.
  */
-import { ApiObject, App, JsonPatch, Lazy, Testing, type IResolver, type ResolutionContext } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, type IResolver, type ResolutionContext } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import type { IConstruct } from 'constructs';
 import Boutique from '../../../../apps/boutique/index.js';
@@ -17,7 +17,7 @@ import shopDev from '../../../../apps/shop/env/dev.js';
 import shopProd from '../../../../apps/shop/env/prod.js';
 import { Application, StatelessApp } from '../../../../lib/index.js';
 import { IntOrString, KubeConfigMap, KubeService } from '../../../../lib/imports/k8s.js';
-import { installFastSerialize, withCdk8sSerialize } from '../../../../lib/private/fast-serialize.js';
+import { installFastSerialize, synthSimpleChart, withCdk8sSerialize } from '../../../../lib/private/fast-serialize.js';
 
 function apiObjects(root: IConstruct): ApiObject[] {
   return root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
@@ -165,5 +165,83 @@ describe('fast serialisation', () => {
     const cm = new KubeConfigMap(chart, 'cm', { data: { greeting: 'hello' } });
     expect((cm.toJson() as { data: Record<string, string> }).data.greeting).toBe('HELLO');
     expect(seen).toEqual(['data.greeting']);
+  });
+});
+
+/** cdk8s's own rendering of a chart (`Chart.toJson` without Application's release step): validation, order, objects. */
+function cdk8sSynth(chart: Chart): unknown[] {
+  return (App as unknown as { _synthChart(c: Chart): unknown[] })._synthChart(chart);
+}
+
+function outcome(fn: () => unknown): string {
+  try {
+    return JSON.stringify(fn());
+  } catch (err) {
+    return `error: ${(err as Error).message}`;
+  }
+}
+
+describe('synthSimpleChart', () => {
+  test.each([
+    ['shop prod', () => new Shop(Testing.app(), 'shop', { config: shopProd, release: RELEASE('prod') })],
+    ['boutique prod', () => new Boutique(Testing.app(), 'boutique', { config: boutiqueProd, release: RELEASE('prod') })],
+  ])('%s: the same objects in the same order as cdk8s renders the chart', (_name, build) => {
+    const chart = build();
+    const fast = synthSimpleChart(chart);
+    expect(fast).toBeDefined();
+    expect(fast!.length).toBeGreaterThan(5);
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(cdk8sSynth(chart)));
+  });
+
+  test('objects of loose constructs and cdk8s-plus among Berth\'s: the order of cdk8s', () => {
+    const app = Testing.app();
+    const chart = new Application(app, 'mixed', { config: {}, release: RELEASE('dev') });
+    new KubeConfigMap(chart, 'z-first', { data: { a: '1' } });
+    new plus.ConfigMap(chart, 'plus-map', { data: { b: '2' } });
+    new StatelessApp(chart, 'web', { image: 'nginx:1.27', ports: [{ port: 8080 }] });
+    new KubeConfigMap(chart, 'a-last', { data: { c: '3' } });
+    const fast = synthSimpleChart(chart);
+    expect(fast).toBeDefined();
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(cdk8sSynth(chart)));
+  });
+
+  test('a dependency between constructs, or a second chart, leaves the order to cdk8s', () => {
+    const app = Testing.app();
+    const chart = new Application(app, 'deps', { config: {}, release: RELEASE('dev') });
+    const first = new KubeConfigMap(chart, 'first', { data: { a: '1' } });
+    const second = new KubeConfigMap(chart, 'second', { data: { b: '2' } });
+    expect(synthSimpleChart(chart)).toBeDefined();
+    first.node.addDependency(second);
+    expect(synthSimpleChart(chart)).toBeUndefined();
+    const names = (chart.toJson() as Array<{ metadata: { name: string } }>).map((o) => o.metadata.name);
+    // cdk8s's dependency order: the object depended on comes first, against the tree order.
+    expect(names).toEqual(['r-second', 'r-first']);
+
+    const app2 = Testing.app();
+    const outer = new Application(app2, 'outer', { config: {}, release: RELEASE('dev') });
+    new Chart(outer, 'inner');
+    expect(synthSimpleChart(outer)).toBeUndefined();
+  });
+
+  test('validates every construct as cdk8s does, unless the caller validated that many constructs just before', () => {
+    const app = Testing.app();
+    const chart = new Application(app, 'val', { config: {}, release: RELEASE('dev') });
+    const cm = new KubeConfigMap(chart, 'cm', { data: { a: '1' } });
+    let runs = 0;
+    let fail = false;
+    cm.node.addValidation({ validate: () => (runs++, fail ? ['no good'] : []) });
+    const count = app.node.findAll().length;
+
+    synthSimpleChart(chart, count);
+    expect(runs).toBe(0);
+    synthSimpleChart(chart, count - 1);
+    expect(runs).toBe(1);
+    synthSimpleChart(chart);
+    expect(runs).toBe(2);
+
+    fail = true;
+    const fast = outcome(() => synthSimpleChart(chart));
+    expect(fast).toContain('[val/cm] no good');
+    expect(fast).toBe(outcome(() => cdk8sSynth(chart)));
   });
 });
