@@ -106,7 +106,7 @@ function sanitizedResolve(value: unknown, apiObject: ApiObject, options: Sanitiz
       const out: Record<string, unknown> = {};
       let count = 0;
       // Only when the keys are not in sorted order already: the positions in that order.
-      const order = inOrder ? undefined : n <= 32 ? keys.slice().sort().map((key) => keys.indexOf(key)) : keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+      const order = inOrder ? undefined : sortedPositions(keys);
       for (let j = 0; j < n; j++) {
         const i = order ? order[j]! : j;
         const x = values[i];
@@ -124,6 +124,30 @@ function sanitizedResolve(value: unknown, apiObject: ApiObject, options: Sanitiz
   };
   const result = walk(value);
   return raw ? sanitizeValue(result, options) : result;
+}
+
+/**
+ * The positions of `keys` (distinct strings) in sorted order (UTF-16 code units, as Array.prototype.sort()): an
+ * insertion sort of the positions for the few keys a Kubernetes object has at one level, with no copy of the keys and
+ * no lookup of each key's position afterwards; the builtin sort for many.
+ */
+function sortedPositions(keys: readonly string[]): number[] {
+  const n = keys.length;
+  const order = new Array<number>(n);
+  if (n > 16) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
+  }
+  for (let i = 0; i < n; i++) {
+    const key = keys[i]!;
+    let j = i;
+    while (j > 0 && keys[order[j - 1]!]! > key) {
+      order[j] = order[j - 1]!;
+      j--;
+    }
+    order[j] = i;
+  }
+  return order;
 }
 
 const PRIMITIVE_PROTOTYPES: readonly object[] = [String.prototype, Number.prototype, Boolean.prototype, Symbol.prototype, BigInt.prototype];
@@ -168,6 +192,11 @@ function apiObjectToJson(this: ApiObject): unknown {
 /** ApiObjectMetadataDefinition.toJson of cdk8s 2.70.106 (metadata.ts), with sanitizedResolve. */
 function metadataToJson(this: ApiObjectMetadataDefinition): unknown {
   const self = this as unknown as Record<string, unknown> & { apiObject: ApiObject; _additionalAttributes: Record<string, unknown> };
+  const flat = flatMetadata(self);
+  if (flat !== NOT_FLAT) {
+    if (flat !== undefined) metadataMade.add(flat);
+    return flat;
+  }
   const json = sanitizedResolve(
     {
       ...self._additionalAttributes,
@@ -183,6 +212,65 @@ function metadataToJson(this: ApiObjectMetadataDefinition): unknown {
   );
   if (typeof json === 'object' && json !== null) metadataMade.add(json);
   return json;
+}
+
+const STANDARD_METADATA: ReadonlySet<string> = new Set(['name', 'namespace', 'labels', 'annotations', 'finalizers', 'ownerReferences']);
+const NOT_FLAT = Symbol('not flat');
+
+/**
+ * metadataToJson's result for the metadata nearly every object has, built directly: no attribute but the six the
+ * definition has fields for (each of those overrides the spread attribute), a name and a namespace that are strings
+ * (or absent), labels and annotations that are plain objects of strings, no finalizers and no owner references. Then
+ * nothing resolves (`primitivesArePlain`), and sanitising keeps the strings, drops the absent and the empty, and
+ * sorts keys: which is what this does, in one copy of the labels and the annotations. NOT_FLAT for anything else.
+ */
+function flatMetadata(self: Record<string, unknown> & { apiObject: ApiObject; _additionalAttributes: Record<string, unknown> }): Record<string, unknown> | undefined | typeof NOT_FLAT {
+  const attrs = self._additionalAttributes;
+  const attrKeys = Object.keys(attrs);
+  for (let i = 0; i < attrKeys.length; i++) if (!STANDARD_METADATA.has(attrKeys[i]!)) return NOT_FLAT;
+  const { name, namespace, labels, annotations, finalizers, ownerReferences } = self;
+  if (!(name == null || typeof name === 'string') || !(namespace == null || typeof namespace === 'string')) return NOT_FLAT;
+  if (!Array.isArray(finalizers) || finalizers.length > 0 || !Array.isArray(ownerReferences) || ownerReferences.length > 0) return NOT_FLAT;
+  if (!primitivesArePlain() || !builtInOnly(APP.of(self.apiObject).resolvers)) return NOT_FLAT;
+  const annotationsJson = sortedStrings(annotations);
+  if (annotationsJson === NOT_FLAT) return NOT_FLAT;
+  const labelsJson = sortedStrings(labels);
+  if (labelsJson === NOT_FLAT) return NOT_FLAT;
+  // The spread in cdk8s's toJson reads every attribute (a getter runs); the values are overridden below.
+  for (let i = 0; i < attrKeys.length; i++) void attrs[attrKeys[i]!];
+  if (annotationsJson === undefined && labelsJson === undefined && name == null && namespace == null) return undefined;
+  const out: Record<string, unknown> = {};
+  if (annotationsJson !== undefined) out.annotations = annotationsJson;
+  if (labelsJson !== undefined) out.labels = labelsJson;
+  if (name != null) out.name = name;
+  if (namespace != null) out.namespace = namespace;
+  return out;
+}
+
+/** A plain object of strings with its keys sorted; undefined when it has none; NOT_FLAT when it is anything else. */
+function sortedStrings(value: unknown): Record<string, string> | undefined | typeof NOT_FLAT {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return NOT_FLAT;
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object);
+  const n = keys.length;
+  if (n === 0) return undefined;
+  const values = new Array<string>(n);
+  let inOrder = true;
+  for (let i = 0; i < n; i++) {
+    const key = keys[i]!;
+    const v = object[key];
+    // `__proto__` would be assigned as the copy's prototype, and an own `constructor` makes cdk8s refuse the object.
+    if (typeof v !== 'string' || key === '__proto__' || key === 'constructor') return NOT_FLAT;
+    values[i] = v;
+    if (i > 0 && keys[i - 1]! > key) inOrder = false;
+  }
+  const order = inOrder ? undefined : sortedPositions(keys);
+  const out: Record<string, string> = {};
+  for (let j = 0; j < n; j++) {
+    const i = order ? order[j]! : j;
+    out[keys[i]!] = values[i]!;
+  }
+  return out;
 }
 
 /** The objects metadataToJson returned: fresh, sanitised, plain; apiObjectToJson takes them as they are. */

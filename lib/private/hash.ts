@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 /** JSON with object keys sorted at every level, so equal data always gives equal text. */
 export function canonicalJson(value: unknown): string {
@@ -15,9 +15,9 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** Hash of a service's config: 16 hex chars of sha256 over the canonical JSON. */
+/** Hash of a service's config: 16 hex chars of sha256 over the canonical JSON (one-shot: no Hash object per service). */
 export function configHash(data: unknown): string {
-  return createHash('sha256').update(canonicalJson(data)).digest('hex').slice(0, 16);
+  return hash('sha256', canonicalJson(data), 'hex').slice(0, 16);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Longest name Kubernetes accepts for most objects and for every label value (DNS-1123 label). */
 export const MAX_NAME_LENGTH = 63;
@@ -16,7 +16,7 @@ const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*
 
 /** `shortHash('x')` is the first `length` hex characters of sha256(x): stable across runs and machines. */
 export function shortHash(value: string, length = 8): string {
-  return createHash('sha256').update(value).digest('hex').slice(0, length);
+  return hash('sha256', value, 'hex').slice(0, length);
 }
 
 /**

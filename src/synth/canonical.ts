@@ -27,42 +27,52 @@ export function canonicalWithJsonBound<T>(value: T): { value: T; jsonBytesBound:
 let bound = 0;
 
 function canon(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    // an undefined or a function item is written `null`: its 24 below count for it
-    bound += 2 + value.length;
-    const mapped = value.map(canon);
-    for (let i = 0; i < mapped.length; i++) if (mapped[i] !== value[i]) return mapped;
-    return value;
-  }
   if (value === null || typeof value !== 'object') {
     // JSON.stringify throws on a bigint: the size check must run it
     bound += typeof value === 'string' ? 2 + 6 * value.length : typeof value === 'bigint' ? Infinity : 24;
     return value;
   }
+  if (Array.isArray(value)) {
+    // an undefined or a function item is written `null`: its 24 below count for it
+    bound += 2 + value.length;
+    const n = value.length;
+    // Copied only from the first item that changed.
+    let out: unknown[] | undefined;
+    for (let i = 0; i < n; i++) {
+      const v = value[i] as unknown;
+      const c = canon(v);
+      if (out === undefined && c !== v) out = value.slice(0, i);
+      if (out !== undefined) out.push(c);
+    }
+    return out ?? value;
+  }
   const object = value as Record<string, unknown>;
   const keys = Object.keys(object);
+  const n = keys.length;
   bound += 2;
-  for (const key of keys) bound += 4 + 6 * key.length;
   let reusable = Object.getPrototypeOf(object) === Object.prototype;
   if (!reusable || typeof object.toJSON === 'function') bound = Infinity;
   // `<` is the order of Array.prototype.sort() for strings: UTF-16 code units. `__proto__` as an own key is copied
   // the way the copy below does it.
-  for (let i = 0; reusable && i < keys.length; i++) {
-    if ((i > 0 && !(keys[i - 1]! < keys[i]!)) || keys[i] === '__proto__') reusable = false;
+  for (let i = 0; i < n; i++) {
+    const key = keys[i]!;
+    bound += 4 + 6 * key.length;
+    if (reusable && ((i > 0 && !(keys[i - 1]! < key)) || key === '__proto__')) reusable = false;
   }
   if (reusable) {
-    const children = new Array<unknown>(keys.length);
-    let changed = false;
-    for (let i = 0; i < keys.length; i++) {
-      const v = object[keys[i]!];
+    // Copied only from the first entry that changed (or is undefined, which the copy drops).
+    let out: Record<string, unknown> | undefined;
+    for (let i = 0; i < n; i++) {
+      const key = keys[i]!;
+      const v = object[key];
       const c = v === undefined ? undefined : canon(v);
-      if (c !== v || v === undefined) changed = true;
-      children[i] = c;
+      if (out === undefined && (c !== v || v === undefined)) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]!] = object[keys[j]!];
+      }
+      if (out !== undefined && c !== undefined) out[key] = c;
     }
-    if (!changed) return object;
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < keys.length; i++) if (children[i] !== undefined) out[keys[i]!] = children[i];
-    return out;
+    return out ?? object;
   }
   const out: Record<string, unknown> = {};
   for (const key of keys.sort()) {

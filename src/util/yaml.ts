@@ -40,10 +40,12 @@ export function toYamlDocuments(values: readonly unknown[]): string {
 export function withScalarCache<T>(fn: () => T): T {
   if (scalars !== undefined) return fn();
   scalars = new Map();
+  keys = new Map();
   try {
     return fn();
   } finally {
     scalars = undefined;
+    keys = undefined;
   }
 }
 
@@ -61,6 +63,9 @@ function lineBreak(level: number): string {
  * no longer, since config values (secrets among them) pass through here, and `berth ui` is a long-running process.
  */
 let scalars: Map<unknown, string> | undefined;
+
+/** The text of each mapping key written during one call of the functions above (the same few dozen keys recur). */
+let keys: Map<string, string> | undefined;
 
 /** The words js-yaml reads as null or a boolean, or quotes for YAML 1.1 readers (its `DEPRECATED_BOOLEANS_SYNTAX`). */
 const YAML_WORDS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'on', 'On', 'ON', 'off', 'Off', 'OFF']);
@@ -140,7 +145,7 @@ function node(value: unknown, level: number, compact: boolean): string | undefin
     case 'object':
       if (value === null) return scalar(null);
       if (Array.isArray(value)) return sequence(value, level, compact);
-      if (Object.prototype.toString.call(value) === '[object Object]') return mapping(value as Record<string, unknown>, level, compact);
+      if (Object.getPrototypeOf(value) === Object.prototype || Object.prototype.toString.call(value) === '[object Object]') return mapping(value as Record<string, unknown>, level, compact);
       throw NOT_PLAIN;
     default:
       throw NOT_PLAIN;
@@ -159,15 +164,22 @@ function sequence(items: readonly unknown[], level: number, compact: boolean): s
   return out;
 }
 
+/** A mapping key's text, remembered for the rest of the call. */
+function keyScalar(key: string): string {
+  // js-yaml writes a key with a line break double-quoted, and a key over 1024 characters as `? key`.
+  if (key.includes('\n')) throw NOT_PLAIN;
+  const text = scalar(key);
+  if (text.length > 1024) throw NOT_PLAIN;
+  keys?.set(key, text);
+  return text;
+}
+
 function mapping(object: Record<string, unknown>, level: number, compact: boolean): string {
   let out = '';
   for (const key of Object.keys(object)) {
     const text = node(object[key], level + 1, false);
     if (text === undefined) continue;
-    // js-yaml writes a key with a line break double-quoted, and a key over 1024 characters as `? key`.
-    if (key.includes('\n')) throw NOT_PLAIN;
-    const keyText = scalar(key);
-    if (keyText.length > 1024) throw NOT_PLAIN;
+    const keyText = keys?.get(key) ?? keyScalar(key);
     if (!compact || out !== '') out += lineBreak(level);
     out += keyText;
     out += text.charCodeAt(0) === 10 ? ':' : ': ';

@@ -120,6 +120,46 @@ describe('fast serialisation', () => {
     expect(byPath.get('edge/empties')).toContain('"labels":{"patched":"yes"}');
   });
 
+  test('metadata built directly (strings only) and every other kind of metadata serialise as cdk8s does', () => {
+    const app = Testing.app();
+    const chart = new Application(app, 'meta', { config: {}, release: RELEASE('dev') });
+    const meta = (id: string, metadata: Record<string, unknown>) => new KubeConfigMap(chart, id, { metadata, data: { k: 'v' } });
+    meta('unsorted', { name: 'n', namespace: 'ns', labels: { 'z.io/b': 'b', 'a.io/a': 'a', '10': 'ten', '9': 'nine' }, annotations: { z: '', a: 'x' } });
+    meta('no-namespace', { name: 'n', labels: { only: 'one' } });
+    meta('empty-string-name', { name: '', namespace: '' });
+    meta('number-label', { name: 'n', labels: { replicas: 3 } });
+    meta('lazy-label', { name: 'n', labels: { a: Lazy.any({ produce: () => 'produced' }), b: 'plain' } });
+    meta('undefined-label', { name: 'n', labels: { gone: undefined, kept: 'k' } });
+    meta('constructor-key', { name: 'n', annotations: { constructor: 'x' } });
+    meta('proto-key', { name: 'n', labels: JSON.parse('{"__proto__": "x", "a": "b"}') as Record<string, string> });
+    meta('null-proto-labels', { name: 'n', labels: Object.assign(Object.create(null), { a: 'x' }) as Record<string, string> });
+    meta('extra-attribute', { name: 'n', generateName: 'gen-', labels: { a: 'b' } });
+    meta('lazy-name', { name: Lazy.any({ produce: () => 'lazy-name' }) });
+    const owned = meta('owner', { name: 'n' });
+    owned.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u' });
+    const finalized = meta('finalizer', { name: 'n' });
+    finalized.metadata.addFinalizers('example.com/f');
+    const added = meta('added-later', { name: 'n', labels: { b: 'b' } });
+    added.metadata.addLabel('a', 'a');
+    added.metadata.add('uid', 'given');
+    const objects = apiObjects(app);
+    expect(objects.length).toBe(14);
+    const outcome = (o: ApiObject): string => {
+      try {
+        return JSON.stringify(o.toJson());
+      } catch (err) {
+        return `error: ${(err as Error).message}`;
+      }
+    };
+    for (const o of objects) expect({ path: o.node.path, out: outcome(o) }).toEqual({ path: o.node.path, out: withCdk8sSerialize(() => outcome(o)) });
+    const byPath = new Map(objects.map((o) => [o.node.path, outcome(o)]));
+    expect(byPath.get('meta/unsorted')).toContain('"metadata":{"annotations":{"a":"x","z":""},"labels":{"9":"nine","10":"ten","a.io/a":"a","z.io/b":"b"},"name":"n","namespace":"ns"}');
+    expect(byPath.get('meta/empty-string-name')).toContain('"metadata":{"name":"","namespace":""}');
+    expect(byPath.get('meta/lazy-label')).toContain('"labels":{"a":"produced","b":"plain"}');
+    expect(byPath.get('meta/constructor-key')).toContain("can't render non-simple object");
+    expect(byPath.get('meta/added-later')).toContain('"metadata":{"labels":{"a":"a","b":"b"},"name":"n","namespace":"dev","uid":"given"}');
+  });
+
   test('a string that is not plain to the resolvers (a String.prototype.resolve) is resolved as cdk8s does', () => {
     const app = Testing.app();
     const chart = new Application(app, 'strings', { config: {}, release: RELEASE('dev') });
