@@ -7,7 +7,7 @@ import { constructError, nameError, propError } from './private/errors.js';
 import { APPLICATION_PROPS, checkKnownKeys } from './private/known-keys.js';
 import { describeGraph } from './private/graph.js';
 import { dns1035Problem, dns1123LabelProblem, MAX_CONTROLLER_NAME_LENGTH, MAX_NAME_LENGTH, objectName } from './private/naming.js';
-import { placementProblems, releaseObjects, type RenderedObject } from './private/release-objects.js';
+import { objectsUnder, placementProblems, releaseObjects, type RenderedObject } from './private/release-objects.js';
 import { installFastSerialize, synthSimpleChart } from './private/fast-serialize.js';
 
 installFastSerialize();
@@ -147,8 +147,13 @@ export class Application<TConfig = unknown> extends Chart {
         "is not a valid label value: use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
       );
     }
-    this.node.addValidation({ validate: () => this.validateServices() });
-    this.node.addValidation({ validate: () => placementProblems(this, { clusterScoped: this.clusterScoped, otherNamespaces: this.otherNamespaces }) });
+    // One validation, so that both checks share one walk for the objects.
+    this.node.addValidation({
+      validate: () => {
+        const objects = objectsUnder(this);
+        return [...this.validateServices(objects.all), ...placementProblems(this, { clusterScoped: this.clusterScoped, otherNamespaces: this.otherNamespaces }, objects.own)];
+      },
+    });
   }
 
   /**
@@ -220,10 +225,10 @@ export class Application<TConfig = unknown> extends Chart {
    * Two objects of one kind with one name would overwrite each other when applied: possible once names can be exact
    * (`service.name`, `workloadName`) or a loose object picks a generated name.
    */
-  private nameClashes(): string[] {
+  private nameClashes(objects: readonly ApiObject[]): string[] {
     const errors: string[] = [];
     const seen = new Map<string, ApiObject>();
-    for (const o of this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))) {
+    for (const o of objects) {
       const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
       const key = `${group}/${o.kind}/${o.name}`;
       const first = seen.get(key);
@@ -251,7 +256,8 @@ export class Application<TConfig = unknown> extends Chart {
     return w ? `service '${w.name}' (${w.node.path})` : o.node.path;
   }
 
-  private validateServices(): string[] {
+  /** `objects`: every API object under the application, in tree order. */
+  private validateServices(objects: readonly ApiObject[]): string[] {
     const errors: string[] = [];
     const byName = new Map<string, Workload>();
     for (const w of this.registered) {
@@ -271,7 +277,7 @@ export class Application<TConfig = unknown> extends Chart {
         }
       }
     }
-    errors.push(...this.nameClashes());
+    errors.push(...this.nameClashes(objects));
     const cycle = findCycle(this.registered);
     if (cycle) {
       errors.push(

@@ -23,9 +23,33 @@ export interface RenderedObject {
   [key: string]: unknown;
 }
 
+/** The API objects under an application, in tree order: all of them, and those of its own chart. */
+export interface ApplicationObjects {
+  readonly all: readonly ApiObject[];
+  /** Not in a chart nested in the application. */
+  readonly own: readonly ApiObject[];
+}
+
+/** One walk of the tree for `ApplicationObjects` (a `findAll()`, and `Chart.of` of every object, took two). */
+export function objectsUnder(app: Application): ApplicationObjects {
+  const all: ApiObject[] = [];
+  const own: ApiObject[] = [];
+  const visit = (c: IConstruct, nested: boolean): void => {
+    for (const child of c.node.children) {
+      if (ApiObject.isApiObject(child)) {
+        all.push(child);
+        if (!nested) own.push(child);
+      }
+      visit(child, nested || Chart.isChart(child));
+    }
+  };
+  visit(app, false);
+  return { all, own };
+}
+
 /** The API objects of the application's own chart (not of a chart nested in it), in tree order. */
 export function apiObjectsOf(app: Application): ApiObject[] {
-  return app.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === app);
+  return [...objectsUnder(app).own];
 }
 
 /**
@@ -33,7 +57,7 @@ export function apiObjectsOf(app: Application): ApiObject[] {
  * CustomResourceDefinition in the same application says `scope: Cluster`.
  */
 export function isClusterScoped(o: Pick<RenderedObject, 'apiVersion' | 'kind'>, scopes: ReadonlyMap<string, string>): boolean {
-  const custom = scopes.get(groupKind(o));
+  const custom = scopes.size === 0 ? undefined : scopes.get(groupKind(o));
   if (custom !== undefined) return custom === 'Cluster';
   return CLUSTER_SCOPED_KINDS.has(o.kind);
 }
@@ -51,8 +75,11 @@ export function serviceOf(obj: ApiObject, services: ReadonlySet<IConstruct>): Wo
  * Problems with the objects of an application that the API server or the release model cannot take: cluster-scoped
  * objects the application does not allow, and objects naming a namespace other than the release's (unless rewritten).
  */
-export function placementProblems(app: Application, opts: { clusterScoped: 'refuse' | 'allow'; otherNamespaces: 'refuse' | 'rewrite' }): string[] {
-  const objects = apiObjectsOf(app);
+export function placementProblems(
+  app: Application,
+  opts: { clusterScoped: 'refuse' | 'allow'; otherNamespaces: 'refuse' | 'rewrite' },
+  objects: readonly ApiObject[] = objectsUnder(app).own,
+): string[] {
   const scopes = definedKinds(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.toJson() as RenderedObject));
   const problems: string[] = [];
   for (const o of objects) {

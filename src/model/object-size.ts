@@ -39,7 +39,13 @@ export function oversizedObjects(objects: readonly KubeObject[], jsonBytesBounds
   return found;
 }
 
+/** Under this bound of its JSON no part of an object can break a limit: its data and annotations are smaller still. */
+const SMALLEST_LIMIT = Math.min(MAX_DATA_BYTES, MAX_ANNOTATION_BYTES, MAX_OBJECT_BYTES);
+
 function sizeProblem(o: KubeObject, jsonBytesBound: number): string | undefined {
+  // The bound counts every key and string at 6 bytes per UTF-16 unit: more than its UTF-8 (at most 3), and than the
+  // bytes its base64 decodes to.
+  if (jsonBytesBound <= SMALLEST_LIMIT) return undefined;
   if (o.kind === 'ConfigMap' || o.kind === 'Secret') {
     const entries = dataEntries(o);
     const total = entries.reduce((sum, e) => sum + e.bytes, 0);
