@@ -146,15 +146,18 @@ export function compareNames(a: string, b: string): number {
 
 /** The documented deterministic order: kind order, then service, then name. */
 export function sortObjects(objects: readonly KubeObject[]): KubeObject[] {
-  // Each object's sort keys computed once rather than in every comparison.
-  const keyed = objects.map((o) => ({ o, rank: kindRank(o.kind), service: o.metadata.labels?.[LABEL_NAME] ?? '' }));
-  keyed.sort(
-    (a, b) =>
-      a.rank - b.rank ||
-      compareNames(a.o.kind, b.o.kind) ||
-      compareNames(a.service, b.service) ||
-      compareNames(a.o.metadata.name, b.o.metadata.name),
-  );
+  // Each object's sort keys computed once rather than in every comparison, and whether its service and name are
+  // plain (compareNames would test that in every comparison).
+  const keyed = objects.map((o) => {
+    const service = o.metadata.labels?.[LABEL_NAME] ?? '';
+    const name = o.metadata.name;
+    return { o, rank: kindRank(o.kind), service, name, plain: PLAIN.test(service) && PLAIN.test(name) };
+  });
+  const compare = (a: string, b: string, plain: boolean): number => (a === b ? 0 : plain ? (a < b ? -1 : 1) : compareNames(a, b));
+  keyed.sort((a, b) => {
+    const plain = a.plain && b.plain;
+    return a.rank - b.rank || compareNames(a.o.kind, b.o.kind) || compare(a.service, b.service, plain) || compare(a.name, b.name, plain);
+  });
   return keyed.map((k) => k.o);
 }
 

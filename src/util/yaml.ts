@@ -77,8 +77,26 @@ const YAML_WORDS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'fal
  */
 const PLAIN = /^[A-Za-z][A-Za-z0-9._/-]*$/;
 
+/**
+ * More strings js-yaml writes plain (4.x, block context, which is every scalar written here): a letter first, then
+ * also `:` `,` `=` `+` `@` `%` `~` (js-yaml refuses those only first, and `:` only last or before a space: there is
+ * no space), as in URLs and images (`http://api:8080`, `nginx:1.27`); and lowercase hex with a digit first and a
+ * letter in it (config hashes), unless it reads as a number to js-yaml or to kubectl's YAML 1.1 reader (`readAsNumber`):
+ * `1e5` (a float), `0b101` (binary). Nothing here has a `#`, a quote, a space, a control or a non-ASCII character.
+ */
+const PLAIN_URLISH = /^[A-Za-z][A-Za-z0-9._/:,=+@%~-]*[A-Za-z0-9._/,=+@%~-]$/;
+const PLAIN_HEX = /^[0-9][0-9a-f]*[a-f][0-9a-f]*$/;
+const HEX_NUMBER = /^(?:[0-9]+e[0-9]+|0b[01]+)$/;
+
+/** Whether js-yaml writes `value` plain, decided without asking it; false: ask it. */
+function plainWithoutAsking(value: string): boolean {
+  if (PLAIN.test(value)) return !YAML_WORDS.has(value);
+  // YAML_WORDS are letters only: no URL-ish string is one.
+  return PLAIN_URLISH.test(value) || (PLAIN_HEX.test(value) && !HEX_NUMBER.test(value));
+}
+
 function scalar(value: string | number | boolean | null): string {
-  if (typeof value === 'string' && PLAIN.test(value) && !YAML_WORDS.has(value)) return value;
+  if (typeof value === 'string' && plainWithoutAsking(value)) return value;
   // js-yaml's int type takes every integer but -0 and writes it `toString(10)`, as String() does (`1e+21` included).
   if (typeof value === 'number' && Number.isInteger(value) && !Object.is(value, -0)) return String(value);
   // Map keys compare -0 equal to 0, which js-yaml writes as `-0.0`.
