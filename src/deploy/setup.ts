@@ -26,6 +26,8 @@ export interface ContextOptions extends StoreOptions {
 /** Connects to the cluster and builds the context every release action takes. */
 export async function openContext(options: ContextOptions): Promise<DeployContext & { namespace: string }> {
   const client = await KubeClient.connect({ kubeconfig: options.kubeconfig, context: options.context });
+  // Every release action writes objects of the app's kinds; the release's own reads come first and need none.
+  client.prefetchDiscovery();
   const namespace = options.namespace ?? client.defaultNamespace;
   const ttlSeconds = options.lockTtlSeconds ?? (Number(process.env.BERTH_LOCK_TTL_SECONDS) || 30);
   const ctx = releaseContext(client, namespace, {

@@ -98,7 +98,7 @@ export class SecretRevisionStore extends BaseRevisionStore {
 
   /** Every revision of `release`, oldest first, without payloads. Empty when the release does not exist. */
   async list(release: string): Promise<RevisionInfo[]> {
-    return (await this.heads(release)).map(infoFromHead).sort((a, b) => a.revision - b.revision);
+    return infosFromHeads(await this.heads(release));
   }
 
   /** Revision `n` with its payload, or undefined when there is none. */
@@ -150,14 +150,14 @@ export class SecretRevisionStore extends BaseRevisionStore {
     let heads = listed;
     for (const record of records) await this.finishRewrite(record);
     if (records.length > 0) heads = await this.heads(release);
-    const interrupted = heads
-      .map(infoFromHead)
-      .filter((r) => r.status === 'pending')
-      .map((r) => r.revision)
-      .sort((a, b) => a - b);
+    let infos = infosFromHeads(heads);
+    const interrupted = infos.filter((r) => r.status === 'pending').map((r) => r.revision);
     for (const n of interrupted) await this.setStatus(release, n, 'interrupted', reason);
-    if (interrupted.length > 0) heads = await this.heads(release);
-    return { interrupted, legacy: legacyRevisions(heads), revisions: heads.map(infoFromHead).sort((a, b) => a.revision - b.revision) };
+    if (interrupted.length > 0) {
+      heads = await this.heads(release);
+      infos = infosFromHeads(heads);
+    }
+    return { interrupted, legacy: legacyRevisions(heads), revisions: infos };
   }
 
   private heads(release: string): Promise<KubeObject[]> {
@@ -400,7 +400,18 @@ function legacyRevisions(heads: readonly KubeObject[]): number[] {
 }
 
 /** What labels and annotations of a head Secret say, tolerant of a missing or foreign summary. */
-function infoFromHead(head: KubeObject): RevisionInfo {
+/**
+ * The revisions of `heads`, oldest first. Revisions that rendered the same objects carry the same object-keys
+ * annotation (gzip is deterministic): it is unzipped once for all of them (a history of no-op deploys of 500 objects
+ * spent ~5 ms unzipping the same text again).
+ */
+function infosFromHeads(heads: readonly KubeObject[]): RevisionInfo[] {
+  const keys = new Map<string, { objectKeys?: string[] }>();
+  return heads.map((h) => infoFromHead(h, keys)).sort((a, b) => a.revision - b.revision);
+}
+
+/** `keys`: object keys already unzipped, by annotation; the revisions share the arrays, which nobody changes. */
+function infoFromHead(head: KubeObject, keys?: Map<string, { objectKeys?: string[] }>): RevisionInfo {
   const labels = head.metadata.labels ?? {};
   const annotations = head.metadata.annotations ?? {};
   let summary: Partial<Summary> = {};
@@ -426,7 +437,7 @@ function infoFromHead(head: KubeObject): RevisionInfo {
     sourceCommit: summary.sourceCommit,
     ...(isTemplateRef(summary.template) ? { template: summary.template } : {}),
     error: annotations[ANN_ERROR],
-    ...objectKeysOf(annotations[ANN_OBJECT_KEYS]),
+    ...objectKeysOnce(annotations[ANN_OBJECT_KEYS], keys),
   };
 }
 
@@ -436,6 +447,13 @@ function objectKeysAnnotation(manifests: readonly KubeObject[]): Record<string, 
 }
 
 /** The keys of a head's annotation; none (read the payload) when it is missing or damaged. */
+function objectKeysOnce(annotation: string | undefined, keys: Map<string, { objectKeys?: string[] }> | undefined): { objectKeys?: string[] } {
+  if (annotation === undefined || keys === undefined) return objectKeysOf(annotation);
+  let found = keys.get(annotation);
+  if (found === undefined) keys.set(annotation, (found = objectKeysOf(annotation)));
+  return found;
+}
+
 function objectKeysOf(annotation: string | undefined): { objectKeys?: string[] } {
   if (annotation === undefined) return {};
   try {
