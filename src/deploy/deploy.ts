@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { BerthError, ClusterError, UserError } from '../errors.js';
 import type { ReleaseLock } from '../release/lock.js';
 import type { Revision } from '../model/revision.js';
+import { revisionsToPrune } from '../model/revision-history.js';
 import { ensureNamespace, namespaceExists } from '../model/kube-api.js';
 import { kindRank, LABEL_NAME, objectKey, type KubeObject, type ManifestSet } from '../model/manifest-set.js';
 import { applyInKindOrder } from './apply.js';
@@ -10,7 +11,7 @@ import { loadHistory, type ReleaseHistory } from './history.js';
 import type { RunStart } from '../model/revision-store.js';
 import { API_CONCURRENCY, readLiveState } from './live.js';
 import { computeWaves, conflictLine, plan, type LiveState, type Plan, type PlanOptions } from '../model/plan.js';
-import { abortReason, waitForReady, type WaitOptions } from './watch.js';
+import { abortReason, readyInCopies, waitForReady, type WaitOptions } from './watch.js';
 import { diagnose, diagnosisLines, troubled, type ServiceDiagnosis } from '../operate/diagnose.js';
 import { inventoryOf } from '../operate/inventory.js';
 import { readReleaseKey, storeReleaseKey, type ReleaseKey } from '../release/key.js';
@@ -284,11 +285,17 @@ export async function execute(
 ): Promise<RunOutcome> {
   const revision = history.nextRevision;
   const now = new Date().toISOString();
+  // Nothing to write, and every object ready in the copies the plan read under the lock: nothing will be applied,
+  // so the revision is recorded deployed at once (not pending first, then deployed: one write less), and the previous
+  // one is superseded while history is pruned (a run killed in between leaves two deployed revisions; the newest
+  // counts, and the next run supersedes the other).
+  const live = liveOf.get(p);
+  const settled = !p.hasChanges && live !== undefined && readyInCopies(set.objects, (o) => live.get(objectKey(o))?.current);
   const record: Revision = {
     release: set.release,
     namespace: set.namespace,
     revision,
-    status: 'pending',
+    status: settled ? 'deployed' : 'pending',
     app: set.app,
     version: set.version,
     env: set.env,
@@ -304,8 +311,9 @@ export async function execute(
     user: ctx.user,
     sourceCommit: options.sourceCommit,
   };
-  // The lease names the revision being written, for a run that takes over after a crash; sent beside the record.
-  const pending = lock.setPendingRevision(revision);
+  // The lease names the revision being written, for a run that takes over after a crash; sent beside the record. A
+  // revision recorded deployed is not left pending by a crash.
+  const pending = settled ? Promise.resolve() : lock.setPendingRevision(revision);
   pending.catch(() => undefined);
   // The head Secret is written last: a lost answer to it may still have left the revision pending.
   await ctx.store.create(record).catch(async (err: unknown) => {
@@ -327,15 +335,28 @@ export async function execute(
     await applyWaves(ctx, lock, set, p, { deadline, timeoutMs, crashLoopRestarts: options.crashLoopRestarts });
     mark('deploy: applied and ready');
     await prune(ctx, lock, p, deadline);
-    // Holding the lock, nobody else changed the history read: it needs no list again.
-    await ctx.store.markDeployed(set.release, revision, history.revisions);
-    mark('deploy: marked deployed');
     const after = [
       ...history.revisions.map((r) => ({ revision: r.revision, status: r.status === 'deployed' ? ('superseded' as const) : r.status })),
       { revision, status: 'deployed' as const },
     ];
-    await ctx.store.pruneHistory(set.release, options.historyMax ?? DEFAULT_HISTORY_MAX, after);
-    mark('deploy: history pruned');
+    const historyMax = options.historyMax ?? DEFAULT_HISTORY_MAX;
+    if (settled) {
+      // Recorded deployed already: the revisions to supersede and those to prune are told apart first (a pruned one
+      // is not patched), then both go at once.
+      const doomed = new Set(revisionsToPrune(after, historyMax));
+      const superseded = history.revisions.filter((r) => r.status === 'deployed' && !doomed.has(r.revision));
+      await Promise.all([
+        Promise.all(superseded.map((r) => ctx.store.setStatus(set.release, r.revision, 'superseded'))),
+        ctx.store.pruneHistory(set.release, historyMax, after),
+      ]);
+      mark('deploy: superseded and pruned');
+    } else {
+      // Holding the lock, nobody else changed the history read: it needs no list again.
+      await ctx.store.markDeployed(set.release, revision, history.revisions);
+      mark('deploy: marked deployed');
+      await ctx.store.pruneHistory(set.release, historyMax, after);
+      mark('deploy: history pruned');
+    }
     return { revision, status: 'deployed', description, noop: !p.hasChanges };
   } catch (err) {
     // A run that lost its lock records nothing, not even the failure: the release may be someone else's now, and the

@@ -126,6 +126,20 @@ export interface ReadinessSource {
  * it changes (ready / waiting with the cluster's reason / failed). States arrive by watches (see `watchForReady`);
  * when the cluster forbids watching, by polling, with one notice.
  */
+/**
+ * Whether every object with a readiness rule is ready in the copies given (`known`, as a plan read them): what
+ * `waitForReady` would then answer at once, without a request.
+ */
+export function readyInCopies(objects: readonly KubeObject[], known: (o: KubeObject) => KubeObject | undefined): boolean {
+  for (const o of objects) {
+    if (!hasReadinessRule(o)) continue;
+    const current = known(o);
+    const r = current && readiness(current);
+    if (!r?.done || !r.ok) return false;
+  }
+  return true;
+}
+
 export async function waitForReady(client: KubeApi, objects: readonly KubeObject[], options: WaitOptions): Promise<WaitOutcome> {
   if (options.known) {
     const watched = objects.filter((o) => hasReadinessRule(o));

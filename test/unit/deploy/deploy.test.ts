@@ -288,6 +288,30 @@ describe('deploy over the in-memory API', () => {
     expect(writes(api, before).filter((w) => !w.includes('Lease/') && !w.includes('Secret/berth.release.'))).toEqual([]);
   });
 
+  it('records a redeploy without changes whose objects the plan read ready as deployed in one write, superseding the last', async () => {
+    await deploy(memoryContext(api), web('v1'));
+    const before = api.requests.length;
+    const result = await deploy(memoryContext(api), web('v1'));
+    expect(result.outcome).toMatchObject({ revision: 2, status: 'deployed', noop: true });
+    const secret = (n: number) => `Secret/${revisionSecretName(RELEASE, n)}`;
+    const lease = `Lease/${leaseName(RELEASE)}`;
+    // No pending revision: neither a patch of the new record nor the lease naming it; the previous one superseded.
+    // (The payload's chunks, this test's chunk size being small, are written before the head.)
+    expect(writes(api, before).filter((w) => !/\.c\d+$/.test(w))).toEqual([`create ${lease}`, `create ${secret(2)}`, `patch ${secret(1)}`, `delete ${lease}`]);
+    expect((await store.list(RELEASE)).map((r) => `${r.revision} ${r.status}`)).toEqual(['1 superseded', '2 deployed']);
+    // A change still goes pending first, then deployed.
+    const changed = api.requests.length;
+    await deploy(memoryContext(api), web('v2'));
+    expect(writes(api, changed).filter((w) => w.endsWith(secret(3)))).toEqual([`create ${secret(3)}`, `patch ${secret(3)}`]);
+    expect(writes(api, changed).filter((w) => w.startsWith('update Lease') || w.startsWith('patch Lease'))).toHaveLength(1);
+  });
+
+  it('prunes history and supersedes at once on a redeploy without changes, never patching a revision it prunes', async () => {
+    for (let i = 0; i < 3; i++) expect((await deploy(memoryContext(api), web('v1'), { historyMax: 1 })).outcome?.status).toBe('deployed');
+    // Revision 2, deployed before the third run, is pruned by it: superseding it too would patch a deleted Secret.
+    expect((await store.list(RELEASE)).map((r) => `${r.revision} ${r.status}`)).toEqual(['3 deployed']);
+  });
+
   it('dry-runs nothing and writes nothing but the revision on a redeploy without changes', async () => {
     await deploy(memoryContext(api), web('v1'));
     const before = api.requests.length;
