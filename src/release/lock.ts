@@ -273,9 +273,11 @@ export class ReleaseLock {
     if (holder.bootId) annotations[ANN_BOOT] = holder.bootId;
     if (holder.pidNamespace) annotations[ANN_PID_NS] = holder.pidNamespace;
     if (holder.startTime) annotations[ANN_START] = holder.startTime;
-    // Two rounds: a lease that appears or changes between our read and our write is read once more.
-    for (let round = 0; round < 2; round++) {
-      const existing = await client.read<LeaseObject>(ref);
+    // First a create, as if there were no lease (a finished run deletes it: the usual case, one request); then, on a
+    // conflict, two rounds of read and write: a lease that appears or changes between our read and our write is read
+    // once more.
+    for (let round = 0; round < 3; round++) {
+      const existing = round === 0 ? undefined : await client.read<LeaseObject>(ref);
       const sentAt = { monotonic: clock.monotonic(), wall: clock.wall() };
       const now = new Date(sentAt.wall);
       const spec = { holderIdentity: holder.identity, leaseDurationSeconds: ttlSeconds, acquireTime: microTime(now), renewTime: microTime(now) };
@@ -303,8 +305,8 @@ export class ReleaseLock {
           : { holder: state.holder!, expiredAt: state.expiresAt, holderDead: state.holderDead, pendingRevision: state.pendingRevision };
         return { lock: make(taken, takenOverFrom) };
       } catch (err) {
-        // 409: someone else created or took the lease between our read and write; look again.
-        if (err instanceof ClusterError && err.status === 409 && round === 0) continue;
+        // 409: there is a lease, or someone else created or took it between our read and write; look again.
+        if (err instanceof ClusterError && err.status === 409 && round < 2) continue;
         if (err instanceof ClusterError && err.status === 409) break;
         throw err;
       }

@@ -154,8 +154,11 @@ describe('deploy over the in-memory API', () => {
     const other = { identity: 'alice@laptop pid 11', host: 'laptop', pid: 11 };
     const lock = await memoryContext(api, other).acquireLock(NS, RELEASE);
     const before = api.requests.length;
+    const held = live('Lease', `berth-release-${RELEASE}`);
     await expect(deploy(memoryContext(api), web('v1'))).rejects.toThrow(/^release demo in namespace dev is locked by alice@laptop pid 11; its lock expires at /);
-    expect(writes(api, before)).toEqual([]);
+    // The one write tried is the lease's create, which the API refuses (it exists): nothing changed.
+    expect(writes(api, before)).toEqual([`create Lease/berth-release-${RELEASE}`]);
+    expect(live('Lease', `berth-release-${RELEASE}`)).toEqual(held);
     await lock.release();
   });
 
@@ -169,7 +172,8 @@ describe('deploy over the in-memory API', () => {
     );
     expect((err as UserError).message).toMatch(/^release demo in namespace dev is locked by ci@build pid 100; its lock expires at /);
     expect((err as UserError).hint).toMatch(/^Berth cannot tell whether the holder still runs: it runs in another PID namespace on this host/);
-    expect(writes(api, before)).toEqual([]);
+    // The lease's create is refused (it exists); nothing else is tried.
+    expect(writes(api, before)).toEqual([`create Lease/berth-release-${RELEASE}`]);
     await lock.release();
   });
 
