@@ -84,7 +84,7 @@ console.log(`seeded ${count} releases in namespace ${namespace} in ${(seedMs / 1
 
 /** Starts `berth ui` and reads its URL; stopped by its pid. */
 async function startConsole() {
-  const child = spawn(process.execPath, ['bin/berth.mjs', 'ui', '--port', '0', '--no-open', '--kubeconfig', opts.kubeconfig], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CI: '1' } });
+  const child = spawn(process.execPath, ['bin/berth.cjs', 'ui', '--port', '0', '--no-open', '--kubeconfig', opts.kubeconfig], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CI: '1' } });
   const url = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       const m = /^Berth console: (\S+)$/.exec(line);

@@ -37,7 +37,7 @@ const runs = Number(opts.runs);
 
 execFileSync(process.execPath, [join(root, 'scripts', 'build-web.mjs')], { cwd: root, stdio: 'inherit' });
 
-const child = spawn(process.execPath, ['bin/berth.mjs', 'ui', '--port', '0', '--no-open', '--kubeconfig', opts.kubeconfig], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CI: '1' } });
+const child = spawn(process.execPath, ['bin/berth.cjs', 'ui', '--port', '0', '--no-open', '--kubeconfig', opts.kubeconfig], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CI: '1' } });
 const url = await new Promise((resolve, reject) => {
   createInterface({ input: child.stdout }).on('line', (line) => {
     const m = /^Berth console: (\S+)$/.exec(line);

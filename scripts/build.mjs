@@ -1,5 +1,5 @@
 // Bundles the CLI (src/cli/main.ts) with esbuild into one CommonJS file, run with a V8 code cache per command
-// (runCli, in scripts/run-cli.cjs with the rest of the warm path; bin/berth.mjs imports this module only to build): Node 20 caches no compiled code of its own, and loading ~20 ES module chunks of the CLI cost a warm
+// (runCli, in scripts/run-cli.cjs with the rest of the warm path; bin/berth.cjs imports this module only to build): Node 20 caches no compiled code of its own, and loading ~20 ES module chunks of the CLI cost a warm
 // synth ~40 ms of its ~250. Commands are still loaded lazily through dynamic import(): esbuild keeps each module's
 // body in a function that runs on first import, and V8 compiles only what runs.
 //

@@ -1,4 +1,4 @@
-// The warm path of bin/berth.mjs: find the current CLI build, tell whether the sources are newer, and run the build
+// The warm path of bin/berth.cjs: find the current CLI build, tell whether the sources are newer, and run the build
 // with its V8 code cache. CommonJS, loaded with require(), and kept apart from the build (scripts/build.mjs, which
 // loads esbuild only when it builds): an ES module imported on every run went through Node's ES module loader
 // (~2–3 ms of a ~120 ms warm synth).

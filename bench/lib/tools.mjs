@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const BENCH_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 export const ROOT = dirname(BENCH_DIR);
 export const CACHE = process.env.BERTH_BENCH_CACHE ?? join(homedir(), '.cache', 'berth', 'bench');
-export const BERTH = join(ROOT, 'bin', 'berth.mjs');
+export const BERTH = join(ROOT, 'bin', 'berth.cjs');
 export const CDK8S = join(ROOT, 'node_modules', '.bin', 'cdk8s');
 export const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
 
@@ -36,7 +36,7 @@ function tool(path, versionArgs, missing) {
 /** The Berth CLI and which of its commands exist yet. */
 export function berthTool() {
   const help = run(process.execPath, [BERTH, '--help'], { cwd: ROOT });
-  if (!help.ok) return { available: false, reason: `node bin/berth.mjs --help failed: ${help.out.split('\n').slice(-3).join(' ')}` };
+  if (!help.ok) return { available: false, reason: `node bin/berth.cjs --help failed: ${help.out.split('\n').slice(-3).join(' ')}` };
   const commands = new Set(
     help.out
       .split('\n')
@@ -109,7 +109,7 @@ export const BENCH_CLUSTER = 'bench';
 /** Stops the bench cluster (by the pids it recorded) when this run started it. */
 export function stopCluster(cluster, log) {
   if (!cluster.started) return;
-  log(`stopping the local control plane this run started: node bin/berth.mjs cluster down --name ${BENCH_CLUSTER}`);
+  log(`stopping the local control plane this run started: node bin/berth.cjs cluster down --name ${BENCH_CLUSTER}`);
   const r = run(process.execPath, [BERTH, 'cluster', 'down', '--name', BENCH_CLUSTER], { cwd: ROOT, timeout: 5 * 60_000 });
   if (!r.ok) log(`berth cluster down failed: ${r.out.split('\n').slice(-5).join(' ')}`);
 }
@@ -125,7 +125,7 @@ export function ensureCluster(berth, log, nodes = 4) {
   } catch {
     // no status: start it
   }
-  log(`${running ? 'using the running' : 'starting the'} local control plane: node bin/berth.mjs cluster up --name ${BENCH_CLUSTER} --nodes ${nodes}`);
+  log(`${running ? 'using the running' : 'starting the'} local control plane: node bin/berth.cjs cluster up --name ${BENCH_CLUSTER} --nodes ${nodes}`);
   const r = run(process.execPath, [BERTH, 'cluster', 'up', '--name', BENCH_CLUSTER, '--nodes', String(nodes), '-o', 'json'], { cwd: ROOT, timeout: 30 * 60_000 });
   const json = r.stdout.slice(r.stdout.indexOf('{'));
   try {

@@ -49,7 +49,7 @@ export function clusterName(): string {
 
 /** `berth cluster up` of the suite's cluster: reuses it, restarting the components that are gone. */
 export function clusterUp() {
-  return execFile(process.execPath, [join(ROOT, 'bin', 'berth.mjs'), 'cluster', 'up', '--name', clusterName()], { timeoutMs: 180_000 });
+  return execFile(process.execPath, [join(ROOT, 'bin', 'berth.cjs'), 'cluster', 'up', '--name', clusterName()], { timeoutMs: 180_000 });
 }
 
 /**
@@ -99,7 +99,7 @@ export interface RunOptions {
   readonly prefix?: readonly string[];
 }
 
-/** A running `node bin/berth.mjs ...` whose output is kept line by line with timestamps. */
+/** A running `node bin/berth.cjs ...` whose output is kept line by line with timestamps. */
 export class CliRun {
   readonly lines: Line[] = [];
   readonly exited: Promise<Exit>;
@@ -111,7 +111,7 @@ export class CliRun {
   constructor(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: RunOptions = {}) {
     // CI mode: plain progress lines (one per state change) instead of a live terminal display, so they can be parsed.
     const [file, ...prefix] = [...(options.prefix ?? []), process.execPath];
-    this.child = spawn(file!, [...prefix, 'bin/berth.mjs', ...args, '--kubeconfig', options.kubeconfig ?? testKubeconfig()], {
+    this.child = spawn(file!, [...prefix, 'bin/berth.cjs', ...args, '--kubeconfig', options.kubeconfig ?? testKubeconfig()], {
       cwd: ROOT,
       env: { ...process.env, CI: '1', NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

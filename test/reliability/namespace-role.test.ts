@@ -30,7 +30,7 @@ beforeAll(async () => {
   await ensureCluster();
   ns = await namespace('rel-role');
   await kubectl(['create', 'serviceaccount', ACCOUNT, '-n', ns]);
-  const rbac = await execFile(process.execPath, [join(ROOT, 'bin', 'berth.mjs'), 'rbac', '-n', ns, '--service-account', ACCOUNT], { timeoutMs: 60_000 });
+  const rbac = await execFile(process.execPath, [join(ROOT, 'bin', 'berth.cjs'), 'rbac', '-n', ns, '--service-account', ACCOUNT], { timeoutMs: 60_000 });
   expect(rbac).toExitWith(0);
   await kubectl(['apply', '-f', '-'], { input: rbac.stdout });
   kubeconfig = await serviceAccountKubeconfig(ns, ACCOUNT);

@@ -5,7 +5,7 @@ import { testKubeconfig } from '../harness.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const berth = (...args: string[]) =>
-  spawnSync(process.execPath, [join(root, 'bin', 'berth.mjs'), ...args], { encoding: 'utf8', timeout: 120_000 });
+  spawnSync(process.execPath, [join(root, 'bin', 'berth.cjs'), ...args], { encoding: 'utf8', timeout: 120_000 });
 
 describe('berth cluster (CLI)', () => {
   it('status -o json reports the running test cluster with its components and nodes', () => {

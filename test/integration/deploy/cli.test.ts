@@ -115,7 +115,7 @@ describe('berth deploy --only', () => {
 describe('release lock', () => {
   it('recovers from a deploy killed with SIGKILL mid-apply with no manual step', async () => {
     const ns = await namespace('cli-kill');
-    const child = spawn(process.execPath, ['bin/berth.mjs', ...deployArgs(ns, 'v1'), '--kubeconfig', testKubeconfig()], {
+    const child = spawn(process.execPath, ['bin/berth.cjs', ...deployArgs(ns, 'v1'), '--kubeconfig', testKubeconfig()], {
       env: { ...process.env, CI: '1' },
       stdio: 'ignore',
     });
@@ -139,7 +139,7 @@ describe('release lock', () => {
   it('stops on Ctrl-C at a safe point, records the revision as cancelled and releases the lock', async () => {
     const ns = await namespace('cli-cancel');
     expect(await berth(...deployArgs(ns, 'v1'))).toExitWith(0);
-    const child = spawn(process.execPath, ['bin/berth.mjs', 'deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'broken', '--timeout', '5m', '--kubeconfig', testKubeconfig()], {
+    const child = spawn(process.execPath, ['bin/berth.cjs', 'deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'broken', '--timeout', '5m', '--kubeconfig', testKubeconfig()], {
       env: { ...process.env, CI: '1', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -21,7 +21,7 @@ export function testContext(namespace: string) {
 
 /** Runs the CLI against the test cluster, in CI mode (plain progress lines). */
 export function berth(...args: string[]): Promise<ExecResult> {
-  return execFile(process.execPath, ['bin/berth.mjs', ...args, '--kubeconfig', testKubeconfig()], {
+  return execFile(process.execPath, ['bin/berth.cjs', ...args, '--kubeconfig', testKubeconfig()], {
     timeoutMs: 180_000,
     env: { ...process.env, CI: '1', NO_COLOR: '1', BERTH_LOCK_TTL_SECONDS: '15' },
   });

@@ -27,7 +27,7 @@ interface Follower {
 
 /** `berth logs <release> -f -o json` as a child process, collecting its JSON lines and its stderr notes. */
 function followLogs(release: string, ns: string, ...more: string[]): Follower {
-  const child = spawn(process.execPath, ['bin/berth.mjs', 'logs', release, '-n', ns, '-f', '-o', 'json', '--kubeconfig', testKubeconfig(), ...more], {
+  const child = spawn(process.execPath, ['bin/berth.cjs', 'logs', release, '-n', ns, '-f', '-o', 'json', '--kubeconfig', testKubeconfig(), ...more], {
     env: { ...process.env, CI: '1', NO_COLOR: '1' },
   });
   const lines: Json[] = [];
@@ -130,7 +130,7 @@ describe('berth logs', () => {
   });
 
   it('follows the events of the release: a scale-down shows up as it happens', async () => {
-    const child = spawn(process.execPath, ['bin/berth.mjs', 'events', 'trio', '-n', ns, '-f', '-o', 'json', '--kubeconfig', testKubeconfig()], { env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, ['bin/berth.cjs', 'events', 'trio', '-n', ns, '-f', '-o', 'json', '--kubeconfig', testKubeconfig()], { env: { ...process.env, NO_COLOR: '1' } });
     const events: Json[] = [];
     createInterface({ input: child.stdout! }).on('line', (l) => events.push(JSON.parse(l)));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -165,7 +165,7 @@ describe('berth logs', () => {
     await kubectl(['-n', ns, 'create', 'role', 'no-logs', '--verb=get,list,watch', '--resource=pods,secrets,replicasets.apps,jobs.batch']);
     await kubectl(['-n', ns, 'create', 'rolebinding', 'no-logs', '--role=no-logs', `--serviceaccount=${ns}:no-logs`]);
     const kubeconfig = await serviceAccountKubeconfig(ns, 'no-logs');
-    const res = await execFile(process.execPath, ['bin/berth.mjs', 'logs', 'trio', '--kubeconfig', kubeconfig], { timeoutMs: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    const res = await execFile(process.execPath, ['bin/berth.cjs', 'logs', 'trio', '--kubeconfig', kubeconfig], { timeoutMs: 60_000, env: { ...process.env, NO_COLOR: '1' } });
     expect(res).toExitWith(1);
     expect(res.stderr).toMatch(new RegExp(`^error: the cluster refuses to show pod logs in namespace ${ns}: not allowed to read logs of Pod/trio-\\S+ container \\S+ in namespace ${ns} \\(403 Forbidden\\): pods "trio-\\S+" is forbidden: User "system:serviceaccount:${ns}:no-logs" cannot get resource "pods/log"`));
     expect(res.stderr).toContain(`hint: the user of context no-logs needs "get" on "pods/log" in namespace ${ns} (check: kubectl auth can-i get pods --subresource=log -n ${ns})`);

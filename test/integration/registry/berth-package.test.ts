@@ -31,7 +31,7 @@ describe('the berth package for template authors', () => {
     const tgz = join(work, (JSON.parse(pack.stdout) as Array<{ filename: string }>)[0]!.filename);
 
     proj = join(work, 'standalone');
-    const init = spawnSync(process.execPath, [join(root, 'bin', 'berth.mjs'), 'template', 'init', proj, '--name', '@test/standalone'], { encoding: 'utf8' });
+    const init = spawnSync(process.execPath, [join(root, 'bin', 'berth.cjs'), 'template', 'init', proj, '--name', '@test/standalone'], { encoding: 'utf8' });
     if (init.status !== 0) throw new Error(init.stderr);
     // node_modules as `npm install <tgz>` would lay it out, without downloading berth's dependencies again.
     const modules = join(proj, 'node_modules');
@@ -57,7 +57,7 @@ describe('the berth package for template authors', () => {
     expect(pkg.private).toBeUndefined();
     expect(pkg.exports['.']).toEqual({ types: './types/lib/index.d.ts', default: './lib/index.ts' });
     expect(pkg.exports['./k8s']).toEqual({ types: './types/lib/imports/k8s.d.ts', default: './lib/imports/k8s.ts' });
-    for (const file of ['types/lib/index.d.ts', 'types/lib/imports/k8s.d.ts', 'lib/index.ts', 'registry/verdaccio/package-lock.json', 'bin/berth.mjs', 'src/cli/main.ts', 'build/web/index.html']) {
+    for (const file of ['types/lib/index.d.ts', 'types/lib/imports/k8s.d.ts', 'lib/index.ts', 'registry/verdaccio/package-lock.json', 'bin/berth.cjs', 'src/cli/main.ts', 'build/web/index.html']) {
       expect(existsSync(join(proj, 'node_modules', 'berth', file))).toBe(true);
     }
   });
@@ -79,7 +79,7 @@ describe('the berth package for template authors', () => {
   }, 120_000);
 
   it('berth template publish run inside that project publishes it', async () => {
-    const res = spawnSync(process.execPath, [join(root, 'bin', 'berth.mjs'), 'template', 'publish', '-o', 'json'], {
+    const res = spawnSync(process.execPath, [join(root, 'bin', 'berth.cjs'), 'template', 'publish', '-o', 'json'], {
       cwd: proj,
       encoding: 'utf8',
       env: cleanEnv(reg.npmrcPath),

@@ -28,7 +28,7 @@ let npmrc: string;
 let ns1: string;
 let ns2: string;
 
-/** `node bin/berth.mjs ...` from the repository root as a user whose ~/.npmrc is `npmrc` (npm run's npm_config_* removed). */
+/** `node bin/berth.cjs ...` from the repository root as a user whose ~/.npmrc is `npmrc` (npm run's npm_config_* removed). */
 function berth(args: readonly string[], opts: { cache?: string; cluster?: boolean } = {}): Promise<ExecResult> {
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_config_')));
   Object.assign(env, {
@@ -40,7 +40,7 @@ function berth(args: readonly string[], opts: { cache?: string; cluster?: boolea
     BERTH_REGISTRY_HOME: reg.home,
   });
   const cluster = opts.cluster ? ['--kubeconfig', testKubeconfig()] : [];
-  return execFile(process.execPath, [join(root, 'bin', 'berth.mjs'), ...args, ...cluster], { env, timeoutMs: 240_000 });
+  return execFile(process.execPath, [join(root, 'bin', 'berth.cjs'), ...args, ...cluster], { env, timeoutMs: 240_000 });
 }
 const kube = (args: readonly string[]) => berth(args, { cluster: true });
 

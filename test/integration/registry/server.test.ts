@@ -10,7 +10,7 @@ import { freePort, startVerdaccio, type TestRegistry } from './verdaccio.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 function berth(env: NodeJS.ProcessEnv, ...args: string[]) {
-  return spawnSync(process.execPath, [join(root, 'bin', 'berth.mjs'), ...args], {
+  return spawnSync(process.execPath, [join(root, 'bin', 'berth.cjs'), ...args], {
     encoding: 'utf8',
     timeout: 120_000,
     env: { ...process.env, ...env },

@@ -26,7 +26,7 @@ let ns2: string;
 function berthWith(npmrc: string, ...args: string[]): Promise<ExecResult> {
   // `template publish` talks to the registry only: no cluster flags.
   const cluster = args[0] === 'template' && args[1] === 'publish' ? [] : ['--kubeconfig', testKubeconfig()];
-  return execFile(process.execPath, ['bin/berth.mjs', ...args, ...cluster], {
+  return execFile(process.execPath, ['bin/berth.cjs', ...args, ...cluster], {
     timeoutMs: 240_000,
     // Both spellings: npm run sets the lower-case one, and the last one wins.
     env: { ...process.env, CI: '1', NO_COLOR: '1', BERTH_LOCK_TTL_SECONDS: '15', npm_config_userconfig: npmrc, NPM_CONFIG_USERCONFIG: npmrc },

@@ -26,7 +26,7 @@ describe('berth template against a real registry', () => {
     return { ...env, npm_config_userconfig: npmrc, npm_config_cache: join(work, 'npm-cache') };
   }
   function berth(args: string[], opts: { cwd?: string; npmrc?: string } = {}) {
-    return spawnSync(process.execPath, [join(root, 'bin', 'berth.mjs'), ...args], {
+    return spawnSync(process.execPath, [join(root, 'bin', 'berth.cjs'), ...args], {
       cwd: opts.cwd ?? root,
       encoding: 'utf8',
       timeout: 180_000,

@@ -26,7 +26,7 @@ function tokenKubeconfig(name: string, token: string): string {
 }
 
 const berth = (kubeconfig: string, ...args: string[]) =>
-  execFile(process.execPath, ['bin/berth.mjs', ...args, '--kubeconfig', kubeconfig], { timeoutMs: 120_000 });
+  execFile(process.execPath, ['bin/berth.cjs', ...args, '--kubeconfig', kubeconfig], { timeoutMs: 120_000 });
 
 beforeAll(async () => {
   ns = await createTestNamespace('auth');

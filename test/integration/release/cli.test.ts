@@ -11,7 +11,7 @@ let ns: string;
 let client: KubeClient;
 
 function berth(...args: string[]) {
-  return execFile(process.execPath, ['bin/berth.mjs', ...args, '--kubeconfig', testKubeconfig()], { timeoutMs: 120_000 });
+  return execFile(process.execPath, ['bin/berth.cjs', ...args, '--kubeconfig', testKubeconfig()], { timeoutMs: 120_000 });
 }
 
 function web(namespace: string, image: string): KubeObject[] {

@@ -37,7 +37,7 @@ async function images(ns: string): Promise<Record<string, string>> {
 /** A `berth deploy` of the waves app running in the background, with its output collected. */
 function startDeploy(ns: string, args: string[], env: Record<string, string> = {}, command: readonly string[] = []): ChildProcess & { out: { stdout: string; stderr: string }; exited: Promise<number | null> } {
   const [file, ...prefix] = [...command, process.execPath];
-  const child = spawn(file!, [...prefix, 'bin/berth.mjs', 'deploy', WAVES, '-r', 'w', '-n', ns, ...args, '--kubeconfig', testKubeconfig()], {
+  const child = spawn(file!, [...prefix, 'bin/berth.cjs', 'deploy', WAVES, '-r', 'w', '-n', ns, ...args, '--kubeconfig', testKubeconfig()], {
     env: { ...process.env, CI: '1', NO_COLOR: '1', BERTH_LOCK_TTL_SECONDS: '15', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -61,7 +61,7 @@ describe('a deploy in another PID namespace of this host', () => {
     const holder = startDeploy(ns, ['--env', 'broken', '--timeout', '3m']);
     await waitFor(async () => (await statuses(ns)).includes('2 pending'), { timeoutMs: 90_000, what: 'revision 2 pending' });
 
-    const second = await execFile(UNSHARE[0], [...UNSHARE.slice(1), process.execPath, 'bin/berth.mjs', 'deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'v2', '--lock-timeout', '3s', '--kubeconfig', testKubeconfig()], {
+    const second = await execFile(UNSHARE[0], [...UNSHARE.slice(1), process.execPath, 'bin/berth.cjs', 'deploy', WAVES, '-r', 'w', '-n', ns, '--env', 'v2', '--lock-timeout', '3s', '--kubeconfig', testKubeconfig()], {
       timeoutMs: 120_000,
       env: { ...process.env, CI: '1', NO_COLOR: '1' },
     });

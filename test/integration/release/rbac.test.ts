@@ -11,7 +11,7 @@ let other: string;
 let kubeconfig: string;
 
 function berth(...args: string[]): Promise<ExecResult> {
-  return execFile(process.execPath, ['bin/berth.mjs', ...args, '--kubeconfig', kubeconfig], {
+  return execFile(process.execPath, ['bin/berth.cjs', ...args, '--kubeconfig', kubeconfig], {
     timeoutMs: 180_000,
     env: { ...process.env, CI: '1', NO_COLOR: '1', BERTH_LOCK_TTL_SECONDS: '15' },
   });
@@ -21,7 +21,7 @@ beforeAll(async () => {
   ns = await createTestNamespace('rbac');
   other = await createTestNamespace('rbac-other');
   await kubectl(['create', 'serviceaccount', 'deployer', '-n', ns]);
-  const rbac = await execFile(process.execPath, ['bin/berth.mjs', 'rbac', '-n', ns, '--service-account', 'deployer'], { timeoutMs: 60_000 });
+  const rbac = await execFile(process.execPath, ['bin/berth.cjs', 'rbac', '-n', ns, '--service-account', 'deployer'], { timeoutMs: 60_000 });
   expect(rbac).toExitWith(0);
   await kubectl(['apply', '-f', '-'], { input: rbac.stdout });
   kubeconfig = await serviceAccountKubeconfig(ns, 'deployer');

@@ -31,7 +31,7 @@ interface Console {
 
 /** Starts `berth ui` on a free port and reads the URL it prints. */
 async function startConsole(kubeconfig: string): Promise<Console> {
-  const child = spawn(process.execPath, ['bin/berth.mjs', 'ui', '--port', '0', '--no-open', '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+  const child = spawn(process.execPath, ['bin/berth.cjs', 'ui', '--port', '0', '--no-open', '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
   const stderr: string[] = [];
   child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
   return new Promise<Console>((resolve, reject) => {
@@ -198,7 +198,7 @@ describe('berth ui: releases', () => {
 
   it('leaves out what the user may not read with a note, not an error', async () => {
     await kubectl(['create', 'serviceaccount', 'viewer', '-n', nsB]);
-    const rbac = await execFile(process.execPath, ['bin/berth.mjs', 'rbac', '-n', nsB, '--service-account', 'viewer'], { timeoutMs: 60_000 });
+    const rbac = await execFile(process.execPath, ['bin/berth.cjs', 'rbac', '-n', nsB, '--service-account', 'viewer'], { timeoutMs: 60_000 });
     expect(rbac).toExitWith(0);
     await kubectl(['apply', '-f', '-'], { input: rbac.stdout });
     const limited = await startConsole(await serviceAccountKubeconfig(nsB, 'viewer'));

@@ -30,7 +30,7 @@ export interface RunningConsole {
 
 /** Starts `berth ui --port 0` and waits for the URL it prints. */
 export async function startConsole(): Promise<RunningConsole> {
-  const child: ChildProcess = spawn(process.execPath, ['bin/berth.mjs', 'ui', '--port', '0', '--no-open', '--kubeconfig', testKubeconfig()], {
+  const child: ChildProcess = spawn(process.execPath, ['bin/berth.cjs', 'ui', '--port', '0', '--no-open', '--kubeconfig', testKubeconfig()], {
     cwd: ROOT,
     env: { ...process.env, CI: '1', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

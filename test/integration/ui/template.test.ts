@@ -68,9 +68,9 @@ beforeAll(async () => {
   const pkgFile = join(source, 'package.json');
   writeFileSync(pkgFile, JSON.stringify({ ...JSON.parse(readFileSync(pkgFile, 'utf8')), name, version: '1.0.0' }, null, 2));
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_config_')));
-  const published = await execFile(process.execPath, ['bin/berth.mjs', 'template', 'publish', source], { timeoutMs: 180_000, env: { ...env, npm_config_userconfig: npmrc } });
+  const published = await execFile(process.execPath, ['bin/berth.cjs', 'template', 'publish', source], { timeoutMs: 180_000, env: { ...env, npm_config_userconfig: npmrc } });
   if (published.code !== 0) throw new Error(`berth template publish failed: ${published.stdout}${published.stderr}`);
-  child = spawn(process.execPath, ['bin/berth.mjs', 'ui', '--port', '0', '--no-open', '--kubeconfig', testKubeconfig()], {
+  child = spawn(process.execPath, ['bin/berth.cjs', 'ui', '--port', '0', '--no-open', '--kubeconfig', testKubeconfig()], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, CI: '1', BERTH_LOCK_TTL_SECONDS: '15', npm_config_userconfig: npmrc, NPM_CONFIG_USERCONFIG: npmrc },
   });

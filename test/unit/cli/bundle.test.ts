@@ -9,7 +9,7 @@ const root = resolve('.');
  * The CLI runs as one CommonJS bundle (scripts/build.mjs) with some packages left outside and loaded by require().
  * require() of an ES module gives its namespace object, and esbuild's interop then takes that whole namespace as the
  * default export: `import pLimit from 'p-limit'` left outside made every deploy fail with "pLimit is not a function".
- * This builds the bundle the way bin/berth.mjs does and checks that no package outside it is an ES module whose
+ * This builds the bundle the way bin/berth.cjs does and checks that no package outside it is an ES module whose
  * default export the CLI uses.
  */
 describe('the CLI bundle', () => {

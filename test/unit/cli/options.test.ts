@@ -8,7 +8,7 @@ import { countParser, parseReleaseName } from '../../../src/cli/options.js';
 import { PROJECT_ROOT } from '../../../src/synth/synthesize.js';
 
 function berth(args: string[]) {
-  const res = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'berth.mjs'), ...args], {
+  const res = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'berth.cjs'), ...args], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',
     env: { ...process.env, KUBECONFIG: '/nonexistent/kubeconfig' },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../../src/synth/synthesize.js';
 
 function berth(args: string[]) {
-  const res = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'berth.mjs'), ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'berth.cjs'), ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 

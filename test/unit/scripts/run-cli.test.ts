@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /**
- * bin/berth.mjs runs the current CLI build unless isStale() says the sources are newer. A copy of scripts/run-cli.cjs
+ * bin/berth.cjs runs the current CLI build unless isStale() says the sources are newer. A copy of scripts/run-cli.cjs
  * in a project of its own (its root is the directory above it), so builds can be made, removed and edited freely; asked
- * in a child process, as bin/berth.mjs asks it.
+ * in a child process, as bin/berth.cjs asks it.
  */
 function project() {
   const root = mkdtempSync(join(tmpdir(), 'berth-run-cli-'));
