@@ -345,7 +345,9 @@ async function resolveConfig(
   // also skips loading ajv, a good part of a small synth's start-up.
   const { FileCache, findProjectRoot } = await import('../config/file-cache.js');
   const projectRoot = findProjectRoot(source.dir);
-  const validated = new FileCache<true>(projectRoot, 'validated', sha256(JSON.stringify([schema, merged])));
+  // The text of JSON.stringify([schema, merged]), with the config's part kept for the validation's scalar check.
+  const mergedJson = JSON.stringify(merged) ?? 'null';
+  const validated = new FileCache<true>(projectRoot, 'validated', sha256(`[${JSON.stringify(schema)},${mergedJson}]`));
   const subject = join(source.dir, `${env}.validated`);
   if (!validated.get(subject)) {
     const { validateValues } = await import('../config/validate.js');
@@ -356,6 +358,7 @@ async function resolveConfig(
       app: source.name,
       extractedSchema: true,
       cacheRoot: projectRoot,
+      json: mergedJson,
     });
     validated.set(subject, [], true);
   }

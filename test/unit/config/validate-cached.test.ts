@@ -103,4 +103,25 @@ describe('validateValues with a cache root', () => {
     expect(withCache.filter((m) => m === 'valid').length).toBeGreaterThanOrEqual(3);
     expect(withCache.some((m) => m.includes('did you mean `tier`?'))).toBe(true);
   });
+
+  it('finds bad scalars with the values\' JSON text given as without it: controls, lone surrogates, NaN, infinities', () => {
+    const message = (v: unknown, json?: string): string => {
+      try {
+        validateValues(schema, v, { extractedSchema: true, cacheRoot: join(dir, 'json'), json });
+        return 'valid';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    const bad = ['a\u0007b', 'a\u0085b', 'a\u007fb', 'a\bb', 'a\fb', 'x\ud800', '\udc00y', 'a\u0000'].map((s) => ({ ...valid, database: { ...valid.database, password: s } }));
+    const numbers = [NaN, Infinity, -Infinity].map((n) => ({ ...valid, database: { ...valid.database, replicas: n } }));
+    const fine = [valid, { ...valid, hosts: ['nullable.example', 'a\\bc', '😀', 'tab\there', 'line\nbreak'] }];
+    for (const v of [...bad, ...numbers, ...fine, ...inputs]) {
+      const json = JSON.stringify(v) ?? 'null';
+      expect({ v, m: message(v, json) }).toEqual({ v, m: message(v) });
+    }
+    expect(bad.every((v) => message(v, JSON.stringify(v)) !== 'valid')).toBe(true);
+    expect(numbers.every((v) => /finite number/.test(message(v, JSON.stringify(v))))).toBe(true);
+    expect(fine.every((v) => message(v, JSON.stringify(v)) === 'valid')).toBe(true);
+  });
 });
