@@ -128,7 +128,9 @@ function deployTable(results) {
       for (const [name, x] of Object.entries(s)) if (x.failed) skipped.push(`${r.tool} N=${n} ${name}: failed${x.failedReps ? ` in ${x.failedReps} repetition(s)` : ''}: ${x.failed.split('\n')[0]}`);
     }
   }
-  lines.push('', `Median of ${results.options.deployReps ?? 1} repetition(s) (min–max); each repetition deploys into a fresh namespace.`);
+  // The repetitions the rows were folded from (merged rows keep their own run's count, not this run's --deploy-reps).
+  const repCounts = [...new Set(folded.filter((r) => r.reps).map((r) => r.reps))].sort((a, b) => a - b);
+  lines.push('', `Median of ${repCounts.join(' or ') || 1} repetition(s) (min–max); each repetition deploys into a fresh namespace.`);
   if (skipped.length) lines.push('', 'Not measured in this run:', '', ...[...new Set(skipped)].map((x) => `- ${x}`));
   const from = [...new Set(results.deploy.filter((r) => r.from).map((r) => `N=${r.n}: the run of ${r.from}`))];
   if (from.length) lines.push('', `Merged with --merge from earlier runs (all tools of a size come from one run): ${from.join('; ')}.`);
